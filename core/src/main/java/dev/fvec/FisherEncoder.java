@@ -1,0 +1,338 @@
+package dev.fvec;
+
+import java.util.Objects;
+
+/**
+ * Turns a set of local descriptors into one Fisher vector.
+ *
+ * <p>Input: {@code N x D} descriptors, row-major, {@code x[offset + n * D + j]}. Output: a vector of
+ * {@link #length()} floats whose layout depends on the {@link FisherForm}:
+ * <ul>
+ *   <li>{@link FisherForm#VLFEAT}: {@code 2KD}, {@code [u_1 .. u_K | v_1 .. v_K]}, each block {@code D};</li>
+ *   <li>{@link FisherForm#GIST}, {@link FisherForm#SKIMAGE}: {@code K + 2KD},
+ *       {@code [d_pi (K) | d_mu (K x D) | d_sigma (K x D)]}.</li>
+ * </ul>
+ * Then, in this order and each optional: power normalisation {@code z -> sign(z) |z|^alpha}
+ * (Perronnin, Sanchez, Mensink, ECCV 2010), and L2 normalisation {@code z -> z / max(||z||, 1e-12)}.
+ * "Improved" is power 0.5 then L2. {@code N = 0} gives the all-zero vector.
+ *
+ * <p>Defaults: {@link FisherForm#VLFEAT}, no normalisation, {@link Sparsity#DEFAULT} (drop
+ * posteriors below {@code 1e-6}), the kernel {@link Kernels#provider()} chooses: what
+ * {@code vl_fisher_encode} does with no flags.
+ *
+ * <p><b>Threads and memory.</b> An encoder is immutable and safe to share between threads. Each
+ * thread that calls it gets its own scratch space (a kernel, a {@link GmmStatistics}, one vector of
+ * doubles: about {@code 2KD} doubles plus the kernel's own) on its first call, kept in a
+ * {@link ThreadLocal} for as long as the thread and the encoder live. After that first call,
+ * {@link #encode(float[], int, int, float[], int)} allocates nothing.
+ *
+ * <p>References: F. Perronnin, J. Sanchez, T. Mensink, ECCV 2010; J. Sanchez, F. Perronnin,
+ * T. Mensink, J. Verbeek, IJCV 2013; J. Krapac, J. Verbeek, F. Jurie, ICCV 2011.
+ */
+public final class FisherEncoder {
+
+    /** VLFeat skips components whose weight is below this. */
+    static final double VLFEAT_MIN_WEIGHT = 1e-6;
+
+    private final DiagonalGmm model;
+    private final FisherForm form;
+    private final double power; // 0: no power normalisation
+    private final boolean l2;
+    private final Sparsity sparsity;
+    private final KernelProvider kernels;
+    private final int length;
+    private final ThreadLocal<Workspace> workspace;
+
+    private FisherEncoder(Builder b) {
+        this.model = b.model;
+        this.form = b.form;
+        this.power = b.power;
+        this.l2 = b.l2;
+        this.sparsity = b.sparsity;
+        this.kernels = b.kernels != null ? b.kernels : Kernels.provider();
+        this.length = form.length(model.components(), model.dimension());
+        this.workspace = ThreadLocal.withInitial(Workspace::new);
+    }
+
+    /** A builder for an encoder of {@code model}. */
+    public static Builder builder(DiagonalGmm model) {
+        return new Builder(Objects.requireNonNull(model, "model"));
+    }
+
+    /** Length of the vectors this encoder produces. */
+    public int length() {
+        return length;
+    }
+
+    public DiagonalGmm model() {
+        return model;
+    }
+
+    public FisherForm form() {
+        return form;
+    }
+
+    public Sparsity sparsity() {
+        return sparsity;
+    }
+
+    /** The power-normalisation exponent, or 0 when there is none. */
+    public double power() {
+        return power;
+    }
+
+    /** Whether the vector is L2-normalised. */
+    public boolean l2() {
+        return l2;
+    }
+
+    /** The kernel in use: {@code "scalar"} or {@code "simd"}. */
+    public String implementationName() {
+        return kernels.name();
+    }
+
+    /**
+     * Encodes {@code n} descriptors {@code x[n' * D + j]} into a new vector of {@link #length()}.
+     *
+     * @throws IllegalArgumentException if {@code x} is shorter than {@code n * D}, or holds NaN or infinity
+     */
+    public float[] encode(float[] x, int n) {
+        float[] out = new float[length];
+        encode(x, 0, n, out, 0);
+        return out;
+    }
+
+    /**
+     * Encodes {@code n} descriptors {@code x[offset + n' * D + j]} into
+     * {@code out[outOffset .. outOffset + length())}. Allocates nothing after the calling thread's
+     * first call.
+     *
+     * @throws IllegalArgumentException if a range does not fit its array, or {@code x} holds NaN or
+     *     infinity (the message names the descriptor and dimension)
+     */
+    public void encode(float[] x, int offset, int n, float[] out, int outOffset) {
+        Objects.requireNonNull(out, "out");
+        Checks.requireRange("out", out.length, outOffset, length);
+        Workspace ws = workspace.get();
+        ws.stats.reset();
+        accumulate(ws, x, offset, n, ws.stats);
+        toVector(ws.stats, ws.vector, out, outOffset);
+    }
+
+    /** New empty statistics shaped for this encoder's model. */
+    public GmmStatistics newStatistics() {
+        return GmmStatistics.forModel(model);
+    }
+
+    /**
+     * Adds {@code n} descriptors {@code x[offset + n' * D + j]} to {@code stats}, with this encoder's
+     * sparsification, so a vector can be built from several blocks (frames, tiles) with
+     * {@link #encode(GmmStatistics, float[], int)}.
+     *
+     * @throws IllegalArgumentException on shape mismatch, a range outside {@code x}, or NaN/infinity
+     */
+    public void accumulate(float[] x, int offset, int n, GmmStatistics stats) {
+        checkStatistics(stats);
+        accumulate(workspace.get(), x, offset, n, stats);
+    }
+
+    private void accumulate(Workspace ws, float[] x, int offset, int n, GmmStatistics stats) {
+        Objects.requireNonNull(x, "x");
+        int d = model.dimension();
+        if (n < 0) {
+            throw new IllegalArgumentException("descriptor count n = " + n + " is negative");
+        }
+        long len = (long) n * d;
+        if (offset < 0 || offset + len > x.length) {
+            throw new IllegalArgumentException("x has length " + x.length + ", too short for " + n
+                    + " descriptors of D = " + d + " from offset " + offset);
+        }
+        requireFiniteDescriptors(x, offset, n, d);
+        ws.kernel.accumulate(x, offset, n, stats);
+    }
+
+    static void requireFiniteDescriptors(float[] x, int offset, int n, int d) {
+        int end = offset + n * d;
+        for (int i = offset; i < end; i++) {
+            if (x[i] - x[i] != 0) {
+                throw new IllegalArgumentException("x[" + i + "] = " + x[i] + " (descriptor " + (i - offset) / d
+                        + ", dimension " + (i - offset) % d + "): every descriptor value must be finite");
+            }
+        }
+    }
+
+    /** Encodes accumulated statistics into a new vector. */
+    public float[] encode(GmmStatistics stats) {
+        float[] out = new float[length];
+        encode(stats, out, 0);
+        return out;
+    }
+
+    /**
+     * Encodes accumulated statistics into {@code out[outOffset .. outOffset + length())}.
+     *
+     * @throws IllegalArgumentException if {@code stats} is not shaped for this model
+     */
+    public void encode(GmmStatistics stats, float[] out, int outOffset) {
+        checkStatistics(stats);
+        Objects.requireNonNull(out, "out");
+        Checks.requireRange("out", out.length, outOffset, length);
+        toVector(stats, workspace.get().vector, out, outOffset);
+    }
+
+    private void checkStatistics(GmmStatistics stats) {
+        Objects.requireNonNull(stats, "stats");
+        if (stats.components() != model.components() || stats.dimension() != model.dimension()) {
+            throw new IllegalArgumentException("statistics of K = " + stats.components() + ", D = "
+                    + stats.dimension() + " do not match the model's K = " + model.components() + ", D = "
+                    + model.dimension());
+        }
+    }
+
+    /** SPEC.md "Fisher-vector forms" then "Normalisations", in double, rounded to float at the end. */
+    private void toVector(GmmStatistics stats, double[] fv, float[] out, int outOffset) {
+        int k = model.components();
+        int d = model.dimension();
+        long count = stats.count();
+        if (count == 0) {
+            java.util.Arrays.fill(out, outOffset, outOffset + length, 0f);
+            return;
+        }
+        double invN = 1.0 / count;
+        double[] s0 = stats.s0();
+        double[] s1 = stats.s1();
+        double[] s2 = stats.s2();
+        float[] w = model.weights;
+        float[] means = model.means;
+        float[] vars = model.variances;
+        int piBlock = form == FisherForm.VLFEAT ? 0 : k;
+        int muBase = piBlock;
+        int sigmaBase = piBlock + k * d;
+        for (int c = 0; c < k; c++) {
+            double s0k = s0[c] * invN;
+            double wk = w[c];
+            double sqrtW = model.sqrtWeights[c];
+            switch (form) {
+                case GIST:
+                    fv[c] = s0k - wk;
+                    break;
+                case SKIMAGE:
+                    fv[c] = (s0k - wk) / sqrtW;
+                    break;
+                default:
+                    break;
+            }
+            boolean skipped = form == FisherForm.VLFEAT && wk < VLFEAT_MIN_WEIGHT;
+            for (int j = 0; j < d; j++) {
+                int i = c * d + j;
+                double s1kj = s1[i] * invN;
+                double s2kj = s2[i] * invN;
+                double mu = means[i];
+                double var = vars[i];
+                double dMu;
+                double dSigma;
+                if (form == FisherForm.GIST) {
+                    dMu = s1kj - s0k * mu;
+                    dSigma = -s2kj - s0k * mu * mu + s0k * var + 2 * s1kj * mu;
+                } else if (skipped) {
+                    dMu = 0;
+                    dSigma = 0;
+                } else {
+                    // u and v of VLFeat; SKIMAGE is the same with v's sign flipped.
+                    dMu = (s1kj - s0k * mu) / (sqrtW * model.sigmas[i]);
+                    double v = (s2kj - 2 * mu * s1kj + (mu * mu - var) * s0k) / (Math.sqrt(2.0) * sqrtW * var);
+                    dSigma = form == FisherForm.SKIMAGE ? -v : v;
+                }
+                fv[muBase + i] = dMu;
+                fv[sigmaBase + i] = dSigma;
+            }
+        }
+        if (power != 0) {
+            for (int i = 0; i < length; i++) {
+                double z = fv[i];
+                fv[i] = power == 0.5 ? Math.copySign(Math.sqrt(Math.abs(z)), z) : Math.copySign(Math.pow(Math.abs(z), power), z);
+            }
+        }
+        double scale = 1;
+        if (l2) {
+            double sq = 0;
+            for (int i = 0; i < length; i++) {
+                sq += fv[i] * fv[i];
+            }
+            scale = 1 / Math.max(Math.sqrt(sq), 1e-12);
+        }
+        for (int i = 0; i < length; i++) {
+            out[outOffset + i] = (float) (fv[i] * scale);
+        }
+    }
+
+    private final class Workspace {
+        final StatisticsKernel kernel = kernels.create(model, sparsity);
+        final GmmStatistics stats = GmmStatistics.forModel(model);
+        final double[] vector = new double[length];
+    }
+
+    /** Options of a {@link FisherEncoder}; not thread-safe, reusable. */
+    public static final class Builder {
+        private final DiagonalGmm model;
+        private FisherForm form = FisherForm.VLFEAT;
+        private double power;
+        private boolean l2;
+        private Sparsity sparsity = Sparsity.DEFAULT;
+        private KernelProvider kernels;
+
+        private Builder(DiagonalGmm model) {
+            this.model = model;
+        }
+
+        /** The form; default {@link FisherForm#VLFEAT}. */
+        public Builder form(FisherForm form) {
+            this.form = Objects.requireNonNull(form, "form");
+            return this;
+        }
+
+        /**
+         * Power normalisation {@code z -> sign(z) |z|^alpha}, {@code alpha} in {@code (0, 1]}
+         * (0.5 is the signed square root); {@code alpha = 0} turns it off (the default).
+         */
+        public Builder power(double alpha) {
+            if (!(alpha >= 0 && alpha <= 1)) {
+                throw new IllegalArgumentException("power exponent " + alpha
+                        + " is outside (0, 1] (0 turns power normalisation off)");
+            }
+            this.power = alpha;
+            return this;
+        }
+
+        /** L2 normalisation {@code z -> z / max(||z||, 1e-12)}, after power normalisation; default off. */
+        public Builder l2(boolean on) {
+            this.l2 = on;
+            return this;
+        }
+
+        /** The "improved" Fisher vector: power 0.5 then L2. */
+        public Builder improved() {
+            return power(0.5).l2(true);
+        }
+
+        /** Posterior sparsification; default {@link Sparsity#DEFAULT} ({@code t = 1e-6}). */
+        public Builder sparsity(Sparsity sparsity) {
+            this.sparsity = Objects.requireNonNull(sparsity, "sparsity");
+            return this;
+        }
+
+        /** Forces a kernel provider; default {@link Kernels#provider()}. */
+        public Builder kernel(KernelProvider provider) {
+            String why = Objects.requireNonNull(provider, "provider").unavailableReason();
+            if (why != null) {
+                throw new IllegalStateException("kernel '" + provider.name() + "' cannot run here: " + why);
+            }
+            this.kernels = provider;
+            return this;
+        }
+
+        public FisherEncoder build() {
+            return new FisherEncoder(this);
+        }
+    }
+}
