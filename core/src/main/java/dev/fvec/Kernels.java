@@ -86,7 +86,7 @@ public final class Kernels {
         return p;
     }
 
-    private static KernelProvider choose() {
+    static KernelProvider choose() {
         String forced = System.getProperty(PROPERTY);
         if (forced != null && !forced.isEmpty()) {
             KernelProvider p = byName(forced);
