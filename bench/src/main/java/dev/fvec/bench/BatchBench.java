@@ -1,0 +1,41 @@
+package dev.fvec.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Batch throughput: images (sets of N descriptors) encoded per second by 1 and by 2 threads sharing
+ * one encoder. With 2 threads JMH reports the sum over both. On a machine with 2 cores that other
+ * work also uses, the 2-thread figure is an upper bound on what contention costs, not a scaling
+ * curve.
+ *
+ * <pre>
+ * java -jar bench/target/benchmarks.jar BatchBench -p kernel=simd
+ * </pre>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class BatchBench {
+
+    @Benchmark
+    @Threads(1)
+    public float[] oneThread(SharedEncoder shared, Caller caller) {
+        return caller.encodeNext(shared);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public float[] twoThreads(SharedEncoder shared, Caller caller) {
+        return caller.encodeNext(shared);
+    }
+}
