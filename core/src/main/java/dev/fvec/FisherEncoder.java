@@ -109,6 +109,8 @@ public final class FisherEncoder {
      *
      * @throws IllegalArgumentException if a range does not fit its array, or {@code x} holds NaN or
      *     infinity (the message names the descriptor and dimension)
+     * @throws ArithmeticException if an element of an unnormalised vector overflows float (descriptors
+     *     near float's range); L2 normalisation never overflows
      */
     public void encode(float[] x, int offset, int n, float[] out, int outOffset) {
         Objects.requireNonNull(out, "out");
@@ -262,7 +264,13 @@ public final class FisherEncoder {
             scale = 1 / Math.max(Math.sqrt(sq), 1e-12);
         }
         for (int i = 0; i < length; i++) {
-            out[outOffset + i] = (float) (fv[i] * scale);
+            float v = (float) (fv[i] * scale);
+            if (v - v != 0) {
+                // Only without L2 normalisation, from descriptors near float's range: say so rather than emit Infinity.
+                throw new ArithmeticException("Fisher vector element " + i + " = " + fv[i] * scale
+                        + " does not fit in a float; rescale the descriptors or enable L2 normalisation");
+            }
+            out[outOffset + i] = v;
         }
     }
 
