@@ -214,7 +214,7 @@ public final class GmmTrainer {
         private final KernelProvider provider = kernel != null ? kernel : Kernels.provider();
         private double[] dataVariance; // per dimension
         private double[] floor; // per dimension
-        private double[] minDistance; // scratch for D² sampling, N, allocated on first use
+        private Seeding seeding; // made on first use
         private ParallelPasses passes;
 
         Run(float[] x, int n, int d) {
@@ -338,7 +338,8 @@ public final class GmmTrainer {
 
         private DiagonalGmm kmeansInit() {
             float[] centers = new float[k * d];
-            // k-means++: the first center uniformly, each next one with probability ∝ D².
+            // Greedy k-means++ on a sample: the first center uniformly, each next one the best
+            // of a few candidates drawn with probability ∝ D².
             seedCenters(centers, new int[0], allComponents());
             // Lloyd iterations as hard-assignment E-steps: with equal weights and equal
             // variances, the most likely component is the nearest center (ties: lowest index).
@@ -398,77 +399,12 @@ public final class GmmTrainer {
             return all;
         }
 
-        /**
-         * D² sampling: sets {@code centers} rows {@code targets} (in order) to descriptors drawn
-         * with probability proportional to the squared distance to the nearest center among
-         * {@code existing} and the targets already placed; uniformly when there is none yet, or
-         * when every descriptor coincides with a center. Distances are element-wise (any thread
-         * split gives the same values); the draw scans them in index order, so the result
-         * depends only on the seed.
-         */
+        /** The seeding state (sample, distances), made on first use. */
         private void seedCenters(float[] centers, int[] existing, int[] targets) {
-            if (minDistance == null) {
-                minDistance = new double[n];
+            if (seeding == null) {
+                seeding = new Seeding(x, n, d, k, passes, rnd);
             }
-            double[] dist = minDistance;
-            if (existing.length == 0) {
-                Arrays.fill(dist, Double.POSITIVE_INFINITY);
-            } else {
-                passes.forEachRange((from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        double best = Double.POSITIVE_INFINITY;
-                        for (int c : existing) {
-                            best = Math.min(best, squaredDistance(i, centers, c));
-                        }
-                        dist[i] = best;
-                    }
-                });
-            }
-            boolean placedAny = existing.length > 0;
-            for (int target : targets) {
-                int row = placedAny ? sampleProportional(dist) : rnd.nextInt(n);
-                System.arraycopy(x, row * d, centers, target * d, d);
-                placedAny = true;
-                passes.forEachRange((from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        dist[i] = Math.min(dist[i], squaredDistance(i, centers, target));
-                    }
-                });
-            }
-        }
-
-        private double squaredDistance(int row, float[] centers, int c) {
-            int xi = row * d;
-            int ci = c * d;
-            double sum = 0;
-            for (int j = 0; j < d; j++) {
-                double diff = (double) x[xi + j] - centers[ci + j];
-                sum += diff * diff;
-            }
-            return sum;
-        }
-
-        private int sampleProportional(double[] weights) {
-            double total = 0;
-            for (int i = 0; i < n; i++) {
-                total += weights[i];
-            }
-            if (!(total > 0)) { // every descriptor sits on a center: any one will do
-                return rnd.nextInt(n);
-            }
-            double u = rnd.nextDouble() * total;
-            double cumulative = 0;
-            int last = -1;
-            for (int i = 0; i < n; i++) {
-                if (weights[i] > 0) {
-                    cumulative += weights[i];
-                    last = i;
-                    if (cumulative > u) {
-                        return i;
-                    }
-                }
-            }
-            return last; // rounding: u landed at the very end
+            seeding.place(centers, existing, targets);
         }
 
         // ---- M-step ----------------------------------------------------------------------------

@@ -191,29 +191,40 @@ final class ParallelPasses implements AutoCloseable {
         }
     }
 
-    /** Element-wise work over rows {@code [from, to)}; ranges are disjoint, so any split gives the same result. */
-    interface RangeTask {
-        void run(int from, int to);
+    /** Work on block {@code block}, rows {@code [from, to)} of some index range. */
+    interface BlockTask {
+        void run(int block, int from, int to);
     }
 
-    /** Runs {@code task} over {@code [0, n)} cut into {@code threads} contiguous ranges. */
-    void forEachRange(RangeTask task) {
-        int workers = (int) Math.min(threads, Math.max(1, n / 256));
+    /**
+     * Runs {@code task} over {@code [0, count)} cut into blocks of {@link #CHUNK_ROWS}, handed out
+     * to the threads dynamically. Blocks are fixed by {@code count} alone, so a task that writes
+     * per-block results (partial sums) lets the caller reduce them in block order, independently
+     * of the thread count.
+     */
+    void forEachBlock(int count, BlockTask task) {
+        int blocks = (count + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        int workers = Math.min(threads, blocks);
+        AtomicInteger next = new AtomicInteger();
+        Runnable work = () -> {
+            for (int b; (b = next.getAndIncrement()) < blocks; ) {
+                task.run(b, b * CHUNK_ROWS, Math.min(count, (b + 1) * CHUNK_ROWS));
+            }
+        };
         if (workers <= 1) {
-            task.run(0, n);
+            work.run();
             return;
         }
         List<Future<?>> futures = new ArrayList<>(workers - 1);
         for (int w = 1; w < workers; w++) {
-            int from = (int) ((long) n * w / workers);
-            int to = (int) ((long) n * (w + 1) / workers);
-            futures.add(pool.submit(() -> task.run(from, to)));
+            futures.add(pool.submit(work));
         }
         RuntimeException own = null;
         try {
-            task.run(0, (int) ((long) n / workers));
+            work.run();
         } catch (RuntimeException e) {
             own = e;
+            next.set(blocks); // let the others stop early
         }
         awaitAll(futures);
         if (own != null) {
