@@ -4,6 +4,7 @@ import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
 import dev.fvec.StatisticsKernel;
+import dev.fvec.train.GmmTrainer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The EM E-step's cost per descriptor: {@code StatisticsKernel.accumulate} over a block of
- * {@value #BLOCK} descriptors with a threshold far below float resolution (SPEC.md, "EM training"),
+ * {@value #BLOCK} descriptors with {@link GmmTrainer}'s E-step threshold (SPEC.md, "EM training"),
  * reported per descriptor ({@code @OperationsPerInvocation}). Posteriors, log-likelihood and
  * {@code S0, S1, S2}: everything an EM iteration needs except the O(KD) M-step.
  *
@@ -41,8 +42,8 @@ public class EStepBench {
 
     /** Descriptors per call; the unit the score is divided by. */
     public static final int BLOCK = 1024;
-    /** Far below float resolution (2^-24 ~ 6e-8): in effect no sparsification. */
-    public static final double THRESHOLD = 1e-12;
+    /** The trainer's E-step threshold, far below float resolution: in effect no sparsification. */
+    public static final double THRESHOLD = GmmTrainer.E_STEP_THRESHOLD;
 
     @Param({"64x256", "128x64", "64x1024", "5x3"})
     public String dk;

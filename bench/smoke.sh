@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmark smoke test for CI: proves that bench/target/benchmarks.jar starts, finds its benchmarks
+# and kernels, and that the @Setup answer checks pass. One 100 ms iteration per benchmark; the
+# numbers are not timings. Works on JDK 17 (no VLFeat part) and on JDK 22+ (adds VLFeat when
+# libvl.so.1 is installed).
+#
+#   JAVA_HOME=... bash bench/smoke.sh            # builds the jar first if it is missing
+#   JAVA_HOME=... bash bench/smoke.sh --build    # always rebuilds it
+#
+# FVEC_SMOKE_KERNEL=scalar runs the scalar twin instead of simd (default simd: a silent fallback to
+# scalar fails the smoke test, because EncodeBench asks for the kernel by name).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+jar=bench/target/benchmarks.jar
+if [ ! -f "$jar" ] || [ "${1:-}" = --build ]; then
+  mvn -B -ntp -q -pl bench -am clean package -DskipTests
+fi
+flags=(-f 1 -wi 0 -i 1 -r 100ms -foe true -p shape=5x3x7 -p variant=vlfeat-improved-t1e-6)
+
+set -x
+"$java" -jar "$jar" 'EncodeBench.encode' "${flags[@]}" -p kernel="${FVEC_SMOKE_KERNEL:-simd}"
+{ set +x; } 2>/dev/null
+
+if "$java" -jar "$jar" -l | grep -q VlfeatBench; then
+  if [ -e /usr/lib/x86_64-linux-gnu/libvl.so.1 ] || ldconfig -p 2>/dev/null | grep -q 'libvl\.so\.1'; then
+    set -x
+    "$java" -jar "$jar" 'VlfeatBench.encode' "${flags[@]}"
+    { set +x; } 2>/dev/null
+  else
+    echo "VlfeatBench skipped: libvl.so.1 not found; install it with: apt-get install libvlfeat1"
+  fi
+else
+  echo "VlfeatBench not in $jar (built on JDK < 22): skipped"
+fi
+echo "bench smoke test passed"
