@@ -5,6 +5,10 @@ import dev.fvec.GmmStatistics;
 import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
+import dev.fvec.io.Npy;
+import dev.fvec.io.NpyFormatException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -204,6 +208,83 @@ public final class GmmTrainer {
         return new Run(x, n, d).train();
     }
 
+    /**
+     * Fits a model to the descriptors of one or more {@code .npy} files (2-D {@code (N_i, D)},
+     * float32 or float64, C order; see {@link Npy}), taken in list order as one data set. All
+     * headers are read and checked first, then one {@code float[]} of {@code sum N_i x D} is
+     * allocated and each file is read straight into its place: the data is never held twice.
+     *
+     * @throws NpyFormatException if a file is malformed, truncated or unsupported (names the file)
+     * @throws IOException if a file cannot be read
+     * @throws IllegalArgumentException if the list is empty, a file is not 2-D, the files disagree
+     *     on {@code D}, the total does not fit one Java array, a value is NaN, infinite or too large
+     *     (names the file, the row and the column), or as {@link #fit(float[], int, int)}
+     */
+    public TrainingResult fit(List<Path> npyFiles) throws IOException {
+        Objects.requireNonNull(npyFiles, "npyFiles");
+        if (npyFiles.isEmpty()) {
+            throw new IllegalArgumentException("no descriptor files given");
+        }
+        int[] rows = new int[npyFiles.size()];
+        int d = -1;
+        long total = 0;
+        for (int f = 0; f < rows.length; f++) {
+            Path file = Objects.requireNonNull(npyFiles.get(f), "npyFiles[" + f + "]");
+            Npy.Header h = Npy.readHeader(file);
+            int[] shape = h.shape();
+            if (shape.length != 2) {
+                throw new IllegalArgumentException(file + ": shape " + Arrays.toString(shape)
+                        + " is not 2-D; descriptors must be an (N, D) array");
+            }
+            if (d < 0) {
+                d = shape[1];
+            } else if (shape[1] != d) {
+                throw new IllegalArgumentException(file + ": descriptors have D = " + shape[1] + " but "
+                        + npyFiles.get(0) + " has D = " + d);
+            }
+            rows[f] = shape[0];
+            total += shape[0];
+        }
+        if (total * d > Npy.MAX_ELEMENTS) {
+            throw new IllegalArgumentException(total + " descriptors of D = " + d + " in " + rows.length
+                    + " files are " + total * d + " values, more than one Java array holds (" + Npy.MAX_ELEMENTS + ")");
+        }
+        float[] x = new float[(int) (total * d)];
+        int offset = 0;
+        for (int f = 0; f < rows.length; f++) {
+            Path file = npyFiles.get(f);
+            Npy.Header h = Npy.readInto(file, x, offset);
+            if (h.rows() != rows[f] || h.cols() != d || h.ndim() != 2) {
+                throw new IOException(file + ": changed while being read (header now says "
+                        + Arrays.toString(h.shape()) + ", was [" + rows[f] + ", " + d + "])");
+            }
+            requireValues(x, offset / d, rows[f], d, file + ": ");
+            offset += rows[f] * d;
+        }
+        return fit(x, (int) total, d);
+    }
+
+    /**
+     * Rejects NaN, infinities and values above {@link #MAX_ABS_VALUE} in rows
+     * {@code [firstRow, firstRow + count)}, naming the first one; rows are numbered from
+     * {@code firstRow} in the message ({@code where} prefixes it).
+     */
+    private static void requireValues(float[] x, int firstRow, int count, int d, String where) {
+        int from = firstRow * d;
+        int to = from + count * d;
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            // NaN fails both comparisons; infinities fail the bound.
+            if (!(v >= -MAX_ABS_VALUE && v <= MAX_ABS_VALUE)) {
+                int local = i - from;
+                throw new IllegalArgumentException(where + (where.isEmpty() ? "x[" + i + "]" : "value " + local)
+                        + " = " + v + " (descriptor " + local / d + ", dimension " + local % d
+                        + "): every descriptor value must be finite"
+                        + (Float.isFinite(v) ? " and of magnitude <= " + MAX_ABS_VALUE : ""));
+            }
+        }
+    }
+
     /** The state of one {@code fit}. */
     private final class Run {
         private final float[] x;
@@ -270,18 +351,12 @@ public final class GmmTrainer {
 
         /** Rejects non-finite or huge values; computes the per-dimension data variance and the floors. */
         private void scanData() {
+            requireValues(x, 0, n, d, "");
             double[] mean = new double[d];
             for (int i = 0; i < n; i++) {
                 int row = i * d;
                 for (int j = 0; j < d; j++) {
-                    float v = x[row + j];
-                    // NaN fails both comparisons; infinities fail the bound.
-                    if (!(v >= -MAX_ABS_VALUE && v <= MAX_ABS_VALUE)) {
-                        throw new IllegalArgumentException("x[" + (row + j) + "] = " + v + " (descriptor " + i
-                                + ", dimension " + j + "): every descriptor value must be finite"
-                                + (Float.isFinite(v) ? " and of magnitude <= " + MAX_ABS_VALUE : ""));
-                    }
-                    mean[j] += v;
+                    mean[j] += x[row + j];
                 }
             }
             for (int j = 0; j < d; j++) {

@@ -1,12 +1,8 @@
 package dev.fvec.train;
 
 import dev.fvec.SyntheticDescriptors;
+import dev.fvec.io.Npy;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -14,7 +10,7 @@ import java.util.Arrays;
  * Writes the held-out quality comparison's data for {@code bench/scripts/sklearn_quality.py}:
  * {@link SyntheticDescriptors#generate} with {@code n_train + n_test} rows, the first
  * {@code n_train} as {@code <prefix>_train.npy}, the rest as {@code <prefix>_test.npy}
- * ({@code <f4}, C order). {@link SklearnQualityTest} regenerates the same split in memory.
+ * ({@code <f4}, C order, written by {@link Npy#write}). {@link SklearnQualityTest} regenerates the same split in memory.
  *
  * <pre>
  * java -cp core/target/classes:core/target/test-classes dev.fvec.train.QualityData \
@@ -43,26 +39,7 @@ public final class QualityData {
         int d = Integer.parseInt(args[3]);
         int clusters = Integer.parseInt(args[4]);
         float[][] split = split(seed, nTrain, nTest, d, clusters);
-        writeNpy(Path.of(args[5] + "_train.npy"), split[0], nTrain, d);
-        writeNpy(Path.of(args[5] + "_test.npy"), split[1], nTest, d);
-    }
-
-    /** A minimal NPY 1.0 writer for a 2-D {@code <f4} array (test data only). */
-    static void writeNpy(Path path, float[] x, int rows, int cols) throws IOException {
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
-        int unpadded = 10 + dict.length() + 1; // magic(6) + version(2) + length(2) + dict + '\n'
-        int padding = (64 - unpadded % 64) % 64;
-        StringBuilder header = new StringBuilder(dict);
-        header.append(" ".repeat(padding)).append('\n');
-        byte[] h = header.toString().getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer buf = ByteBuffer.allocate(10 + h.length + 4 * rows * cols).order(ByteOrder.LITTLE_ENDIAN);
-        buf.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-        buf.putShort((short) h.length).put(h);
-        for (int i = 0; i < rows * cols; i++) {
-            buf.putFloat(x[i]);
-        }
-        try (OutputStream out = Files.newOutputStream(path)) {
-            out.write(buf.array());
-        }
+        Npy.write(Path.of(args[5] + "_train.npy"), split[0], nTrain, d);
+        Npy.write(Path.of(args[5] + "_test.npy"), split[1], nTest, d);
     }
 }
