@@ -1,0 +1,140 @@
+package dev.fvec.cli;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.io.Npy;
+import dev.fvec.io.NpyArray;
+import dev.fvec.io.Npz;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reading the command's input files, with errors that name the file: the model, descriptor
+ * headers (checked before any work starts), whole descriptor files.
+ */
+final class Inputs {
+
+    private Inputs() {
+    }
+
+    /** The shape of a 2-D descriptor file, from its header. */
+    static final class Shape {
+        final int rows;
+        final int cols;
+
+        Shape(int rows, int cols) {
+            this.rows = rows;
+            this.cols = cols;
+        }
+    }
+
+    /** All rows of several files, concatenated: {@code values[r * cols + j]}. */
+    static final class Matrix {
+        final float[] values;
+        final int rows;
+        final int cols;
+
+        Matrix(float[] values, int rows, int cols) {
+            this.values = values;
+            this.rows = rows;
+            this.cols = cols;
+        }
+    }
+
+    /** The positional INPUT.npy arguments; at least one, each an existing regular file. */
+    static List<Path> paths(List<String> args) throws CliException {
+        if (args.isEmpty()) {
+            throw new CliException("no INPUT.npy given: name at least one descriptor file");
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String a : args) {
+            Path p = Path.of(a);
+            if (!Files.exists(p)) {
+                throw new CliException(a + ": no such file");
+            }
+            if (!Files.isRegularFile(p)) {
+                throw new CliException(a + ": not a regular file");
+            }
+            paths.add(p);
+        }
+        return paths;
+    }
+
+    static DiagonalGmm readModel(Path path) throws CliException, IOException {
+        if (!Files.exists(path)) {
+            throw new CliException("--model " + path + ": no such file");
+        }
+        try {
+            return Npz.readModel(path);
+        } catch (IllegalArgumentException e) { // a well-formed file holding an invalid model
+            throw new CliException(path + ": not a valid model: " + e.getMessage(), e);
+        }
+    }
+
+    /** The header's shape, which must be 2-D. */
+    static Shape shape(Path path) throws CliException, IOException {
+        int[] shape = Npy.readHeader(path).shape();
+        return checkShape(path, shape);
+    }
+
+    private static Shape checkShape(Path path, int[] shape) throws CliException {
+        if (shape.length != 2) {
+            throw new CliException(path + " is a " + shape.length + "-D array; descriptors must be 2-D (N x D)");
+        }
+        return new Shape(shape[0], shape[1]);
+    }
+
+    /** A whole descriptor file, checked to be 2-D, finite, and shaped as {@code expected} when not null. */
+    static NpyArray read(Path path, Shape expected) throws CliException, IOException {
+        NpyArray a = Npy.read(path);
+        Shape s = checkShape(path, a.shape());
+        if (expected != null && (s.rows != expected.rows || s.cols != expected.cols)) {
+            throw new CliException(path + " changed while being read: its shape is now (" + s.rows + ", " + s.cols
+                    + "), it was (" + expected.rows + ", " + expected.cols + ")");
+        }
+        requireFinite(path, a.data(), 0, s.rows, s.cols);
+        return a;
+    }
+
+    /** All rows of {@code paths}, which must all have the same number of columns. */
+    static Matrix readAll(List<Path> paths) throws CliException, IOException {
+        List<Shape> shapes = new ArrayList<>();
+        long rows = 0;
+        for (Path p : paths) {
+            Shape s = shape(p);
+            if (!shapes.isEmpty() && s.cols != shapes.get(0).cols) {
+                throw new CliException(p + " has D = " + s.cols + " columns but " + paths.get(0) + " has D = "
+                        + shapes.get(0).cols);
+            }
+            shapes.add(s);
+            rows += s.rows;
+        }
+        int cols = shapes.get(0).cols;
+        if (rows * cols > Integer.MAX_VALUE - 8) {
+            throw new CliException("the inputs hold " + rows + " x " + cols + " values, more than one Java array"
+                    + " can (2^31); train on a sample");
+        }
+        float[] values = new float[(int) (rows * cols)];
+        int offset = 0;
+        for (int i = 0; i < paths.size(); i++) {
+            Shape s = shapes.get(i);
+            Npy.readInto(paths.get(i), values, offset);
+            requireFinite(paths.get(i), values, offset, s.rows, s.cols);
+            offset += s.rows * s.cols;
+        }
+        return new Matrix(values, (int) rows, cols);
+    }
+
+    /** Fails naming the file, row and column of the first NaN or infinity in {@code rows x cols} at {@code offset}. */
+    static void requireFinite(Path path, float[] x, int offset, int rows, int cols) throws CliException {
+        int end = offset + rows * cols;
+        for (int i = offset; i < end; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new CliException(path + ": row " + (i - offset) / cols + ", column " + (i - offset) % cols
+                        + " is " + x[i] + "; every descriptor value must be finite");
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.fvec.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** One in-process run of the tool: exit status, stdout, stderr. */
+final class CliRun {
+    final int status;
+    final String out;
+    final String err;
+
+    private CliRun(int status, String out, String err) {
+        this.status = status;
+        this.out = out;
+        this.err = err;
+    }
+
+    static CliRun of(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            status = Main.run(args, o, e);
+        }
+        return new CliRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+        return "status " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+}
