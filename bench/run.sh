@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds bench/target/benchmarks.jar and runs the short benchmark suite (~10 minutes), then writes
 # bench/results/: raw JMH JSON (jmh-<group>.json), results.md (tables with ratios from this run),
-# chart.png, and meta.properties (CPU, JDK, VLFeat version, commit, exact command and JMH flags).
+# headline.md (the README's excerpt of it), chart.png, and meta.properties (CPU, JDK, VLFeat version, commit, exact command and JMH flags).
 #
 #   bash bench/run.sh            # the suite; uses Temurin 25 when installed (needed for VLFeat)
 #   bash bench/run.sh --quick    # one 100 ms iteration per benchmark, into bench/target/results-quick
@@ -41,7 +41,7 @@ else
   tail_timing=(-f 1 -wi 3 -w 1s -i 10 -r 1s)
 fi
 mkdir -p "$out"
-rm -f "$out"/jmh-*.json "$out"/results.md "$out"/chart.png "$out"/meta.properties
+rm -f "$out"/jmh-*.json "$out"/results.md "$out"/headline.md "$out"/chart.png "$out"/meta.properties
 logs=bench/target/bench-logs
 mkdir -p "$logs"
 
@@ -57,7 +57,9 @@ else
   echo "== VLFeat benchmarks skipped: $jar was built on JDK < 22 (java.lang.foreign); build and run with JDK 22+"
 fi
 golden=false
-if "$jdk/bin/jar" tf "$jar" | grep -q 'dev/fvec/io/Npy.class' && [ -d core/src/test/resources/golden ]; then
+classes=$("$jdk/bin/jar" tf "$jar")
+if grep -q 'dev/fvec/io/Npy.class' <<<"$classes" && grep -q 'dev/fvec/io/Npz.class' <<<"$classes" \
+    && [ -d core/src/test/resources/golden/a_D64_K256_N1000 ]; then
   golden=true
 fi
 
@@ -120,7 +122,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo u
 } | sed 's/\\/\\\\/g' >"$out/meta.properties"
 
 "$java" -Djava.awt.headless=true -cp "$jar" dev.fvec.bench.Report --out "$out" --meta "$out/meta.properties" "$out"/jmh-*.json
-echo "== results: $out/results.md, $out/chart.png (logs: $logs)"
+echo "== results: $out/results.md, $out/headline.md (for the README), $out/chart.png (logs: $logs)"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "== groups with failures: ${failed[*]}"
   exit 1

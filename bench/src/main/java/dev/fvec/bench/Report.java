@@ -105,6 +105,7 @@ public final class Report {
         }
         Files.createDirectories(out);
         Files.writeString(out.resolve("results.md"), markdown(rows, props), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("headline.md"), headlineMarkdown(rows, props), StandardCharsets.UTF_8);
         ImageIO.write(chart(rows, props), "png", out.resolve("chart.png").toFile());
         System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("chart.png") + " from "
                 + rows.size() + " results");
@@ -157,6 +158,21 @@ public final class Report {
     }
 
     // ---------------------------------------------------------------- Markdown
+
+    /** The README's excerpt: where and how it was measured, the headline table, tail latency. */
+    static String headlineMarkdown(List<Row> rows, Properties meta) {
+        StringBuilder b = new StringBuilder();
+        String jdk = rows.isEmpty() ? "?" : rows.get(0).jdk;
+        b.append("Measured on ").append(meta.getProperty("cpu", "?")).append(" (").append(meta.getProperty("cores", "?"))
+                .append(" logical cores, shared), ").append(jdk).append(", JMH ")
+                .append(rows.isEmpty() ? "?" : rows.get(0).jmh).append(", ")
+                .append(meta.getProperty("vlfeat", "VLFeat not measured")).append("; fvec commit ")
+                .append(meta.getProperty("commit", "?")).append(", ").append(meta.getProperty("date", "?"))
+                .append(", with `").append(meta.getProperty("command", "?")).append("`.\n\n");
+        headlineTable(b, rows);
+        tailTable(b, rows);
+        return b.toString().replace("\n## ", "\n### ").replaceFirst("^## ", "### ");
+    }
 
     static String markdown(List<Row> rows, Properties meta) {
         StringBuilder b = new StringBuilder();
@@ -231,7 +247,8 @@ public final class Report {
             Row vl = e.getValue().get(VLFEAT);
             b.append("| ").append(dkn[0]).append(" | ").append(dkn[1]).append(" | ").append(dkn[2]);
             for (Row r : new Row[] {sc, si, vl}) {
-                b.append(" | ").append(r == null ? "" : time(r.score, r.unit) + " ± " + time(r.error, r.unit));
+                b.append(" | ").append(r == null ? "" : time(r.score, r.unit)
+                        + (Double.isNaN(r.error) ? "" : " ± " + time(r.error, r.unit)));
             }
             b.append(" | ").append(sc == null || si == null ? "" : ratio(sc.score / si.score));
             b.append(" | ").append(vl == null || si == null ? "" : ratio(vl.score / si.score)).append(" |\n");
@@ -352,6 +369,7 @@ public final class Report {
         b.append('\n');
     }
 
+    /** The rows of one benchmark class, ordered by kernel (scalar first) then thread count. */
     private static List<Row> select(List<Row> rows, String bench) {
         List<Row> out = new ArrayList<>();
         for (Row r : rows) {
@@ -359,6 +377,8 @@ public final class Report {
                 out.add(r);
             }
         }
+        out.sort(java.util.Comparator.comparing((Row r) -> r.p("shape")).thenComparing(r -> r.p("variant"))
+                .thenComparing(r -> r.p("kernel")).thenComparingInt(r -> r.threads));
         return out;
     }
 
