@@ -1,0 +1,173 @@
+package dev.fvec.simd;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.KernelProvider;
+import dev.fvec.Sparsity;
+import dev.fvec.StatisticsKernel;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * The Vector API ({@code jdk.incubator.vector}) kernel provider, registered for
+ * {@link java.util.ServiceLoader} and chosen by {@link dev.fvec.Kernels} when
+ * {@link #unavailableReason()} is {@code null}.
+ *
+ * <p>This class itself never touches {@code jdk.incubator.vector}: the module check comes first, and
+ * everything that needs the module lives in the nested {@code Probe} class (and in the kernel), which
+ * the JVM loads only after the check has passed. So it is safe to load on a JVM started without
+ * {@code --add-modules jdk.incubator.vector}.
+ *
+ * <p>The species width can be forced with {@code -Dfvec.simd.bits=128|256|512} (default: the
+ * preferred species of the platform), e.g. to test the 128-bit path on an AVX2 machine.
+ */
+public final class SimdKernelProvider implements KernelProvider {
+
+    static final String NO_MODULE = "the jdk.incubator.vector module is not present"
+            + " (run java with --add-modules jdk.incubator.vector)";
+
+    /** Public no-argument constructor, for {@link java.util.ServiceLoader}. */
+    public SimdKernelProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public String unavailableReason() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return NO_MODULE;
+        }
+        return Probe.REASON;
+    }
+
+    @Override
+    public StatisticsKernel create(DiagonalGmm model, Sparsity sparsity) {
+        String why = unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException("the simd kernel cannot run here: " + why);
+        }
+        return new SimdKernel(model, sparsity);
+    }
+
+    /** {@code "simd (FloatVector 256-bit, 8 lanes)"}, or why it is unavailable. */
+    @Override
+    public String toString() {
+        String why = unavailableReason();
+        return why == null ? "simd (" + Probe.DESCRIPTION + ")" : "simd (unavailable: " + why + ")";
+    }
+
+    /**
+     * Everything that needs {@code jdk.incubator.vector}; loaded (and run once) only when the module
+     * is present.
+     */
+    private static final class Probe {
+        static final String DESCRIPTION = SimdKernel.describeSpecies();
+        static final String REASON = probe();
+
+        private static String probe() {
+            try {
+                int bits = SimdKernel.SPECIES.vectorBitSize();
+                if (bits < 128) {
+                    return "the float vector species has only " + bits + " bits (at least 128 are needed)";
+                }
+                return jitReason();
+            } catch (RuntimeException | LinkageError e) {
+                return "the Vector API failed to initialise: " + e;
+            }
+        }
+    }
+
+    /**
+     * Why the JIT cannot compile the Vector API well (no C2, no FMA), or {@code null}. Uses only
+     * {@code java.lang.management} and system properties directly; the HotSpot diagnostic bean is
+     * consulted through {@link Diagnostics} when {@code jdk.management} is present.
+     */
+    static String jitReason() {
+        String vmName = System.getProperty("java.vm.name", "");
+        String vmInfo = System.getProperty("java.vm.info", "");
+        if (vmInfo.contains("interpreted mode")) {
+            return "the JVM runs in interpreted mode (-Xint): the Vector API needs the C2 JIT";
+        }
+        if (!vmName.contains("Server VM")) {
+            return "the JVM '" + vmName + "' is not a HotSpot server VM with the C2 JIT";
+        }
+        List<String> args = inputArguments();
+        for (String a : args) {
+            if (a.equals("-Xint")) {
+                return "the JVM runs with -Xint: the Vector API needs the C2 JIT";
+            }
+        }
+        String tiered = Diagnostics.option("TieredCompilation");
+        String stopAt = Diagnostics.option("TieredStopAtLevel");
+        if (stopAt == null) {
+            stopAt = lastArgumentValue(args, "-XX:TieredStopAtLevel=");
+        }
+        boolean tieredOn = tiered == null ? !args.contains("-XX:-TieredCompilation") : tiered.equals("true");
+        if (tieredOn && stopAt != null) {
+            try {
+                if (Integer.parseInt(stopAt.trim()) < 4) {
+                    return "-XX:TieredStopAtLevel=" + stopAt.trim() + " keeps the C2 JIT off";
+                }
+            } catch (NumberFormatException ignored) {
+                // not a number: leave the decision to the other checks
+            }
+        }
+        if ("true".equals(Diagnostics.option("UseJVMCICompiler"))) {
+            return "the JIT is a JVMCI compiler (-XX:+UseJVMCICompiler), not C2";
+        }
+        String fma = Diagnostics.option("UseFMA");
+        if (fma == null) {
+            fma = args.contains("-XX:-UseFMA") ? "false" : null;
+        }
+        if ("false".equals(fma)) {
+            return "fused multiply-add is not available (no FMA on this CPU, or -XX:-UseFMA)";
+        }
+        return null;
+    }
+
+    private static List<String> inputArguments() {
+        try {
+            return ManagementFactory.getRuntimeMXBean().getInputArguments();
+        } catch (RuntimeException | LinkageError e) {
+            return List.of();
+        }
+    }
+
+    private static String lastArgumentValue(List<String> args, String prefix) {
+        String value = null;
+        for (String a : args) {
+            if (a.startsWith(prefix)) {
+                value = a.substring(prefix.length());
+            }
+        }
+        return value;
+    }
+
+    /** The HotSpot diagnostic bean, when the {@code jdk.management} module is present. */
+    private static final class Diagnostics {
+        private static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.management").isPresent();
+
+        /** A VM option's value, or {@code null} when it or the bean is unavailable. */
+        static String option(String name) {
+            if (!PRESENT) {
+                return null;
+            }
+            try {
+                return Bean.get(name);
+            } catch (RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+    }
+
+    /** Holds the only reference to {@code com.sun.management}; loaded only when that module is there. */
+    private static final class Bean {
+        static String get(String name) {
+            com.sun.management.HotSpotDiagnosticMXBean bean =
+                    ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return bean == null ? null : bean.getVMOption(name).getValue();
+        }
+    }
+}

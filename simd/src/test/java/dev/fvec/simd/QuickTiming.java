@@ -1,0 +1,92 @@
+package dev.fvec.simd;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.FisherEncoder;
+import dev.fvec.FisherForm;
+import dev.fvec.KernelProvider;
+import dev.fvec.Kernels;
+import dev.fvec.Sparsity;
+import dev.fvec.SyntheticDescriptors;
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+
+/**
+ * A throwaway timing harness (not JMH, not a test): warms up, then times one-thread encodes of the
+ * improved VLFEAT form with t = 1e-6 for the scalar and the simd kernel. Run with
+ * {@code java --add-modules jdk.incubator.vector -cp ... dev.fvec.simd.QuickTiming [reps]}.
+ */
+public final class QuickTiming {
+
+    private QuickTiming() {
+    }
+
+    public static void main(String[] args) {
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        System.out.println("simd provider: " + Kernels.simdOrNull() + "; java " + System.getProperty("java.version"));
+        int[][] shapes = {{64, 256, 1000}, {128, 64, 2000}, {64, 1024, 1000}};
+        for (int[] s : shapes) {
+            run(s[0], s[1], s[2], reps);
+        }
+    }
+
+    static DiagonalGmm model(float[] x, int n, int d, int k, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] mean = new double[d];
+        double[] sq = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += x[i * d + j];
+                sq[j] += (double) x[i * d + j] * x[i * d + j];
+            }
+        }
+        float[] w = new float[k];
+        float[] mu = new float[k * d];
+        float[] var = new float[k * d];
+        for (int c = 0; c < k; c++) {
+            w[c] = 1f / k;
+            int row = rnd.nextInt(n);
+            for (int j = 0; j < d; j++) {
+                mu[c * d + j] = x[row * d + j];
+                double m = mean[j] / n;
+                var[c * d + j] = (float) (0.5 * (sq[j] / n - m * m));
+            }
+        }
+        return DiagonalGmm.of(w, mu, var);
+    }
+
+    static void run(int d, int k, int n, int reps) {
+        float[] x = SyntheticDescriptors.generate(42, n, d, 32);
+        DiagonalGmm model = model(x, n, d, k, 7);
+        float[] out = new float[FisherForm.VLFEAT.length(k, d)];
+        double scalarMs = time(Kernels.scalar(), model, x, n, out, Math.max(3, reps / 20), false);
+        double simdMs = time(Kernels.byName("simd"), model, x, n, out, reps, true);
+        System.out.printf("D=%d K=%d N=%d  scalar %.3f ms  simd %.3f ms  speed-up %.1fx%n",
+                d, k, n, scalarMs, simdMs, scalarMs / simdMs);
+    }
+
+    static double time(KernelProvider p, DiagonalGmm model, float[] x, int n, float[] out, int reps, boolean alloc) {
+        FisherEncoder enc = FisherEncoder.builder(model).kernel(p).form(FisherForm.VLFEAT).improved()
+                .sparsity(Sparsity.threshold(1e-6)).build();
+        for (int i = 0; i < reps; i++) { // warm-up
+            enc.encode(x, 0, n, out, 0);
+        }
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        double best = Double.MAX_VALUE;
+        long bytes = 0;
+        for (int round = 0; round < 5; round++) {
+            long a0 = tb.getThreadAllocatedBytes(tid);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                enc.encode(x, 0, n, out, 0);
+            }
+            long t1 = System.nanoTime();
+            bytes = tb.getThreadAllocatedBytes(tid) - a0;
+            best = Math.min(best, (t1 - t0) / 1e6 / reps);
+        }
+        if (alloc) {
+            System.out.printf("  %s: best of 5 rounds of %d: %.3f ms/encode, %d B/encode allocated%n", p.name(), reps, best, bytes / reps);
+        }
+        return best;
+    }
+}
