@@ -1,0 +1,275 @@
+package dev.fvec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Service-grade behaviour of an encoder on a given kernel: concurrency, determinism, and numerical
+ * stress against the double-precision {@link Oracle}. Subclassed once per kernel (scalar in core,
+ * SIMD in the simd module), so both are held to the same contract.
+ */
+public abstract class ServiceGradeTests {
+
+    /** The kernel under test. */
+    protected abstract KernelProvider provider();
+
+    /** How close this kernel must be to the double-precision oracle. */
+    protected abstract Tolerances.Tolerance tolerance();
+
+    private FisherEncoder.Builder builder(DiagonalGmm m) {
+        return FisherEncoder.builder(m).kernel(provider());
+    }
+
+    /** A model whose means are data rows and whose variances are half the data's per-dimension variance. */
+    public static DiagonalGmm modelFromData(float[] x, int n, int d, int k, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] w = new float[k];
+        float[] mu = new float[k * d];
+        float[] var = new float[k * d];
+        double[] mean = new double[d];
+        double[] sq = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += x[i * d + j];
+                sq[j] += (double) x[i * d + j] * x[i * d + j];
+            }
+        }
+        double total = 0;
+        for (int c = 0; c < k; c++) {
+            w[c] = 0.5f + (float) rnd.nextDouble();
+            total += w[c];
+            int row = rnd.nextInt(n);
+            for (int j = 0; j < d; j++) {
+                double m = mean[j] / n;
+                double v = Math.max(sq[j] / n - m * m, 1e-6);
+                mu[c * d + j] = x[row * d + j];
+                var[c * d + j] = (float) (v * (0.3 + 0.4 * rnd.nextDouble()));
+            }
+        }
+        for (int c = 0; c < k; c++) {
+            w[c] = (float) (w[c] / total);
+        }
+        return DiagonalGmm.of(k, d, w, mu, var);
+    }
+
+    private static float[] toFloat(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
+    }
+
+    private static void assertAllFinite(float[] v, String what) {
+        for (int i = 0; i < v.length; i++) {
+            assertTrue(Float.isFinite(v[i]), what + ": element " + i + " = " + v[i]);
+        }
+    }
+
+    @Test
+    void sixteenThreadsSharingOneEncoderGetBitwiseTheSingleThreadedOutput() throws Exception {
+        int d = 32;
+        int k = 48;
+        int n = 150;
+        int inputs = 24;
+        float[] data = SyntheticDescriptors.generate(11, n * inputs, d, 10);
+        DiagonalGmm model = modelFromData(data, n * inputs, d, k, 5);
+        FisherEncoder encoder = builder(model).improved().build();
+        float[][] expected = new float[inputs][];
+        for (int i = 0; i < inputs; i++) {
+            expected[i] = new float[encoder.length()];
+            encoder.encode(data, i * n * d, n, expected[i], 0);
+        }
+        int threads = 16;
+        long runNanos = 1_500_000_000L;
+        AtomicLong calls = new AtomicLong();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        long[] usedAfterWarmup = new long[1];
+        for (int t = 0; t < threads; t++) {
+            int seed = t;
+            Thread th = new Thread(() -> {
+                SplittableRandom rnd = new SplittableRandom(seed);
+                float[] out = new float[encoder.length()];
+                try {
+                    start.await();
+                    long end = System.nanoTime() + runNanos;
+                    while (System.nanoTime() < end) {
+                        int i = rnd.nextInt(inputs);
+                        // alternate the two entry points: both must give the same bits
+                        float[] got = rnd.nextBoolean() ? encoder.encode(Arrays.copyOfRange(data, i * n * d, (i + 1) * n * d), n) : out;
+                        if (got == out) {
+                            encoder.encode(data, i * n * d, n, out, 0);
+                        }
+                        if (!Arrays.equals(expected[i], got)) {
+                            failures.add("thread " + seed + ", input " + i + ": output differs from single-threaded");
+                        }
+                        calls.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failures.add("thread " + seed + ": " + e);
+                }
+            });
+            workers.add(th);
+            th.start();
+        }
+        start.countDown();
+        Thread.sleep(runNanos / 3_000_000L);
+        usedAfterWarmup[0] = usedHeapAfterGc();
+        for (Thread th : workers) {
+            th.join();
+        }
+        long usedAtEnd = usedHeapAfterGc();
+        assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.peek());
+        assertTrue(calls.get() >= threads, "only " + calls.get() + " calls completed");
+        // Per-thread scratch is ~2 * K * D doubles; retained growth beyond a few MB means a leak.
+        long growth = usedAtEnd - usedAfterWarmup[0];
+        assertTrue(growth < 16L << 20, "retained heap grew by " + growth + " bytes during the run");
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            best = Math.min(best, rt.totalMemory() - rt.freeMemory());
+        }
+        return best;
+    }
+
+    @Test
+    void repeatedRunsAndSeparateEncodersAreBitwiseIdentical() {
+        int d = 17;
+        int k = 9;
+        int n = 301;
+        float[] x = SyntheticDescriptors.generate(21, n, d, 5);
+        DiagonalGmm model = modelFromData(x, n, d, k, 2);
+        for (FisherForm form : FisherForm.values()) {
+            FisherEncoder a = builder(model).form(form).improved().build();
+            FisherEncoder b = builder(model).form(form).improved().build();
+            float[] first = a.encode(x, n);
+            for (int r = 0; r < 3; r++) {
+                assertArrayEquals(first, a.encode(x, n), form + " run " + r);
+            }
+            assertArrayEquals(first, b.encode(x, n), form + " second encoder");
+            float[] out = new float[a.length()];
+            a.encode(x, 0, n, out, 0);
+            assertArrayEquals(first, out, form + " allocation-free");
+        }
+    }
+
+    @Test
+    void descriptorsFarFromEveryMean() {
+        // means at 0, 100, 200 per dimension; x ~ 1e6: every log-likelihood is about -1e12, but the
+        // nearest component (200) wins by ~1e8 nats, far beyond float rounding (~1e5 at that scale).
+        int d = 4;
+        DiagonalGmm m = DiagonalGmm.of(3, d, new float[] {0.3f, 0.3f, 0.4f},
+                new float[] {0, 0, 0, 0, 100, 100, 100, 100, 200, 200, 200, 200}, filled(3 * d, 1f));
+        float[] x = new float[3 * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 1e6f + i;
+        }
+        GmmStatistics s = GmmStatistics.forModel(m);
+        builder(m).sparsity(Sparsity.none()).build().accumulate(x, 0, 3, s);
+        assertEquals(3.0, s.s0()[2], 1e-9, "all posterior mass on the nearest component");
+        assertTrue(Double.isFinite(s.logLikelihood()) && s.logLikelihood() < -1e12, "log-likelihood " + s.logLikelihood());
+        for (FisherForm form : FisherForm.values()) {
+            float[] got = builder(m).form(form).improved().build().encode(x, 3);
+            assertAllFinite(got, form.toString());
+            tolerance().assertClose(Oracle.encode(m, x, 3, form, 0.5, true, Sparsity.DEFAULT), got, "far " + form);
+        }
+    }
+
+    @Test
+    void variancesNearFloatsSmallestNormal() {
+        int d = 3;
+        float tiny = Float.MIN_NORMAL * 4;
+        DiagonalGmm m = DiagonalGmm.of(2, d, new float[] {0.5f, 0.5f}, new float[] {0, 0, 0, 1, 1, 1},
+                new float[] {tiny, tiny, tiny, 1, 1, 1});
+        // Descriptor 0 sits on the tiny component's mean; descriptor 1 is off it by 1e-3, i.e. 1e31
+        // standard deviations, so the broad component takes it.
+        float[] x = {0, 0, 0, 1e-3f, 0, 0, 0.9f, 1.1f, 1};
+        GmmStatistics s = GmmStatistics.forModel(m);
+        builder(m).sparsity(Sparsity.none()).build().accumulate(x, 0, 3, s);
+        assertEquals(1.0, s.s0()[0], 1e-6);
+        assertEquals(2.0, s.s0()[1], 1e-6);
+        assertTrue(Double.isFinite(s.logLikelihood()), "log-likelihood " + s.logLikelihood());
+        for (FisherForm form : FisherForm.values()) {
+            float[] got = builder(m).form(form).improved().build().encode(x, 3);
+            assertAllFinite(got, form.toString());
+            tolerance().assertClose(Oracle.encode(m, x, 3, form, 0.5, true, Sparsity.DEFAULT), got, "tiny variance " + form);
+        }
+    }
+
+    @Test
+    void valuesNearFloatsMaximum() {
+        DiagonalGmm m = DiagonalGmm.of(2, 1, new float[] {0.5f, 0.5f}, new float[] {0, 1e38f}, new float[] {1, 1e30f});
+        float[] x = {3e38f, -3e38f, 1e38f};
+        float[] got = builder(m).form(FisherForm.VLFEAT).improved().build().encode(x, 3);
+        assertAllFinite(got, "improved");
+        tolerance().assertClose(Oracle.encode(m, x, 3, FisherForm.VLFEAT, 0.5, true, Sparsity.DEFAULT), got, "near max");
+        // Unnormalised, S2 / var is ~1e77: not representable as float, so a clear error, not Infinity.
+        ArithmeticException e = assertThrows(ArithmeticException.class,
+                () -> builder(m).form(FisherForm.GIST).build().encode(x, 3));
+        assertTrue(e.getMessage().contains("does not fit in a float"), e.getMessage());
+    }
+
+    @Test
+    void oneDescriptorOneComponentOneDimension() {
+        DiagonalGmm m = DiagonalGmm.of(new float[] {1}, new float[] {2}, new float[] {0.5f});
+        float[] x = {3.5f};
+        for (FisherForm form : FisherForm.values()) {
+            for (Sparsity sp : new Sparsity[] {Sparsity.none(), Sparsity.DEFAULT, Sparsity.hard()}) {
+                float[] got = builder(m).form(form).sparsity(sp).build().encode(x, 1);
+                tolerance().assertClose(Oracle.encode(m, x, 1, form, 0, false, sp), got, form + " " + sp);
+            }
+        }
+    }
+
+    @Test
+    void aMillionDescriptorsStreamedInChunks() {
+        int d = 8;
+        int k = 5;
+        int chunk = 1000;
+        int chunks = 1000;
+        float[] block = SyntheticDescriptors.generate(99, chunk, d, 4);
+        DiagonalGmm m = modelFromData(block, chunk, d, k, 3);
+        FisherEncoder e = builder(m).form(FisherForm.SKIMAGE).improved().build();
+        GmmStatistics streamed = e.newStatistics();
+        for (int c = 0; c < chunks; c++) {
+            e.accumulate(block, 0, chunk, streamed);
+        }
+        GmmStatistics once = e.newStatistics();
+        e.accumulate(block, 0, chunk, once);
+        assertEquals((long) chunk * chunks, streamed.count());
+        double s0 = 0;
+        for (double v : streamed.s0()) {
+            s0 += v;
+        }
+        // Posteriors dropped below 1e-6 lose at most K * 1e-6 per descriptor.
+        assertEquals((double) chunk * chunks, s0, chunk * chunks * k * 1e-6);
+        // The same block 1000 times has exactly the statistics of the block, scaled: the vector is the same.
+        float[] expected = e.encode(once);
+        float[] got = e.encode(streamed);
+        assertAllFinite(got, "streamed");
+        Tolerances.FLOAT_KERNEL.assertClose(expected, got, "streamed vs one block");
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+}
