@@ -8,6 +8,7 @@ import dev.fvec.Kernels;
 import dev.fvec.SyntheticDescriptors;
 import dev.fvec.train.GmmTrainer;
 import dev.fvec.train.TrainingResult;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +76,7 @@ final class DemoCommand {
         }
     }
 
-    static int run(Options o, Context ctx) throws CliException {
+    static int run(Options o, Context ctx) throws CliException, IOException {
         Size size = o.has("--small") ? SMALL : FULL;
         long seed = o.longValue("--seed", 42);
         PrintStream out = ctx.out;
@@ -104,7 +105,8 @@ final class DemoCommand {
         // 2. Training.
         GmmTrainer.Builder trainer = GmmTrainer.builder(size.k).seed(seed).maxIterations(size.iterations)
                 .kernel(kernel);
-        TrainingResult trained = TrainCommand.fit(trainer, all, size.trainRows, size.d, size.iterations, ctx);
+        TrainingResult trained = TrainCommand.fit(trainer, size.iterations, ctx,
+                t -> t.fit(all, size.trainRows, size.d));
         DiagonalGmm model = trained.model();
         out.println("train:  K = " + size.k + ", k-means++ init, " + TrainCommand.describe(trained) + ", "
                 + kernel.name() + " kernel, " + Runtime.getRuntime().availableProcessors() + " threads");

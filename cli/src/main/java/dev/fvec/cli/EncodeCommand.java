@@ -84,7 +84,7 @@ final class EncodeCommand {
                         float[] fv;
                         try {
                             fv = encoder.encode(x.data(), x.rows());
-                        } catch (IllegalArgumentException e) {
+                        } catch (IllegalArgumentException | ArithmeticException e) { // bad values, float overflow
                             throw new CliException(input + ": " + e.getMessage(), e);
                         }
                         writer.writeRow(fv);

@@ -13,6 +13,7 @@ import java.util.List;
 /**
  * Reading the command's input files, with errors that name the file: the model, descriptor
  * headers (checked before any work starts), whole descriptor files.
+ * ({@code fvec train} hands its files to {@code GmmTrainer.fit(List<Path>)}, which reads them.)
  */
 final class Inputs {
 
@@ -25,19 +26,6 @@ final class Inputs {
         final int cols;
 
         Shape(int rows, int cols) {
-            this.rows = rows;
-            this.cols = cols;
-        }
-    }
-
-    /** All rows of several files, concatenated: {@code values[r * cols + j]}. */
-    static final class Matrix {
-        final float[] values;
-        final int rows;
-        final int cols;
-
-        Matrix(float[] values, int rows, int cols) {
-            this.values = values;
             this.rows = rows;
             this.cols = cols;
         }
@@ -98,42 +86,13 @@ final class Inputs {
         return a;
     }
 
-    /** All rows of {@code paths}, which must all have the same number of columns. */
-    static Matrix readAll(List<Path> paths) throws CliException, IOException {
-        List<Shape> shapes = new ArrayList<>();
-        long rows = 0;
-        for (Path p : paths) {
-            Shape s = shape(p);
-            if (!shapes.isEmpty() && s.cols != shapes.get(0).cols) {
-                throw new CliException(p + " has D = " + s.cols + " columns but " + paths.get(0) + " has D = "
-                        + shapes.get(0).cols);
-            }
-            shapes.add(s);
-            rows += s.rows;
-        }
-        int cols = shapes.get(0).cols;
-        if (rows * cols > Integer.MAX_VALUE - 8) {
-            throw new CliException("the inputs hold " + rows + " x " + cols + " values, more than one Java array"
-                    + " can (2^31); train on a sample");
-        }
-        float[] values = new float[(int) (rows * cols)];
-        int offset = 0;
-        for (int i = 0; i < paths.size(); i++) {
-            Shape s = shapes.get(i);
-            Npy.readInto(paths.get(i), values, offset);
-            requireFinite(paths.get(i), values, offset, s.rows, s.cols);
-            offset += s.rows * s.cols;
-        }
-        return new Matrix(values, (int) rows, cols);
-    }
-
-    /** Fails naming the file, row and column of the first NaN or infinity in {@code rows x cols} at {@code offset}. */
+    /** Fails naming the file, descriptor (row) and dimension (column) of the first NaN or infinity in {@code rows x cols} at {@code offset}. */
     static void requireFinite(Path path, float[] x, int offset, int rows, int cols) throws CliException {
         int end = offset + rows * cols;
         for (int i = offset; i < end; i++) {
             if (!Float.isFinite(x[i])) {
-                throw new CliException(path + ": row " + (i - offset) / cols + ", column " + (i - offset) % cols
-                        + " is " + x[i] + "; every descriptor value must be finite");
+                throw new CliException(path + ": descriptor " + (i - offset) / cols + ", dimension "
+                        + (i - offset) % cols + " is " + x[i] + "; every descriptor value must be finite");
             }
         }
     }

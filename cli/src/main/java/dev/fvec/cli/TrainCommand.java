@@ -7,7 +7,6 @@ import dev.fvec.train.ProgressListener;
 import dev.fvec.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code fvec train}: EM on all rows of all inputs, written as a scikit-learn style {@code .npz}. */
@@ -48,16 +47,27 @@ final class TrainCommand {
                 .kernel(ctx.kernel());
         List<Path> inputs = Inputs.paths(o.positionals());
 
-        Inputs.Matrix data = Inputs.readAll(inputs);
-        if (data.rows < k) {
-            throw new CliException("--components " + k + " needs at least " + k + " descriptors, but the input"
-                    + (inputs.size() == 1 ? " has " : "s have ") + data.rows);
+        // Headers first: a 1-D file, a D mismatch or too few rows fail before gigabytes are read.
+        long rows = 0;
+        Inputs.Shape first = null;
+        for (Path p : inputs) {
+            Inputs.Shape s = Inputs.shape(p);
+            if (first != null && s.cols != first.cols) {
+                throw new CliException(p + " has D = " + s.cols + " columns but " + inputs.get(0) + " has D = "
+                        + first.cols);
+            }
+            first = first == null ? s : first;
+            rows += s.rows;
         }
-        ctx.info("fvec train: K = " + k + " components on " + Format.count(data.rows) + " descriptors of D = "
-                + data.cols + " from " + inputs.size() + " file" + (inputs.size() == 1 ? "" : "s") + ", "
+        if (rows < k) {
+            throw new CliException("--components " + k + " needs at least " + k + " descriptors, but the input"
+                    + (inputs.size() == 1 ? " has " : "s have ") + rows);
+        }
+        ctx.info("fvec train: K = " + k + " components on " + Format.count(rows) + " descriptors of D = "
+                + first.cols + " from " + inputs.size() + " file" + (inputs.size() == 1 ? "" : "s") + ", "
                 + ctx.kernel().name() + " kernel");
 
-        TrainingResult result = fit(builder, data.values, data.rows, data.cols, maxIterations, ctx);
+        TrainingResult result = fit(builder, maxIterations, ctx, trainer -> trainer.fit(inputs));
         DiagonalGmm model = result.model();
         out.write(tmp -> Npz.writeModel(tmp, model));
         ctx.info("fvec train: wrote " + o.value("--out") + " (" + describe(result) + ")");
@@ -73,12 +83,18 @@ final class TrainCommand {
                 + ", " + Format.seconds(r.elapsed().toNanos());
     }
 
+    /** One call of a trainer's {@code fit}. */
+    interface Fit {
+        TrainingResult run(GmmTrainer trainer) throws IOException;
+    }
+
     /**
-     * Runs {@code builder}'s trainer with a per-iteration progress display; turns the trainer's
-     * input errors (NaN, too few rows) into {@link CliException}s.
+     * Runs {@code fit} on {@code builder}'s trainer with a per-iteration progress display; turns the
+     * trainer's input errors (NaN, too few rows; their messages name the file) into
+     * {@link CliException}s.
      */
-    static TrainingResult fit(GmmTrainer.Builder builder, float[] x, int n, int d, int maxIterations, Context ctx)
-            throws CliException {
+    static TrainingResult fit(GmmTrainer.Builder builder, int maxIterations, Context ctx, Fit fit)
+            throws CliException, IOException {
         Progress progress = ctx.progress("train", maxIterations, "iterations", 0);
         double[] previous = {Double.NaN};
         ProgressListener listener = (iteration, meanLogLikelihood, elapsed) -> {
@@ -89,9 +105,9 @@ final class TrainCommand {
             progress.update(iteration, "mean log-likelihood " + Format.fixed(meanLogLikelihood, 4) + change);
         };
         try {
-            return builder.progress(listener).build().fit(x, n, d);
+            return fit.run(builder.progress(listener).build());
         } catch (IllegalArgumentException e) {
-            throw new CliException("cannot train: " + e.getMessage(), e);
+            throw new CliException(e.getMessage(), e);
         } finally {
             progress.close();
         }

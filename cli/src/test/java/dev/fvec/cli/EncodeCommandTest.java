@@ -211,7 +211,7 @@ class EncodeCommandTest {
         CliRun r = CliRun.of("encode", "--model", model.toString(), "--out", out.toString(), descriptors.toString(),
                 nan.toString());
         assertEquals(2, r.status, r.toString());
-        assertTrue(r.err.endsWith("fvec: " + nan + ": row 1, column 2 is NaN; every descriptor value must be finite\n"),
+        assertTrue(r.err.endsWith("fvec: " + nan + ": descriptor 1, dimension 2 is NaN; every descriptor value must be finite\n"),
                 r.err);
         assertEquals("old", Files.readString(out), "a failed run must not touch an existing output");
         assertEquals(List.of("nan.npy", "out.npy"), listDir(), "no temporary file left");

@@ -88,7 +88,7 @@ class TrainCommandTest {
         x[5 * D + 7] = Float.POSITIVE_INFINITY;
         Path bad = dir.resolve("inf.npy");
         Npy.write(bad, x, 20, D);
-        assertFails(bad + ": row 5, column 7 is Infinity", "--components", "2", "--out", out.toString(),
+        assertFails(bad + ": value 47 = Infinity (descriptor 5, dimension 7): every descriptor value must be finite", "--components", "2", "--out", out.toString(),
                 first.toString(), bad.toString());
     }
 
@@ -113,8 +113,13 @@ class TrainCommandTest {
     private void assertFails(String fragment, String... args) {
         CliRun r = CliRun.of(EncodeCommandTest.concat(new String[] {"train"}, args));
         assertEquals(2, r.status, r.toString());
-        assertTrue(r.err.startsWith("fvec: ") && r.err.indexOf('\n') == r.err.length() - 1, "one line: " + r.err);
-        assertTrue(r.err.contains(fragment), "'" + fragment + "' not in: " + r.err);
+        // Status lines ("fvec train: ...") may come first; the error is the one last line, without a stack trace.
+        String[] lines = r.err.split("\n");
+        String last = lines[lines.length - 1];
+        assertTrue(last.startsWith("fvec: ") && r.err.endsWith(last + "\n"), "error line last: " + r.err);
+        assertEquals(1, Arrays.stream(lines).filter(l -> l.startsWith("fvec: ")).count(), r.err);
+        assertFalse(r.err.contains("\tat "), "no stack trace: " + r.err);
+        assertTrue(last.contains(fragment), "'" + fragment + "' not in: " + r.err);
         assertFalse(Files.exists(out), "no model written");
         try (var files = Files.list(dir)) {
             assertArrayEquals(new long[] {0}, new long[] {files.filter(p -> p.toString().contains(".tmp")).count()});
