@@ -270,6 +270,13 @@ final class FloatErrorModel {
             out.add("log-likelihood = " + got.logLikelihood() + ", expected " + expected.logLikelihood()
                     + " +- " + logLikelihood);
         }
+        out.addAll(compareMoments(expected, got));
+        return out;
+    }
+
+    /** The violations in {@code S0}, {@code S1}, {@code S2} only, at most a few. */
+    List<String> compareMoments(GmmStatistics expected, GmmStatistics got) {
+        List<String> out = new ArrayList<>();
         check(out, "S0", expected.s0(), got.s0(), s0);
         check(out, "S1", expected.s1(), got.s1(), s1);
         check(out, "S2", expected.s2(), got.s2(), s2);
