@@ -30,8 +30,11 @@ import java.util.SplittableRandom;
  *
  * <h2>Algorithm</h2>
  * <ol>
- *   <li><b>Initialisation</b> ({@link Init}): k-means++ seeding (D² sampling) followed by
- *       {@link Builder#kmeansIterations(int) Lloyd iterations}, then one M-step from the hard
+ *   <li><b>Initialisation</b> ({@link Init}): greedy k-means++ seeding (each center the best of
+ *       {@code 2 + floor(ln K)} candidates drawn by D² sampling, as scikit-learn does, on a sample
+ *       of at most {@value Seeding#SAMPLE_PER_COMPONENT}{@code * K} descriptors) followed by
+ *       {@link Builder#kmeansIterations(int) Lloyd iterations} on all descriptors (run as
+ *       hard-assignment E-steps of the kernel), then one M-step from the hard
  *       assignment (weights = cluster sizes / N, variances = within-cluster variances, floored);
  *       or {@code K} distinct random descriptors as means with the data's variance and equal
  *       weights; or a {@link Builder#initialModel(DiagonalGmm) given model}. All random choices
@@ -48,9 +51,10 @@ import java.util.SplittableRandom;
  *       {@code var(x_d)} is the data's variance in dimension {@code d}.</li>
  *   <li><b>Re-seeding</b>: a component with {@code S0_k < }{@link #COLLAPSE_MASS} (less than half a
  *       descriptor's worth of posterior mass) is not divided by its tiny mass: it is re-seeded at a
- *       descriptor drawn with probability proportional to its squared distance to the nearest
- *       surviving mean (as k-means++ does), with the data's (floored) variance and weight
- *       {@code 1/K}; the other weights are scaled to make room. An iteration whose model came
+ *       descriptor chosen, as in greedy k-means++, among a few drawn with probability
+ *       proportional to their squared distance to the nearest surviving mean (from a sample of at
+ *       most {@value Seeding#RESEED_SAMPLE} descriptors), with the data's (floored) variance and
+ *       weight {@code 1/K}; the other weights are scaled to make room. An iteration whose model came
  *       from a re-seeding M-step is not tested for convergence.</li>
  *   <li><b>Stopping</b>: after iteration {@code i} (E-step then M-step) when
  *       {@code |L_i - L_(i-1)| <= tolerance * max(|L_i|, 1)}, where {@code L_i} is the mean
@@ -102,7 +106,7 @@ public final class GmmTrainer {
 
     /** How the EM starting point is chosen when no {@link Builder#initialModel initial model} is given. */
     public enum Init {
-        /** k-means++ seeding, then Lloyd iterations, then one M-step from the hard assignment. */
+        /** Greedy k-means++ seeding, then Lloyd iterations, then one M-step from the hard assignment. */
         KMEANS_PP,
         /** {@code K} distinct random descriptors as means, the data's variance, equal weights. */
         RANDOM
@@ -295,7 +299,7 @@ public final class GmmTrainer {
         private final KernelProvider provider = kernel != null ? kernel : Kernels.provider();
         private double[] dataVariance; // per dimension
         private double[] floor; // per dimension
-        private Seeding seeding; // made on first use
+        private Seeding reseeding; // made on first use
         private ParallelPasses passes;
 
         Run(float[] x, int n, int d) {
@@ -415,7 +419,7 @@ public final class GmmTrainer {
             float[] centers = new float[k * d];
             // Greedy k-means++ on a sample: the first center uniformly, each next one the best
             // of a few candidates drawn with probability ∝ D².
-            seedCenters(centers, new int[0], allComponents());
+            seedCenters(centers);
             // Lloyd iterations as hard-assignment E-steps: with equal weights and equal
             // variances, the most likely component is the nearest center (ties: lowest index).
             float[] weights = new float[k];
@@ -461,7 +465,7 @@ public final class GmmTrainer {
                 }
             }
             if (!empty.isEmpty()) {
-                seedCenters(next, toArray(kept), toArray(empty));
+                reseedCenters(next, toArray(kept), toArray(empty));
             }
             return next;
         }
@@ -474,12 +478,18 @@ public final class GmmTrainer {
             return all;
         }
 
-        /** The seeding state (sample, distances), made on first use. */
-        private void seedCenters(float[] centers, int[] existing, int[] targets) {
-            if (seeding == null) {
-                seeding = new Seeding(x, n, d, k, passes, rnd);
+        /** Initial greedy k-means++ seeding, on a sample of {@link Seeding#SAMPLE_PER_COMPONENT} per component. */
+        private void seedCenters(float[] centers) {
+            new Seeding(x, n, d, k, (long) Seeding.SAMPLE_PER_COMPONENT * k, passes, rnd)
+                    .place(centers, new int[0], allComponents());
+        }
+
+        /** Re-seeding of empty clusters and collapsed components, on a small sample made on first use. */
+        private void reseedCenters(float[] centers, int[] existing, int[] targets) {
+            if (reseeding == null) {
+                reseeding = new Seeding(x, n, d, k, Seeding.RESEED_SAMPLE, passes, rnd);
             }
-            seeding.place(centers, existing, targets);
+            reseeding.place(centers, existing, targets);
         }
 
         // ---- M-step ----------------------------------------------------------------------------
@@ -517,7 +527,7 @@ public final class GmmTrainer {
                 weights[c] = (float) (w[c] / keptMass * keptShare);
             }
             if (!collapsed.isEmpty()) {
-                seedCenters(means, toArray(kept), toArray(collapsed));
+                reseedCenters(means, toArray(kept), toArray(collapsed));
                 for (int c : collapsed) {
                     weights[c] = 1f / k;
                     for (int j = 0; j < d; j++) {

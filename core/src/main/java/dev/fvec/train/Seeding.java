@@ -10,10 +10,11 @@ import java.util.SplittableRandom;
  * far, "best" meaning the smallest total {@code D²} after adding it. The same routine re-seeds
  * collapsed components and empty clusters, with the surviving centers as the starting set.
  *
- * <p>It works on a uniform random sample of at most {@link #SAMPLE_PER_COMPONENT}{@code * K}
- * descriptors (all of them when {@code N} is smaller), drawn once per fit: seeding costs
- * {@code O(sample * K * D * trials)}, which on the full data would dwarf the EM iterations; the
- * Lloyd iterations and EM that follow use every descriptor.
+ * <p>It works on a uniform random sample of the descriptors, drawn once per instance: for the
+ * initial seeding at most {@link #SAMPLE_PER_COMPONENT}{@code * K} (all of them when {@code N} is
+ * smaller), since seeding costs {@code O(sample * K * D * trials)}, which on the full data would
+ * dwarf the EM iterations (the Lloyd iterations and EM that follow use every descriptor); for
+ * re-seeding, at most {@link #RESEED_SAMPLE}, because it may happen at any M-step.
  *
  * <p>Reproducible: distances are element-wise and the candidate totals are reduced in fixed block
  * order, so the centers depend on the seed only, not on the thread count.
@@ -23,6 +24,9 @@ final class Seeding {
     /** Descriptors sampled per component for seeding. */
     static final int SAMPLE_PER_COMPONENT = 256;
 
+    /** Descriptors sampled for re-seeding collapsed components and empty clusters. */
+    static final int RESEED_SAMPLE = 4096;
+
     private final float[] x;
     private final int d;
     private final ParallelPasses passes;
@@ -31,13 +35,14 @@ final class Seeding {
     private final int[] rows; // sampled row indices, ascending
     private final double[] dist; // D² of each sampled row to its nearest placed center
 
-    Seeding(float[] x, int n, int d, int k, ParallelPasses passes, SplittableRandom rnd) {
+    /** A seeding over a sample of at most {@code maxSample} of the {@code n} descriptors. */
+    Seeding(float[] x, int n, int d, int k, long maxSample, ParallelPasses passes, SplittableRandom rnd) {
         this.x = x;
         this.d = d;
         this.passes = passes;
         this.rnd = rnd;
         this.trials = 2 + (int) Math.log(k);
-        int size = (int) Math.min(n, (long) SAMPLE_PER_COMPONENT * k);
+        int size = (int) Math.min(n, Math.max(1, maxSample));
         this.rows = new int[size];
         if (size == n) {
             for (int i = 0; i < n; i++) {
