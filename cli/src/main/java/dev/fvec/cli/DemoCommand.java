@@ -134,7 +134,7 @@ final class DemoCommand {
             out.println("check:  skipped, the SIMD kernel is not available (see above)");
             return 0;
         }
-        out.println("  simd is " + Format.fixed((double) reference.nanos / fast.nanos, 1) + "x faster than scalar");
+        out.println("  simd speed-up over scalar: " + Format.fixed((double) reference.nanos / fast.nanos, 1) + "x");
         double worst = maxRelativeDifference(fast.raw, reference.raw, size.images, length);
         boolean ok = worst <= TOLERANCE && fast.keptTerms > 0;
         out.println("check:  simd vs scalar, max_i |simd - scalar| / max_i |scalar| over each unnormalised vector: "

@@ -50,10 +50,10 @@ final class EncodeCommand {
         Sparsity sparsity = o.has("--hard")
                 ? Sparsity.hard()
                 : Sparsity.threshold(o.doubleValue("--threshold", Sparsity.DEFAULT.threshold(), 0, false, 1));
-        List<Path> inputs = Inputs.paths(o.positionals());
 
-        // Then every file's header, so a mismatch in the last file fails before any work is done.
+        // Then the model and every file's header, so a mismatch in the last file fails before any work is done.
         DiagonalGmm model = Inputs.readModel(modelPath);
+        List<Path> inputs = Inputs.paths(o.positionals());
         List<Inputs.Shape> shapes = new ArrayList<>();
         for (Path input : inputs) {
             Inputs.Shape shape = Inputs.shape(input);
