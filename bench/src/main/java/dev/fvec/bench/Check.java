@@ -25,6 +25,18 @@ public final class Check {
     private Check() {
     }
 
+    /**
+     * {@code tol}, for vectors after the signed square root. Near zero the square root turns an
+     * absolute error {@code e} into up to {@code sqrt(e)} ({@code |sqrt a - sqrt b| <= sqrt|a - b|}),
+     * while relative errors of large elements halve. So an element-wise bound {@code atolOfMax} on
+     * the raw vector becomes {@code sqrt(atolOfMax)} on the normalised one (whose maximum is the
+     * square root of the raw maximum); {@code rtol} still holds. Used for float implementations
+     * only, after their raw (un-normalised) vector has passed {@code tol} itself.
+     */
+    public static double[] afterSquareRoot(double[] tol) {
+        return new double[] {tol[0], Math.sqrt(tol[1])};
+    }
+
     /** Throws unless {@code got} matches {@code expected} within {@code tol = {rtol, atolOfMax}}. */
     public static void close(float[] expected, float[] got, double[] tol, String what) {
         if (expected.length != got.length) {

@@ -24,24 +24,30 @@ public final class Encoders {
 
     /**
      * Encodes image 0 of {@code in} with {@code encoder} and checks the result: finite (unit norm
-     * when L2-normalised); within {@link Check#FLOAT_KERNEL} of the scalar reference when the kernel
-     * is not the reference itself; and, for a golden case, within {@link Check#REFERENCE} (scalar) or
-     * {@link Check#FLOAT_KERNEL} (simd) of the float64 expected file.
+     * when L2-normalised); for a kernel other than the scalar reference, its raw (un-normalised)
+     * vector within {@link Check#FLOAT_KERNEL} of the reference's, and the timed, normalised vector
+     * within the same bound widened by {@link Check#afterSquareRoot} when a square root is applied;
+     * for a golden case, within {@link Check#REFERENCE} (scalar) or the float bound (simd) of the
+     * float64 expected file.
      *
      * @return the checked vector
      */
     public static float[] checkOnce(Inputs in, Variant variant, FisherEncoder encoder) {
-        String what = encoder.implementationName() + " " + variant + " on " + in;
+        String kernel = encoder.implementationName();
+        String what = kernel + " " + variant + " on " + in;
         float[] got = encoder.encode(in.x, in.n);
         Check.sane(got, variant.l2() && in.n > 0, what);
-        boolean reference = encoder.implementationName().equals("scalar");
+        boolean reference = kernel.equals("scalar");
+        double[] floatTol = variant.squareRoot() ? Check.afterSquareRoot(Check.FLOAT_KERNEL) : Check.FLOAT_KERNEL;
         if (!reference) {
-            float[] scalar = build(in, variant, "scalar").encode(in.x, in.n);
-            Check.close(scalar, got, Check.FLOAT_KERNEL, what + " vs the scalar reference");
+            Variant raw = variant.raw();
+            Check.close(build(in, raw, "scalar").encode(in.x, in.n), build(in, raw, kernel).encode(in.x, in.n),
+                    Check.FLOAT_KERNEL, kernel + " " + raw + " on " + in + " vs the scalar reference");
+            Check.close(build(in, variant, "scalar").encode(in.x, in.n), got, floatTol, what + " vs the scalar reference");
         }
         String file = variant.goldenFileName();
         if (in.goldenCase != null && file != null) {
-            Check.close(in.goldenExpected(file), got, reference ? Check.REFERENCE : Check.FLOAT_KERNEL,
+            Check.close(in.goldenExpected(file), got, reference ? Check.REFERENCE : floatTol,
                     what + " vs " + in.goldenCase.resolve(file));
         }
         return got;

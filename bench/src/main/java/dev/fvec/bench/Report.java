@@ -378,7 +378,7 @@ public final class Report {
             }
         }
         out.sort(java.util.Comparator.comparing((Row r) -> r.p("shape")).thenComparing(r -> r.p("variant"))
-                .thenComparing(r -> r.p("kernel")).thenComparingInt(r -> r.threads));
+                .thenComparing(r -> r.p("dk")).thenComparing(r -> r.p("kernel")).thenComparingInt(r -> r.threads));
         return out;
     }
 

@@ -102,6 +102,16 @@ public final class Variant {
         }
     }
 
+    /** Whether the signed square root (power 0.5) is applied. */
+    public boolean squareRoot() {
+        return normalisation.equals("improved") || normalisation.equals("sqrt");
+    }
+
+    /** The same form and sparsity without any normalisation: the raw vector the kernel determines. */
+    public Variant raw() {
+        return parse(form.name().toLowerCase(Locale.ROOT) + "-none-" + sparsityName);
+    }
+
     /** Whether the output is L2-normalised (so its norm must be 1 unless it is all zero). */
     public boolean l2() {
         return normalisation.equals("improved") || normalisation.equals("l2");
