@@ -27,7 +27,7 @@ final class Context {
         try {
             this.kernel = forced != null ? Kernels.byName(forced) : Kernels.provider();
         } catch (IllegalStateException e) { // simd requested where it cannot run
-            throw new CliException((forced != null ? "--kernel simd: " : "") + e.getMessage() + "; " + SimdHint.TEXT);
+            throw new CliException((forced != null ? "--kernel simd: " : "") + SimdHint.explain(e.getMessage()));
         } catch (IllegalArgumentException e) { // a bad -Dfvec.kernel
             throw new CliException("-D" + Kernels.PROPERTY + ": " + e.getMessage());
         }
@@ -53,7 +53,7 @@ final class Context {
         }
         KernelProvider simd = Kernels.simdOrNull();
         String why = simd == null ? "dev.fvec:fvec-simd is not on the class path" : simd.unavailableReason();
-        return "scalar kernel" + (why == null ? "" : ", because " + why + "; " + SimdHint.TEXT);
+        return "scalar kernel" + (why == null ? "" : ", because " + SimdHint.explain(why));
     }
 
     /** A status line on stderr, unless {@code --quiet}. */

@@ -89,7 +89,7 @@ final class DemoCommand {
                 + Runtime.getRuntime().availableProcessors() + " processors");
         out.println("  kernel: " + kernel.name() + (ctx.kernelForced() ? " (forced by --kernel)" : ""));
         if (simdMissing != null) {
-            out.println("  SIMD kernel not available: " + simdMissing + "; " + SimdHint.TEXT);
+            out.println("  SIMD kernel not available: " + SimdHint.explain(simdMissing));
         }
 
         // 1. Data: one draw, so the "images" come from the same distribution as the training set.
