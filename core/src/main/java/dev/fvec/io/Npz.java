@@ -2,6 +2,7 @@ package dev.fvec.io;
 
 import dev.fvec.DiagonalGmm;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
@@ -39,12 +41,13 @@ import java.util.zip.ZipOutputStream;
  * covariances=g.covariances_)} writes for a fitted scikit-learn model.
  *
  * <p>Hostile archives. Duplicate entry names are rejected (NumPy would silently take one of
- * them). Every entry is read with a byte limit: the uncompressed size the zip declares, and never
- * more than the compressed size allows ({@value #MAX_DEFLATE_RATIO} times, the most deflate can
- * expand). The {@code .npy} header's declared size is checked against that limit before the data
- * is allocated, and an entry that inflates past what its header declares is rejected after one
- * extra byte, so a zip bomb costs neither memory nor time. Entry checksums are verified.
- * Malformed zip structures are reported as {@link NpyFormatException} too.
+ * them). Every entry is read with a byte limit: the uncompressed size the zip declares, but
+ * never more than the compressed size allows ({@value #MAX_DEFLATE_RATIO} times, the most
+ * deflate can expand) nor {@link #MAX_ENTRY_BYTES}. The {@code .npy} header's declared size is
+ * checked against that limit before the data is allocated, and an entry that inflates past what
+ * its header declares is rejected after one extra byte, so a zip bomb costs neither memory nor
+ * time. Entry checksums are verified. Malformed zip structures are reported as
+ * {@link NpyFormatException} too.
  *
  * <p>Archives are read through {@link ZipFile}, so the path must be on the default file system.
  */
@@ -52,6 +55,13 @@ public final class Npz {
 
     /** Deflate cannot expand data by more than about 1032:1; a larger claim is a lie. */
     static final long MAX_DEFLATE_RATIO = 1032;
+
+    /**
+     * Largest entry read, in bytes (1 GiB): far beyond any model fvec can encode with (a model of
+     * 1 GiB of float32 parameters needs about 6 GiB once {@link DiagonalGmm} derives its terms),
+     * and small enough that a consistent but absurd archive cannot exhaust the heap.
+     */
+    public static final long MAX_ENTRY_BYTES = 1L << 30;
 
     private static final String[] MODEL_KEYS = {"weights", "means", "covariances"};
 
@@ -80,7 +90,7 @@ public final class Npz {
                 ZipEntry e = entries.get(key + ".npy");
                 if (e == null) {
                     throw new NpyFormatException(source, "missing array '" + key + "' (the archive holds "
-                            + (entries.isEmpty() ? "no entries" : String.join(", ", entries.keySet())) + ")");
+                            + (entries.isEmpty() ? "no entries" : entries.keySet().stream().map(Npy::quote).collect(Collectors.joining(", "))) + ")");
                 }
                 arrays.put(key, readEntry(zip, e, file, source));
             }
@@ -126,7 +136,7 @@ public final class Npz {
             for (Map.Entry<String, ZipEntry> e : entries(zip, source).entrySet()) {
                 String name = e.getKey();
                 if (!name.endsWith(".npy")) {
-                    throw new NpyFormatException(source, "entry '" + name + "' is not a .npy array");
+                    throw new NpyFormatException(source, "entry " + Npy.quote(name) + " is not a .npy array");
                 }
                 out.put(name.substring(0, name.length() - 4), readEntry(zip, e.getValue(), file, source));
             }
@@ -172,6 +182,13 @@ public final class Npz {
         });
     }
 
+    private static String describe(Throwable e) {
+        if (e instanceof EOFException) {
+            return "the compressed data ends early";
+        }
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    }
+
     private static String shape(NpyArray a) {
         return NpyArray.shapeString(a.shape());
     }
@@ -184,7 +201,7 @@ public final class Npz {
         } catch (IOException | RuntimeException e) {
             // ZipFile reports a damaged archive with ZipException or, for some corruptions,
             // unchecked exceptions; to callers both are a malformed file.
-            throw new NpyFormatException(file.toString(), "not a valid .npz (zip) archive: " + e.getMessage(), e);
+            throw new NpyFormatException(file.toString(), "not a valid .npz (zip) archive: " + describe(e), e);
         }
     }
 
@@ -196,17 +213,17 @@ public final class Npz {
             while (all.hasMoreElements()) {
                 ZipEntry e = all.nextElement();
                 if (out.put(e.getName(), e) != null) {
-                    throw new NpyFormatException(source, "duplicate entry '" + e.getName() + "'");
+                    throw new NpyFormatException(source, "duplicate entry " + Npy.quote(e.getName()));
                 }
             }
         } catch (RuntimeException e) {
-            throw new NpyFormatException(source, "not a valid .npz (zip) archive: " + e.getMessage(), e);
+            throw new NpyFormatException(source, "not a valid .npz (zip) archive: " + describe(e), e);
         }
         return out;
     }
 
     private static NpyArray readEntry(ZipFile zip, ZipEntry e, Path file, String archive) throws IOException {
-        String source = archive + ", entry " + e.getName();
+        String source = archive + ", entry " + Npy.quote(e.getName());
         int method = e.getMethod();
         if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED) {
             throw new NpyFormatException(source, "compression method " + method + " is not supported (only stored,"
@@ -220,20 +237,25 @@ public final class Npz {
         String reason = method == ZipEntry.STORED
                 ? "the " + compressed + " bytes the entry holds"
                 : "the " + limit + " bytes its " + compressed + " compressed bytes can inflate to";
-        if (e.getSize() >= 0 && e.getSize() < limit) {
+        if (limit > MAX_ENTRY_BYTES) {
+            limit = MAX_ENTRY_BYTES;
+            reason = "the " + MAX_ENTRY_BYTES + "-byte limit for an entry";
+        }
+        boolean exact = e.getSize() >= 0 && e.getSize() <= limit;
+        if (exact) {
             limit = e.getSize();
-            reason = "the entry's declared size of " + limit + " bytes";
+            reason = "the entry's declared size";
         }
         NpyArray array;
         CRC32 crc = new CRC32();
         try (InputStream in = new CheckedInputStream(zip.getInputStream(e), crc)) {
-            array = Npy.read(in, source, limit, reason);
+            array = Npy.read(in, source, limit, reason, exact);
         } catch (NpyFormatException ex) {
             throw ex;
         } catch (IOException | RuntimeException ex) {
             // ZipException, EOFException from a cut deflate stream, and the unchecked exceptions
             // ZipFile throws for some corruptions: all of them mean a damaged entry.
-            throw new NpyFormatException(source, "damaged entry: " + ex, ex);
+            throw new NpyFormatException(source, "damaged entry: " + describe(ex), ex);
         }
         if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
             throw new NpyFormatException(source, "checksum mismatch (CRC-32 " + Long.toHexString(crc.getValue())
