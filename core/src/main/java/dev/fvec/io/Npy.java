@@ -243,7 +243,8 @@ public final class Npy {
             throw truncated(source, h, follows);
         }
         if (follows > h.dataBytes()) {
-            throw new NpyFormatException(source, (follows - h.dataBytes()) + " trailing bytes after the data: header declares "
+            throw new NpyFormatException(source, (follows - h.dataBytes())
+                    + " trailing bytes after the data: header declares "
                     + h.describe() + " but " + follows + " bytes follow the header");
         }
         return h;
@@ -329,7 +330,8 @@ public final class Npy {
         int got = readFully(ch, prefix);
         for (int i = 0; i < Math.min(got, MAGIC.length); i++) {
             if (prefix.get(i) != MAGIC[i]) {
-                throw new NpyFormatException(source, "not a .npy file: it does not start with the magic string \\x93NUMPY");
+                throw new NpyFormatException(source,
+                        "not a .npy file: it does not start with the magic string \\x93NUMPY");
             }
         }
         if (got < 8) {
@@ -407,7 +409,8 @@ public final class Npy {
                     + ", not True or False");
         }
         if ((Boolean) fortran) {
-            throw new NpyFormatException(source, "Fortran order is not supported (save numpy.ascontiguousarray(a) instead)");
+            throw new NpyFormatException(source,
+                    "Fortran order is not supported (save numpy.ascontiguousarray(a) instead)");
         }
         Object shapeValue = dict.get("shape");
         if (!(shapeValue instanceof long[])) {
@@ -417,7 +420,8 @@ public final class Npy {
         long[] dims = (long[]) shapeValue;
         String shapeText = DictParser.describe(dims);
         if (dims.length == 0) {
-            throw new NpyFormatException(source, "shape () is a 0-D array (a scalar); only 1-D and 2-D arrays are supported");
+            throw new NpyFormatException(source,
+                    "shape () is a 0-D array (a scalar); only 1-D and 2-D arrays are supported");
         }
         if (dims.length > 2) {
             throw new NpyFormatException(source, "shape " + shapeText + " has " + dims.length
@@ -685,7 +689,8 @@ public final class Npy {
                 if (Float.isInfinite(f) && !Double.isInfinite(v)) {
                     long index = elementsRead + i;
                     String at = header.ndim() == 2
-                            ? "[" + index / header.cols() + ", " + index % header.cols() + "] (flat index " + index + ")"
+                            ? "[" + index / header.cols() + ", " + index % header.cols()
+                                    + "] (flat index " + index + ")"
                             : "[" + index + "]";
                     throw new NpyFormatException(source, "value " + v + " at index " + at
                             + " is outside the float32 range (max " + Float.MAX_VALUE + ")");
@@ -837,8 +842,8 @@ public final class Npy {
         // Not Files.createTempFile: it makes the file owner-only, and the result should get the
         // same permissions as any other new file (the umask's).
         for (int attempt = 0; ch == null; attempt++) {
-            tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                    + ".tmp");
+            String random = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            tmp = dir.resolve("." + target.getFileName() + "." + random + ".tmp");
             try {
                 ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (FileAlreadyExistsException e) {

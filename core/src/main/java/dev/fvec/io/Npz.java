@@ -89,8 +89,10 @@ public final class Npz {
             for (String key : MODEL_KEYS) {
                 ZipEntry e = entries.get(key + ".npy");
                 if (e == null) {
-                    throw new NpyFormatException(source, "missing array '" + key + "' (the archive holds "
-                            + (entries.isEmpty() ? "no entries" : entries.keySet().stream().map(Npy::quote).collect(Collectors.joining(", "))) + ")");
+                    String held = entries.isEmpty() ? "no entries"
+                            : entries.keySet().stream().map(Npy::quote).collect(Collectors.joining(", "));
+                    throw new NpyFormatException(source,
+                            "missing array '" + key + "' (the archive holds " + held + ")");
                 }
                 arrays.put(key, readEntry(zip, e, file, source));
             }
