@@ -8,7 +8,6 @@ import dev.fvec.StatisticsKernel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -352,21 +351,21 @@ final class SimdKernel implements StatisticsKernel {
         // keeps its log p values, which are <= 0 and so never pass the cut (> 0) of step 3.
         // Since sum >= 1, e >= t * sum implies e >= t: groups without e >= t need no second look.
         float groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
+        // The sum is reduced per group, in scalar: a vector accumulator that is updated on only some
+        // iterations becomes a loop phi that C2 (JDK 17) cannot keep unboxed.
         int nCandidates = 0;
-        FloatVector vsum = FloatVector.zero(SPECIES);
+        float sum = 0;
         for (int c = 0; c < kpad; c += LANES) {
             FloatVector z = FloatVector.fromArray(SPECIES, lp, base + c).sub(max);
-            if (!z.compare(VectorOperators.GE, EXP_LOW).anyTrue()) {
-                continue;
-            }
-            FloatVector e = exp(z);
-            e.intoArray(lp, base + c);
-            vsum = vsum.add(e);
-            if (e.compare(VectorOperators.GE, groupCut).anyTrue()) {
-                candidates[nCandidates++] = c;
+            if (z.compare(VectorOperators.GE, EXP_LOW).anyTrue()) {
+                FloatVector e = exp(z);
+                e.intoArray(lp, base + c);
+                sum += e.reduceLanes(VectorOperators.ADD);
+                if (e.compare(VectorOperators.GE, groupCut).anyTrue()) {
+                    candidates[nCandidates++] = c;
+                }
             }
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
         logLikelihood += maxLogNorm + max + Math.log(sum);
 
         // Step 3: posteriors q_k = e_k / sum, sparsified; step 4: statistics of the kept terms.
@@ -400,9 +399,13 @@ final class SimdKernel implements StatisticsKernel {
 
     private int firstIndexOf(int base, float max) {
         for (int c = 0; c < kpad; c += LANES) {
-            VectorMask<Float> m = FloatVector.fromArray(SPECIES, lp, base + c).compare(VectorOperators.EQ, max);
-            if (m.anyTrue()) {
-                return c + m.firstTrue();
+            // anyTrue(), then scalar: VectorMask.firstTrue() boxes the mask for some shapes on JDK 17.
+            if (FloatVector.fromArray(SPECIES, lp, base + c).compare(VectorOperators.EQ, max).anyTrue()) {
+                for (int comp = c; ; comp++) {
+                    if (lp[base + comp] == max) {
+                        return comp;
+                    }
+                }
             }
         }
         throw new AssertionError("no component reaches the max " + max);

@@ -44,7 +44,9 @@ import java.util.List;
  *       dropped by both.</li>
  *   <li><b>Accumulation.</b> The kernel sums {@code q (x - mu)} and {@code q (x - mu)^2} in float
  *       windows of at most {@value SimdKernel#FLUSH_TERMS} terms per component, then adds them to
- *       double: error at most {@code u (FLUSH_TERMS + 4) sum q |x - mu|^p}. The double parts (the
+ *       double: error at most {@code u (FLUSH_TERMS + 4) sum q |x - mu|^p}, plus the smallest
+ *       subnormal float ({@code 1.4e-45}) per term for products that underflow (tiny scales and
+ *       posteriors near {@code 1e-37} do that). The double parts (the
  *       reference's sums, the flush's {@code mu * W}, the form's cancellations) get {@code 1e-13} of
  *       the magnitudes involved: 1000x the double roundoff of the sums in these tests.</li>
  *   <li><b>Fisher vectors.</b> The statistic bounds propagate linearly through each form, using the
@@ -189,8 +191,9 @@ final class FloatErrorModel {
                     a2[kj] += a * xv * xv;
                     c1[kj] += a * Math.abs(y);
                     c2[kj] += a * Math.abs(y * y - var);
-                    acc1[kj] += window * up * Math.abs(y);
-                    acc2[kj] += window * up * y * y;
+                    double underflow = up > 0 ? Float.MIN_VALUE : 0;
+                    acc1[kj] += window * up * Math.abs(y) + underflow;
+                    acc2[kj] += window * up * y * y + underflow * (1 + Math.abs(y));
                     dbl1[kj] += DOUBLE_SLACK * up * (Math.abs(xv) + Math.abs(mu));
                     dbl2[kj] += DOUBLE_SLACK * up * (xv * xv + 2 * Math.abs(mu * xv) + mu * mu + var);
                 }

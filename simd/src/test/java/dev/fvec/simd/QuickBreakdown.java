@@ -22,15 +22,19 @@ public final class QuickBreakdown {
             GmmStatistics st = GmmStatistics.forModel(model);
             int reps = 200;
             double best = 1e9;
+            com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long bytes = 0;
             for (int r = 0; r < 6; r++) {
+                long a0 = tb.getThreadAllocatedBytes(Thread.currentThread().getId());
                 long t0 = System.nanoTime();
                 for (int i = 0; i < reps; i++) {
                     st.reset();
                     kern.accumulate(x, 0, n, st);
                 }
                 best = Math.min(best, (System.nanoTime() - t0) / 1e6 / reps);
+                bytes = (tb.getThreadAllocatedBytes(Thread.currentThread().getId()) - a0) / reps;
             }
-            System.out.printf("%s: %.3f ms, kept/desc %.2f%n", s, best, (double) st.keptTerms() / n);
+            System.out.printf("%s: %.3f ms, kept/desc %.2f, %d B/call%n", s, best, (double) st.keptTerms() / n, bytes);
         }
     }
 }

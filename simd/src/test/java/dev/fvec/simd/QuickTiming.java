@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * A throwaway timing harness (not JMH, not a test): warms up, then times one-thread encodes of the
  * improved VLFEAT form with t = 1e-6 for the scalar and the simd kernel. Run with
- * {@code java --add-modules jdk.incubator.vector -cp ... dev.fvec.simd.QuickTiming [reps]}.
+ * {@code java --add-modules jdk.incubator.vector -cp ... dev.fvec.simd.QuickTiming [reps [shape index]]}.
  */
 public final class QuickTiming {
 
@@ -24,8 +24,10 @@ public final class QuickTiming {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         System.out.println("simd provider: " + Kernels.simdOrNull() + "; java " + System.getProperty("java.version"));
         int[][] shapes = {{64, 256, 1000}, {128, 64, 2000}, {64, 1024, 1000}};
-        for (int[] s : shapes) {
-            run(s[0], s[1], s[2], reps);
+        for (int i = 0; i < shapes.length; i++) {
+            if (args.length < 2 || Integer.parseInt(args[1]) == i) {
+                run(shapes[i][0], shapes[i][1], shapes[i][2], reps);
+            }
         }
     }
 
