@@ -32,7 +32,8 @@ import java.util.SplittableRandom;
  * <ol>
  *   <li><b>Initialisation</b> ({@link Init}): greedy k-means++ seeding (each center the best of
  *       {@code 2 + floor(ln K)} candidates drawn by D² sampling, as scikit-learn does, on a sample
- *       of at most {@value Seeding#SAMPLE_PER_COMPONENT}{@code * K} descriptors) followed by
+ *       of {@code max(4096, 32 * K)} descriptors; the best of 3 attempts by
+ *       k-means cost on the sample) followed by
  *       {@link Builder#kmeansIterations(int) Lloyd iterations} on all descriptors (run as
  *       hard-assignment E-steps of the kernel), then one M-step from the hard
  *       assignment (weights = cluster sizes / N, variances = within-cluster variances, floored);
@@ -53,7 +54,7 @@ import java.util.SplittableRandom;
  *       descriptor's worth of posterior mass) is not divided by its tiny mass: it is re-seeded at a
  *       descriptor chosen, as in greedy k-means++, among a few drawn with probability
  *       proportional to their squared distance to the nearest surviving mean (from a sample of at
- *       most {@value Seeding#RESEED_SAMPLE} descriptors), with the data's (floored) variance and
+ *       most 4096 descriptors), with the data's (floored) variance and
  *       weight {@code 1/K}; the other weights are scaled to make room. An iteration whose model came
  *       from a re-seeding M-step is not tested for convergence.</li>
  *   <li><b>Stopping</b>: after iteration {@code i} (E-step then M-step) when
@@ -66,7 +67,7 @@ import java.util.SplittableRandom;
  * <h2>Threads and reproducibility</h2>
  * The E-step (and the k-means passes) run on {@link Builder#threads(int)} threads: the calling
  * thread plus a fixed pool created by each {@code fit} and shut down before it returns. The
- * descriptors are cut into chunks of {@value ParallelPasses#CHUNK_ROWS} rows (a constant); each
+ * descriptors are cut into chunks of 1024 rows (a constant); each
  * chunk's statistics are computed into zeroed buffers by one thread's kernel and merged into the
  * total strictly in chunk order. The summation order therefore depends neither on the thread count
  * nor on scheduling, and with a deterministic kernel (the scalar one is) the trained model is
@@ -478,16 +479,28 @@ public final class GmmTrainer {
             return all;
         }
 
-        /** Initial greedy k-means++ seeding, on a sample of {@link Seeding#SAMPLE_PER_COMPONENT} per component. */
+        /**
+         * Initial greedy k-means++ seeding on a sample (see {@link Seeding}): the best (lowest
+         * potential on the sample) of {@link Seeding#ATTEMPTS} attempts.
+         */
         private void seedCenters(float[] centers) {
-            new Seeding(x, n, d, k, (long) Seeding.SAMPLE_PER_COMPONENT * k, passes, rnd)
-                    .place(centers, new int[0], allComponents());
+            Seeding seeding = new Seeding(x, n, d, k,
+                    Math.max(Seeding.MIN_SAMPLE, (long) Seeding.SAMPLE_PER_COMPONENT * k), passes, rnd);
+            float[] attempt = new float[centers.length];
+            double best = Double.POSITIVE_INFINITY;
+            for (int a = 0; a < Seeding.ATTEMPTS; a++) {
+                double potential = seeding.place(attempt, new int[0], allComponents());
+                if (potential < best) {
+                    best = potential;
+                    System.arraycopy(attempt, 0, centers, 0, centers.length);
+                }
+            }
         }
 
         /** Re-seeding of empty clusters and collapsed components, on a small sample made on first use. */
         private void reseedCenters(float[] centers, int[] existing, int[] targets) {
             if (reseeding == null) {
-                reseeding = new Seeding(x, n, d, k, Seeding.RESEED_SAMPLE, passes, rnd);
+                reseeding = new Seeding(x, n, d, k, Seeding.MIN_SAMPLE, passes, rnd);
             }
             reseeding.place(centers, existing, targets);
         }
