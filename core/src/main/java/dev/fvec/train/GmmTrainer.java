@@ -250,6 +250,9 @@ public final class GmmTrainer {
             rows[f] = shape[0];
             total += shape[0];
         }
+        if (d < 1) {
+            throw new IllegalArgumentException(npyFiles.get(0) + ": D = " + d + ": descriptors need D >= 1 dimensions");
+        }
         if (total * d > Npy.MAX_ELEMENTS) {
             throw new IllegalArgumentException(total + " descriptors of D = " + d + " in " + rows.length
                     + " files are " + total * d + " values, more than one Java array holds (" + Npy.MAX_ELEMENTS + ")");
@@ -430,7 +433,9 @@ public final class GmmTrainer {
             for (int j = 0; j < d; j++) {
                 meanVariance += dataVariance[j] / d;
             }
-            Arrays.fill(variances, meanVariance > 0 && meanVariance < Float.MAX_VALUE ? (float) meanVariance : 1f);
+            // Any positive value gives the same nearest-center assignment; keep it a normal float.
+            float v = (float) meanVariance;
+            Arrays.fill(variances, v >= Float.MIN_NORMAL && v < Float.MAX_VALUE ? v : 1f);
             GmmStatistics stats;
             for (int iteration = 0; ; iteration++) {
                 DiagonalGmm hard = DiagonalGmm.of(k, d, weights, centers, variances);
@@ -619,14 +624,15 @@ public final class GmmTrainer {
         }
 
         /**
-         * Absolute variance floor: no variance goes below it; {@code > 0} and finite, default
+         * Absolute variance floor: no variance goes below it; a normal positive float (at least
+         * {@link Float#MIN_NORMAL}), default
          * {@code 1e-6} (scikit-learn's {@code reg_covar}, which sklearn adds rather than takes the
          * maximum with). It is what a constant dimension's variances end up at.
          */
         public Builder absoluteVarianceFloor(double floor) {
-            if (!(floor > 0 && floor < Float.MAX_VALUE)) {
-                throw new IllegalArgumentException("absolute variance floor " + floor
-                        + ": need a finite value > 0 (a zero floor would let a constant dimension give a zero variance)");
+            if (!(floor >= Float.MIN_NORMAL && floor < Float.MAX_VALUE)) {
+                throw new IllegalArgumentException("absolute variance floor " + floor + ": need a finite value >= "
+                        + Float.MIN_NORMAL + " (a zero floor would let a constant dimension give a zero variance)");
             }
             this.absoluteFloor = floor;
             return this;

@@ -86,6 +86,14 @@ class GmmTrainerFilesTest {
     }
 
     @Test
+    void rejectsZeroColumns() throws IOException {
+        Path a = dir.resolve("a.npy");
+        Npy.write(a, new float[0], 5, 0);
+        assertEquals(a + ": D = 0: descriptors need D >= 1 dimensions",
+                assertThrows(IllegalArgumentException.class, () -> trainer().fit(List.of(a))).getMessage());
+    }
+
+    @Test
     void tooFewRowsAcrossFiles() throws IOException {
         Path a = dir.resolve("a.npy");
         Npy.write(a, new float[3 * 2], 3, 2);
