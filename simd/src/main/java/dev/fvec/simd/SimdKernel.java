@@ -20,10 +20,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>Layout</h2>
  * <ul>
- *   <li>Log-likelihoods put <b>lanes over components</b>: the model is kept transposed,
- *       {@code muT[j * Kpad + k]} and {@code halfIvarT[j * Kpad + k] = 1 / (2 var_kj)}, so one
- *       vector holds {@code log p} of {@code LANES} components and no horizontal reduction is needed
- *       in the {@code K x D} loop. {@code BLOCK = 4} descriptors share each pair of model loads.</li>
+ *   <li>Log-likelihoods put <b>lanes over components</b>: the model is kept transposed, per group
+ *       of {@code LANES} components a contiguous strip of {@code D} pairs of vectors
+ *       ({@code mu_kj} of the group's components, then {@code 1 / (2 var_kj)}), so one vector holds
+ *       {@code log p} of {@code LANES} components, no horizontal reduction is needed in the
+ *       {@code K x D} loop, and the loop streams through memory. {@code BLOCK = 4} descriptors share
+ *       each pair of model loads; the max of each descriptor's log-likelihoods is taken on the way.</li>
  *   <li>{@code K} is padded to {@code Kpad}, a multiple of the lane count, with components whose
  *       log-normaliser is {@code -inf} (mean 0, inverse variance 0), so they never win the max and
  *       their posterior is exactly 0; no masked loads (slow on JDK 17).</li>
@@ -324,8 +326,9 @@ final class SimdKernel implements StatisticsKernel {
     }
 
     /**
-     * For the descriptor whose log-likelihoods are {@code lp[b * Kpad ..]}: log-sum-exp, posteriors,
-     * sparsification and statistics.
+     * For the descriptor whose log-likelihoods are {@code lp[b * Kpad ..]} (max {@code maxes[b]}):
+     * log-sum-exp, posteriors, sparsification and statistics; or the scalar reference, when float
+     * overflowed or a value is out of range.
      */
     private void finish(int b, float[] x, int row, GmmStatistics stats) {
         int base = b * kpad;
