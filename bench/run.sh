@@ -70,6 +70,7 @@ if $vlfeat; then encode_regex='EncodeBench|VlfeatBench'; fi
 
 # name, then JMH arguments. Failures of single benchmarks (a @Setup check, a missing library) are
 # reported by JMH and leave the rest running; the script fails at the end if any group failed.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 failed=()
 meta_flags=()
 group() {
@@ -118,6 +119,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo u
   printf 'commit=%s%s\n' "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
     "$(git diff --quiet HEAD -- core simd bench/src bench/pom.xml 2>/dev/null || echo ' (with uncommitted changes)')"
   printf 'date=%s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
+  printf 'loadBefore=%s\nloadAfter=%s\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
   for f in "${meta_flags[@]}"; do printf '%s\n' "$f"; done
 } | sed 's/\\/\\\\/g' >"$out/meta.properties"
 

@@ -195,6 +195,10 @@ public final class Report {
         row(b, "JMH", meta.getProperty("jmh", "1.37") + ", flags per group below");
         row(b, "VLFeat", meta.getProperty("vlfeat", "not measured"));
         row(b, "fvec", "commit " + meta.getProperty("commit", "?"));
+        if (meta.getProperty("loadBefore") != null) {
+            row(b, "load average (1, 5, 15 min)", "before " + meta.getProperty("loadBefore") + "; after "
+                    + meta.getProperty("loadAfter", "?"));
+        }
         row(b, "date", meta.getProperty("date", "?"));
         for (String k : new java.util.TreeSet<>(meta.stringPropertyNames())) {
             if (k.startsWith("flags.")) {
@@ -238,14 +242,15 @@ public final class Report {
         b.append("## Headline: ").append(HEADLINE_VARIANT).append(", one thread\n\n");
         b.append("VLFeat's improved Fisher vector (signed square root, L2; posteriors below 1e-6 dropped), time per"
                 + " encode of N descriptors. Speed-ups are the other's time divided by simd's.\n\n");
-        b.append("| D | K | N | scalar | simd | VLFeat | simd vs scalar | simd vs VLFeat |\n");
-        b.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| D | K | N | input | scalar | simd | VLFeat | simd vs scalar | simd vs VLFeat |\n");
+        b.append("|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, Map<String, Row>> e : byShape.entrySet()) {
             String[] dkn = dkn(e.getKey());
             Row sc = e.getValue().get("scalar");
             Row si = e.getValue().get("simd");
             Row vl = e.getValue().get(VLFEAT);
-            b.append("| ").append(dkn[0]).append(" | ").append(dkn[1]).append(" | ").append(dkn[2]);
+            b.append("| ").append(dkn[0]).append(" | ").append(dkn[1]).append(" | ").append(dkn[2]).append(" | ")
+                    .append(input(e.getKey()));
             for (Row r : new Row[] {sc, si, vl}) {
                 b.append(" | ").append(r == null ? "" : time(r.score, r.unit)
                         + (Double.isNaN(r.error) ? "" : " ± " + time(r.error, r.unit)));
@@ -280,9 +285,12 @@ public final class Report {
         b.append("Time for one `encode` of N descriptors into one Fisher vector (lower is better)."
                 + " \"vs scalar\" and \"vs VLFeat\" are speed-ups: the other's time divided by this one's"
                 + " (above 1 = faster). Allocation is JMH's `-prof gc` `gc.alloc.rate.norm` (bytes per encode)"
-                + " where that profiler ran; for VLFeat it sees only Java-heap allocation, not VLFeat's malloc.\n\n");
-        b.append("| D | K | N | variant | implementation | time per encode | ± error | alloc B/op | vs scalar | vs VLFeat |\n");
-        b.append("|---:|---:|---:|---|---|---:|---:|---:|---:|---:|\n");
+                + " where that profiler ran; for VLFeat it sees only Java-heap allocation, not VLFeat's malloc. JMH's own"
+                + " per-iteration allocation (a few kB) is spread over the operations of an iteration, so millisecond"
+                + " operations show tens to hundreds of bytes per op even when the timed code allocates nothing;"
+                + " the microsecond shape shows the true figure.\n\n");
+        b.append("| D | K | N | input | variant | implementation | time per encode | ± error | alloc B/op | vs scalar | vs VLFeat |\n");
+        b.append("|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|\n");
         for (Map<String, Row> g : groups.values()) {
             Row scalar = g.get("scalar");
             Row vl = g.get(VLFEAT);
@@ -293,7 +301,7 @@ public final class Report {
                 }
                 String[] dkn = dkn(r.p("shape"));
                 b.append("| ").append(dkn[0]).append(" | ").append(dkn[1]).append(" | ").append(dkn[2]).append(" | ")
-                        .append(r.p("variant")).append(" | ").append(impl)
+                        .append(input(r.p("shape"))).append(" | ").append(r.p("variant")).append(" | ").append(impl)
                         .append(" | ").append(time(r.score, r.unit)).append(" | ").append(time(r.error, r.unit))
                         .append(" | ").append(Double.isNaN(r.allocPerOp) ? "" : String.format(Locale.ROOT, "%.0f", r.allocPerOp))
                         .append(" | ").append(scalar == null || impl.equals("scalar") ? "" : ratio(scalar.score / r.score))
@@ -392,9 +400,19 @@ public final class Report {
         return null;
     }
 
-    private static String[] dkn(String shape) {
+    /** D, K, N of a shape: {@code DxKxN}, or parsed from a golden case name such as {@code golden:a_D64_K256_N1000}. */
+    static String[] dkn(String shape) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("_D(\\d+)_K(\\d+)_N(\\d+)$").matcher(shape);
+        if (m.find()) {
+            return new String[] {m.group(1), m.group(2), m.group(3)};
+        }
         String[] p = shape.split("x");
         return p.length == 3 ? p : new String[] {shape, "", ""};
+    }
+
+    /** "synthetic", or the golden case's name. */
+    static String input(String shape) {
+        return shape.startsWith("golden:") ? "golden " + shape.substring("golden:".length()) : "synthetic";
     }
 
     /** A time in JMH's unit, shown in the most readable of ns, µs, ms. */
@@ -514,6 +532,9 @@ public final class Report {
             g.drawString("D=" + dkn[0] + " K=" + dkn[1], x0, gy + barH + 4);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.drawString("N=" + dkn[2], x0, gy + barH + 20);
+            if (e.getKey().startsWith("golden:")) {
+                g.drawString("golden " + e.getKey().substring(7, 8), x0, gy + barH + 36);
+            }
             Row b = e.getValue().get(base);
             int bi = 0;
             for (int i = 0; i < IMPLS.length; i++) {
