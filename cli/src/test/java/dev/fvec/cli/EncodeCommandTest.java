@@ -44,20 +44,6 @@ class EncodeCommandTest {
         out = dir.resolve("out.npy");
     }
 
-    /**
-     * The SIMD kernel against an improved (power 0.5 + L2) golden vector: {@link Tolerances#FLOAT_KERNEL}
-     * pushed through the signed square root. An unnormalised element that the float kernel gets within
-     * {@code atol = 1e-5 * max|z|} moves by up to {@code sqrt(2 atol)} after it (Hoelder:
-     * {@code |f(a) - f(b)| <= 2^(1 - 1/2) |a - b|^(1/2)}, the 2 for a sign change), that is
-     * {@code sqrt(2e-5) ~ 4.5e-3} of the largest normalised element (L2 then scales both sides
-     * alike); the relative part only halves. Elements whose raw value is cancellation noise (an
-     * {@code s1 - s0 mu} much smaller than {@code s1}) do miss plain FLOAT_KERNEL after the square root:
-     * measured 8e-4 relative on a_D64_K256_N1000, element 2778. The simd module's tests bound this
-     * per element with a full error model; this is the coarse, data-independent version.
-     */
-    static final Tolerances.Tolerance FLOAT_KERNEL_IMPROVED =
-            new Tolerances.Tolerance(Tolerances.FLOAT_KERNEL.rtol, Math.sqrt(2 * Tolerances.FLOAT_KERNEL.atolOfMax));
-
     /** Command-line options, the golden file they must reproduce, and the kernel. */
     static Stream<Arguments> goldenVariants() {
         String[][] variants = {
@@ -99,9 +85,8 @@ class EncodeCommandTest {
         NpyArray got = Npy.read(out);
         double[] want = toDouble(GoldenCases.read(caseName + "/expected_" + expected + ".npy").data());
         assertArrayEquals(new int[] {1, want.length}, got.shape());
-        Tolerances.Tolerance tolerance = kernel.equals("simd") && expected.contains("improved")
-                ? FLOAT_KERNEL_IMPROVED : Tolerances.FLOAT_KERNEL;
-        tolerance.assertClose(want, got.data(), kernel + " " + caseName + " " + options);
+        Tolerances.FLOAT_KERNEL.assertClosePowered(want, got.data(), expected.contains("improved") ? 0.5 : 0,
+                kernel + " " + caseName + " " + options);
     }
 
     @Test
