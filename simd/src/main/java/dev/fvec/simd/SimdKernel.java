@@ -129,6 +129,8 @@ final class SimdKernel implements StatisticsKernel {
     private final int[] bucketStart; // K + 1: counting sort of the queued terms by component
     private final float[] sortedQ; // the queued terms, grouped by component (stable)
     private final int[] sortedRow; // and their descriptor's offset in xBatch
+    private final int[] live; // Kpad / LANES: groups with a lane whose exp is not 0
+    private final float[] laneSums; // LANES: the exp sum's lanes, added in index order
     private final float[] c1; // K x Dpad: sum q (x - mu) since the last flush
     private final float[] c2; // K x Dpad: sum q (x - mu)^2 since the last flush
     private final double[] w0; // K: sum q since the last flush
@@ -197,6 +199,8 @@ final class SimdKernel implements StatisticsKernel {
         this.bucketStart = new int[k + 1];
         this.sortedQ = new float[capacity];
         this.sortedRow = new int[capacity];
+        this.live = new int[kpad / LANES];
+        this.laneSums = new float[LANES];
         this.c1 = new float[k * dpad];
         this.c2 = new float[k * dpad];
         this.w0 = new double[k];
@@ -395,21 +399,20 @@ final class SimdKernel implements StatisticsKernel {
         // keeps its log p values, which are <= 0 and so never pass the cut (> 0) of step 3.
         // Since sum >= 1, e >= t * sum implies e >= t: groups without e >= t need no second look.
         float groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
-        // The sum is reduced per group, in scalar: a vector accumulator that is updated on only some
-        // iterations becomes a loop phi that C2 (JDK 17) cannot keep unboxed.
         int nCandidates = 0;
-        float sum = 0;
+        int nLive = 0;
         for (int c = 0; c < kpad; c += LANES) {
             FloatVector z = FloatVector.fromArray(SPECIES, lp, base + c).sub(max);
             if (z.compare(VectorOperators.GE, EXP_LOW).anyTrue()) {
                 FloatVector e = exp(z);
                 e.intoArray(lp, base + c);
-                sum += e.reduceLanes(VectorOperators.ADD);
+                live[nLive++] = c;
                 if (e.compare(VectorOperators.GE, groupCut).anyTrue()) {
                     candidates[nCandidates++] = c;
                 }
             }
         }
+        float sum = sumOfLiveGroups(base, nLive);
         logLikelihood += maxLogNorm + max + Math.log(sum);
 
         // Step 3: posteriors q_k = e_k / sum, sparsified; step 4: statistics of the kept terms.
@@ -439,6 +442,27 @@ final class SimdKernel implements StatisticsKernel {
                 }
             }
         }
+    }
+
+    /**
+     * The sum of {@code e} over the live groups, in a fixed order. Not {@code reduceLanes(ADD)}: its
+     * float summation order is unspecified and differs between the interpreter, C1 and C2 (seen on
+     * JDK 25), so the same input would give different bits before and after the JIT compiles this.
+     * Lane-wise adds are exact IEEE operations, and the final lanes are summed in index order. The
+     * accumulator is updated on every iteration of its own loop, so C2 keeps it in a register (a
+     * vector updated on only some iterations becomes a loop phi that JDK 17 boxes).
+     */
+    private float sumOfLiveGroups(int base, int nLive) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int i = 0; i < nLive; i++) {
+            acc = acc.add(FloatVector.fromArray(SPECIES, lp, base + live[i]));
+        }
+        acc.intoArray(laneSums, 0);
+        float sum = 0;
+        for (int l = 0; l < LANES; l++) {
+            sum += laneSums[l];
+        }
+        return sum;
     }
 
     private int firstIndexOf(int base, float max) {
