@@ -31,38 +31,6 @@ public abstract class ServiceGradeTests {
         return FisherEncoder.builder(m).kernel(provider());
     }
 
-    /** A model whose means are data rows and whose variances are half the data's per-dimension variance. */
-    public static DiagonalGmm modelFromData(float[] x, int n, int d, int k, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] w = new float[k];
-        float[] mu = new float[k * d];
-        float[] var = new float[k * d];
-        double[] mean = new double[d];
-        double[] sq = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += x[i * d + j];
-                sq[j] += (double) x[i * d + j] * x[i * d + j];
-            }
-        }
-        double total = 0;
-        for (int c = 0; c < k; c++) {
-            w[c] = 0.5f + (float) rnd.nextDouble();
-            total += w[c];
-            int row = rnd.nextInt(n);
-            for (int j = 0; j < d; j++) {
-                double m = mean[j] / n;
-                double v = Math.max(sq[j] / n - m * m, 1e-6);
-                mu[c * d + j] = x[row * d + j];
-                var[c * d + j] = (float) (v * (0.3 + 0.4 * rnd.nextDouble()));
-            }
-        }
-        for (int c = 0; c < k; c++) {
-            w[c] = (float) (w[c] / total);
-        }
-        return DiagonalGmm.of(k, d, w, mu, var);
-    }
-
     private static float[] toFloat(double[] a) {
         float[] f = new float[a.length];
         for (int i = 0; i < a.length; i++) {
@@ -84,7 +52,7 @@ public abstract class ServiceGradeTests {
         int n = 150;
         int inputs = 24;
         float[] data = SyntheticDescriptors.generate(11, n * inputs, d, 10);
-        DiagonalGmm model = modelFromData(data, n * inputs, d, k, 5);
+        DiagonalGmm model = TestModels.fromData(data, n * inputs, d, k, 5, 0.5);
         FisherEncoder encoder = builder(model).improved().build();
         float[][] expected = new float[inputs][];
         for (int i = 0; i < inputs; i++) {
@@ -155,7 +123,7 @@ public abstract class ServiceGradeTests {
         int k = 9;
         int n = 301;
         float[] x = SyntheticDescriptors.generate(21, n, d, 5);
-        DiagonalGmm model = modelFromData(x, n, d, k, 2);
+        DiagonalGmm model = TestModels.fromData(x, n, d, k, 2, 0.5);
         for (FisherForm form : FisherForm.values()) {
             FisherEncoder a = builder(model).form(form).improved().build();
             FisherEncoder b = builder(model).form(form).improved().build();
@@ -245,7 +213,7 @@ public abstract class ServiceGradeTests {
         int chunk = 1000;
         int chunks = 1000;
         float[] block = SyntheticDescriptors.generate(99, chunk, d, 4);
-        DiagonalGmm m = modelFromData(block, chunk, d, k, 3);
+        DiagonalGmm m = TestModels.fromData(block, chunk, d, k, 3, 0.5);
         FisherEncoder e = builder(m).form(FisherForm.SKIMAGE).improved().build();
         GmmStatistics streamed = e.newStatistics();
         for (int c = 0; c < chunks; c++) {

@@ -3,9 +3,8 @@ package dev.fvec.train;
 import dev.fvec.DiagonalGmm;
 import dev.fvec.Kernels;
 import dev.fvec.SyntheticDescriptors;
-import java.util.Arrays;
+import dev.fvec.TestModels;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Issue 5, item 4 (a quick harness, not a benchmark: one warm-up, then a couple of timed runs):
@@ -34,7 +33,7 @@ public final class TrainingTiming {
         int repeats = args.length > 4 ? Integer.parseInt(args[4]) : 2;
 
         float[] x = SyntheticDescriptors.generate(2024, n, d, 2 * k);
-        DiagonalGmm start = initialModel(x, n, d, k, 7);
+        DiagonalGmm start = TestModels.fromData(x, n, d, k, 7, 1.0);
         System.out.printf(Locale.ROOT, "kernel %s, %d x %d, K = %d, %d iterations from a given model, %s, %d cores%n",
                 Kernels.provider().name(), n, d, k, iterations, System.getProperty("java.vm.version"),
                 Runtime.getRuntime().availableProcessors());
@@ -70,31 +69,5 @@ public final class TrainingTiming {
             sb.append(sb.length() > 1 ? ", " : "").append(String.format(Locale.ROOT, "%.2f", s));
         }
         return sb.append(']').toString();
-    }
-
-    /** K random descriptors as means, the data's variance, equal weights: a typical EM start. */
-    static DiagonalGmm initialModel(float[] x, int n, int d, int k, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        double[] mean = new double[d];
-        double[] sq = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += x[i * d + j];
-                sq[j] += (double) x[i * d + j] * x[i * d + j];
-            }
-        }
-        float[] means = new float[k * d];
-        float[] variances = new float[k * d];
-        float[] weights = new float[k];
-        Arrays.fill(weights, 1f / k);
-        for (int c = 0; c < k; c++) {
-            int row = rnd.nextInt(n);
-            System.arraycopy(x, row * d, means, c * d, d);
-            for (int j = 0; j < d; j++) {
-                double m = mean[j] / n;
-                variances[c * d + j] = (float) Math.max(sq[j] / n - m * m, 1e-6);
-            }
-        }
-        return DiagonalGmm.of(k, d, weights, means, variances);
     }
 }

@@ -7,8 +7,8 @@ import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
 import dev.fvec.SyntheticDescriptors;
+import dev.fvec.TestModels;
 import java.lang.management.ManagementFactory;
-import java.util.SplittableRandom;
 
 /**
  * A throwaway timing harness (not JMH, not a test): warms up, then times one-thread encodes of the
@@ -31,34 +31,9 @@ public final class QuickTiming {
         }
     }
 
-    static DiagonalGmm model(float[] x, int n, int d, int k, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        double[] mean = new double[d];
-        double[] sq = new double[d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += x[i * d + j];
-                sq[j] += (double) x[i * d + j] * x[i * d + j];
-            }
-        }
-        float[] w = new float[k];
-        float[] mu = new float[k * d];
-        float[] var = new float[k * d];
-        for (int c = 0; c < k; c++) {
-            w[c] = 1f / k;
-            int row = rnd.nextInt(n);
-            for (int j = 0; j < d; j++) {
-                mu[c * d + j] = x[row * d + j];
-                double m = mean[j] / n;
-                var[c * d + j] = (float) (0.5 * (sq[j] / n - m * m));
-            }
-        }
-        return DiagonalGmm.of(w, mu, var);
-    }
-
     static void run(int d, int k, int n, int reps) {
         float[] x = SyntheticDescriptors.generate(42, n, d, 32);
-        DiagonalGmm model = model(x, n, d, k, 7);
+        DiagonalGmm model = TestModels.fromData(x, n, d, k, 7, 0.5);
         float[] out = new float[FisherForm.VLFEAT.length(k, d)];
         double scalarMs = time(Kernels.scalar(), model, x, n, out, Math.max(3, reps / 20), false);
         double simdMs = time(Kernels.byName("simd"), model, x, n, out, reps, true);
