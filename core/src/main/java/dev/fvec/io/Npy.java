@@ -12,17 +12,12 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes NumPy {@code .npy} files holding 1-D or 2-D float arrays.
@@ -775,7 +770,7 @@ public final class Npy {
 
     private static void write(Path file, int[] shape, float[] data) throws IOException {
         byte[] header = header(shape);
-        writeAtomically(file, ch -> {
+        AtomicFile.write(file, ch -> {
             writeFully(ch, ByteBuffer.wrap(header));
             writeData(ch, data);
         });
@@ -821,57 +816,6 @@ public final class Npy {
     private static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             ch.write(buf);
-        }
-    }
-
-    /** Writes the content of a file through a channel. */
-    @FunctionalInterface
-    interface ChannelWriter {
-        void write(FileChannel ch) throws IOException;
-    }
-
-    /**
-     * Runs {@code body} on a fresh temporary file next to {@code file}, forces it to disk and moves
-     * it over {@code file}; on any failure the temporary file is deleted.
-     */
-    static void writeAtomically(Path file, ChannelWriter body) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
-        FileChannel ch = null;
-        // Not Files.createTempFile: it makes the file owner-only, and the result should get the
-        // same permissions as any other new file (the umask's).
-        for (int attempt = 0; ch == null; attempt++) {
-            String random = Long.toHexString(ThreadLocalRandom.current().nextLong());
-            tmp = dir.resolve("." + target.getFileName() + "." + random + ".tmp");
-            try {
-                ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 10) {
-                    throw e;
-                }
-            }
-        }
-        boolean moved = false;
-        try {
-            try (FileChannel open = ch) {
-                body.write(open);
-                open.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // The original failure matters more; a stray temporary file is harmless.
-                }
-            }
         }
     }
 }
