@@ -51,7 +51,7 @@ public final class NpyRowWriter {
         this.channel = channel;
         this.start = channel.position();
         this.cols = cols;
-        byte[] header = Npy.header(new int[] {0, cols});
+        byte[] header = NpyHeader.bytes(new int[] {0, cols});
         this.headerLength = header.length;
         this.buffer = ByteBuffer.allocate(Math.max(BUFFER_BYTES, 4 * cols)).order(ByteOrder.LITTLE_ENDIAN);
         writeFully(ByteBuffer.wrap(header), start);
@@ -102,7 +102,7 @@ public final class NpyRowWriter {
         }
         flush();
         long end = channel.position();
-        byte[] header = Npy.header(new int[] {(int) rows, cols});
+        byte[] header = NpyHeader.bytes(new int[] {(int) rows, cols});
         if (header.length != headerLength) { // cannot happen: NumPy pads for a 21-digit row count
             throw new IllegalStateException("header length changed from " + headerLength + " to " + header.length);
         }
