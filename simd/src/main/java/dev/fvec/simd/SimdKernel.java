@@ -4,7 +4,8 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
-import dev.fvec.StatisticsKernel;
+import dev.fvec.spi.StatisticsAccess;
+import dev.fvec.spi.StatisticsKernel;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -294,7 +295,7 @@ final class SimdKernel implements StatisticsKernel {
         }
         addQueuedTerms(stats);
         flushAll(stats);
-        stats.addCounts(count - scalarDescriptors, kept, logLikelihood);
+        StatisticsAccess.addCounts(stats, count - scalarDescriptors, kept, logLikelihood);
     }
 
     /**
@@ -566,9 +567,9 @@ final class SimdKernel implements StatisticsKernel {
 
     /** Moves component {@code comp}'s centred float window into the raw double statistics. */
     private void flush(int comp, GmmStatistics stats) {
-        double[] s0 = stats.s0();
-        double[] s1 = stats.s1();
-        double[] s2 = stats.s2();
+        double[] s0 = StatisticsAccess.s0(stats);
+        double[] s1 = StatisticsAccess.s1(stats);
+        double[] s2 = StatisticsAccess.s2(stats);
         double w = w0[comp];
         s0[comp] += w;
         int rb = comp * dpad;
