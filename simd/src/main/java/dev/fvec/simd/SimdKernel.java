@@ -14,7 +14,7 @@ import dev.fvec.StatisticsKernel;
  *
  * <p>Who does what: {@link PackedModel} lays the model out in float (lanes over components for the
  * log-likelihoods); {@link Lanes} are the lane operations ({@link VectorLanes} with the Vector API,
- * {@link ScalarLanes} its bitwise twin); {@link KeptTerms} queues the kept terms and adds them to
+ * {@code ScalarLanes} its bitwise twin); {@link KeptTerms} queues the kept terms and adds them to
  * centred float windows (lanes over dimensions); this class blocks the descriptors
  * ({@value #BLOCK} share each pass over the model), turns log-likelihoods into posteriors,
  * sparsifies them and decides the fallbacks.
