@@ -1,6 +1,7 @@
 package dev.fvec.simd;
 
 import dev.fvec.GmmStatistics;
+import dev.fvec.spi.StatisticsAccess;
 import java.util.Arrays;
 
 /**
@@ -162,9 +163,9 @@ final class KeptTerms {
 
     /** Moves component {@code comp}'s centred float window into the raw double statistics. */
     private void flush(int comp, GmmStatistics stats) {
-        double[] s0 = stats.s0();
-        double[] s1 = stats.s1();
-        double[] s2 = stats.s2();
+        double[] s0 = StatisticsAccess.s0(stats);
+        double[] s1 = StatisticsAccess.s1(stats);
+        double[] s2 = StatisticsAccess.s2(stats);
         double w = weight[comp];
         s0[comp] += w;
         float[] muRows = model.muRows;

@@ -4,7 +4,8 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
-import dev.fvec.StatisticsKernel;
+import dev.fvec.spi.StatisticsAccess;
+import dev.fvec.spi.StatisticsKernel;
 
 /**
  * The float statistics kernel: one fused pass per block of descriptors computes the
@@ -115,7 +116,7 @@ final class SimdKernel implements StatisticsKernel {
         }
         keptTerms.addQueued(stats, ops);
         keptTerms.flushAll(stats);
-        stats.addCounts(count - scalarDescriptors, kept, logLikelihood);
+        StatisticsAccess.addCounts(stats, count - scalarDescriptors, kept, logLikelihood);
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.fvec.simd;
 
 import dev.fvec.DiagonalGmm;
-import dev.fvec.KernelProvider;
 import dev.fvec.Sparsity;
-import dev.fvec.StatisticsKernel;
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsKernel;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 
