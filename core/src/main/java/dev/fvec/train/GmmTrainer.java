@@ -5,6 +5,7 @@ import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
 import dev.fvec.io.Npy;
+import dev.fvec.io.NpyHeader;
 import dev.fvec.io.NpyFormatException;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsAccess;
@@ -244,7 +245,7 @@ public final class GmmTrainer {
         long total = 0;
         for (int f = 0; f < rows.length; f++) {
             Path file = Objects.requireNonNull(npyFiles.get(f), "npyFiles[" + f + "]");
-            Npy.Header h = Npy.readHeader(file);
+            NpyHeader h = Npy.readHeader(file);
             int[] shape = h.shape();
             if (shape.length != 2) {
                 throw new IllegalArgumentException(file + ": shape " + Arrays.toString(shape)
@@ -270,7 +271,7 @@ public final class GmmTrainer {
         int offset = 0;
         for (int f = 0; f < rows.length; f++) {
             Path file = npyFiles.get(f);
-            Npy.Header h = Npy.readInto(file, x, offset);
+            NpyHeader h = Npy.readInto(file, x, offset);
             if (h.rows() != rows[f] || h.cols() != d || h.ndim() != 2) {
                 throw new IOException(file + ": changed while being read (header now says "
                         + Arrays.toString(h.shape()) + ", was [" + rows[f] + ", " + d + "])");
