@@ -122,6 +122,43 @@ public final class Npy {
         }
     }
 
+    /**
+     * Reads a whole {@code .npy} file into a reusable buffer, growing it only if the file does
+     * not fit: for loops over many files (read-ahead in {@code fvec encode}) that should not
+     * allocate an array per file. Reads what {@link #read(Path)} reads (float32, and float64
+     * narrowed to float32 with the same range check), with the same checks and messages.
+     *
+     * <pre>{@code
+     * NpyBuffer buf = new NpyBuffer();
+     * for (Path f : files) {
+     *     Npy.readInto(f, buf);
+     *     float[] fv = encoder.encode(buf.data(), buf.rows()); // data() may be longer than size()
+     * }
+     * }</pre>
+     *
+     * @param file a 1-D or 2-D {@code .npy} file (see the class comment)
+     * @param buffer where to read; after the call {@code buffer.data()[0 .. buffer.size())} holds
+     *     the values, row-major, and {@code buffer.shape()} the file's shape. On failure the
+     *     buffer is left empty ({@code size() == 0}).
+     * @return the header of the file read (its shape is also in {@code buffer})
+     * @throws NpyFormatException as {@link #read(Path)}
+     * @throws IOException if the file cannot be read
+     */
+    public static NpyHeader readInto(Path file, NpyBuffer buffer) throws IOException {
+        if (buffer == null) {
+            throw new IllegalArgumentException(file + ": buffer is null");
+        }
+        buffer.clear();
+        String source = file.toString();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader h = readHeader(ch, source);
+            float[] dst = buffer.reserve(h.size()); // safe: the file really holds this many bytes
+            new NpyDataReader(ch, h, source, buffer.scratch(h.dataBytes())).read(dst, 0, h.size());
+            buffer.filled(h);
+            return h;
+        }
+    }
+
     private static NpyHeader readHeader(FileChannel ch, String source) throws IOException {
         long fileSize = ch.size();
         NpyHeader h = NpyHeaderParser.parse(ch, source, fileSize, true, null);

@@ -15,11 +15,15 @@ final class NpyDataReader {
     private long elementsRead;
 
     NpyDataReader(ReadableByteChannel ch, NpyHeader header, String source) {
+        this(ch, header, source, ByteBuffer.allocate((int) Math.min(Npy.CHUNK_BYTES, Math.max(8, header.dataBytes()))));
+    }
+
+    /** With a caller's byte buffer (at least 8 bytes; its order is set here), reused across reads. */
+    NpyDataReader(ReadableByteChannel ch, NpyHeader header, String source, ByteBuffer scratch) {
         this.ch = ch;
         this.header = header;
         this.source = source;
-        this.buffer = ByteBuffer.allocate((int) Math.min(Npy.CHUNK_BYTES, Math.max(8, header.dataBytes())))
-                .order(header.byteOrder());
+        this.buffer = scratch.clear().order(header.byteOrder());
     }
 
     /** Reads the next {@code n} elements into {@code dst[off .. off + n)}. */
