@@ -43,8 +43,11 @@ final class Errors {
 
     private static String reword(ParameterException e) {
         String command = e.getCommandLine().getCommandSpec().qualifiedName();
-        if (e instanceof UnmatchedArgumentException) {
-            List<String> unmatched = ((UnmatchedArgumentException) e).getUnmatched();
+        // picocli checks required options before it reports unknown ones; a typo is the likelier cause.
+        List<String> unknown = e.getCommandLine().getUnmatchedArguments();
+        if (e instanceof UnmatchedArgumentException || e instanceof MissingParameterException && !unknown.isEmpty()) {
+            List<String> unmatched = e instanceof UnmatchedArgumentException
+                    ? ((UnmatchedArgumentException) e).getUnmatched() : unknown;
             String first = unmatched.isEmpty() ? "" : unmatched.get(0);
             if (!first.startsWith("-") && e.getCommandLine().getParent() == null) {
                 return "unknown command '" + first + "': expected train, encode or demo (see 'fvec --help')";

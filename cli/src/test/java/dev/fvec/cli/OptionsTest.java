@@ -133,6 +133,8 @@ class OptionsTest {
         assertEquals("--on takes no value, got '--on=yes'", error("--on=yes"));
         assertEquals(2, parse(false, "--n", "1"));
         assertEquals("fvec: missing --req (see 'fvec cmd --help')\n", err);
+        assertEquals(2, parse(false, "--bogus"));
+        assertEquals("fvec: unknown option --bogus for 'fvec cmd' (see 'fvec cmd --help')\n", err, "before 'missing'");
     }
 
     @Test
