@@ -79,7 +79,7 @@ final class TrainCommand extends CommandBase {
     @Override
     int run(Context ctx) throws CliException, IOException {
         int k = components;
-        OutputFile out = OutputFile.check("--out", Inputs.nonEmpty("--out", this.out));
+        Path out = Inputs.outputFile("--out", Inputs.nonEmpty("--out", this.out));
         int maxIterations = iterations;
         GmmTrainer.Builder builder = GmmTrainer.builder(k)
                 .maxIterations(maxIterations)
@@ -113,7 +113,7 @@ final class TrainCommand extends CommandBase {
 
         TrainingResult result = fit(builder, maxIterations, ctx, trainer -> trainer.fit(inputs));
         DiagonalGmm model = result.model();
-        out.write(tmp -> Npz.writeModel(tmp, model));
+        Npz.writeModel(out, model); // atomically (dev.fvec.io.AtomicFile)
         ctx.info("fvec train: wrote " + this.out + " (" + describe(result) + ")");
         return 0;
     }

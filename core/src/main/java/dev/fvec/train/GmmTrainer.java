@@ -2,11 +2,13 @@ package dev.fvec.train;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
 import dev.fvec.io.Npy;
+import dev.fvec.io.NpyHeader;
 import dev.fvec.io.NpyFormatException;
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsAccess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,7 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a diagonal Gaussian mixture by expectation-maximisation (SPEC.md, "EM training of the
- * GMM"), with the same {@link dev.fvec.StatisticsKernel} the encoders use, so with the SIMD kernel
+ * GMM"), with the same {@link dev.fvec.spi.StatisticsKernel} the encoders use, so with the SIMD kernel
  * where it is available.
  *
  * <pre>{@code
@@ -243,7 +245,7 @@ public final class GmmTrainer {
         long total = 0;
         for (int f = 0; f < rows.length; f++) {
             Path file = Objects.requireNonNull(npyFiles.get(f), "npyFiles[" + f + "]");
-            Npy.Header h = Npy.readHeader(file);
+            NpyHeader h = Npy.readHeader(file);
             int[] shape = h.shape();
             if (shape.length != 2) {
                 throw new IllegalArgumentException(file + ": shape " + Arrays.toString(shape)
@@ -269,7 +271,7 @@ public final class GmmTrainer {
         int offset = 0;
         for (int f = 0; f < rows.length; f++) {
             Path file = npyFiles.get(f);
-            Npy.Header h = Npy.readInto(file, x, offset);
+            NpyHeader h = Npy.readInto(file, x, offset);
             if (h.rows() != rows[f] || h.cols() != d || h.ndim() != 2) {
                 throw new IOException(file + ": changed while being read (header now says "
                         + Arrays.toString(h.shape()) + ", was [" + rows[f] + ", " + d + "])");
@@ -463,8 +465,8 @@ public final class GmmTrainer {
 
         /** New centers: the mean of each cluster; empty clusters re-seeded by D² sampling. */
         private float[] lloydUpdate(GmmStatistics stats, float[] centers) {
-            double[] s0 = stats.s0();
-            double[] s1 = stats.s1();
+            double[] s0 = StatisticsAccess.s0(stats);
+            double[] s1 = StatisticsAccess.s1(stats);
             float[] next = new float[k * d];
             List<Integer> empty = new ArrayList<>();
             List<Integer> kept = new ArrayList<>();
@@ -521,9 +523,9 @@ public final class GmmTrainer {
         // ---- M-step ----------------------------------------------------------------------------
 
         private MStep mStep(GmmStatistics stats) {
-            double[] s0 = stats.s0();
-            double[] s1 = stats.s1();
-            double[] s2 = stats.s2();
+            double[] s0 = StatisticsAccess.s0(stats);
+            double[] s1 = StatisticsAccess.s1(stats);
+            double[] s2 = StatisticsAccess.s2(stats);
             float[] means = new float[k * d];
             float[] variances = new float[k * d];
             double[] w = new double[k];

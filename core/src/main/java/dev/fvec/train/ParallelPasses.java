@@ -2,9 +2,9 @@ package dev.fvec.train;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
-import dev.fvec.KernelProvider;
 import dev.fvec.Sparsity;
-import dev.fvec.StatisticsKernel;
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsKernel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +33,25 @@ final class ParallelPasses implements AutoCloseable {
 
     /** Rows per chunk: fixed, so the summation order does not depend on the thread count. */
     static final int CHUNK_ROWS = 1024;
+
+    /**
+     * Chunks of {@link #CHUNK_ROWS} rows covering {@code rows} rows, the last one possibly short.
+     * In {@code long}: {@code rows + CHUNK_ROWS - 1} overflows an {@code int} once {@code rows}
+     * exceeds {@code 2^31 - CHUNK_ROWS}, which silently gave zero chunks (empty statistics).
+     */
+    static int chunkCount(int rows) {
+        return (int) (((long) rows + CHUNK_ROWS - 1) / CHUNK_ROWS);
+    }
+
+    /** First row of chunk {@code chunk} (always below the row count, so an {@code int}). */
+    static int chunkStart(int chunk) {
+        return Math.toIntExact((long) chunk * CHUNK_ROWS);
+    }
+
+    /** One past the last row of chunk {@code chunk} of {@code rows} rows; {@code long} inside. */
+    static int chunkEnd(int chunk, int rows) {
+        return (int) Math.min(rows, ((long) chunk + 1) * CHUNK_ROWS);
+    }
 
     private final float[] x;
     private final int n;
@@ -77,7 +96,7 @@ final class ParallelPasses implements AutoCloseable {
             }
         }
         total.reset();
-        int chunks = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        int chunks = chunkCount(n);
         int workers = Math.min(threads, chunks);
         if (workers <= 1) {
             // Same chunks, same order as the parallel path: bit-identical totals.
@@ -103,9 +122,10 @@ final class ParallelPasses implements AutoCloseable {
     }
 
     private void accumulateChunk(StatisticsKernel kernel, int chunk, GmmStatistics into) {
-        int from = chunk * CHUNK_ROWS;
-        int rows = Math.min(CHUNK_ROWS, n - from);
-        kernel.accumulate(x, from * d, rows, into);
+        int from = chunkStart(chunk);
+        int rows = chunkEnd(chunk, n) - from;
+        // from * d < n * d <= x.length, so the offset fits an int.
+        kernel.accumulate(x, Math.toIntExact((long) from * d), rows, into);
     }
 
     /** Work shared by the threads of one statistics pass. */
@@ -203,12 +223,12 @@ final class ParallelPasses implements AutoCloseable {
      * of the thread count.
      */
     void forEachBlock(int count, BlockTask task) {
-        int blocks = (count + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        int blocks = chunkCount(count);
         int workers = Math.min(threads, blocks);
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
             for (int b; (b = next.getAndIncrement()) < blocks; ) {
-                task.run(b, b * CHUNK_ROWS, Math.min(count, (b + 1) * CHUNK_ROWS));
+                task.run(b, chunkStart(b), chunkEnd(b, count));
             }
         };
         if (workers <= 1) {

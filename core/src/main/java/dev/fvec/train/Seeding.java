@@ -88,7 +88,7 @@ final class Seeding {
                 }
             });
         }
-        int blocks = (size + ParallelPasses.CHUNK_ROWS - 1) / ParallelPasses.CHUNK_ROWS;
+        int blocks = ParallelPasses.chunkCount(size);
         double[] partial = new double[blocks * trials];
         int[] candidates = new int[trials];
         for (int target : targets) {
