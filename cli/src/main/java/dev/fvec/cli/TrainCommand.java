@@ -1,6 +1,7 @@
 package dev.fvec.cli;
 
 import dev.fvec.DiagonalGmm;
+import dev.fvec.io.DescriptorFiles;
 import dev.fvec.io.Npz;
 import dev.fvec.train.GmmTrainer;
 import dev.fvec.train.ProgressListener;
@@ -92,23 +93,19 @@ final class TrainCommand extends CommandBase {
         List<Path> inputs = this.inputs.paths(streams().in);
 
         // Headers first: a 1-D file, a D mismatch or too few rows fail before gigabytes are read.
-        long rows = 0;
-        Inputs.Shape first = null;
-        for (Path p : inputs) {
-            Inputs.Shape s = Inputs.shape(p);
-            if (first != null && s.cols != first.cols) {
-                throw new CliException(p + " has D = " + s.cols + " columns but " + inputs.get(0) + " has D = "
-                        + first.cols);
-            }
-            first = first == null ? s : first;
-            rows += s.rows;
+        DescriptorFiles.Layout layout;
+        try {
+            layout = DescriptorFiles.layout(inputs); // the check GmmTrainer.fit(List<Path>) makes again, early
+        } catch (IllegalArgumentException e) { // not 2-D, D mismatch, too large; names the file
+            throw new CliException(e.getMessage(), e);
         }
+        long rows = layout.totalRows();
         if (rows < k) {
             throw new CliException("--components " + k + " needs at least " + k + " descriptors, but the input"
                     + (inputs.size() == 1 ? " has " : "s have ") + rows);
         }
         ctx.info("fvec train: K = " + k + " components on " + Format.count(rows) + " descriptors of D = "
-                + first.cols + " from " + inputs.size() + " file" + (inputs.size() == 1 ? "" : "s") + ", "
+                + layout.dimension() + " from " + inputs.size() + " file" + (inputs.size() == 1 ? "" : "s") + ", "
                 + ctx.kernel().name() + " kernel");
 
         TrainingResult result = fit(builder, maxIterations, ctx, trainer -> trainer.fit(inputs));
