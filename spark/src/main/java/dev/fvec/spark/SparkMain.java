@@ -87,6 +87,9 @@ public final class SparkMain implements Callable<Integer> {
                 Kernels.provider(); // an unknown name or an unusable kernel fails here, before Spark starts
             }
             SparkSession.Builder b = SparkSession.builder().appName(app);
+            if (verbose) {
+                b.config("spark.log.level", "INFO");
+            }
             if (master != null) {
                 b.master(master);
             } else if (System.getProperty("spark.master") == null) {
@@ -95,9 +98,7 @@ public final class SparkMain implements Callable<Integer> {
             if (kernel != null) {
                 b.config("spark.executor.extraJavaOptions", "-D" + Kernels.PROPERTY + "=" + kernel);
             }
-            SparkSession spark = b.getOrCreate();
-            spark.sparkContext().setLogLevel(verbose ? "INFO" : "WARN");
-            return spark;
+            return b.getOrCreate();
         }
 
         void info(String line) {
