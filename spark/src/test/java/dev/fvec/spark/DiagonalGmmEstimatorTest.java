@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fvec.DiagonalGmm;
+import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
+import dev.fvec.Sparsity;
 import dev.fvec.SyntheticDescriptors;
 import dev.fvec.TestModels;
 import dev.fvec.io.Npz;
@@ -87,6 +89,41 @@ class DiagonalGmmEstimatorTest {
     }
 
     @Test
+    void manyPartitionsAreMergedInGroupsToTheSameStatistics() {
+        DiagonalGmm model = TestModels.fromData(x, N, D, K, 3, 1.0);
+        GmmStatistics want = GmmStatistics.forModel(model);
+        Kernels.provider().create(model, Sparsity.threshold(1e-9)).accumulate(x, 0, N, want);
+        // 40 partitions > 32: partitions are summed in groups of 7 on the executors first.
+        try (DescriptorBlocks blocks = new DescriptorBlocks(images.repartition(40), Descriptors.FLAT, 1, D, -1, "")) {
+            assertEquals(N, blocks.n);
+            GmmStatistics got = blocks.statistics(model, Sparsity.threshold(1e-9));
+            assertEquals(want.count(), got.count());
+            assertEquals(want.keptTerms(), got.keptTerms());
+            assertEquals(want.logLikelihood(), got.logLikelihood(), 1e-9 * Math.abs(want.logLikelihood()));
+            double[][] w = {want.s0(), want.s1(), want.s2()};
+            double[][] g = {got.s0(), got.s1(), got.s2()};
+            for (int a = 0; a < 3; a++) {
+                for (int i = 0; i < w[a].length; i++) {
+                    assertEquals(w[a][i], g[a][i], 1e-9 * Math.max(1, Math.abs(w[a][i])), "S" + a + "[" + i + "]");
+                }
+            }
+            double[] variance = blocks.variance();
+            for (int j = 0; j < D; j++) {
+                double mean = 0;
+                for (int i = 0; i < N; i++) {
+                    mean += x[i * D + j];
+                }
+                mean /= N;
+                double v = 0;
+                for (int i = 0; i < N; i++) {
+                    v += (x[i * D + j] - mean) * (x[i * D + j] - mean);
+                }
+                assertEquals(v / N, variance[j], 1e-9 * v / N, "variance of dimension " + j);
+            }
+        }
+    }
+
+    @Test
     void kmeansStartIsReproducibleAndPersistenceRoundTrips(@TempDir Path dir) throws Exception {
         DiagonalGmmEstimator estimator = new DiagonalGmmEstimator().setK(K).setMaxIter(5).setSeed(4)
                 .setInputCol("descriptors").setDimension(D);
@@ -117,6 +154,5 @@ class DiagonalGmmEstimatorTest {
         assertEquals(4L, (Long) back.getOrDefault(back.seed()));
         assertNotNull(back.getInitialModel());
         assertEquals(a.gmm(), back.getInitialModel());
-        assertNotNull(Kernels.provider());
     }
 }
