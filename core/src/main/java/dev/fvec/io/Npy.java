@@ -159,7 +159,8 @@ public final class Npy {
         }
     }
 
-    private static NpyHeader readHeader(FileChannel ch, String source) throws IOException {
+    /** The header of an open file, checked against the file size (see {@link #readHeader(Path)}). */
+    static NpyHeader readHeader(FileChannel ch, String source) throws IOException {
         long fileSize = ch.size();
         NpyHeader h = NpyHeaderParser.parse(ch, source, fileSize, true, null);
         long follows = fileSize - h.dataOffset;
