@@ -34,7 +34,8 @@ final class Inputs {
     /** The positional INPUT.npy arguments; at least one, each an existing regular file. */
     static List<Path> paths(List<String> args) throws CliException {
         if (args.isEmpty()) {
-            throw new CliException("no INPUT.npy given: name at least one descriptor file");
+            throw new CliException("no INPUT.npy given: name at least one descriptor file (as arguments, in an"
+                    + " @argfile, or with --inputs-from)");
         }
         List<Path> paths = new ArrayList<>();
         for (String a : args) {
@@ -48,6 +49,14 @@ final class Inputs {
             paths.add(p);
         }
         return paths;
+    }
+
+    /** A required option's value, which must not be empty. */
+    static String nonEmpty(String option, String value) throws CliException {
+        if (value.isEmpty()) {
+            throw new CliException(option + " is empty");
+        }
+        return value;
     }
 
     /**
