@@ -5,7 +5,6 @@ import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
 import dev.fvec.Sparsity;
 import dev.fvec.io.AtomicFile;
-import dev.fvec.io.NpyArray;
 import dev.fvec.io.NpyRowWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Option;
         sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
         customSynopsis = {
             "fvec encode --model MODEL.npz [--form vlfeat|gist|skimage] [--improved | --power A | --l2]",
-            "                   [--threshold T | --hard] --out OUT.npy INPUT.npy...",
+            "                   [--threshold T | --hard] [--threads T] --out OUT.npy INPUT.npy...",
         },
         description = {
             "",
@@ -67,6 +66,11 @@ final class EncodeCommand extends CommandBase {
 
     @Option(names = "--hard", description = "hard assignment: each descriptor to its top component only")
     boolean hard;
+
+    @Option(names = "--threads", paramLabel = "T", converter = Converters.Threads.class,
+            description = "files encoded in parallel (default: all available processors); the output does not"
+                    + " depend on it")
+    int threads = Runtime.getRuntime().availableProcessors();
 
     @Mixin
     final InputList inputs = new InputList();
@@ -115,28 +119,22 @@ final class EncodeCommand extends CommandBase {
                 .build();
         ctx.debug("fvec encode: " + model + ", " + form.name().toLowerCase(Locale.ROOT) + " (length "
                 + encoder.length() + "), power " + (exponent == 0 ? "off" : exponent) + ", l2 " + (normalise ? "on" : "off")
-                + ", " + describe(sparsity) + ", " + encoder.implementationName() + " kernel");
+                + ", " + describe(sparsity) + ", " + encoder.implementationName() + " kernel, " + threads + " thread"
+                + (threads == 1 ? "" : "s"));
 
         long start = System.nanoTime();
         long descriptors = 0;
         Progress progress = ctx.progress("encode", inputs.size(), "files", PLAIN_PROGRESS_MILLIS);
         try {
             long[] count = new long[1];
+            EncodePipeline pipeline = new EncodePipeline(encoder, inputs, shapes, threads);
             AtomicFile.write(out, ch -> {
                 NpyRowWriter writer = new NpyRowWriter(ch, encoder.length());
-                for (int i = 0; i < inputs.size(); i++) {
-                    Path input = inputs.get(i);
-                    NpyArray x = Inputs.read(input, shapes.get(i));
-                    float[] fv;
-                    try {
-                        fv = encoder.encode(x.data(), x.rows());
-                    } catch (IllegalArgumentException | ArithmeticException e) { // bad values, float overflow
-                        throw new CliException(input + ": " + e.getMessage(), e);
-                    }
-                    writer.writeRow(fv);
-                    count[0] += x.rows();
-                    progress.update(i + 1, input.getFileName().toString());
-                }
+                pipeline.run((i, row, rows) -> {
+                    writer.writeRow(row);
+                    count[0] += rows;
+                    progress.update(i + 1, inputs.get(i).getFileName().toString());
+                });
                 writer.finish();
             });
             descriptors = count[0];
