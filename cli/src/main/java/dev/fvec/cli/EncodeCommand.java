@@ -99,7 +99,7 @@ final class EncodeCommand extends CommandBase {
         boolean normalise = improved || l2;
         Sparsity sparsity = hard
                 ? Sparsity.hard()
-                : Sparsity.threshold(threshold != null ? threshold : Sparsity.DEFAULT.threshold());
+                : Sparsity.threshold(threshold != null ? threshold : Sparsity.VLFEAT.threshold());
 
         // Then the model and every file's header, so a mismatch in the last file fails before any work is done.
         DiagonalGmm model = Inputs.readModel(modelPath);
