@@ -61,7 +61,8 @@ final class EncodeCommand extends CommandBase {
     boolean l2;
 
     @Option(names = "--threshold", paramLabel = "T", converter = Converters.Fraction.class,
-            description = "drop posteriors below T, in [0, 1] (default 1e-6; 0 = exact)")
+            description = "drop posteriors below T, in [0, 1] (default: 1e-6 for vlfeat, 0 (exact) for gist and"
+                    + " skimage)")
     Double threshold;
 
     @Option(names = "--hard", description = "hard assignment: each descriptor to its top component only")
@@ -97,9 +98,6 @@ final class EncodeCommand extends CommandBase {
         exclusive("--threshold", threshold != null, "--hard", hard);
         double exponent = improved ? 0.5 : power != null ? power : 0;
         boolean normalise = improved || l2;
-        Sparsity sparsity = hard
-                ? Sparsity.hard()
-                : Sparsity.threshold(threshold != null ? threshold : Sparsity.VLFEAT.threshold());
 
         // Then the model and every file's header, so a mismatch in the last file fails before any work is done.
         DiagonalGmm model = Inputs.readModel(modelPath);
@@ -114,30 +112,38 @@ final class EncodeCommand extends CommandBase {
             shapes.add(shape);
         }
 
-        FisherEncoder encoder = FisherEncoder.builder(model)
-                .form(form).power(exponent).l2(normalise).sparsity(sparsity).kernel(ctx.kernel())
-                .build();
+        FisherEncoder.Builder builder = FisherEncoder.builder(model)
+                .form(form).power(exponent).l2(normalise).kernel(ctx.kernel());
+        if (hard) {
+            builder.sparsity(Sparsity.hard());
+        } else if (threshold != null) {
+            builder.sparsity(Sparsity.threshold(threshold));
+        } // else the library's default for the form (SPEC.md, Posteriors)
+        FisherEncoder encoder = builder.build();
         ctx.debug("fvec encode: " + model + ", " + form.name().toLowerCase(Locale.ROOT) + " (length "
                 + encoder.length() + "), power " + (exponent == 0 ? "off" : exponent) + ", l2 " + (normalise ? "on" : "off")
-                + ", " + describe(sparsity) + ", " + encoder.implementationName() + " kernel, " + threads + " thread"
+                + ", " + describe(encoder.sparsity()) + ", " + encoder.implementationName() + " kernel, " + threads + " thread"
                 + (threads == 1 ? "" : "s"));
 
         long start = System.nanoTime();
         long descriptors = 0;
+        long keptTerms = 0;
         Progress progress = ctx.progress("encode", inputs.size(), "files", PLAIN_PROGRESS_MILLIS);
         try {
-            long[] count = new long[1];
+            long[] count = new long[2]; // descriptors, kept posterior terms
             EncodePipeline pipeline = new EncodePipeline(encoder, inputs, shapes, threads);
             AtomicFile.write(out, ch -> {
                 NpyRowWriter writer = new NpyRowWriter(ch, encoder.length());
-                pipeline.run((i, row, rows) -> {
+                pipeline.run((i, row, rows, kept) -> {
                     writer.writeRow(row);
                     count[0] += rows;
+                    count[1] += kept;
                     progress.update(i + 1, inputs.get(i).getFileName().toString());
                 });
                 writer.finish();
             });
             descriptors = count[0];
+            keptTerms = count[1];
         } finally {
             progress.close();
         }
@@ -145,6 +151,9 @@ final class EncodeCommand extends CommandBase {
         ctx.info("fvec encode: wrote " + inputs.size() + " x " + encoder.length() + " to " + this.out + " ("
                 + Format.count(descriptors) + " descriptors, " + Format.seconds(nanos) + ", "
                 + encoder.implementationName() + " kernel)");
+        ctx.debug("fvec encode: " + Format.count(keptTerms) + " posterior terms kept, "
+                + (descriptors == 0 ? "none" : Format.fixed((double) keptTerms / descriptors, 2))
+                + " per descriptor of K = " + model.components());
         return 0;
     }
 

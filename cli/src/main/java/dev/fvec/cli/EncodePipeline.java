@@ -1,6 +1,7 @@
 package dev.fvec.cli;
 
 import dev.fvec.FisherEncoder;
+import dev.fvec.GmmStatistics;
 import dev.fvec.io.NpyBuffer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,18 +28,22 @@ final class EncodePipeline {
 
     /** Receives the rows in input order. */
     interface Sink {
-        /** Row {@code index}, from a file of {@code descriptors} rows; {@code row} is reused afterwards. */
-        void accept(int index, float[] row, int descriptors) throws IOException;
+        /**
+         * Row {@code index}, from a file of {@code descriptors} rows of which {@code keptTerms}
+         * posterior terms were kept; {@code row} is reused afterwards.
+         */
+        void accept(int index, float[] row, int descriptors, long keptTerms) throws IOException;
     }
 
     /** What one file in flight holds. */
     private static final class Slot {
         final NpyBuffer buffer = new NpyBuffer();
+        final GmmStatistics statistics;
         final float[] row;
-        int descriptors;
 
-        Slot(int length) {
-            row = new float[length];
+        Slot(FisherEncoder encoder) {
+            statistics = encoder.newStatistics();
+            row = new float[encoder.length()];
         }
     }
 
@@ -59,7 +64,7 @@ final class EncodePipeline {
         int window = Math.min(2 * threads, inputs.size());
         List<Slot> slots = new ArrayList<>(window);
         for (int s = 0; s < window; s++) {
-            slots.add(new Slot(encoder.length()));
+            slots.add(new Slot(encoder));
         }
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads());
         try {
@@ -70,7 +75,7 @@ final class EncodePipeline {
             for (int i = 0; i < inputs.size(); i++) {
                 Slot done = await(pending.get(i));
                 pending.set(i, null); // the slot is reused below; drop the reference to finished work
-                sink.accept(i, done.row, done.descriptors);
+                sink.accept(i, done.row, done.buffer.rows(), done.statistics.keptTerms());
                 if (i + window < inputs.size()) {
                     // File i's row is written, so its slot takes the file `window` places on.
                     pending.add(pool.submit(task(i + window, done)));
@@ -86,12 +91,14 @@ final class EncodePipeline {
         return () -> {
             Path input = inputs.get(i);
             Inputs.read(input, shapes.get(i), slot.buffer);
+            // What encode(x, n, out) does, with statistics of our own so the kept terms can be counted.
+            slot.statistics.reset();
             try {
-                encoder.encode(slot.buffer.data(), 0, slot.buffer.rows(), slot.row, 0);
+                encoder.accumulate(slot.buffer.data(), 0, slot.buffer.rows(), slot.statistics);
+                encoder.encode(slot.statistics, slot.row, 0);
             } catch (IllegalArgumentException | ArithmeticException e) { // bad values, float overflow
                 throw new CliException(input + ": " + e.getMessage(), e);
             }
-            slot.descriptors = slot.buffer.rows();
             return slot;
         };
     }
