@@ -228,7 +228,7 @@ ratio() { if [ -n "${median[$1]:-}" ] && [ -n "${median[$2]:-}" ]; then awk -v a
 meets() { if $quick; then echo "—"; elif [ -n "${median[$1]:-}" ] && [ -n "${median[$2]:-}" ]; then awk -v a="${median[$1]}" -v b="${median[$2]}" -v op="$3" -v t="$4" 'BEGIN {r = a / b; print ((op == ">=" ? r >= t : r <= t) ? "yes" : "no")}'; else echo "—"; fi; }
 llv() { if [ -n "${ll[$1]:-}" ]; then printf '%.3f' "${ll[$1]}"; else echo "—"; fi; }
 # lldiff A B LIMIT: ll(A) - ll(B), and whether it is >= LIMIT
-lldiff() { if [ -n "${ll[$1]:-}" ] && [ -n "${ll[$2]:-}" ]; then awk -v a="${ll[$1]}" -v b="${ll[$2]}" -v t="$3" 'BEGIN {d = a - b; printf "%+.3f (%s)", d, ((d >= t) ? "yes" : "no")}'; else echo "—"; fi; }
+lldiff() { if [ -n "${ll[$1]:-}" ] && [ -n "${ll[$2]:-}" ]; then awk -v a="${ll[$1]}" -v b="${ll[$2]}" -v t="$3" -v q="$quick" 'BEGIN {d = a - b; printf "%+.3f", d; if (q != "true") printf " (%s)", (d >= t) ? "met" : "not met"}'; else echo "—"; fi; }
 
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')
 family=$(grep -m1 '^cpu family' /proc/cpuinfo | sed 's/.*: //')
