@@ -451,6 +451,9 @@ public final class GmmTrainer {
                 if (iteration == kmeansIterations) {
                     break;
                 }
+                if (progress != null) {
+                    progress.onInitialisation("k-means", iteration + 1, kmeansIterations, elapsed());
+                }
                 float[] next = lloydUpdate(stats, centers);
                 if (Arrays.equals(next, centers)) {
                     break; // assignments stable
@@ -492,17 +495,22 @@ public final class GmmTrainer {
             return all;
         }
 
-        /**
-         * Initial greedy k-means++ seeding on a sample (see {@link Seeding}): the best (lowest
-         * potential on the sample) of {@link Seeding#ATTEMPTS} attempts.
-         */
+        /** Initial greedy k-means++ seeding on a sample (see {@link Seeding}); reports progress. */
         private void seedCenters(float[] centers) {
+            // TEMPORARY knobs for the quality measurements of issue 12 item 3.
+            int perK = Integer.getInteger("fvec.seed.perK", Seeding.SAMPLE_PER_COMPONENT);
+            int attempts = Integer.getInteger("fvec.seed.attempts", 1);
             Seeding seeding = new Seeding(x, n, d, k,
-                    Math.max(Seeding.MIN_SAMPLE, (long) Seeding.SAMPLE_PER_COMPONENT * k), passes, rnd);
+                    Math.max(Seeding.MIN_SAMPLE, (long) perK * k), passes, rnd);
+            int step = Math.max(1, (k + 7) / 8);
             float[] attempt = new float[centers.length];
             double best = Double.POSITIVE_INFINITY;
-            for (int a = 0; a < Seeding.ATTEMPTS; a++) {
-                double potential = seeding.place(attempt, new int[0], allComponents());
+            for (int a = 0; a < attempts; a++) {
+                double potential = seeding.place(attempt, new int[0], allComponents(), placed -> {
+                    if (progress != null && (placed % step == 0 || placed == k)) {
+                        progress.onInitialisation("k-means++ seeding", placed, k, elapsed());
+                    }
+                });
                 if (potential < best) {
                     best = potential;
                     System.arraycopy(attempt, 0, centers, 0, centers.length);
@@ -515,7 +523,7 @@ public final class GmmTrainer {
             if (reseeding == null) {
                 reseeding = new Seeding(x, n, d, k, Seeding.MIN_SAMPLE, passes, rnd);
             }
-            reseeding.place(centers, existing, targets);
+            reseeding.place(centers, existing, targets, null);
         }
 
         // ---- M-step ----------------------------------------------------------------------------
