@@ -1,5 +1,8 @@
 package dev.fvec;
 
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsAccess;
+import dev.fvec.spi.StatisticsKernel;
 import java.util.Objects;
 
 /**
@@ -201,9 +204,9 @@ public final class FisherEncoder {
             return;
         }
         double invN = 1.0 / count;
-        double[] s0 = stats.s0();
-        double[] s1 = stats.s1();
-        double[] s2 = stats.s2();
+        double[] s0 = StatisticsAccess.s0(stats);
+        double[] s1 = StatisticsAccess.s1(stats);
+        double[] s2 = StatisticsAccess.s2(stats);
         float[] w = model.weights;
         float[] means = model.means;
         float[] vars = model.variances;

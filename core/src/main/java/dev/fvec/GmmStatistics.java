@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.internal.StatisticsBridge;
 import java.util.Arrays;
 
 /**
@@ -20,9 +21,36 @@ import java.util.Arrays;
  * sets equals the statistics of their union (up to summation order). So frames of a video or
  * tiles of an image can be accumulated separately, merged and encoded once.
  *
+ * <p>The getters {@link #s0()}, {@link #s1()}, {@link #s2()} return copies; kernels and the
+ * trainer write the live arrays through {@link dev.fvec.spi.StatisticsAccess}.
+ *
  * <p>Mutable and not thread-safe: one instance per thread, merged afterwards.
  */
 public final class GmmStatistics {
+
+    static {
+        StatisticsBridge.install(new StatisticsBridge() {
+            @Override
+            public double[] s0(GmmStatistics stats) {
+                return stats.s0;
+            }
+
+            @Override
+            public double[] s1(GmmStatistics stats) {
+                return stats.s1;
+            }
+
+            @Override
+            public double[] s2(GmmStatistics stats) {
+                return stats.s2;
+            }
+
+            @Override
+            public void addCounts(GmmStatistics stats, long descriptors, long keptTerms, double logLikelihood) {
+                stats.addCounts(descriptors, keptTerms, logLikelihood);
+            }
+        });
+    }
 
     private final int k;
     private final int d;
@@ -54,10 +82,12 @@ public final class GmmStatistics {
         return new GmmStatistics(model.components(), model.dimension());
     }
 
+    /** @return {@code K}, the number of components */
     public int components() {
         return k;
     }
 
+    /** @return {@code D}, the descriptor dimension */
     public int dimension() {
         return d;
     }
@@ -78,25 +108,37 @@ public final class GmmStatistics {
     }
 
     /**
-     * The live {@code S0} array (length {@code K}). Writing to it changes these statistics; it is
-     * exposed for kernels and M-steps, which must not keep it beyond one call.
+     * A copy of {@code S0}.
+     *
+     * @return a new array of length {@code K}
      */
     public double[] s0() {
-        return s0;
+        return s0.clone();
     }
 
-    /** The live {@code S1} array ({@code K x D}, row-major); see {@link #s0()}. */
+    /**
+     * A copy of {@code S1}.
+     *
+     * @return a new array, {@code K x D} row-major: {@code S1[k * D + j]}
+     */
     public double[] s1() {
-        return s1;
+        return s1.clone();
     }
 
-    /** The live {@code S2} array ({@code K x D}, row-major); see {@link #s0()}. */
+    /**
+     * A copy of {@code S2}.
+     *
+     * @return a new array, {@code K x D} row-major: {@code S2[k * D + j]}
+     */
     public double[] s2() {
-        return s2;
+        return s2.clone();
     }
 
-    /** Adds to the scalar counters; kernels call this once per block. */
-    public void addCounts(long descriptors, long kept, double logLikelihoodSum) {
+    private void addCounts(long descriptors, long kept, double logLikelihoodSum) {
+        if (descriptors < 0 || kept < 0) {
+            throw new IllegalArgumentException("counts must not be negative: descriptors = " + descriptors
+                    + ", kept terms = " + kept);
+        }
         this.count += descriptors;
         this.keptTerms += kept;
         this.logLikelihood += logLikelihoodSum;

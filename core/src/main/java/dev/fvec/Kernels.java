@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.spi.KernelProvider;
 import java.util.ServiceLoader;
 
 /**
@@ -84,6 +85,19 @@ public final class Kernels {
             }
         }
         return p;
+    }
+
+    /**
+     * Warms up the default kernel ({@link #provider()}), so that the first encodings and EM
+     * iterations run at full speed instead of paying for the JIT. Optional: without it the first
+     * calls are merely slower. Idempotent and thread-safe; call it once at start-up, e.g. while a
+     * service is not yet taking requests. See {@link KernelProvider#warmUp()} for what it costs.
+     *
+     * @throws IllegalArgumentException if {@value #PROPERTY} has an unknown value
+     * @throws IllegalStateException if {@value #PROPERTY} is {@code simd} and SIMD cannot run
+     */
+    public static void warmUp() {
+        provider().warmUp();
     }
 
     static KernelProvider choose() {

@@ -1,5 +1,9 @@
 package dev.fvec;
 
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsAccess;
+import dev.fvec.spi.StatisticsKernel;
+
 /**
  * The reference kernel: a plain transcription of SPEC.md in double precision, one descriptor at a
  * time. Every optimisation is tested against it, so it has no tricks.
@@ -52,9 +56,9 @@ final class ScalarKernel implements StatisticsKernel {
     @Override
     public void accumulate(float[] x, int offset, int count, GmmStatistics stats) {
         assert stats.components() == k && stats.dimension() == d;
-        double[] s0 = stats.s0();
-        double[] s1 = stats.s1();
-        double[] s2 = stats.s2();
+        double[] s0 = StatisticsAccess.s0(stats);
+        double[] s1 = StatisticsAccess.s1(stats);
+        double[] s2 = StatisticsAccess.s2(stats);
         long kept = 0;
         double logLikelihood = 0;
         for (int n = 0; n < count; n++) {
@@ -99,7 +103,7 @@ final class ScalarKernel implements StatisticsKernel {
                 }
             }
         }
-        stats.addCounts(count, kept, logLikelihood);
+        StatisticsAccess.addCounts(stats, count, kept, logLikelihood);
     }
 
     private void addTerm(float[] x, int row, int c, double q, double[] s0, double[] s1, double[] s2) {

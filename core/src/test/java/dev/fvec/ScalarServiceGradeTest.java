@@ -1,5 +1,7 @@
 package dev.fvec;
 
+import dev.fvec.spi.KernelProvider;
+
 /** {@link ServiceGradeTests} on the scalar reference kernel. */
 class ScalarServiceGradeTest extends ServiceGradeTests {
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fvec.spi.KernelProvider;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

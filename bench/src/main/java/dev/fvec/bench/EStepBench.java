@@ -3,7 +3,7 @@ package dev.fvec.bench;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
-import dev.fvec.StatisticsKernel;
+import dev.fvec.spi.StatisticsKernel;
 import dev.fvec.train.GmmTrainer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

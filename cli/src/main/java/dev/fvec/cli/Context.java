@@ -1,7 +1,7 @@
 package dev.fvec.cli;
 
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
+import dev.fvec.spi.KernelProvider;
 import java.io.PrintStream;
 
 /** What every command gets: the streams, the common options, and the kernel to use. */

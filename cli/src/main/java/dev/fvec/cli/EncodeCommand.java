@@ -4,7 +4,9 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
 import dev.fvec.Sparsity;
+import dev.fvec.io.AtomicFile;
 import dev.fvec.io.NpyArray;
+import dev.fvec.io.NpyRowWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +40,7 @@ final class EncodeCommand {
     static int run(Options o, Context ctx) throws CliException, IOException {
         // Options first, all of them, before any file is read.
         Path modelPath = Path.of(o.required("--model"));
-        OutputFile out = OutputFile.check("--out", o.required("--out"));
+        Path out = Inputs.outputFile("--out", o.required("--out"));
         FisherForm form = FisherForm.valueOf(
                 o.choice("--form", "vlfeat", "vlfeat", "gist", "skimage").toUpperCase(Locale.ROOT));
         o.exclusive("--improved", "--power");
@@ -76,22 +78,22 @@ final class EncodeCommand {
         Progress progress = ctx.progress("encode", inputs.size(), "files", PLAIN_PROGRESS_MILLIS);
         try {
             long[] count = new long[1];
-            out.write(tmp -> {
-                try (NpyRowWriter writer = new NpyRowWriter(tmp, inputs.size(), encoder.length())) {
-                    for (int i = 0; i < inputs.size(); i++) {
-                        Path input = inputs.get(i);
-                        NpyArray x = Inputs.read(input, shapes.get(i));
-                        float[] fv;
-                        try {
-                            fv = encoder.encode(x.data(), x.rows());
-                        } catch (IllegalArgumentException | ArithmeticException e) { // bad values, float overflow
-                            throw new CliException(input + ": " + e.getMessage(), e);
-                        }
-                        writer.writeRow(fv);
-                        count[0] += x.rows();
-                        progress.update(i + 1, input.getFileName().toString());
+            AtomicFile.write(out, ch -> {
+                NpyRowWriter writer = new NpyRowWriter(ch, encoder.length());
+                for (int i = 0; i < inputs.size(); i++) {
+                    Path input = inputs.get(i);
+                    NpyArray x = Inputs.read(input, shapes.get(i));
+                    float[] fv;
+                    try {
+                        fv = encoder.encode(x.data(), x.rows());
+                    } catch (IllegalArgumentException | ArithmeticException e) { // bad values, float overflow
+                        throw new CliException(input + ": " + e.getMessage(), e);
                     }
+                    writer.writeRow(fv);
+                    count[0] += x.rows();
+                    progress.update(i + 1, input.getFileName().toString());
                 }
+                writer.finish();
             });
             descriptors = count[0];
         } finally {

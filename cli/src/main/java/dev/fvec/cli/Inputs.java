@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Reading the command's input files, with errors that name the file: the model, descriptor
- * headers (checked before any work starts), whole descriptor files.
+ * headers (checked before any work starts), whole descriptor files; and the {@code --out} check.
  * ({@code fvec train} hands its files to {@code GmmTrainer.fit(List<Path>)}, which reads them.)
  */
 final class Inputs {
@@ -48,6 +48,26 @@ final class Inputs {
             paths.add(p);
         }
         return paths;
+    }
+
+    /**
+     * Checks {@code --out} before any work is done: its directory exists and is writable, and it
+     * is not a directory itself, so a long run does not fail at the very end. The file itself is
+     * written with {@link dev.fvec.io.AtomicFile} (all or nothing, umask permissions, forced).
+     */
+    static Path outputFile(String option, String value) throws CliException {
+        Path target = Path.of(value).toAbsolutePath().normalize();
+        if (Files.isDirectory(target)) {
+            throw new CliException(option + " " + value + " is a directory; expected a file name");
+        }
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new CliException(option + " " + value + ": directory " + dir + " does not exist");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new CliException(option + " " + value + ": directory " + dir + " is not writable");
+        }
+        return target;
     }
 
     static DiagonalGmm readModel(Path path) throws CliException, IOException {

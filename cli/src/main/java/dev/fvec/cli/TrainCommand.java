@@ -33,7 +33,7 @@ final class TrainCommand {
     static int run(Options o, Context ctx) throws CliException, IOException {
         int k = o.intValue("--components", 0, 1, Integer.MAX_VALUE);
         o.required("--components");
-        OutputFile out = OutputFile.check("--out", o.required("--out"));
+        Path out = Inputs.outputFile("--out", o.required("--out"));
         int maxIterations = o.intValue("--iterations", GmmTrainer.DEFAULT_MAX_ITERATIONS, 1, Integer.MAX_VALUE);
         GmmTrainer.Builder builder = GmmTrainer.builder(k)
                 .maxIterations(maxIterations)
@@ -69,7 +69,7 @@ final class TrainCommand {
 
         TrainingResult result = fit(builder, maxIterations, ctx, trainer -> trainer.fit(inputs));
         DiagonalGmm model = result.model();
-        out.write(tmp -> Npz.writeModel(tmp, model));
+        Npz.writeModel(out, model); // atomically (dev.fvec.io.AtomicFile)
         ctx.info("fvec train: wrote " + o.value("--out") + " (" + describe(result) + ")");
         return 0;
     }

@@ -3,8 +3,8 @@ package dev.fvec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
+import dev.fvec.spi.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /** The demo at its {@code --small} size; the full size is run by hand (about 10 s). */

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fvec.GoldenCases;
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.Tolerances;
 import dev.fvec.io.Npy;
 import dev.fvec.io.NpyArray;
+import dev.fvec.spi.KernelProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -161,7 +161,7 @@ public final class Npz {
         entries.put("weights.npy", Npy.toBytes(new int[] {k}, model.weights()));
         entries.put("means.npy", Npy.toBytes(new int[] {k, d}, model.means()));
         entries.put("covariances.npy", Npy.toBytes(new int[] {k, d}, model.variances()));
-        Npy.writeAtomically(file, ch -> {
+        AtomicFile.write(file, ch -> {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {

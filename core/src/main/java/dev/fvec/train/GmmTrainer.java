@@ -2,11 +2,14 @@ package dev.fvec.train;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
+import dev.fvec.io.DescriptorFiles;
 import dev.fvec.io.Npy;
+import dev.fvec.io.NpyArray;
 import dev.fvec.io.NpyFormatException;
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsAccess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +23,7 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a diagonal Gaussian mixture by expectation-maximisation (SPEC.md, "EM training of the
- * GMM"), with the same {@link dev.fvec.StatisticsKernel} the encoders use, so with the SIMD kernel
+ * GMM"), with the same {@link dev.fvec.spi.StatisticsKernel} the encoders use, so with the SIMD kernel
  * where it is available.
  *
  * <pre>{@code
@@ -225,7 +228,8 @@ public final class GmmTrainer {
      * Fits a model to the descriptors of one or more {@code .npy} files (2-D {@code (N_i, D)},
      * float32 or float64, C order; see {@link Npy}), taken in list order as one data set. All
      * headers are read and checked first, then one {@code float[]} of {@code sum N_i x D} is
-     * allocated and each file is read straight into its place: the data is never held twice.
+     * allocated and each file is read straight into its place: the data is never held twice
+     * ({@link DescriptorFiles#read(List, double)} reads and checks them).
      *
      * @throws NpyFormatException if a file is malformed, truncated or unsupported (names the file)
      * @throws IOException if a file cannot be read
@@ -235,49 +239,8 @@ public final class GmmTrainer {
      */
     public TrainingResult fit(List<Path> npyFiles) throws IOException {
         Objects.requireNonNull(npyFiles, "npyFiles");
-        if (npyFiles.isEmpty()) {
-            throw new IllegalArgumentException("no descriptor files given");
-        }
-        int[] rows = new int[npyFiles.size()];
-        int d = -1;
-        long total = 0;
-        for (int f = 0; f < rows.length; f++) {
-            Path file = Objects.requireNonNull(npyFiles.get(f), "npyFiles[" + f + "]");
-            Npy.Header h = Npy.readHeader(file);
-            int[] shape = h.shape();
-            if (shape.length != 2) {
-                throw new IllegalArgumentException(file + ": shape " + Arrays.toString(shape)
-                        + " is not 2-D; descriptors must be an (N, D) array");
-            }
-            if (d < 0) {
-                d = shape[1];
-            } else if (shape[1] != d) {
-                throw new IllegalArgumentException(file + ": descriptors have D = " + shape[1] + " but "
-                        + npyFiles.get(0) + " has D = " + d);
-            }
-            rows[f] = shape[0];
-            total += shape[0];
-        }
-        if (d < 1) {
-            throw new IllegalArgumentException(npyFiles.get(0) + ": D = " + d + ": descriptors need D >= 1 dimensions");
-        }
-        if (total * d > Npy.MAX_ELEMENTS) {
-            throw new IllegalArgumentException(total + " descriptors of D = " + d + " in " + rows.length
-                    + " files are " + total * d + " values, more than one Java array holds (" + Npy.MAX_ELEMENTS + ")");
-        }
-        float[] x = new float[(int) (total * d)];
-        int offset = 0;
-        for (int f = 0; f < rows.length; f++) {
-            Path file = npyFiles.get(f);
-            Npy.Header h = Npy.readInto(file, x, offset);
-            if (h.rows() != rows[f] || h.cols() != d || h.ndim() != 2) {
-                throw new IOException(file + ": changed while being read (header now says "
-                        + Arrays.toString(h.shape()) + ", was [" + rows[f] + ", " + d + "])");
-            }
-            requireValues(x, offset / d, rows[f], d, file + ": ");
-            offset += rows[f] * d;
-        }
-        return fit(x, (int) total, d);
+        NpyArray x = DescriptorFiles.read(npyFiles, MAX_ABS_VALUE); // checks shapes and values, naming the file
+        return fit(x.data(), x.rows(), x.cols());
     }
 
     /**
@@ -466,8 +429,8 @@ public final class GmmTrainer {
 
         /** New centers: the mean of each cluster; empty clusters re-seeded by D² sampling. */
         private float[] lloydUpdate(GmmStatistics stats, float[] centers) {
-            double[] s0 = stats.s0();
-            double[] s1 = stats.s1();
+            double[] s0 = StatisticsAccess.s0(stats);
+            double[] s1 = StatisticsAccess.s1(stats);
             float[] next = new float[k * d];
             List<Integer> empty = new ArrayList<>();
             List<Integer> kept = new ArrayList<>();
@@ -529,9 +492,9 @@ public final class GmmTrainer {
         // ---- M-step ----------------------------------------------------------------------------
 
         private MStep mStep(GmmStatistics stats) {
-            double[] s0 = stats.s0();
-            double[] s1 = stats.s1();
-            double[] s2 = stats.s2();
+            double[] s0 = StatisticsAccess.s0(stats);
+            double[] s1 = StatisticsAccess.s1(stats);
+            double[] s2 = StatisticsAccess.s2(stats);
             float[] means = new float[k * d];
             float[] variances = new float[k * d];
             double[] w = new double[k];

@@ -2,9 +2,9 @@ package dev.fvec.train;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
-import dev.fvec.KernelProvider;
 import dev.fvec.Sparsity;
-import dev.fvec.StatisticsKernel;
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsKernel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -196,7 +196,7 @@ class NpyTest {
 
     @Test
     void headerDescribesTheFile() throws IOException {
-        Npy.Header h = Npy.readHeader(fixture("f8_2d.npy"));
+        NpyHeader h = Npy.readHeader(fixture("f8_2d.npy"));
         assertArrayEquals(new int[] {2, 3}, h.shape());
         assertEquals("<f8", h.dtype());
         assertEquals(128, h.dataOffset());
@@ -267,8 +267,8 @@ class NpyTest {
         Npy.write(a, new float[] {1, 2, 3, 4}, 2, 2);
         Npy.write(b, new float[] {5, 6}, 1, 2);
         float[] all = new float[1 + 4 + 2];
-        Npy.Header ha = Npy.readInto(a, all, 1);
-        Npy.Header hb = Npy.readInto(b, all, 1 + ha.size());
+        NpyHeader ha = Npy.readInto(a, all, 1);
+        NpyHeader hb = Npy.readInto(b, all, 1 + ha.size());
         assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5, 6}, all);
         assertArrayEquals(new int[] {1, 2}, hb.shape());
         // float64 too, narrowed in place

@@ -1,9 +1,9 @@
 package dev.fvec.simd;
 
 import dev.fvec.DiagonalGmm;
-import dev.fvec.KernelProvider;
 import dev.fvec.Sparsity;
-import dev.fvec.StatisticsKernel;
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsKernel;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 
@@ -63,12 +63,12 @@ public final class SimdKernelProvider implements KernelProvider {
      * is present.
      */
     private static final class Probe {
-        static final String DESCRIPTION = SimdKernel.describeSpecies();
+        static final String DESCRIPTION = VectorLanes.describeSpecies();
         static final String REASON = probe();
 
         private static String probe() {
             try {
-                int bits = SimdKernel.SPECIES.vectorBitSize();
+                int bits = VectorLanes.SPECIES.vectorBitSize();
                 if (bits < 128) {
                     return "the float vector species has only " + bits + " bits (at least 128 are needed)";
                 }

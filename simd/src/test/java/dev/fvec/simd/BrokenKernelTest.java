@@ -7,10 +7,10 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
 import dev.fvec.GmmStatistics;
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
-import dev.fvec.StatisticsKernel;
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The comparisons of {@link SimdMatchesScalarProperties} are tight enough to matter: deliberately
- * broken kernels ({@link SimdKernel.Fault}: a dropped descriptor, an off-by-one in the K tail or the
+ * broken kernels ({@link Fault}: a dropped descriptor, an off-by-one in the K tail or the
  * D tail, two swapped components) fail them, for the statistics and for the improved Fisher vector,
  * with every sparsity, on shapes with tails (lanes - 1, lanes + 1, 2 lanes + 3, N not a multiple of
  * the block). The unbroken kernel passes the same comparisons on the same data.
@@ -31,15 +31,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BrokenKernelTest {
 
-    static final int L = SimdKernel.LANES;
+    static final int L = VectorLanes.LANES;
     static final int[][] SHAPES = {{L + 1, L - 1, 4 * (L + 1) + 3}, {7, 1, 30}, {2 * L + 3, 2 * L + 3, 4 * (2 * L + 3) + 1},
         {3, L + 1, 16}};
     static final Sparsity[] SPARSITIES = {Sparsity.none(), Sparsity.threshold(1e-6), Sparsity.hard()};
 
     static Stream<Arguments> faultsShapesSparsities() {
         List<Arguments> out = new ArrayList<>();
-        for (SimdKernel.Fault f : SimdKernel.Fault.values()) {
-            if (f == SimdKernel.Fault.NONE) {
+        for (Fault f : Fault.values()) {
+            if (f == Fault.NONE) {
                 continue;
             }
             for (int[] s : SHAPES) {
@@ -55,24 +55,24 @@ class BrokenKernelTest {
         return Cases.generate(1234L + 31L * k + d, k, d, n, Cases.Kind.OVERLAPPING, 1.0, s, false);
     }
 
-    static List<String> statisticsProblems(Cases.Case c, SimdKernel.Fault fault) {
+    static List<String> statisticsProblems(Cases.Case c, Fault fault) {
         return compare(c, fault, false);
     }
 
-    static List<String> momentProblems(Cases.Case c, SimdKernel.Fault fault) {
+    static List<String> momentProblems(Cases.Case c, Fault fault) {
         return compare(c, fault, true);
     }
 
-    private static List<String> compare(Cases.Case c, SimdKernel.Fault fault, boolean momentsOnly) {
+    private static List<String> compare(Cases.Case c, Fault fault, boolean momentsOnly) {
         GmmStatistics expected = GmmStatistics.forModel(c.model);
         Kernels.scalar().create(c.model, c.sparsity).accumulate(c.x, 0, c.n, expected);
         GmmStatistics got = GmmStatistics.forModel(c.model);
-        new SimdKernel(c.model, c.sparsity, fault).accumulate(c.x, 0, c.n, got);
+        fault.create(c.model, c.sparsity).accumulate(c.x, 0, c.n, got);
         FloatErrorModel errors = FloatErrorModel.of(c.model, c.x, c.n, c.sparsity);
         return momentsOnly ? errors.compareMoments(expected, got) : errors.compareStatistics(expected, got);
     }
 
-    static List<String> vectorProblems(Cases.Case c, SimdKernel.Fault fault) {
+    static List<String> vectorProblems(Cases.Case c, Fault fault) {
         FisherEncoder expected = FisherEncoder.builder(c.model).kernel(Kernels.scalar()).form(FisherForm.VLFEAT)
                 .sparsity(c.sparsity).improved().build();
         FisherEncoder broken = FisherEncoder.builder(c.model).kernel(provider(fault)).form(FisherForm.VLFEAT)
@@ -83,7 +83,7 @@ class BrokenKernelTest {
         return FloatErrorModel.compareVectors(expected.encode(c.x, c.n), broken.encode(c.x, c.n), bounds);
     }
 
-    static KernelProvider provider(SimdKernel.Fault fault) {
+    static KernelProvider provider(Fault fault) {
         return new KernelProvider() {
             @Override
             public String name() {
@@ -97,17 +97,17 @@ class BrokenKernelTest {
 
             @Override
             public StatisticsKernel create(DiagonalGmm model, Sparsity sparsity) {
-                return new SimdKernel(model, sparsity, fault);
+                return fault.create(model, sparsity);
             }
         };
     }
 
     @ParameterizedTest(name = "{0}, K={1} D={2} N={3}, {4}")
     @MethodSource("faultsShapesSparsities")
-    void brokenKernelsFailTheComparisons(SimdKernel.Fault fault, int k, int d, int n, Sparsity s) {
+    void brokenKernelsFailTheComparisons(Fault fault, int k, int d, int n, Sparsity s) {
         Cases.Case c = data(k, d, n, s);
-        assertTrue(statisticsProblems(c, SimdKernel.Fault.NONE).isEmpty(), "the correct kernel must pass on " + c);
-        assertTrue(vectorProblems(c, SimdKernel.Fault.NONE).isEmpty(), "the correct kernel must pass on " + c);
+        assertTrue(statisticsProblems(c, Fault.NONE).isEmpty(), "the correct kernel must pass on " + c);
+        assertTrue(vectorProblems(c, Fault.NONE).isEmpty(), "the correct kernel must pass on " + c);
         assertFalse(statisticsProblems(c, fault).isEmpty(), fault + " went unnoticed in the statistics of " + c);
         boolean momentsMoved = !momentProblems(c, fault).isEmpty();
         if (!s.isHard()) {
@@ -123,7 +123,7 @@ class BrokenKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("faults")
-    void everyFaultMovesTheMomentsOfSomeHardAssignmentCase(SimdKernel.Fault fault) {
+    void everyFaultMovesTheMomentsOfSomeHardAssignmentCase(Fault fault) {
         boolean seen = false;
         for (int[] shape : SHAPES) {
             seen |= !momentProblems(data(shape[0], shape[1], shape[2], Sparsity.hard()), fault).isEmpty();
@@ -131,7 +131,7 @@ class BrokenKernelTest {
         assertTrue(seen, fault + " never changed a hard assignment: the hard-assignment cases above prove nothing for it");
     }
 
-    static Stream<SimdKernel.Fault> faults() {
-        return Stream.of(SimdKernel.Fault.values()).filter(f -> f != SimdKernel.Fault.NONE);
+    static Stream<Fault> faults() {
+        return Stream.of(Fault.values()).filter(f -> f != Fault.NONE);
     }
 }

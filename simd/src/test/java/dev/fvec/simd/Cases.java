@@ -14,7 +14,7 @@ import net.jqwik.api.Combinators;
  */
 final class Cases {
 
-    static final int L = SimdKernel.LANES;
+    static final int L = VectorLanes.LANES;
 
     /** What the descriptors look like relative to the model. */
     enum Kind {

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
  */
 class ExpTest {
 
-    static final int L = SimdKernel.LANES;
+    static final int L = VectorLanes.LANES;
 
     static float[] exp(float[] in) {
         float[] out = new float[in.length];
         for (int i = 0; i < in.length; i += L) {
-            SimdKernel.exp(FloatVector.fromArray(SimdKernel.SPECIES, in, i)).intoArray(out, i);
+            VectorLanes.exp(FloatVector.fromArray(VectorLanes.SPECIES, in, i)).intoArray(out, i);
         }
         return out;
     }

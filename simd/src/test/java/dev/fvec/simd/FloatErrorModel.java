@@ -43,7 +43,7 @@ import java.util.List;
  *       posterior, and the kept count may differ by one per ambiguous term. Other terms are kept or
  *       dropped by both.</li>
  *   <li><b>Accumulation.</b> The kernel sums {@code q (x - mu)} and {@code q (x - mu)^2} in float
- *       windows of at most {@value SimdKernel#FLUSH_TERMS} terms per component, then adds them to
+ *       windows of at most {@value KeptTerms#FLUSH_TERMS} terms per component, then adds them to
  *       double: error at most {@code u (FLUSH_TERMS + 4) sum q |x - mu|^p}, plus the smallest
  *       subnormal float ({@code 1.4e-45}) per term for products that underflow (tiny scales and
  *       posteriors near {@code 1e-37} do that). The double parts (the
@@ -92,7 +92,7 @@ final class FloatErrorModel {
         this.d = model.dimension();
         this.n = n;
         this.sparsity = sparsity;
-        int kpad = (k + SimdKernel.LANES - 1) / SimdKernel.LANES * SimdKernel.LANES;
+        int kpad = (k + VectorLanes.LANES - 1) / VectorLanes.LANES * VectorLanes.LANES;
         float[] means = model.means();
         float[] vars = model.variances();
         double maxLn = Double.NEGATIVE_INFINITY;
@@ -116,7 +116,7 @@ final class FloatErrorModel {
         double llBound = 0;
         long ambiguous = 0;
         double t = sparsity.threshold();
-        double window = U * (SimdKernel.FLUSH_TERMS + 4);
+        double window = U * (KeptTerms.FLUSH_TERMS + 4);
         for (int i = 0; i < n; i++) {
             int row = i * d;
             int best = 0;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
+import dev.fvec.spi.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +39,7 @@ class KernelSelectionTest {
     @Test
     void theSimdProviderIsFoundByServiceLoader() {
         KernelProvider simd = Kernels.simdOrNull();
-        assertNotNull(simd, "META-INF/services/dev.fvec.KernelProvider should register dev.fvec.simd.SimdKernelProvider");
+        assertNotNull(simd, "META-INF/services/dev.fvec.spi.KernelProvider should register dev.fvec.simd.SimdKernelProvider");
         assertEquals("simd", simd.name());
         assertTrue(simd instanceof SimdKernelProvider);
     }

@@ -3,11 +3,11 @@ package dev.fvec.simd;
 import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
 import dev.fvec.SyntheticDescriptors;
 import dev.fvec.TestModels;
+import dev.fvec.spi.KernelProvider;
 import java.lang.management.ManagementFactory;
 
 /**

@@ -1,9 +1,9 @@
 package dev.fvec.simd;
 
-import dev.fvec.KernelProvider;
 import dev.fvec.Kernels;
 import dev.fvec.ServiceGradeTests;
 import dev.fvec.Tolerances;
+import dev.fvec.spi.KernelProvider;
 
 /** Core's {@link ServiceGradeTests} (concurrency, determinism, numerical stress) on the SIMD kernel. */
 class SimdServiceGradeTest extends ServiceGradeTests {

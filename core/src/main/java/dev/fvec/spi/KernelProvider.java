@@ -1,0 +1,44 @@
+package dev.fvec.spi;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.Sparsity;
+
+/**
+ * Makes {@link StatisticsKernel}s. The scalar provider lives in core; the Vector API one in the
+ * {@code fvec-simd} module, found with {@link java.util.ServiceLoader} under this interface's
+ * name. {@link dev.fvec.Kernels} picks one.
+ */
+public interface KernelProvider {
+
+    /**
+     * Short name.
+     *
+     * @return {@code "scalar"} or {@code "simd"}
+     */
+    String name();
+
+    /**
+     * Why this provider cannot run in this JVM, or {@code null} when it can. Must not throw, and
+     * must not load classes that need an absent module.
+     *
+     * @return the reason, or {@code null}
+     */
+    String unavailableReason();
+
+    /**
+     * A new kernel (with its own scratch space) for {@code model} and {@code sparsity}.
+     *
+     * @param model the mixture the kernel evaluates
+     * @param sparsity how posteriors are sparsified
+     * @return a kernel for one thread at a time
+     */
+    StatisticsKernel create(DiagonalGmm model, Sparsity sparsity);
+
+    /**
+     * Prepares this provider's kernels so that the first real calls are fast (e.g. runs the hot
+     * loop until the JIT has compiled it). Idempotent: calls after the first return at once.
+     * Thread-safe. The default does nothing; a provider that is unavailable here does nothing.
+     */
+    default void warmUp() {
+    }
+}

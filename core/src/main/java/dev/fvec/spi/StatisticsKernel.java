@@ -1,0 +1,35 @@
+package dev.fvec.spi;
+
+import dev.fvec.GmmStatistics;
+
+/**
+ * The hot loop behind every encoder and every EM E-step: accumulates the posteriors and
+ * statistics of a block of descriptors (SPEC.md, "Posteriors" and "Sufficient statistics").
+ *
+ * <p>An instance is bound to one model and one {@link dev.fvec.Sparsity}, owns its scratch space,
+ * and is <b>not</b> thread-safe: use one per thread. {@link KernelProvider#create} makes them.
+ *
+ * <p>Callers (the encoder, the trainer) validate shapes and finiteness before calling; kernels
+ * only {@code assert}. Kernels write the moments through {@link StatisticsAccess}.
+ */
+public interface StatisticsKernel {
+
+    /**
+     * Adds descriptors {@code x[offset + n * D + j]} for {@code n < count}, {@code j < D}, to
+     * {@code stats}: {@code N}, kept terms, log-likelihood, {@code S0}, {@code S1}, {@code S2}.
+     * Allocates nothing.
+     *
+     * @param x descriptors, row-major
+     * @param offset index in {@code x} of the first descriptor's first value
+     * @param count number of descriptors
+     * @param stats statistics shaped for this kernel's model, added to
+     */
+    void accumulate(float[] x, int offset, int count, GmmStatistics stats);
+
+    /**
+     * The provider's name.
+     *
+     * @return e.g. {@code "scalar"} or {@code "simd"}
+     */
+    String implementationName();
+}

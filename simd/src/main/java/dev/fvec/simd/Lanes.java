@@ -1,0 +1,51 @@
+package dev.fvec.simd;
+
+/**
+ * The lane operations of the kernel: everything that {@link VectorLanes} does with the Vector API
+ * and {@code ScalarLanes} (the twin) does one lane at a time with the same float operations in the
+ * same order, so both give bitwise the same results. Everything else (blocking, the kept-term
+ * queue and its counting sort, flushes, fallback decisions, sparsification) is shared code in
+ * {@link SimdKernel} and {@link KeptTerms}. Implementations are stateless.
+ */
+abstract class Lanes {
+
+    /**
+     * {@code lp[b * Kpad + k] = logNorm_k - sum_j (mu_kj - x_bj) ((mu_kj - x_bj) h_kj)} (an FMA per
+     * term, summed over {@code j} in order) and {@code maxes[b] = max_k lp[b * Kpad + k]}, for the
+     * {@link SimdKernel#BLOCK} descriptors starting at {@code x[row]}.
+     */
+    abstract void logLikelihoods4(PackedModel m, float[] x, int row, float[] lp, float[] maxes);
+
+    /** {@link #logLikelihoods4} for one descriptor, into {@code lp[0 .. Kpad)} and {@code maxes[0]}. */
+    abstract void logLikelihoods1(PackedModel m, float[] x, int row, float[] lp, float[] maxes);
+
+    /**
+     * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some
+     * lane has {@code z >= ExpPolynomial.LOW}, the group is live: {@code lp} becomes
+     * {@code exp(z)} (all its lanes) and the group's start is appended to {@code live}; a live group
+     * with a lane {@code >= groupCut} is also appended to {@code candidates}. Groups that are not
+     * live keep their {@code lp}.
+     *
+     * @return {@code nLive << 32 | nCandidates}
+     */
+    abstract long expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
+            int[] candidates);
+
+    /**
+     * The sum of the live groups' values: per lane, in the order of {@code live}, then the lanes in
+     * index order (a fixed order, unlike {@code reduceLanes(ADD)}). {@code laneSums}: scratch.
+     */
+    abstract float sumOfLiveGroups(float[] lp, int base, int[] live, int nLive, float[] laneSums);
+
+    /** The first component {@code c < Kpad} with {@code lp[base + c] == max}; there must be one. */
+    abstract int firstIndexOf(float[] lp, int base, int kpad, float max);
+
+    /**
+     * Adds the sorted terms {@code [from, to)}, whose posteriors are {@code q[t]} and descriptors
+     * start at {@code xBatch[rows[t]]}, to the centred windows of the component whose row starts at
+     * {@code rb}: per element, {@code y = x - mu}, {@code c1 += y q}, {@code c2 = fma(y q, y, c2)},
+     * over {@code t} in order.
+     */
+    abstract void addToWindows(float[] muRows, float[] xBatch, int[] rows, float[] q, int from, int to,
+            float[] c1, float[] c2, int rb, int dpad);
+}

@@ -1,0 +1,147 @@
+package dev.fvec.spark;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The descriptor column types fvec-spark accepts, and their conversion to fvec's row-major
+ * {@code float[]} ({@code x[n * D + j]}):
+ * <ul>
+ *   <li>{@code array<float>} (or {@code array<double>}): one image's {@code N x D} descriptors,
+ *       row-major, or with {@link #SINGLE} one descriptor of length {@code D};</li>
+ *   <li>{@code array<array<float>>} (or double): one image's descriptors, one inner array of
+ *       {@code D} values each;</li>
+ *   <li>{@code vector} ({@code org.apache.spark.ml.linalg}): one descriptor.</li>
+ * </ul>
+ * Doubles are rounded to float, as fvec computes in float. Every bad value fails with the row
+ * named (see {@link #read}).
+ */
+enum Descriptors implements Serializable {
+    /** {@code array<float|double>}: {@code N x D} row-major. */
+    FLAT,
+    /** {@code array<float|double>} of length {@code D}: one descriptor per row. */
+    SINGLE,
+    /** {@code array<array<float|double>>}. */
+    NESTED,
+    /** An ml {@code vector}: one descriptor per row. */
+    VECTOR;
+
+    /**
+     * The kind of column {@code col} of {@code schema}; {@code flatIsSet} chooses between
+     * {@link #FLAT} (a set of descriptors) and {@link #SINGLE} for {@code array<float>}.
+     *
+     * @throws IllegalArgumentException if the column is missing or of another type (names both)
+     */
+    static Descriptors of(StructType schema, String col, boolean flatIsSet) {
+        if (col == null || col.isEmpty()) {
+            throw new IllegalArgumentException("the input column is not set (setInputCol)");
+        }
+        if (!java.util.Arrays.asList(schema.fieldNames()).contains(col)) {
+            throw new IllegalArgumentException("input column '" + col + "' is not in the schema " + schema.simpleString());
+        }
+        DataType t = schema.apply(col).dataType();
+        if (isRealArray(t)) {
+            return flatIsSet ? FLAT : SINGLE;
+        }
+        if (t instanceof ArrayType && isRealArray(((ArrayType) t).elementType())) {
+            return NESTED;
+        }
+        if (t.equals(SQLDataTypes.VectorType())) {
+            return VECTOR;
+        }
+        throw new IllegalArgumentException("input column '" + col + "' has type " + t.simpleString()
+                + "; expected array<float> (N x D row-major), array<array<float>> (N arrays of D) or vector"
+                + " (double for float is accepted too)");
+    }
+
+    private static boolean isRealArray(DataType t) {
+        if (!(t instanceof ArrayType)) {
+            return false;
+        }
+        DataType e = ((ArrayType) t).elementType();
+        return e.equals(DataTypes.FloatType) || e.equals(DataTypes.DoubleType);
+    }
+
+    /**
+     * The descriptors in field {@code field} of {@code row}, row-major, {@code N x d}; the number of
+     * descriptors is {@code result.length / d}.
+     *
+     * @param where names the row in messages (called only on failure)
+     * @throws IllegalArgumentException naming the row if the value is null, holds a null, has a
+     *     length that is not a multiple of {@code d} (or an inner array or vector not of length
+     *     {@code d}), or a value that is NaN or infinite (also after rounding to float)
+     */
+    float[] read(Row row, int field, int d, java.util.function.Supplier<String> where) {
+        if (row.isNullAt(field)) {
+            throw new IllegalArgumentException(where.get() + ": the descriptors are null");
+        }
+        float[] x;
+        switch (this) {
+            case VECTOR: {
+                Vector v = (Vector) row.get(field);
+                if (v.size() != d) {
+                    throw new IllegalArgumentException(where.get() + ": a descriptor of length " + v.size()
+                            + ", expected D = " + d);
+                }
+                x = new float[d];
+                for (int j = 0; j < d; j++) {
+                    x[j] = (float) v.apply(j);
+                }
+                break;
+            }
+            case NESTED: {
+                List<Object> outer = row.getList(field);
+                x = new float[Math.multiplyExact(outer.size(), d)];
+                for (int n = 0; n < outer.size(); n++) {
+                    Object inner = outer.get(n);
+                    if (inner == null) {
+                        throw new IllegalArgumentException(where.get() + ": descriptor " + n + " is null");
+                    }
+                    List<Object> values = scala.jdk.javaapi.CollectionConverters.asJava(
+                            (scala.collection.Seq<Object>) inner);
+                    if (values.size() != d) {
+                        throw new IllegalArgumentException(where.get() + ": descriptor " + n + " has length "
+                                + values.size() + ", expected D = " + d);
+                    }
+                    copy(values, x, n * d, where);
+                }
+                break;
+            }
+            default: {
+                List<Object> values = row.getList(field);
+                if (this == SINGLE ? values.size() != d : values.size() % d != 0) {
+                    throw new IllegalArgumentException(where.get() + ": " + values.size() + " values, "
+                            + (this == SINGLE ? "expected one descriptor of D = " + d
+                                    : "not a multiple of D = " + d + " (descriptors are N x D row-major)"));
+                }
+                x = new float[values.size()];
+                copy(values, x, 0, where);
+                break;
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new IllegalArgumentException(where.get() + ": value " + x[i] + " at descriptor " + i / d
+                        + ", dimension " + i % d + ": every descriptor value must be finite");
+            }
+        }
+        return x;
+    }
+
+    private static void copy(List<Object> values, float[] x, int offset, java.util.function.Supplier<String> where) {
+        for (int i = 0; i < values.size(); i++) {
+            Object o = values.get(i);
+            if (o == null) {
+                throw new IllegalArgumentException(where.get() + ": value " + (offset + i) + " is null");
+            }
+            x[offset + i] = ((Number) o).floatValue();
+        }
+    }
+}

@@ -1,0 +1,434 @@
+package dev.fvec.spark;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.FisherEncoder;
+import dev.fvec.FisherForm;
+import dev.fvec.Sparsity;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Encodes each row's descriptors (one image) into its Fisher vector with {@link FisherEncoder}:
+ * the output equals {@code FisherEncoder.encode} on the same descriptors, bit for bit.
+ *
+ * <pre>{@code
+ * Dataset<Row> fv = new FisherVectorTransformer()
+ *         .setModelPath("hdfs:///models/gmm.npz")    // or setModel(DiagonalGmm)
+ *         .setInputCol("descriptors").setOutputCol("fv")
+ *         .setPower(0.5).setL2(true)                 // "improved"
+ *         .transform(images);
+ * }</pre>
+ *
+ * <p><b>Input</b> ({@link #setInputCol}): {@code array<float>}, one image's {@code N x D}
+ * descriptors row-major ({@code x[n * D + j]}; {@code D} is the model's, or {@link #setDimension}
+ * which must then match it), or {@code array<array<float>>} ({@code N} arrays of {@code D});
+ * {@code double} elements are rounded to float. {@code N = 0} gives the zero vector.
+ * <b>Output</b> ({@link #setOutputCol}): an {@code org.apache.spark.ml.linalg} dense
+ * {@code vector} (the floats widened to double, exactly), or {@code array<float>} with
+ * {@code setOutputType("array")}; layout and length as {@link FisherForm} says
+ * ({@code 2KD} for VLFeat). Other columns pass through.
+ *
+ * <p><b>Params</b>: {@code form} ({@code vlfeat} default, {@code gist}, {@code skimage}),
+ * {@code power} (0 = none, 0.5 = signed square root), {@code l2}, {@code threshold} (posteriors
+ * below it dropped; default {@code 1e-6} as VLFeat) or {@code hard}; the model in memory
+ * ({@link #setModel}) or as an {@code .npz} path on any Hadoop file system ({@link #setModelPath};
+ * read once by the driver, which broadcasts it); {@code idCol}: a column (e.g. the file path) whose
+ * value names a row in error messages.
+ *
+ * <p><b>Execution</b>: the model is broadcast; each executor JVM builds one encoder per
+ * transformation and uses it for all its partitions ({@code mapPartitions}); the kernel is what
+ * {@link dev.fvec.Kernels#provider()} chooses in the executor, so the SIMD kernel wherever the
+ * executor's JVM has {@code jdk.incubator.vector} (spark-submit adds it in Spark 4).
+ *
+ * <p><b>Errors</b>: a bad row (null, NaN or infinity, a length that is not a multiple of
+ * {@code D}) fails the job with an {@link IllegalArgumentException} naming the partition, the row
+ * within it and the {@code idCol} value.
+ *
+ * <p>Persistence: {@link #write()} saves the params and the in-memory model if set;
+ * {@link #load(String)}. Like every Spark stage, not thread-safe while its params are being set.
+ */
+public final class FisherVectorTransformer extends Transformer implements MLWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final Param<String> inputCol;
+    private final Param<String> outputCol;
+    private final IntParam dimension;
+    private final Param<String> form;
+    private final DoubleParam power;
+    private final BooleanParam l2;
+    private final DoubleParam threshold;
+    private final BooleanParam hard;
+    private final Param<String> modelPath;
+    private final Param<String> outputType;
+    private final Param<String> idCol;
+    private transient DiagonalGmm model;
+
+    /** A transformer with a random uid. */
+    public FisherVectorTransformer() {
+        this(Identifiable.randomUID("fisherVector"));
+    }
+
+    /** A transformer with the given uid (Spark's persistence and {@code copy} need this constructor). */
+    public FisherVectorTransformer(String uid) {
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "descriptor column: array<float> (N x D row-major) or array<array<float>>");
+        outputCol = new Param<>(this, "outputCol", "Fisher vector column");
+        dimension = new IntParam(this, "dimension", "descriptor dimension D of array<float> input; 0: the model's");
+        form = new Param<>(this, "form", "Fisher vector form: vlfeat, gist or skimage");
+        power = new DoubleParam(this, "power", "power normalisation exponent in (0, 1]; 0: none");
+        l2 = new BooleanParam(this, "l2", "L2 normalisation after power normalisation");
+        threshold = new DoubleParam(this, "threshold", "posteriors below this are dropped, in [0, 1]");
+        hard = new BooleanParam(this, "hard", "hard assignment (VLFeat's FAST flag); overrides threshold");
+        modelPath = new Param<>(this, "modelPath", ".npz model path (any Hadoop file system); unused when a model is set in memory");
+        outputType = new Param<>(this, "outputType", "vector (ml.linalg dense) or array (array<float>)");
+        idCol = new Param<>(this, "idCol", "column whose value names a row in error messages; empty: none");
+        setDefault(outputCol, "fisherVector");
+        setDefault(dimension, 0);
+        setDefault(form, "vlfeat");
+        setDefault(power, 0.0);
+        setDefault(l2, false);
+        setDefault(threshold, Sparsity.DEFAULT.threshold());
+        setDefault(hard, false);
+        setDefault(modelPath, "");
+        setDefault(outputType, "vector");
+        setDefault(idCol, "");
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    // ---- params (Spark finds them by reflection on these public no-argument methods) ----------
+
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public Param<String> outputCol() {
+        return outputCol;
+    }
+
+    public IntParam dimension() {
+        return dimension;
+    }
+
+    public Param<String> form() {
+        return form;
+    }
+
+    public DoubleParam power() {
+        return power;
+    }
+
+    public BooleanParam l2() {
+        return l2;
+    }
+
+    public DoubleParam threshold() {
+        return threshold;
+    }
+
+    public BooleanParam hard() {
+        return hard;
+    }
+
+    public Param<String> modelPath() {
+        return modelPath;
+    }
+
+    public Param<String> outputType() {
+        return outputType;
+    }
+
+    public Param<String> idCol() {
+        return idCol;
+    }
+
+    public FisherVectorTransformer setInputCol(String value) {
+        set(inputCol, value);
+        return this;
+    }
+
+    public FisherVectorTransformer setOutputCol(String value) {
+        set(outputCol, value);
+        return this;
+    }
+
+    /** {@code D} of {@code array<float>} input, {@code >= 1}; default the model's. */
+    public FisherVectorTransformer setDimension(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("dimension = " + value + ": need D >= 1");
+        }
+        set(dimension, value);
+        return this;
+    }
+
+    /** {@code vlfeat} (default), {@code gist} or {@code skimage}, any case. */
+    public FisherVectorTransformer setForm(String value) {
+        parseForm(value);
+        set(form, value.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    /** Power normalisation exponent in {@code (0, 1]}; 0 (default) turns it off. */
+    public FisherVectorTransformer setPower(double value) {
+        FisherEncoder.builder(UNIT).power(value); // the encoder's own check and message
+        set(power, value);
+        return this;
+    }
+
+    public FisherVectorTransformer setL2(boolean value) {
+        set(l2, value);
+        return this;
+    }
+
+    /** Power 0.5 then L2: the "improved" Fisher vector. */
+    public FisherVectorTransformer setImproved() {
+        return setPower(0.5).setL2(true);
+    }
+
+    /** Posterior threshold in {@code [0, 1]}; default {@code 1e-6}; 0 is exact. */
+    public FisherVectorTransformer setThreshold(double value) {
+        Sparsity.threshold(value);
+        set(threshold, value);
+        return this;
+    }
+
+    public FisherVectorTransformer setHard(boolean value) {
+        set(hard, value);
+        return this;
+    }
+
+    /** An {@code .npz} model on any Hadoop file system; ignored while an in-memory model is set. */
+    public FisherVectorTransformer setModelPath(String value) {
+        set(modelPath, value);
+        return this;
+    }
+
+    /** {@code vector} (default) or {@code array}. */
+    public FisherVectorTransformer setOutputType(String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        if (!v.equals("vector") && !v.equals("array")) {
+            throw new IllegalArgumentException("outputType '" + value + "': expected vector or array");
+        }
+        set(outputType, v);
+        return this;
+    }
+
+    public FisherVectorTransformer setIdCol(String value) {
+        set(idCol, value);
+        return this;
+    }
+
+    /** The model, held in memory (and saved with the transformer); {@code null} clears it. */
+    public FisherVectorTransformer setModel(DiagonalGmm value) {
+        this.model = value;
+        return this;
+    }
+
+    /** The in-memory model, or {@code null}. */
+    public DiagonalGmm getModel() {
+        return model;
+    }
+
+    // ---- Transformer ----------------------------------------------------------------------------
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        Descriptors.of(schema, getOrDefault(inputCol), true);
+        String out = getOrDefault(outputCol);
+        if (Arrays.asList(schema.fieldNames()).contains(out)) {
+            throw new IllegalArgumentException("output column '" + out + "' already exists in " + schema.simpleString());
+        }
+        String id = getOrDefault(idCol);
+        if (!id.isEmpty() && !Arrays.asList(schema.fieldNames()).contains(id)) {
+            throw new IllegalArgumentException("idCol '" + id + "' is not in the schema " + schema.simpleString());
+        }
+        if (model == null && getOrDefault(modelPath).isEmpty()) {
+            throw new IllegalArgumentException("no model: call setModel(DiagonalGmm) or setModelPath(.npz path)");
+        }
+        DataType type = getOrDefault(outputType).equals("array")
+                ? DataTypes.createArrayType(DataTypes.FloatType, false)
+                : SQLDataTypes.VectorType();
+        return schema.add(out, type, false);
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType schema = dataset.schema();
+        StructType outSchema = transformSchema(schema);
+        SparkSession spark = dataset.sparkSession();
+        DiagonalGmm gmm = model != null ? model
+                : ModelFiles.read(getOrDefault(modelPath), spark.sparkContext().hadoopConfiguration());
+        int d = gmm.dimension();
+        int dim = (Integer) getOrDefault(dimension);
+        if (dim != 0 && dim != d) {
+            throw new IllegalArgumentException("dimension = " + dim + " but the model has D = " + d);
+        }
+        Broadcast<GmmData> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new GmmData(gmm));
+        String id = getOrDefault(idCol);
+        EncodeTask task = new EncodeTask(shared, UUID.randomUUID().toString(), parseForm(getOrDefault(form)),
+                (Double) getOrDefault(power), (Boolean) getOrDefault(l2),
+                (Boolean) getOrDefault(hard) ? Sparsity.hard() : Sparsity.threshold((Double) getOrDefault(threshold)),
+                Descriptors.of(schema, getOrDefault(inputCol), true), schema.fieldIndex(getOrDefault(inputCol)),
+                id.isEmpty() ? -1 : schema.fieldIndex(id), id, getOrDefault(outputType).equals("array"));
+        return dataset.toDF().mapPartitions(task, Encoders.row(outSchema));
+    }
+
+    @Override
+    public FisherVectorTransformer copy(ParamMap extra) {
+        FisherVectorTransformer t = defaultCopy(extra);
+        t.model = model;
+        return t;
+    }
+
+    @Override
+    public MLWriter write() {
+        return Persistence.writer(this, () -> model);
+    }
+
+    /** A reader for {@link #write()}'s output. */
+    public static MLReader<FisherVectorTransformer> read() {
+        return Persistence.reader(FisherVectorTransformer.class, FisherVectorTransformer::new,
+                FisherVectorTransformer::setModel);
+    }
+
+    /** Loads what {@link #write()} saved at {@code path}. */
+    public static FisherVectorTransformer load(String path) {
+        return read().load(path);
+    }
+
+    static FisherForm parseForm(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "vlfeat":
+                return FisherForm.VLFEAT;
+            case "gist":
+                return FisherForm.GIST;
+            case "skimage":
+                return FisherForm.SKIMAGE;
+            default:
+                throw new IllegalArgumentException("form '" + name + "': expected vlfeat, gist or skimage");
+        }
+    }
+
+    /** A one-component model, only for running the encoder builder's option checks. */
+    private static final DiagonalGmm UNIT = DiagonalGmm.of(new float[] {1f}, new float[] {0f}, new float[] {1f});
+
+    /** What runs on the executors: one partition in, its rows with their vectors out. */
+    private static final class EncodeTask implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+
+        private final Broadcast<GmmData> model;
+        private final String key;
+        private final FisherForm form;
+        private final double power;
+        private final boolean l2;
+        private final boolean hard; // Sparsity is not Serializable: rebuilt from these two
+
+        private final double threshold;
+        private final Descriptors kind;
+        private final int field;
+        private final int idField;
+        private final String idName;
+        private final boolean asArray;
+
+        EncodeTask(Broadcast<GmmData> model, String key, FisherForm form, double power, boolean l2, Sparsity sparsity,
+                Descriptors kind, int field, int idField, String idName, boolean asArray) {
+            this.model = model;
+            this.key = key;
+            this.form = form;
+            this.power = power;
+            this.l2 = l2;
+            this.hard = sparsity.isHard();
+            this.threshold = sparsity.threshold();
+            this.kind = kind;
+            this.field = field;
+            this.idField = idField;
+            this.idName = idName;
+            this.asArray = asArray;
+        }
+
+        private FisherEncoder encoder() {
+            return EncoderCache.get(key, () -> FisherEncoder.builder(model.value().toModel())
+                    .form(form)
+                    .power(power)
+                    .l2(l2)
+                    .sparsity(hard ? Sparsity.hard() : Sparsity.threshold(threshold))
+                    .build());
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> rows) {
+            FisherEncoder encoder = encoder();
+            int d = encoder.model().dimension();
+            int partition = TaskContext.getPartitionId();
+            return new Iterator<>() {
+                private long index;
+
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    Row row = rows.next();
+                    long i = index++;
+                    Supplier<String> where = () -> "row " + i + " of partition " + partition
+                            + (idField >= 0 ? " (" + idName + " = " + row.get(idField) + ")" : "");
+                    float[] x = kind.read(row, field, d, where);
+                    float[] fv;
+                    try {
+                        fv = encoder.encode(x, x.length / d);
+                    } catch (IllegalArgumentException | ArithmeticException e) {
+                        throw new IllegalArgumentException(where.get() + ": " + e.getMessage(), e);
+                    }
+                    Object[] values = new Object[row.length() + 1];
+                    for (int c = 0; c < row.length(); c++) {
+                        values[c] = row.get(c);
+                    }
+                    if (asArray) {
+                        values[row.length()] = fv;
+                    } else {
+                        double[] v = new double[fv.length];
+                        for (int j = 0; j < fv.length; j++) {
+                            v[j] = fv[j];
+                        }
+                        values[row.length()] = new DenseVector(v);
+                    }
+                    return RowFactory.create(values);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.fvec.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.FisherEncoder;
+import dev.fvec.FisherForm;
+import dev.fvec.Sparsity;
+import dev.fvec.SyntheticDescriptors;
+import dev.fvec.TestModels;
+import dev.fvec.io.Npz;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FisherVectorTransformerTest {
+
+    static final int D = 13; // odd, so SIMD tails are exercised
+    static final int K = 5;
+    static SparkSession spark;
+    static DiagonalGmm gmm;
+    static List<float[]> images = new ArrayList<>();
+
+    @BeforeAll
+    static void setUp() {
+        spark = SparkTests.spark();
+        float[] data = SyntheticDescriptors.generate(7, 2000, D, K);
+        gmm = TestModels.fromData(data, 2000, D, K, 3, 1.0);
+        int[] sizes = {40, 0, 1, 17, 100, 3, 250};
+        int offset = 0;
+        for (int n : sizes) {
+            float[] x = new float[n * D];
+            System.arraycopy(data, offset, x, 0, x.length);
+            offset += x.length;
+            images.add(x);
+        }
+    }
+
+    static StructType flatSchema() {
+        return new StructType().add("id", DataTypes.StringType)
+                .add("descriptors", DataTypes.createArrayType(DataTypes.FloatType, false));
+    }
+
+    static Dataset<Row> flat(List<float[]> xs) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < xs.size(); i++) {
+            rows.add(RowFactory.create("img" + i, xs.get(i)));
+        }
+        return spark.createDataFrame(rows, flatSchema()).repartition(3);
+    }
+
+    static Dataset<Row> nested(List<float[]> xs) {
+        StructType schema = new StructType().add("id", DataTypes.StringType)
+                .add("descriptors", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.FloatType)));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < xs.size(); i++) {
+            float[] x = xs.get(i);
+            float[][] m = new float[x.length / D][];
+            for (int n = 0; n < m.length; n++) {
+                m[n] = java.util.Arrays.copyOfRange(x, n * D, n * D + D);
+            }
+            rows.add(RowFactory.create("img" + i, m));
+        }
+        return spark.createDataFrame(rows, schema).repartition(2);
+    }
+
+    /** Vectors by id, as the transformer produced them. */
+    static java.util.Map<String, float[]> collect(Dataset<Row> out, String col) {
+        java.util.Map<String, float[]> byId = new java.util.HashMap<>();
+        for (Row r : out.select("id", col).collectAsList()) {
+            Object v = r.get(1);
+            float[] f;
+            if (v instanceof DenseVector) {
+                double[] dv = ((DenseVector) v).values();
+                f = new float[dv.length];
+                for (int j = 0; j < f.length; j++) {
+                    assertEquals(dv[j], (double) (float) dv[j], "vector element " + j + " is not a widened float");
+                    f[j] = (float) dv[j];
+                }
+            } else {
+                List<Object> l = r.getList(1);
+                f = new float[l.size()];
+                for (int j = 0; j < f.length; j++) {
+                    f[j] = (Float) l.get(j);
+                }
+            }
+            byId.put(r.getString(0), f);
+        }
+        return byId;
+    }
+
+    static void assertSameAsEncoder(FisherEncoder expected, java.util.Map<String, float[]> got) {
+        assertEquals(images.size(), got.size());
+        for (int i = 0; i < images.size(); i++) {
+            float[] x = images.get(i);
+            float[] want = expected.encode(x, x.length / D);
+            float[] have = got.get("img" + i);
+            // Bitwise: compare the raw bits, so -0.0 vs 0.0 or NaN would show.
+            int[] wantBits = new int[want.length];
+            int[] haveBits = new int[have.length];
+            for (int j = 0; j < want.length; j++) {
+                wantBits[j] = Float.floatToRawIntBits(want[j]);
+            }
+            for (int j = 0; j < have.length; j++) {
+                haveBits[j] = Float.floatToRawIntBits(have[j]);
+            }
+            assertArrayEquals(wantBits, haveBits, "image " + i + " (" + x.length / D + " descriptors)");
+        }
+    }
+
+    @Test
+    void flatInputEqualsFisherEncoderBitwise() {
+        Dataset<Row> out = new FisherVectorTransformer().setModel(gmm).setInputCol("descriptors")
+                .setOutputCol("fv").setImproved().transform(flat(images));
+        assertEquals(SQLDataTypes.VectorType(), out.schema().apply("fv").dataType());
+        assertSameAsEncoder(FisherEncoder.builder(gmm).improved().build(), collect(out, "fv"));
+    }
+
+    @Test
+    void nestedInputArrayOutputAndOptionsEqualFisherEncoderBitwise() {
+        Dataset<Row> out = new FisherVectorTransformer().setModel(gmm).setInputCol("descriptors")
+                .setOutputCol("fv").setOutputType("array").setForm("SKIMAGE").setPower(0.3).setThreshold(1e-3)
+                .transform(nested(images));
+        assertEquals(DataTypes.createArrayType(DataTypes.FloatType, false), out.schema().apply("fv").dataType());
+        assertSameAsEncoder(FisherEncoder.builder(gmm).form(FisherForm.SKIMAGE).power(0.3)
+                .sparsity(Sparsity.threshold(1e-3)).build(), collect(out, "fv"));
+    }
+
+    @Test
+    void modelFromNpzPathAndPersistenceRoundTrip(@TempDir Path dir) throws Exception {
+        Path npz = dir.resolve("gmm.npz");
+        Npz.writeModel(npz, gmm);
+        FisherVectorTransformer t = new FisherVectorTransformer().setModelPath(npz.toUri().toString())
+                .setInputCol("descriptors").setOutputCol("fv").setForm("gist").setHard(true).setL2(true);
+        FisherEncoder want = FisherEncoder.builder(Npz.readModel(npz)).form(FisherForm.GIST)
+                .sparsity(Sparsity.hard()).l2(true).build();
+        assertSameAsEncoder(want, collect(t.transform(flat(images)), "fv"));
+
+        // In-memory model and params survive save/load.
+        FisherVectorTransformer inMemory = new FisherVectorTransformer().setModel(gmm).setInputCol("descriptors")
+                .setOutputCol("v").setImproved().setThreshold(0);
+        String saved = dir.resolve("stage").toString();
+        inMemory.write().save(saved);
+        FisherVectorTransformer loaded = FisherVectorTransformer.load(saved);
+        assertEquals(inMemory.uid(), loaded.uid());
+        assertEquals(gmm, loaded.getModel());
+        assertEquals(0.5, (Double) loaded.getOrDefault(loaded.power()));
+        assertEquals(0.0, (Double) loaded.getOrDefault(loaded.threshold()));
+        assertSameAsEncoder(FisherEncoder.builder(gmm).improved().sparsity(Sparsity.none()).build(),
+                collect(loaded.transform(flat(images)), "v"));
+    }
+
+    @Test
+    void badRowsFailNamingTheRow() {
+        float[] bad = images.get(3).clone();
+        bad[5 * D + 2] = Float.NaN;
+        List<float[]> withNaN = new ArrayList<>(images);
+        withNaN.set(3, bad);
+        FisherVectorTransformer t = new FisherVectorTransformer().setModel(gmm).setInputCol("descriptors")
+                .setIdCol("id");
+        Exception e = assertThrows(Exception.class, () -> t.transform(flat(withNaN)).collectAsList());
+        String m = fullMessage(e);
+        assertTrue(m.contains("id = img3") && m.contains("descriptor 5, dimension 2"), m);
+
+        List<float[]> shortRow = new ArrayList<>(images);
+        shortRow.set(4, java.util.Arrays.copyOf(images.get(4), 3 * D + 1));
+        e = assertThrows(Exception.class, () -> t.transform(flat(shortRow)).collectAsList());
+        m = fullMessage(e);
+        assertTrue(m.contains("id = img4") && m.contains("40 values, not a multiple of D = 13"), m);
+    }
+
+    @Test
+    void schemaErrorsNameTheColumn() {
+        Dataset<Row> df = flat(images);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FisherVectorTransformer().setModel(gmm).setInputCol("id").transform(df));
+        assertTrue(e.getMessage().contains("input column 'id' has type string"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new FisherVectorTransformer().setInputCol("descriptors").transform(df));
+        assertTrue(e.getMessage().contains("no model"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new FisherVectorTransformer().setModel(gmm)
+                .setInputCol("descriptors").setDimension(D + 1).transform(df));
+        assertTrue(e.getMessage().contains("dimension = 14 but the model has D = 13"), e.getMessage());
+    }
+
+    static String fullMessage(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c).append(" | ");
+        }
+        return b.toString();
+    }
+}
