@@ -24,6 +24,7 @@ public final class InitQuality {
         int clusters = Integer.parseInt(args[4]);
         int iterations = Integer.parseInt(args[5]);
         int seeds = Integer.parseInt(args[6]);
+        int lloyd = args.length > 7 ? Integer.parseInt(args[7]) : GmmTrainer.DEFAULT_KMEANS_ITERATIONS;
         double sum = 0;
         double sumSq = 0;
         double cpuSum = 0;
@@ -31,7 +32,7 @@ public final class InitQuality {
         for (int s = 1; s <= seeds; s++) {
             float[][] split = QualityData.split(100 + s, nTrain, nTest, d, clusters);
             double cpu0 = cpu();
-            TrainingResult r = GmmTrainer.builder(k).seed(s).threads(1).maxIterations(iterations).build()
+            TrainingResult r = GmmTrainer.builder(k).seed(s).threads(1).maxIterations(iterations).kmeansIterations(lloyd).build()
                     .fit(split[0], nTrain, d);
             double cpu = cpu() - cpu0;
             double ll = GmmTrainerTest.meanLogLikelihood(r.model(), split[1], nTest);
@@ -42,8 +43,8 @@ public final class InitQuality {
         }
         double mean = sum / seeds;
         double sd = Math.sqrt(Math.max(0, sumSq / seeds - mean * mean));
-        System.out.printf(Locale.ROOT, "%d x %d, K %d, clusters %d, max %d iterations: held-out mean %.4f (sd %.4f),"
-                + " cpu %.2f s per fit;%s%n", nTrain, d, k, clusters, iterations, mean, sd, cpuSum / seeds, each);
+        System.out.printf(Locale.ROOT, "%d x %d, K %d, clusters %d, max %d iterations, %d Lloyd: held-out mean %.4f (sd %.4f),"
+                + " cpu %.2f s per fit;%s%n", nTrain, d, k, clusters, iterations, lloyd, mean, sd, cpuSum / seeds, each);
     }
 
     private static double cpu() {
