@@ -15,14 +15,14 @@ final class Context {
     private final KernelProvider kernel;
     private final boolean kernelForced;
 
-    Context(PrintStream out, PrintStream err, boolean terminal, Options options) throws CliException {
-        this.out = out;
-        this.err = err;
-        this.terminal = terminal;
-        this.quiet = options.has("--quiet");
-        this.verbose = options.has("--verbose");
-        options.exclusive("--quiet", "--verbose");
-        String forced = options.choice("--kernel", null, "scalar", "simd");
+    /** {@code common}: the command's common options merged with the root command's ({@link CommonOptions#or}). */
+    Context(Main.Streams streams, CommonOptions common) throws CliException {
+        this.out = streams.out;
+        this.err = streams.err;
+        this.terminal = streams.terminal;
+        this.quiet = common.quiet;
+        this.verbose = common.verbose;
+        String forced = common.kernel;
         this.kernelForced = forced != null;
         try {
             this.kernel = forced != null ? Kernels.byName(forced) : Kernels.provider();

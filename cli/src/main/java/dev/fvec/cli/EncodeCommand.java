@@ -5,31 +5,82 @@ import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
 import dev.fvec.Sparsity;
 import dev.fvec.io.AtomicFile;
-import dev.fvec.io.NpyArray;
 import dev.fvec.io.NpyRowWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code fvec encode}: one Fisher vector per input file, as rows of one {@code .npy}. */
-final class EncodeCommand {
+@Command(name = "encode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
+        customSynopsis = {
+            "fvec encode --model MODEL.npz [--form vlfeat|gist|skimage] [--improved | --power A | --l2]",
+            "                   [--threshold T | --hard] [--threads T] --out OUT.npy INPUT.npy...",
+        },
+        description = {
+            "",
+            "Encodes each INPUT.npy (N x D descriptors of one image) into one Fisher vector and writes them",
+            "to OUT.npy as a float32 array with one row per input, in argument order. Row length: 2KD for",
+            "vlfeat, K + 2KD for gist and skimage. An input with no rows gives a zero vector.",
+        },
+        optionListHeading = "%nOptions:%n",
+        footer = {
+            "",
+            "Examples:",
+            "  fvec encode --model gmm.npz --improved --out fv.npy img1.npy img2.npy",
+            "  fvec encode --model gmm.npz --form skimage --threshold 0 --out fv.npy img*.npy",
+            "  find imgs -name '*.npy' | fvec encode --model gmm.npz --out fv.npy --inputs-from -",
+        })
+final class EncodeCommand extends CommandBase {
 
-    static final List<Options.Spec> OPTIONS = List.of(
-            Options.Spec.value("--model", "MODEL.npz", "the GMM (weights, means, covariances); required"),
-            Options.Spec.value("--out", "OUT.npy", "where to write the vectors, one float32 row per input; required"),
-            Options.Spec.value("--form", "FORM", "vlfeat (default; 2KD), gist or skimage (K + 2KD)"),
-            Options.Spec.flag("--improved", "power 0.5 then L2: the improved Fisher vector"),
-            Options.Spec.value("--power", "A", "power normalisation sign(z)|z|^A, A in (0, 1]"),
-            Options.Spec.flag("--l2", "L2 normalisation (after --power when both are given)"),
-            Options.Spec.value("--threshold", "T", "drop posteriors below T, in [0, 1] (default 1e-6; 0 = exact)"),
-            Options.Spec.flag("--hard", "hard assignment: each descriptor to its top component only"));
+    @Option(names = "--model", paramLabel = "MODEL.npz", required = true,
+            description = "the GMM (weights, means, covariances); required")
+    String model;
+
+    @Option(names = "--out", paramLabel = "OUT.npy", required = true,
+            description = "where to write the vectors, one float32 row per input; required")
+    String out;
+
+    @Option(names = "--form", paramLabel = "FORM", converter = Converters.Form.class,
+            description = "vlfeat (default; 2KD), gist or skimage (K + 2KD)")
+    FisherForm form = FisherForm.VLFEAT;
+
+    @Option(names = "--improved", description = "power 0.5 then L2: the improved Fisher vector")
+    boolean improved;
+
+    @Option(names = "--power", paramLabel = "A", converter = Converters.Exponent.class,
+            description = "power normalisation sign(z)|z|^A, A in (0, 1]")
+    Double power;
+
+    @Option(names = "--l2", description = "L2 normalisation (after --power when both are given)")
+    boolean l2;
+
+    @Option(names = "--threshold", paramLabel = "T", converter = Converters.Fraction.class,
+            description = "drop posteriors below T, in [0, 1] (default: 1e-6 for vlfeat, 0 (exact) for gist and"
+                    + " skimage)")
+    Double threshold;
+
+    @Option(names = "--hard", description = "hard assignment: each descriptor to its top component only")
+    boolean hard;
+
+    @Option(names = "--threads", paramLabel = "T", converter = Converters.Threads.class,
+            description = "files encoded in parallel (default: all available processors); the output does not"
+                    + " depend on it")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Mixin
+    final InputList inputs = new InputList();
 
     /** How often plain (non-terminal) progress lines are printed. */
     private static final long PLAIN_PROGRESS_MILLIS = 2000;
 
-    private EncodeCommand() {
+    EncodeCommand(CommonOptions rootOptions, Main.Streams streams) {
+        super(rootOptions, streams);
     }
 
     static String describe(Sparsity s) {
@@ -37,25 +88,20 @@ final class EncodeCommand {
                 : "threshold " + Format.number(s.threshold());
     }
 
-    static int run(Options o, Context ctx) throws CliException, IOException {
+    @Override
+    int run(Context ctx) throws CliException, IOException {
         // Options first, all of them, before any file is read.
-        Path modelPath = Path.of(o.required("--model"));
-        Path out = Inputs.outputFile("--out", o.required("--out"));
-        FisherForm form = FisherForm.valueOf(
-                o.choice("--form", "vlfeat", "vlfeat", "gist", "skimage").toUpperCase(Locale.ROOT));
-        o.exclusive("--improved", "--power");
-        o.exclusive("--improved", "--l2");
-        o.exclusive("--threshold", "--hard");
-        boolean improved = o.has("--improved");
-        double power = improved ? 0.5 : o.doubleValue("--power", 0, 0, true, 1);
-        boolean l2 = improved || o.has("--l2");
-        Sparsity sparsity = o.has("--hard")
-                ? Sparsity.hard()
-                : Sparsity.threshold(o.doubleValue("--threshold", Sparsity.DEFAULT.threshold(), 0, false, 1));
+        Path modelPath = Path.of(Inputs.nonEmpty("--model", this.model));
+        Path out = Inputs.outputFile("--out", Inputs.nonEmpty("--out", this.out));
+        exclusive("--improved", improved, "--power", power != null);
+        exclusive("--improved", improved, "--l2", l2);
+        exclusive("--threshold", threshold != null, "--hard", hard);
+        double exponent = improved ? 0.5 : power != null ? power : 0;
+        boolean normalise = improved || l2;
 
         // Then the model and every file's header, so a mismatch in the last file fails before any work is done.
         DiagonalGmm model = Inputs.readModel(modelPath);
-        List<Path> inputs = Inputs.paths(o.positionals());
+        List<Path> inputs = this.inputs.paths(streams().in);
         List<Inputs.Shape> shapes = new ArrayList<>();
         for (Path input : inputs) {
             Inputs.Shape shape = Inputs.shape(input);
@@ -66,43 +112,54 @@ final class EncodeCommand {
             shapes.add(shape);
         }
 
-        FisherEncoder encoder = FisherEncoder.builder(model)
-                .form(form).power(power).l2(l2).sparsity(sparsity).kernel(ctx.kernel())
-                .build();
+        FisherEncoder.Builder builder = FisherEncoder.builder(model)
+                .form(form).power(exponent).l2(normalise).kernel(ctx.kernel());
+        if (hard) {
+            builder.sparsity(Sparsity.hard());
+        } else if (threshold != null) {
+            builder.sparsity(Sparsity.threshold(threshold));
+        } // else the library's default for the form (SPEC.md, Posteriors)
+        FisherEncoder encoder = builder.build();
         ctx.debug("fvec encode: " + model + ", " + form.name().toLowerCase(Locale.ROOT) + " (length "
-                + encoder.length() + "), power " + (power == 0 ? "off" : power) + ", l2 " + (l2 ? "on" : "off")
-                + ", " + describe(sparsity) + ", " + encoder.implementationName() + " kernel");
+                + encoder.length() + "), power " + (exponent == 0 ? "off" : exponent) + ", l2 " + (normalise ? "on" : "off")
+                + ", " + describe(encoder.sparsity()) + ", " + encoder.implementationName() + " kernel, " + threads + " thread"
+                + (threads == 1 ? "" : "s"));
 
         long start = System.nanoTime();
         long descriptors = 0;
+        long keptTerms = 0;
         Progress progress = ctx.progress("encode", inputs.size(), "files", PLAIN_PROGRESS_MILLIS);
         try {
-            long[] count = new long[1];
+            long[] count = new long[2]; // descriptors, kept posterior terms
+            EncodePipeline pipeline = new EncodePipeline(encoder, inputs, shapes, threads);
             AtomicFile.write(out, ch -> {
                 NpyRowWriter writer = new NpyRowWriter(ch, encoder.length());
-                for (int i = 0; i < inputs.size(); i++) {
-                    Path input = inputs.get(i);
-                    NpyArray x = Inputs.read(input, shapes.get(i));
-                    float[] fv;
-                    try {
-                        fv = encoder.encode(x.data(), x.rows());
-                    } catch (IllegalArgumentException | ArithmeticException e) { // bad values, float overflow
-                        throw new CliException(input + ": " + e.getMessage(), e);
-                    }
-                    writer.writeRow(fv);
-                    count[0] += x.rows();
-                    progress.update(i + 1, input.getFileName().toString());
-                }
+                pipeline.run((i, row, rows, kept) -> {
+                    writer.writeRow(row);
+                    count[0] += rows;
+                    count[1] += kept;
+                    progress.update(i + 1, inputs.get(i).getFileName().toString());
+                });
                 writer.finish();
             });
             descriptors = count[0];
+            keptTerms = count[1];
         } finally {
             progress.close();
         }
         long nanos = System.nanoTime() - start;
-        ctx.info("fvec encode: wrote " + inputs.size() + " x " + encoder.length() + " to " + o.value("--out") + " ("
+        ctx.info("fvec encode: wrote " + inputs.size() + " x " + encoder.length() + " to " + this.out + " ("
                 + Format.count(descriptors) + " descriptors, " + Format.seconds(nanos) + ", "
                 + encoder.implementationName() + " kernel)");
+        ctx.debug("fvec encode: " + Format.count(keptTerms) + " posterior terms kept, "
+                + (descriptors == 0 ? "none" : Format.fixed((double) keptTerms / descriptors, 2))
+                + " per descriptor of K = " + model.components());
         return 0;
+    }
+
+    private static void exclusive(String a, boolean hasA, String b, boolean hasB) throws CliException {
+        if (hasA && hasB) {
+            throw new CliException(a + " and " + b + " cannot be combined");
+        }
     }
 }

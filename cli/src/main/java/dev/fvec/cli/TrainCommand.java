@@ -1,6 +1,7 @@
 package dev.fvec.cli;
 
 import dev.fvec.DiagonalGmm;
+import dev.fvec.io.DescriptorFiles;
 import dev.fvec.io.Npz;
 import dev.fvec.train.GmmTrainer;
 import dev.fvec.train.ProgressListener;
@@ -8,69 +9,110 @@ import dev.fvec.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code fvec train}: EM on all rows of all inputs, written as a scikit-learn style {@code .npz}. */
-final class TrainCommand {
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
+        customSynopsis = {
+            "fvec train --components K [--iterations N] [--tolerance E] [--seed S] [--variance-floor V]",
+            "                  [--init kmeans++|random] [--threads T] --out MODEL.npz INPUT.npy...",
+        },
+        description = {
+            "",
+            "Fits a diagonal-covariance Gaussian mixture to all rows of all INPUT.npy files (N x D each, the",
+            "same D) by EM, and writes it as MODEL.npz: arrays weights (K), means (K x D) and covariances",
+            "(K x D), named as scikit-learn's GaussianMixture(covariance_type='diag') names them, but float32",
+            "(scikit-learn's are float64; fvec computes in float32). All rows are held in memory as float32.",
+        },
+        optionListHeading = "%nOptions:%n",
+        footer = {
+            "",
+            "Example:",
+            "  fvec train --components 256 --seed 1 --out gmm.npz sample1.npy sample2.npy",
+        })
+final class TrainCommand extends CommandBase {
 
-    static final List<Options.Spec> OPTIONS = List.of(
-            Options.Spec.value("--components", "K", "number of Gaussian components, >= 1; required"),
-            Options.Spec.value("--out", "MODEL.npz", "where to write the model; required"),
-            Options.Spec.value("--iterations", "N", "maximum EM iterations (default "
-                    + GmmTrainer.DEFAULT_MAX_ITERATIONS + ")"),
-            Options.Spec.value("--tolerance", "E", "stop when the mean log-likelihood changes by less than E,"
-                    + " relatively (default " + Format.number(GmmTrainer.DEFAULT_TOLERANCE) + ")"),
-            Options.Spec.value("--seed", "S", "seed of the initialisation and re-seeding (default 0)"),
-            Options.Spec.value("--variance-floor", "V", "no variance below V, > 0 (default "
-                    + Format.number(GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR) + ", sklearn's reg_covar; a floor of "
-                    + Format.number(GmmTrainer.DEFAULT_RELATIVE_VARIANCE_FLOOR) + " x the data's variance also applies)"),
-            Options.Spec.value("--init", "INIT", "kmeans++ (default: k-means++ then Lloyd iterations) or random"),
-            Options.Spec.value("--threads", "T", "threads for the E-step (default: all "
-                    + Runtime.getRuntime().availableProcessors() + " processors); the result does not depend on it"));
+    @Option(names = "--components", paramLabel = "K", required = true, converter = Converters.Positive.class,
+            description = "number of Gaussian components, >= 1; required")
+    int components;
 
-    private TrainCommand() {
+    @Option(names = "--out", paramLabel = "MODEL.npz", required = true,
+            description = "where to write the model; required")
+    String out;
+
+    @Option(names = "--iterations", paramLabel = "N", converter = Converters.Positive.class,
+            description = "maximum EM iterations (default " + GmmTrainer.DEFAULT_MAX_ITERATIONS + ")")
+    int iterations = GmmTrainer.DEFAULT_MAX_ITERATIONS;
+
+    @Option(names = "--tolerance", paramLabel = "E", converter = Converters.NonNegative.class,
+            description = "stop when the mean log-likelihood changes by less than E, relatively (default "
+                    + GmmTrainer.DEFAULT_TOLERANCE + ")")
+    double tolerance = GmmTrainer.DEFAULT_TOLERANCE;
+
+    @Option(names = "--seed", paramLabel = "S", converter = Converters.AnyLong.class,
+            description = "seed of the initialisation and re-seeding (default 0)")
+    long seed;
+
+    @Option(names = "--variance-floor", paramLabel = "V", converter = Converters.PositiveFloat.class,
+            description = "no variance below V, > 0 (default "
+                    + GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR + ", sklearn's reg_covar; a floor of "
+                    + GmmTrainer.DEFAULT_RELATIVE_VARIANCE_FLOOR + " x the data's variance also applies)")
+    double varianceFloor = GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR;
+
+    @Option(names = "--init", paramLabel = "INIT", converter = Converters.Init.class,
+            description = "kmeans++ (default: k-means++ then Lloyd iterations) or random")
+    String init = "kmeans++";
+
+    @Option(names = "--threads", paramLabel = "T", converter = Converters.Threads.class,
+            description = "threads for the E-step (default: all available processors); the result does not"
+                    + " depend on it")
+    Integer threads;
+
+    @Mixin
+    final InputList inputs = new InputList();
+
+    TrainCommand(CommonOptions rootOptions, Main.Streams streams) {
+        super(rootOptions, streams);
     }
 
-    static int run(Options o, Context ctx) throws CliException, IOException {
-        int k = o.intValue("--components", 0, 1, Integer.MAX_VALUE);
-        o.required("--components");
-        Path out = Inputs.outputFile("--out", o.required("--out"));
-        int maxIterations = o.intValue("--iterations", GmmTrainer.DEFAULT_MAX_ITERATIONS, 1, Integer.MAX_VALUE);
+    @Override
+    int run(Context ctx) throws CliException, IOException {
+        int k = components;
+        Path out = Inputs.outputFile("--out", Inputs.nonEmpty("--out", this.out));
+        int maxIterations = iterations;
         GmmTrainer.Builder builder = GmmTrainer.builder(k)
                 .maxIterations(maxIterations)
-                .tolerance(o.doubleValue("--tolerance", GmmTrainer.DEFAULT_TOLERANCE, 0, false, Double.MAX_VALUE))
-                .seed(o.longValue("--seed", 0))
-                .absoluteVarianceFloor(o.doubleValue("--variance-floor", GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR,
-                        0, true, Float.MAX_VALUE))
-                .init("random".equals(o.choice("--init", "kmeans++", "kmeans++", "random"))
-                        ? GmmTrainer.Init.RANDOM : GmmTrainer.Init.KMEANS_PP)
-                .threads(o.intValue("--threads", Runtime.getRuntime().availableProcessors(), 1, 4096))
+                .tolerance(tolerance)
+                .seed(seed)
+                .absoluteVarianceFloor(varianceFloor)
+                .init("random".equals(init) ? GmmTrainer.Init.RANDOM : GmmTrainer.Init.KMEANS_PP)
+                .threads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
                 .kernel(ctx.kernel());
-        List<Path> inputs = Inputs.paths(o.positionals());
+        List<Path> inputs = this.inputs.paths(streams().in);
 
         // Headers first: a 1-D file, a D mismatch or too few rows fail before gigabytes are read.
-        long rows = 0;
-        Inputs.Shape first = null;
-        for (Path p : inputs) {
-            Inputs.Shape s = Inputs.shape(p);
-            if (first != null && s.cols != first.cols) {
-                throw new CliException(p + " has D = " + s.cols + " columns but " + inputs.get(0) + " has D = "
-                        + first.cols);
-            }
-            first = first == null ? s : first;
-            rows += s.rows;
+        DescriptorFiles.Layout layout;
+        try {
+            layout = DescriptorFiles.layout(inputs); // the check GmmTrainer.fit(List<Path>) makes again, early
+        } catch (IllegalArgumentException e) { // not 2-D, D mismatch, too large; names the file
+            throw new CliException(e.getMessage(), e);
         }
+        long rows = layout.totalRows();
         if (rows < k) {
             throw new CliException("--components " + k + " needs at least " + k + " descriptors, but the input"
                     + (inputs.size() == 1 ? " has " : "s have ") + rows);
         }
         ctx.info("fvec train: K = " + k + " components on " + Format.count(rows) + " descriptors of D = "
-                + first.cols + " from " + inputs.size() + " file" + (inputs.size() == 1 ? "" : "s") + ", "
+                + layout.dimension() + " from " + inputs.size() + " file" + (inputs.size() == 1 ? "" : "s") + ", "
                 + ctx.kernel().name() + " kernel");
 
         TrainingResult result = fit(builder, maxIterations, ctx, trainer -> trainer.fit(inputs));
         DiagonalGmm model = result.model();
         Npz.writeModel(out, model); // atomically (dev.fvec.io.AtomicFile)
-        ctx.info("fvec train: wrote " + o.value("--out") + " (" + describe(result) + ")");
+        ctx.info("fvec train: wrote " + this.out + " (" + describe(result) + ")");
         return 0;
     }
 

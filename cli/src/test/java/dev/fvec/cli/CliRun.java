@@ -1,5 +1,6 @@
 package dev.fvec.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +18,17 @@ final class CliRun {
     }
 
     static CliRun of(String... args) {
+        return withStdin("", args);
+    }
+
+    /** A run whose stdin holds {@code stdin} (for {@code --inputs-from -}). */
+    static CliRun withStdin(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = Main.run(args, o, e);
+            status = Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e, false);
         }
         return new CliRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -72,7 +72,7 @@ class TrainCommandTest {
     void inputsMustAgreeOnD() throws IOException {
         Path wide = dir.resolve("wide.npy");
         Npy.write(wide, new float[10 * 9], 10, 9);
-        assertFails(wide + " has D = 9 columns but " + first + " has D = 8", "--components", "2", "--out",
+        assertFails(wide + ": descriptors have D = 9 but " + first + " has D = 8", "--components", "2", "--out",
                 out.toString(), first.toString(), wide.toString());
     }
 

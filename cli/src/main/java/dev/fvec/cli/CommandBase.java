@@ -1,0 +1,36 @@
+package dev.fvec.cli;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+
+/**
+ * What every subcommand shares: the common options (its own, merged with those given before the
+ * command name), the streams, and the {@link Context} built from them.
+ */
+abstract class CommandBase implements Callable<Integer> {
+
+    @Mixin
+    final CommonOptions common = new CommonOptions();
+
+    private final CommonOptions rootOptions;
+    private final Main.Streams streams;
+
+    CommandBase(CommonOptions rootOptions, Main.Streams streams) {
+        this.rootOptions = rootOptions;
+        this.streams = streams;
+    }
+
+    @Override
+    public final Integer call() throws CliException, IOException {
+        return run(new Context(streams, common.or(rootOptions)));
+    }
+
+    /** The command proper; returns the exit status. */
+    abstract int run(Context ctx) throws CliException, IOException;
+
+    /** Where {@code --inputs-from -} reads. */
+    Main.Streams streams() {
+        return streams;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.fvec.spark;
+
+import dev.fvec.io.AtomicFile;
+import dev.fvec.io.Npy;
+import dev.fvec.io.NpyArray;
+import dev.fvec.io.NpyRowWriter;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.input.PortableDataStream;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * NumPy {@code .npy} descriptor files as a DataFrame, one row per file, and Fisher vectors back
+ * to one {@code .npy}.
+ *
+ * <p>{@link #read} gives the columns {@link #SCHEMA}: {@code path} (the fully qualified file
+ * URI), {@code index} (the file's position in the expanded list of inputs), {@code rows}
+ * ({@code N}), {@code dimension} ({@code D}) and {@code descriptors}, {@code array<float>} of
+ * {@code N x D} row-major, which {@link FisherVectorTransformer} and {@link DiagonalGmmEstimator}
+ * read. Files are parsed on the executors ({@code binaryFiles}) by {@link Npy}'s own reader; a
+ * malformed, truncated or non-2-D file fails the job with an exception naming the file.
+ */
+public final class NpyFiles {
+
+    /** {@code path, index, rows, dimension, descriptors}. */
+    public static final StructType SCHEMA = new StructType()
+            .add("path", DataTypes.StringType, false)
+            .add("index", DataTypes.LongType, false)
+            .add("rows", DataTypes.IntegerType, false)
+            .add("dimension", DataTypes.IntegerType, false)
+            .add("descriptors", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+    /** The largest file accepted: what one Java float array holds, as float64. */
+    private static final long MAX_FILE_BYTES = 8L * Npy.MAX_ELEMENTS + Npy.MAX_HEADER_LENGTH;
+
+    private NpyFiles() {
+    }
+
+    /**
+     * Reads {@code .npy} files: each of {@code paths} is a file or a Hadoop glob
+     * ({@code hdfs:///data/img*.npy}, {@code s3a://bucket/x/*.npy}, a local path); a glob's
+     * matches are taken in path order, and a file named twice is read once.
+     *
+     * @throws IllegalArgumentException if a path or glob matches no file
+     * @throws UncheckedIOException if listing fails
+     */
+    public static Dataset<Row> read(SparkSession spark, List<String> paths) {
+        List<String> files = expand(paths, spark.sparkContext().hadoopConfiguration());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Map<String, Long> index = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            index.put(files.get(i), (long) i);
+        }
+        Broadcast<Map<String, Long>> order = jsc.broadcast(index);
+        int partitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
+        JavaRDD<Row> rows = jsc.binaryFiles(String.join(",", files), partitions)
+                .map(file -> parse(file, order.value()));
+        return spark.createDataFrame(rows, SCHEMA);
+    }
+
+    /** Each path or glob expanded to qualified file URIs, in order, without repeats. */
+    static List<String> expand(List<String> paths, Configuration conf) {
+        Set<String> files = new LinkedHashSet<>();
+        for (String p : paths) {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(p);
+            try {
+                FileSystem fs = path.getFileSystem(conf);
+                FileStatus[] matches = fs.globStatus(path);
+                if (matches == null || matches.length == 0) {
+                    throw new IllegalArgumentException(p + ": no such file (or no file matches the pattern)");
+                }
+                Arrays.sort(matches);
+                for (FileStatus s : matches) {
+                    if (s.isDirectory()) {
+                        throw new IllegalArgumentException(s.getPath() + " is a directory; give files or a glob such as "
+                                + new org.apache.hadoop.fs.Path(s.getPath(), "*.npy"));
+                    }
+                    files.add(s.getPath().toString());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(p + ": " + e.getMessage(), e);
+            }
+        }
+        return new ArrayList<>(files);
+    }
+
+    private static Row parse(Tuple2<String, PortableDataStream> file, Map<String, Long> order) throws IOException {
+        String name = file._1();
+        NpyArray a;
+        try (DataInputStream in = file._2().open()) {
+            a = Npy.read(in, name, MAX_FILE_BYTES);
+        }
+        if (a.ndim() != 2) {
+            throw new IllegalArgumentException(name + ": shape " + Arrays.toString(a.shape())
+                    + " is not 2-D; descriptors must be an (N, D) array");
+        }
+        Long i = order.get(name);
+        if (i == null) { // binaryFiles qualified the name differently from the driver
+            throw new IllegalStateException(name + " was read but is not among the listed inputs");
+        }
+        return RowFactory.create(name, i, a.rows(), a.cols(), a.data());
+    }
+
+    /**
+     * Writes column {@code vectorCol} ({@code vector} or {@code array<float>}, all of one length) of
+     * {@code df} as the rows of one float32 {@code .npy} on the driver's local disk, in
+     * {@code orderCol} order (for example {@link #read}'s {@code index}), streaming partition by
+     * partition through the driver: memory for one partition, not the whole matrix. The file
+     * appears atomically ({@link AtomicFile}); with no rows it is a {@code (0, 0)} array.
+     *
+     * @return the number of rows written
+     * @throws IllegalArgumentException if vectors differ in length or one is null (names its row)
+     */
+    public static long writeNpy(Dataset<Row> df, String vectorCol, String orderCol, Path out) throws IOException {
+        Dataset<Row> sorted = df.select(orderCol, vectorCol).orderBy(orderCol);
+        long[] written = new long[1];
+        AtomicFile.write(out, ch -> {
+            NpyRowWriter w = null;
+            int cols = -1;
+            Iterator<Row> it = sorted.toLocalIterator();
+            while (it.hasNext()) {
+                Row r = it.next();
+                if (r.isNullAt(1)) {
+                    throw new IllegalArgumentException("the vector of " + orderCol + " = " + r.get(0) + " is null");
+                }
+                float[] v = toFloats(r.get(1));
+                if (w == null) {
+                    cols = v.length;
+                    w = new NpyRowWriter(ch, cols);
+                } else if (v.length != cols) {
+                    throw new IllegalArgumentException("the vector of " + orderCol + " = " + r.get(0) + " has length "
+                            + v.length + ", the earlier ones " + cols);
+                }
+                w.writeRow(v);
+            }
+            if (w == null) {
+                w = new NpyRowWriter(ch, 0);
+            }
+            w.finish();
+            written[0] = w.rows();
+        });
+        return written[0];
+    }
+
+    private static float[] toFloats(Object v) {
+        if (v instanceof Vector) {
+            double[] d = ((Vector) v).toArray();
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                f[i] = (float) d[i];
+            }
+            return f;
+        }
+        if (v instanceof float[]) {
+            return (float[]) v;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> l = v instanceof List ? (List<Object>) v
+                : scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Object>) v);
+        float[] f = new float[l.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = ((Number) l.get(i)).floatValue();
+        }
+        return f;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.fvec.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.FisherEncoder;
+import dev.fvec.SyntheticDescriptors;
+import dev.fvec.TestModels;
+import dev.fvec.io.Npy;
+import dev.fvec.io.NpyArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NpyFilesTest {
+
+    static final int D = 7;
+
+    @TempDir
+    Path dir;
+
+    /** Writes files b0.npy .. b(count-1).npy of growing sizes; returns their descriptors. */
+    List<float[]> writeFiles(int count) throws Exception {
+        float[] data = SyntheticDescriptors.generate(11, 400, D, 3);
+        List<float[]> xs = new ArrayList<>();
+        int offset = 0;
+        for (int i = 0; i < count; i++) {
+            int n = 3 + 9 * i;
+            float[] x = java.util.Arrays.copyOfRange(data, offset, offset + n * D);
+            offset += n * D;
+            Npy.write(dir.resolve("b" + i + ".npy"), x, n, D);
+            xs.add(x);
+        }
+        return xs;
+    }
+
+    @Test
+    void readsFilesAndGlobsInOrderAndEncodesToNpyAndParquet() throws Exception {
+        SparkSession spark = SparkTests.spark();
+        List<float[]> xs = writeFiles(5);
+        // An explicit file first, then a glob that also matches it: read once, at its first place.
+        Dataset<Row> df = NpyFiles.read(spark, List.of(dir.resolve("b3.npy").toString(), dir + "/b*.npy"));
+        List<Row> rows = df.orderBy("index").collectAsList();
+        int[] expectedOrder = {3, 0, 1, 2, 4};
+        assertEquals(5, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            int f = expectedOrder[i];
+            assertTrue(r.getString(0).endsWith("/b" + f + ".npy"), r.getString(0));
+            assertEquals(i, r.getLong(1));
+            assertEquals(xs.get(f).length / D, r.getInt(2));
+            assertEquals(D, r.getInt(3));
+            List<Object> values = r.getList(4);
+            float[] got = new float[values.size()];
+            for (int j = 0; j < got.length; j++) {
+                got[j] = (Float) values.get(j);
+            }
+            assertArrayEquals(xs.get(f), got);
+        }
+
+        DiagonalGmm gmm = TestModels.fromData(xs.get(4), xs.get(4).length / D, D, 3, 1, 1.0);
+        Dataset<Row> fv = new FisherVectorTransformer().setModel(gmm).setInputCol("descriptors").setIdCol("path")
+                .setImproved().setOutputCol("fv").transform(df);
+        FisherEncoder encoder = FisherEncoder.builder(gmm).improved().build();
+
+        Path npy = dir.resolve("out/fv.npy");
+        Files.createDirectories(npy.getParent());
+        assertEquals(5, NpyFiles.writeNpy(fv, "fv", "index", npy));
+        NpyArray written = Npy.read(npy);
+        assertEquals(5, written.rows());
+        for (int i = 0; i < 5; i++) {
+            float[] x = xs.get(expectedOrder[i]);
+            assertArrayEquals(encoder.encode(x, x.length / D),
+                    java.util.Arrays.copyOfRange(written.data(), i * encoder.length(), (i + 1) * encoder.length()),
+                    "row " + i);
+        }
+
+        String parquet = dir.resolve("out/fv.parquet").toString();
+        fv.select("path", "fv").write().parquet(parquet);
+        for (Row r : spark.read().parquet(parquet).collectAsList()) {
+            int f = Integer.parseInt(r.getString(0).replaceAll(".*/b(\\d+)\\.npy$", "$1"));
+            double[] v = ((DenseVector) r.get(1)).values();
+            float[] want = encoder.encode(xs.get(f), xs.get(f).length / D);
+            for (int j = 0; j < want.length; j++) {
+                assertEquals(want[j], (float) v[j], "file " + f + " element " + j);
+            }
+        }
+    }
+
+    @Test
+    void badFilesFailNamingTheFile() throws Exception {
+        SparkSession spark = SparkTests.spark();
+        writeFiles(2);
+        byte[] good = Files.readAllBytes(dir.resolve("b1.npy"));
+        Files.write(dir.resolve("truncated.npy"), java.util.Arrays.copyOf(good, good.length - 5));
+        Npy.write1d(dir.resolve("flat.npy"), new float[] {1, 2, 3});
+
+        Exception e = assertThrows(Exception.class,
+                () -> NpyFiles.read(spark, List.of(dir + "/b*.npy", dir + "/truncated.npy")).count());
+        String m = FisherVectorTransformerTest.fullMessage(e);
+        assertTrue(m.contains("truncated.npy"), m);
+
+        e = assertThrows(Exception.class, () -> NpyFiles.read(spark, List.of(dir + "/flat.npy")).count());
+        m = FisherVectorTransformerTest.fullMessage(e);
+        assertTrue(m.contains("flat.npy: shape [3] is not 2-D"), m);
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> NpyFiles.read(spark, List.of(dir + "/nothing*.npy")));
+        assertTrue(missing.getMessage().contains("nothing*.npy: no such file"), missing.getMessage());
+    }
+}
