@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * (Perronnin, Sanchez, Mensink, ECCV 2010), and L2 normalisation {@code z -> z / max(||z||, 1e-12)}.
  * "Improved" is power 0.5 then L2. {@code N = 0} gives the all-zero vector.
  *
- * <p>Defaults: {@link FisherForm#VLFEAT}, no normalisation, {@link Sparsity#DEFAULT} (drop
- * posteriors below {@code 1e-6}), the kernel {@link Kernels#provider()} chooses: what
+ * <p>Defaults: {@link FisherForm#VLFEAT}, no normalisation, the form's sparsity
+ * ({@link FisherForm#defaultSparsity()}: {@code t = 1e-6} for VLFEAT, exact posteriors for GIST and
+ * SKIMAGE), the kernel {@link Kernels#provider()} chooses: for VLFEAT, what
  * {@code vl_fisher_encode} does with no flags.
  *
  * <p><b>Threads and memory.</b> An encoder is immutable and safe to share between threads,
@@ -62,7 +63,7 @@ public final class FisherEncoder {
         this.form = b.form;
         this.power = b.power;
         this.l2 = b.l2;
-        this.sparsity = b.sparsity;
+        this.sparsity = b.sparsity != null ? b.sparsity : b.form.defaultSparsity();
         this.kernels = b.kernels != null ? b.kernels : Kernels.provider();
         this.length = form.length(model.components(), model.dimension());
     }
@@ -85,6 +86,11 @@ public final class FisherEncoder {
         return form;
     }
 
+    /**
+     * The sparsity in use: the one given to the builder, or the form's default.
+     *
+     * @return the resolved sparsity, never {@code null}
+     */
     public Sparsity sparsity() {
         return sparsity;
     }
@@ -356,7 +362,7 @@ public final class FisherEncoder {
         private FisherForm form = FisherForm.VLFEAT;
         private double power;
         private boolean l2;
-        private Sparsity sparsity = Sparsity.DEFAULT;
+        private Sparsity sparsity; // null: the form's default, resolved by build()
         private KernelProvider kernels;
 
         private Builder(DiagonalGmm model) {
@@ -393,7 +399,14 @@ public final class FisherEncoder {
             return power(0.5).l2(true);
         }
 
-        /** Posterior sparsification; default {@link Sparsity#DEFAULT} ({@code t = 1e-6}). */
+        /**
+         * Posterior sparsification. When this is not called, {@link #build()} uses the form's
+         * default, {@link FisherForm#defaultSparsity()} ({@code t = 1e-6} for VLFEAT, exact for GIST
+         * and SKIMAGE), whenever the form was set.
+         *
+         * @param sparsity the sparsity
+         * @return this builder
+         */
         public Builder sparsity(Sparsity sparsity) {
             this.sparsity = Objects.requireNonNull(sparsity, "sparsity");
             return this;

@@ -22,7 +22,26 @@ public enum FisherForm {
      */
     SKIMAGE;
 
-    /** Length of this form's vector for {@code K} components in dimension {@code D}. */
+    /**
+     * The sparsity an encoder of this form uses unless told otherwise, so each form is numerically
+     * its origin (SPEC.md, "Posteriors"): {@link Sparsity#VLFEAT} ({@code t = 1e-6}) for
+     * {@link #VLFEAT}; exact posteriors, {@link Sparsity#none()}, for {@link #GIST} and
+     * {@link #SKIMAGE}, as the sklearn gist and {@code skimage.feature.fisher_vector} compute them.
+     *
+     * @return the default sparsity of this form
+     */
+    public Sparsity defaultSparsity() {
+        return this == VLFEAT ? Sparsity.VLFEAT : Sparsity.none();
+    }
+
+    /**
+     * Length of this form's vector.
+     *
+     * @param k the number of components {@code K}
+     * @param d the dimension {@code D}
+     * @return {@code 2KD} for {@link #VLFEAT}, {@code K + 2KD} otherwise
+     * @throws IllegalArgumentException if that does not fit a Java array
+     */
     public int length(int k, int d) {
         long len = (this == VLFEAT ? 0L : k) + 2L * k * d;
         if (len > Integer.MAX_VALUE - 8) {
