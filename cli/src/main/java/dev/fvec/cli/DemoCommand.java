@@ -19,16 +19,14 @@ import picocli.CommandLine.Option;
  * {@code fvec demo}: the whole job on seeded synthetic data, with the SIMD kernel checked against
  * the scalar reference. The report goes to stdout; progress to stderr.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
+@Command(name = "demo",
         customSynopsis = "fvec demo [--small] [--seed S]",
         description = {
             "",
             "Makes a seeded, descriptor-like synthetic data set, trains a GMM on it, encodes a batch of",
             "\"images\" with the SIMD kernel and with the scalar reference, checks that they agree, and",
             "prints what it did and how fast. Writes no files. Exits with 1 if the kernels disagree.",
-        },
-        optionListHeading = "%nOptions:%n")
+        })
 final class DemoCommand extends CommandBase {
 
     @Option(names = "--small", description = "a much smaller run (a second or two), for smoke tests")
