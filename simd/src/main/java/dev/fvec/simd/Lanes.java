@@ -2,7 +2,7 @@ package dev.fvec.simd;
 
 /**
  * The lane operations of the kernel: everything that {@link VectorLanes} does with the Vector API
- * and {@code ScalarLanes} (the twin) does one lane at a time with the same float operations in the
+ * and {@link ScalarLanes} (the twin) does one lane at a time with the same float operations in the
  * same order, so both give bitwise the same results. Everything else (blocking, the kept-term
  * queue and its counting sort, flushes, fallback decisions, sparsification) is shared code in
  * {@link SimdKernel} and {@link KeptTerms}. Implementations are stateless.

@@ -15,7 +15,7 @@ import dev.fvec.spi.StatisticsKernel;
  *
  * <p>Who does what: {@link PackedModel} lays the model out in float (lanes over components for the
  * log-likelihoods); {@link Lanes} are the lane operations ({@link VectorLanes} with the Vector API,
- * {@code ScalarLanes} its bitwise twin); {@link KeptTerms} queues the kept terms and adds them to
+ * {@link ScalarLanes} its bitwise twin); {@link KeptTerms} queues the kept terms and adds them to
  * centred float windows (lanes over dimensions); this class blocks the descriptors
  * ({@value #BLOCK} share each pass over the model), turns log-likelihoods into posteriors,
  * sparsifies them and decides the fallbacks.
@@ -61,6 +61,14 @@ final class SimdKernel implements StatisticsKernel {
     /** The Vector API kernel. */
     SimdKernel(DiagonalGmm model, Sparsity sparsity) {
         this(model, sparsity, VectorLanes.INSTANCE, VectorLanes.LANES);
+    }
+
+    /**
+     * The scalar twin of the Vector API kernel: {@link ScalarLanes} at the species' width, so its
+     * results are bitwise those of {@link #SimdKernel(DiagonalGmm, Sparsity)}.
+     */
+    static SimdKernel twin(DiagonalGmm model, Sparsity sparsity) {
+        return new SimdKernel(model, sparsity, new ScalarLanes(VectorLanes.LANES), VectorLanes.LANES);
     }
 
     /** A kernel on {@code lanes} operations of width {@code width}. */
