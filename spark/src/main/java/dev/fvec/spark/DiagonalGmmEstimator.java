@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a diagonal Gaussian mixture by EM on a DataFrame of descriptors, with
  * {@link GmmTrainer}'s algorithm: the same initialisation (greedy k-means++ and Lloyd iterations,
- * here on a sample of {@code max(4096, 32 K)} descriptors drawn to the driver), M-step, variance
+ * here on a sample of {@link GmmTrainer#seedingSampleSize} descriptors drawn to the driver), M-step, variance
  * floors, re-seeding of collapsed components and stopping rule (it is {@link GmmTrainer} that
  * runs them); only the E-step runs on the executors, one {@link dev.fvec.GmmStatistics} per
  * partition, merged in partition-index order, so the model does not depend on the order in which

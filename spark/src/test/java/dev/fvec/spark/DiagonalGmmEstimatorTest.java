@@ -99,12 +99,13 @@ class DiagonalGmmEstimatorTest {
             GmmStatistics got = blocks.statistics(model, Sparsity.threshold(1e-9));
             assertEquals(want.count(), got.count());
             assertEquals(want.keptTerms(), got.keptTerms());
-            assertEquals(want.logLikelihood(), got.logLikelihood(), 1e-9 * Math.abs(want.logLikelihood()));
+            // Other rows share a block than in one pass over x: the kernel's float rounding differs (~1e-7).
+            assertEquals(want.logLikelihood(), got.logLikelihood(), 1e-6 * Math.abs(want.logLikelihood()));
             double[][] w = {want.s0(), want.s1(), want.s2()};
             double[][] g = {got.s0(), got.s1(), got.s2()};
             for (int a = 0; a < 3; a++) {
                 for (int i = 0; i < w[a].length; i++) {
-                    assertEquals(w[a][i], g[a][i], 1e-9 * Math.max(1, Math.abs(w[a][i])), "S" + a + "[" + i + "]");
+                    assertEquals(w[a][i], g[a][i], 1e-6 * Math.max(1, Math.abs(w[a][i])), "S" + a + "[" + i + "]");
                 }
             }
             double[] variance = blocks.variance();
