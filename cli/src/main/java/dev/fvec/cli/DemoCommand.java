@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code fvec demo}: the whole job on seeded synthetic data, with the SIMD kernel checked against
  * the scalar reference. The report goes to stdout; progress to stderr.
  */
-@Command(name = "demo",
+@Command(name = "demo", header = "train and encode a synthetic data set, check SIMD against scalar",
         customSynopsis = "fvec demo [--small] [--seed S]",
         description = {
             "",
