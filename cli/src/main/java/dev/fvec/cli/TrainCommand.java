@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
         description = {
             "",
             "Fits a diagonal-covariance Gaussian mixture to all rows of all INPUT.npy files (N x D each, the",
-            "same D) by EM, and writes it as MODEL.npz (weights, means, covariances), as scikit-learn's",
-            "GaussianMixture(covariance_type='diag') would save it. All rows are held in memory as float32.",
+            "same D) by EM, and writes it as MODEL.npz: arrays weights (K), means (K x D) and covariances",
+            "(K x D), named as scikit-learn's GaussianMixture(covariance_type='diag') names them, but float32",
+            "(scikit-learn's are float64; fvec computes in float32). All rows are held in memory as float32.",
         },
         optionListHeading = "%nOptions:%n",
         footer = {

@@ -216,6 +216,15 @@ class EncodeCommandTest {
     }
 
     @Test
+    void csvInputSaysHowToMakeANpy() throws IOException {
+        Path csv = dir.resolve("x.csv");
+        Files.writeString(csv, "1.0,2.0\n3.0,4.0\n");
+        String err = assertFails(csv + ": not a .npy file", "--model", model.toString(), "--out", out.toString(),
+                csv.toString());
+        assertTrue(err.contains("np.save('x.npy', np.asarray(a, dtype=np.float32))"), err);
+    }
+
+    @Test
     void truncatedInput() throws IOException {
         Path truncated = dir.resolve("truncated.npy");
         byte[] whole = Files.readAllBytes(descriptors);
