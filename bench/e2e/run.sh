@@ -247,6 +247,11 @@ mode_note=""
 if $quick; then mode_note=$'\n**Quick mode (CI smoke): tiny inputs, one run each; the figures mean nothing.**\n'; fi
 
 report=$out/e2e.md
+notes=$pin_note
+if ! $threads_option; then
+  notes="${notes:+$notes }This fvec has no \`encode --threads\`: the default ÷ --threads 1 row is empty."
+fi
+if [ -n "$notes" ]; then notes=$notes$'\n'; fi
 {
   cat <<EOF
 # End-to-end benchmark: whole processes, one run
@@ -282,9 +287,7 @@ the $heldout held-out rows, computed for every model by the same code (dev.fvec.
 precision, every constant included, as scikit-learn's \`score\`). VLFeat's k-means initialisation is
 the one it builds when given none (ANN, random selection, 5 iterations, N / 4 comparisons), and
 \`vl_gmm_set_max_num_iterations($iterations)\` runs $iterations E and M steps plus its final E step.
-$pin_note
-$($threads_option || echo "This fvec has no \`encode --threads\`: the default ÷ --threads 1 row is empty.")
-
+$notes
 ## Commands
 
 Run in \`$(realpath --relative-to="$root" "$data")\` (the inputs), \`<repo>\` the repository root.
