@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.internal.Checks;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsAccess;
 import dev.fvec.spi.StatisticsKernel;
@@ -20,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * (Perronnin, Sanchez, Mensink, ECCV 2010), and L2 normalisation {@code z -> z / max(||z||, 1e-12)}.
  * "Improved" is power 0.5 then L2. {@code N = 0} gives the all-zero vector.
  *
- * <p>Defaults: {@link FisherForm#VLFEAT}, no normalisation, {@link Sparsity#DEFAULT} (drop
- * posteriors below {@code 1e-6}), the kernel {@link Kernels#provider()} chooses: what
+ * <p>Defaults: {@link FisherForm#VLFEAT}, no normalisation, the form's sparsity
+ * ({@link FisherForm#defaultSparsity()}: {@code t = 1e-6} for VLFEAT, exact posteriors for GIST and
+ * SKIMAGE), the kernel {@link Kernels#provider()} chooses: for VLFEAT, what
  * {@code vl_fisher_encode} does with no flags.
  *
  * <p><b>Threads and memory.</b> An encoder is immutable and safe to share between threads,
@@ -45,9 +47,6 @@ public final class FisherEncoder {
      */
     public static final int POOL_SLOTS = Math.min(64, Math.max(8, 2 * Runtime.getRuntime().availableProcessors()));
 
-    /** VLFeat skips components whose weight is below this. */
-    static final double VLFEAT_MIN_WEIGHT = 1e-6;
-
     private final DiagonalGmm model;
     private final FisherForm form;
     private final double power; // 0: no power normalisation
@@ -62,7 +61,7 @@ public final class FisherEncoder {
         this.form = b.form;
         this.power = b.power;
         this.l2 = b.l2;
-        this.sparsity = b.sparsity;
+        this.sparsity = b.sparsity != null ? b.sparsity : b.form.defaultSparsity();
         this.kernels = b.kernels != null ? b.kernels : Kernels.provider();
         this.length = form.length(model.components(), model.dimension());
     }
@@ -85,6 +84,11 @@ public final class FisherEncoder {
         return form;
     }
 
+    /**
+     * The sparsity in use: the one given to the builder, or the form's default.
+     *
+     * @return the resolved sparsity, never {@code null}
+     */
     public Sparsity sparsity() {
         return sparsity;
     }
@@ -163,27 +167,7 @@ public final class FisherEncoder {
     }
 
     private void checkDescriptors(float[] x, int offset, int n) {
-        Objects.requireNonNull(x, "x");
-        int d = model.dimension();
-        if (n < 0) {
-            throw new IllegalArgumentException("descriptor count n = " + n + " is negative");
-        }
-        long len = (long) n * d;
-        if (offset < 0 || offset + len > x.length) {
-            throw new IllegalArgumentException("x has length " + x.length + ", too short for " + n
-                    + " descriptors of D = " + d + " from offset " + offset);
-        }
-        requireFiniteDescriptors(x, offset, n, d);
-    }
-
-    static void requireFiniteDescriptors(float[] x, int offset, int n, int d) {
-        int end = offset + n * d;
-        for (int i = offset; i < end; i++) {
-            if (x[i] - x[i] != 0) {
-                throw new IllegalArgumentException("x[" + i + "] = " + x[i] + " (descriptor " + (i - offset) / d
-                        + ", dimension " + (i - offset) % d + "): every descriptor value must be finite");
-            }
-        }
+        Checks.requireDescriptors(x, offset, n, model.dimension());
     }
 
     /** Encodes accumulated statistics into a new vector. */
@@ -254,64 +238,15 @@ public final class FisherEncoder {
         }
     }
 
-    /** SPEC.md "Fisher-vector forms" then "Normalisations", in double, rounded to float at the end. */
+    /** SPEC.md "Fisher-vector forms" (the form's own maths) then "Normalisations", in double, rounded to float at the end. */
     private void toVector(GmmStatistics stats, double[] fv, float[] out, int outOffset) {
-        int k = model.components();
-        int d = model.dimension();
         long count = stats.count();
         if (count == 0) {
             java.util.Arrays.fill(out, outOffset, outOffset + length, 0f);
             return;
         }
-        double invN = 1.0 / count;
-        double[] s0 = StatisticsAccess.s0(stats);
-        double[] s1 = StatisticsAccess.s1(stats);
-        double[] s2 = StatisticsAccess.s2(stats);
-        float[] w = model.weights;
-        float[] means = model.means;
-        float[] vars = model.variances;
-        int piBlock = form == FisherForm.VLFEAT ? 0 : k;
-        int muBase = piBlock;
-        int sigmaBase = piBlock + k * d;
-        for (int c = 0; c < k; c++) {
-            double s0k = s0[c] * invN;
-            double wk = w[c];
-            double sqrtW = model.sqrtWeights[c];
-            switch (form) {
-                case GIST:
-                    fv[c] = s0k - wk;
-                    break;
-                case SKIMAGE:
-                    fv[c] = (s0k - wk) / sqrtW;
-                    break;
-                default:
-                    break;
-            }
-            boolean skipped = form == FisherForm.VLFEAT && wk < VLFEAT_MIN_WEIGHT;
-            for (int j = 0; j < d; j++) {
-                int i = c * d + j;
-                double s1kj = s1[i] * invN;
-                double s2kj = s2[i] * invN;
-                double mu = means[i];
-                double var = vars[i];
-                double dMu;
-                double dSigma;
-                if (form == FisherForm.GIST) {
-                    dMu = s1kj - s0k * mu;
-                    dSigma = -s2kj - s0k * mu * mu + s0k * var + 2 * s1kj * mu;
-                } else if (skipped) {
-                    dMu = 0;
-                    dSigma = 0;
-                } else {
-                    // u and v of VLFeat; SKIMAGE is the same with v's sign flipped.
-                    dMu = (s1kj - s0k * mu) / (sqrtW * model.sigmas[i]);
-                    double v = (s2kj - 2 * mu * s1kj + (mu * mu - var) * s0k) / (Math.sqrt(2.0) * sqrtW * var);
-                    dSigma = form == FisherForm.SKIMAGE ? -v : v;
-                }
-                fv[muBase + i] = dMu;
-                fv[sigmaBase + i] = dSigma;
-            }
-        }
+        form.gradients(model, StatisticsAccess.s0(stats), StatisticsAccess.s1(stats), StatisticsAccess.s2(stats),
+                1.0 / count, fv);
         if (power != 0) {
             for (int i = 0; i < length; i++) {
                 double z = fv[i];
@@ -356,7 +291,7 @@ public final class FisherEncoder {
         private FisherForm form = FisherForm.VLFEAT;
         private double power;
         private boolean l2;
-        private Sparsity sparsity = Sparsity.DEFAULT;
+        private Sparsity sparsity; // null: the form's default, resolved by build()
         private KernelProvider kernels;
 
         private Builder(DiagonalGmm model) {
@@ -393,7 +328,14 @@ public final class FisherEncoder {
             return power(0.5).l2(true);
         }
 
-        /** Posterior sparsification; default {@link Sparsity#DEFAULT} ({@code t = 1e-6}). */
+        /**
+         * Posterior sparsification. When this is not called, {@link #build()} uses the form's
+         * default, {@link FisherForm#defaultSparsity()} ({@code t = 1e-6} for VLFEAT, exact for GIST
+         * and SKIMAGE), whenever the form was set.
+         *
+         * @param sparsity the sparsity
+         * @return this builder
+         */
         public Builder sparsity(Sparsity sparsity) {
             this.sparsity = Objects.requireNonNull(sparsity, "sparsity");
             return this;

@@ -19,16 +19,14 @@ import picocli.CommandLine.Option;
  * {@code fvec demo}: the whole job on seeded synthetic data, with the SIMD kernel checked against
  * the scalar reference. The report goes to stdout; progress to stderr.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
+@Command(name = "demo", header = "train and encode a synthetic data set, check SIMD against scalar",
         customSynopsis = "fvec demo [--small] [--seed S]",
         description = {
             "",
             "Makes a seeded, descriptor-like synthetic data set, trains a GMM on it, encodes a batch of",
             "\"images\" with the SIMD kernel and with the scalar reference, checks that they agree, and",
             "prints what it did and how fast. Writes no files. Exits with 1 if the kernels disagree.",
-        },
-        optionListHeading = "%nOptions:%n")
+        })
 final class DemoCommand extends CommandBase {
 
     @Option(names = "--small", description = "a much smaller run (a second or two), for smoke tests")
@@ -97,8 +95,7 @@ final class DemoCommand extends CommandBase {
         Size size = small ? SMALL : FULL;
         PrintStream out = ctx.out;
 
-        KernelProvider simd = Kernels.simdOrNull();
-        String simdMissing = simd == null ? "dev.fvec:fvec-simd is not on the class path" : simd.unavailableReason();
+        String simdMissing = ctx.simdUnavailableReason();
         KernelProvider kernel = ctx.kernel();
         out.println("fvec demo: seeded synthetic data, EM training, Fisher vectors, SIMD check");
         out.println("  Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + "), "
@@ -131,7 +128,7 @@ final class DemoCommand extends CommandBase {
         int offset = size.trainRows * size.d;
         Batch fast = null;
         if (simdMissing == null) {
-            fast = encode(simd, model, all, offset, size);
+            fast = encode(Kernels.byName("simd"), model, all, offset, size);
         }
         Batch reference = encode(Kernels.scalar(), model, all, offset, size);
         int length = reference.raw.length / size.images;

@@ -16,8 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fvec encode}: one Fisher vector per input file, as rows of one {@code .npy}. */
-@Command(name = "encode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
+@Command(name = "encode", header = "encode descriptor files into Fisher vectors, one row per file",
         customSynopsis = {
             "fvec encode --model MODEL.npz [--form vlfeat|gist|skimage] [--improved | --power A | --l2]",
             "                   [--threshold T | --hard] [--threads T] --out OUT.npy INPUT.npy...",
@@ -28,7 +27,6 @@ import picocli.CommandLine.Option;
             "to OUT.npy as a float32 array with one row per input, in argument order. Row length: 2KD for",
             "vlfeat, K + 2KD for gist and skimage. An input with no rows gives a zero vector.",
         },
-        optionListHeading = "%nOptions:%n",
         footer = {
             "",
             "Examples:",
@@ -47,6 +45,7 @@ final class EncodeCommand extends CommandBase {
     String out;
 
     @Option(names = "--form", paramLabel = "FORM", converter = Converters.Form.class,
+            completionCandidates = Converters.Form.class,
             description = "vlfeat (default; 2KD), gist or skimage (K + 2KD)")
     FisherForm form = FisherForm.VLFEAT;
 

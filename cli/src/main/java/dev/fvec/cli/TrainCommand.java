@@ -8,14 +8,14 @@ import dev.fvec.train.ProgressListener;
 import dev.fvec.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fvec train}: EM on all rows of all inputs, written as a scikit-learn style {@code .npz}. */
-@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
+@Command(name = "train", header = "fit a diagonal Gaussian mixture (the model) to descriptor files",
         customSynopsis = {
             "fvec train --components K [--iterations N] [--tolerance E] [--seed S] [--variance-floor V]",
             "                  [--init kmeans++|random] [--threads T] --out MODEL.npz INPUT.npy...",
@@ -27,7 +27,6 @@ import picocli.CommandLine.Option;
             "(K x D), named as scikit-learn's GaussianMixture(covariance_type='diag') names them, but float32",
             "(scikit-learn's are float64; fvec computes in float32). All rows are held in memory as float32.",
         },
-        optionListHeading = "%nOptions:%n",
         footer = {
             "",
             "Example:",
@@ -63,6 +62,7 @@ final class TrainCommand extends CommandBase {
     double varianceFloor = GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR;
 
     @Option(names = "--init", paramLabel = "INIT", converter = Converters.Init.class,
+            completionCandidates = Converters.Init.class,
             description = "kmeans++ (default: k-means++ then Lloyd iterations) or random")
     String init = "kmeans++";
 
@@ -139,12 +139,20 @@ final class TrainCommand extends CommandBase {
             throws CliException, IOException {
         Progress progress = ctx.progress("train", maxIterations, "iterations", 0);
         double[] previous = {Double.NaN};
-        ProgressListener listener = (iteration, meanLogLikelihood, elapsed) -> {
-            String change = Double.isNaN(previous[0]) ? ""
-                    : ", relative change " + Format.sci(Math.abs(meanLogLikelihood - previous[0])
-                            / Math.max(Math.abs(meanLogLikelihood), 1));
-            previous[0] = meanLogLikelihood;
-            progress.update(iteration, "mean log-likelihood " + Format.fixed(meanLogLikelihood, 4) + change);
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void onIteration(int iteration, double meanLogLikelihood, Duration elapsed) {
+                String change = Double.isNaN(previous[0]) ? ""
+                        : ", relative change " + Format.sci(Math.abs(meanLogLikelihood - previous[0])
+                                / Math.max(Math.abs(meanLogLikelihood), 1));
+                previous[0] = meanLogLikelihood;
+                progress.update(iteration, "mean log-likelihood " + Format.fixed(meanLogLikelihood, 4) + change);
+            }
+
+            @Override
+            public void onInitialisation(String phase, int done, int total, Duration elapsed) {
+                progress.update(0, phase + " " + done + "/" + total); // before iteration 1
+            }
         };
         try {
             return fit.run(builder.progress(listener).build());

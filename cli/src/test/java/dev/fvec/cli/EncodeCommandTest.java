@@ -61,6 +61,9 @@ class EncodeCommandTest {
             {"--form skimage --hard", "skimage_hard"},
             {"--form skimage --power 0.5 --l2 --threshold 0", "skimage_improved_t0"},
             {"--form=SKIMAGE --threshold=1e-6 --improved", "skimage_improved_t1e-6"},
+            // No --threshold: gist and skimage default to exact posteriors (SPEC.md, Posteriors).
+            {"--form gist", "gist_t0"},
+            {"--form skimage --improved", "skimage_improved_t0"},
         };
         KernelProvider simd = Kernels.simdOrNull();
         boolean simdUsable = simd != null && simd.unavailableReason() == null;
