@@ -39,7 +39,8 @@ final class SimdKernel implements StatisticsKernel {
     static final int BLOCK = 4;
 
     final PackedModel model; // package-private: tests break it on purpose
-    private final Lanes lanes;
+    private final Lanes fixedLanes; // null: the twin until the vector lanes are warm
+    private final ScalarLanes twinLanes;
     private final boolean hard;
     private final boolean keepAll; // t = 0: every term kept (and counted), zero posteriors skipped
     private final double threshold;
@@ -58,23 +59,41 @@ final class SimdKernel implements StatisticsKernel {
     private double logLikelihood;
     private int scalarDescriptors;
 
-    /** The Vector API kernel. */
-    SimdKernel(DiagonalGmm model, Sparsity sparsity) {
-        this(model, sparsity, VectorLanes.INSTANCE, VectorLanes.LANES);
+    /**
+     * The kernel users get: the scalar twin serves calls until {@link VectorWarmUp} reports the
+     * Vector API lanes compiled, then the vector lanes do. Twin and vector lanes give bitwise the
+     * same results (the twin's tests), so a call's output does not depend on which one ran.
+     */
+    static SimdKernel auto(DiagonalGmm model, Sparsity sparsity) {
+        return new SimdKernel(model, sparsity, Mode.AUTO);
+    }
+
+    /** The Vector API kernel, always on the vector lanes. */
+    static SimdKernel vector(DiagonalGmm model, Sparsity sparsity) {
+        return new SimdKernel(model, sparsity, Mode.VECTOR);
     }
 
     /**
      * The scalar twin of the Vector API kernel: {@link ScalarLanes} at the species' width, so its
-     * results are bitwise those of {@link #SimdKernel(DiagonalGmm, Sparsity)}.
+     * results are bitwise those of {@link #vector}.
      */
     static SimdKernel twin(DiagonalGmm model, Sparsity sparsity) {
-        return new SimdKernel(model, sparsity, new ScalarLanes(VectorLanes.LANES), VectorLanes.LANES);
+        return new SimdKernel(model, sparsity, Mode.TWIN);
     }
 
-    /** A kernel on {@code lanes} operations of width {@code width}. */
-    SimdKernel(DiagonalGmm model, Sparsity sparsity, Lanes lanes, int width) {
+    /** Which lanes a kernel runs on. */
+    enum Mode {
+        /** The twin until {@link VectorWarmUp#isWarm()}, then the vector lanes. */
+        AUTO,
+        VECTOR,
+        TWIN
+    }
+
+    private SimdKernel(DiagonalGmm model, Sparsity sparsity, Mode mode) {
+        int width = VectorLanes.LANES;
         this.model = new PackedModel(model, width);
-        this.lanes = lanes;
+        this.twinLanes = mode == Mode.VECTOR ? null : new ScalarLanes(width, this.model.kpad);
+        this.fixedLanes = mode == Mode.VECTOR ? VectorLanes.INSTANCE : mode == Mode.TWIN ? twinLanes : null;
         this.hard = sparsity.isHard();
         this.threshold = sparsity.threshold();
         this.keepAll = !hard && threshold == 0;
@@ -86,6 +105,9 @@ final class SimdKernel implements StatisticsKernel {
         this.candidates = new int[kpad / width];
         this.live = new int[kpad / width];
         this.laneSums = new float[width];
+        if (mode == Mode.AUTO) {
+            VectorWarmUp.twinWorked(0);
+        }
     }
 
     @Override
@@ -103,7 +125,7 @@ final class SimdKernel implements StatisticsKernel {
             scalar.accumulate(x, offset, count, stats);
             return;
         }
-        Lanes ops = lanes;
+        Lanes ops = fixedLanes != null ? fixedLanes : VectorWarmUp.isWarm() ? VectorLanes.INSTANCE : twinLanes;
         kept = 0;
         logLikelihood = 0;
         scalarDescriptors = 0;
@@ -124,6 +146,9 @@ final class SimdKernel implements StatisticsKernel {
         }
         keptTerms.addQueued(stats, ops);
         keptTerms.flushAll(stats);
+        if (ops == twinLanes && fixedLanes == null) {
+            VectorWarmUp.twinWorked((long) count * m.kpad * d);
+        }
         StatisticsAccess.addCounts(stats, count - scalarDescriptors, kept, logLikelihood);
     }
 

@@ -25,7 +25,7 @@ class FallbackTest {
             GmmStatistics expected = GmmStatistics.forModel(model);
             Kernels.scalar().create(model, s).accumulate(x, 0, n, expected);
             GmmStatistics got = GmmStatistics.forModel(model);
-            new SimdKernel(model, s).accumulate(x, 0, n, got);
+            SimdKernel.vector(model, s).accumulate(x, 0, n, got);
             List<String> problems = FloatErrorModel.of(model, x, n, s).compareStatistics(expected, got);
             assertTrue(problems.isEmpty(), s + ": " + problems);
             assertTrue(Double.isFinite(got.logLikelihood()) && Double.isFinite(got.s2()[0]), s + ": not finite");
@@ -56,7 +56,7 @@ class FallbackTest {
             GmmStatistics expected = GmmStatistics.forModel(model);
             Kernels.scalar().create(model, s).accumulate(x, 0, x.length, expected);
             GmmStatistics got = GmmStatistics.forModel(model);
-            new SimdKernel(model, s).accumulate(x, 0, x.length, got);
+            SimdKernel.vector(model, s).accumulate(x, 0, x.length, got);
             assertArrayEquals(expected.s0(), got.s0(), 0, s.toString());
             assertArrayEquals(expected.s1(), got.s1(), 0, s.toString());
             assertArrayEquals(expected.s2(), got.s2(), 0, s.toString());

@@ -61,7 +61,7 @@ class TwinMatchesVectorProperties {
     void twinIsBitwiseTheVectorKernel(@ForAll("anyCase") Cases.Case c, @ForAll("seeds") int seed) {
         float[] x = withFarOutDescriptors(c, seed);
         int split = c.n == 0 ? 0 : seed % (c.n + 1);
-        GmmStatistics vector = run(new SimdKernel(c.model, c.sparsity), c, x, split);
+        GmmStatistics vector = run(SimdKernel.vector(c.model, c.sparsity), c, x, split);
         GmmStatistics twin = run(SimdKernel.twin(c.model, c.sparsity), c, x, split);
         assertBitwiseEqual(vector, twin, c.toString());
     }
