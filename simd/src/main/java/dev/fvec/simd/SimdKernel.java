@@ -26,10 +26,13 @@ import dev.fvec.spi.StatisticsKernel;
  * {@link KeptTerms}.
  *
  * <h2>Fallbacks</h2>
- * A descriptor whose float log-likelihoods overflow (every component {@code -inf}), or with a value
- * beyond {@link PackedModel#VALUE_LIMIT} (its {@code x^2} could overflow the float window), is
- * computed by the scalar reference instead; a model that float cannot hold is computed by the
- * scalar reference entirely.
+ * A descriptor is computed by the scalar reference instead when float cannot give its posteriors:
+ * its float log-likelihoods overflow (every component {@code -inf}); a value is beyond
+ * {@link PackedModel#VALUE_LIMIT} (its {@code x^2} could overflow the float window); or it is so far
+ * from every mean that the float error bound on {@code lp_k - lp_max} exceeds
+ * {@link #POSTERIOR_ERROR_LIMIT} (see {@link #minTrustedMax}). A model that float cannot hold is
+ * computed by the scalar reference entirely. All three are decided in this shared code from the same
+ * float values, so the twin and the vector lanes decide alike.
  *
  * <p>Not thread-safe: one instance per thread (scratch space is owned).
  */
@@ -38,7 +41,30 @@ final class SimdKernel implements StatisticsKernel {
     /** Descriptors per pass over the model: 4 shares each load between 4 FMA chains. */
     static final int BLOCK = 4;
 
+    /**
+     * The largest error, in nats, that float may leave in {@code lp_k - lp_max} for a posterior that
+     * matters: about 1% of {@code q_k}. The bound is a worst case (every rounding the same way),
+     * typically 10x above the actual error, which then stays near the 1e-4 relative the float
+     * kernel's tolerance allows; on the golden cases no descriptor comes near it (a fallback rate of
+     * 0), while K = 2, D = 1, means 0 and 1e-4, variance 1, x = 5000 (bound ~10 nats: float gives
+     * q = [0.5, 0.5], the truth is [0.3775, 0.6225]) falls back.
+     */
+    static final double POSTERIOR_ERROR_LIMIT = 1e-2;
+    /** Components more than this many nats below the best have posteriors under 2e-9: their error does not matter. */
+    static final double NEGLIGIBLE_NATS = 20;
+
     final PackedModel model; // package-private: tests break it on purpose
+    /**
+     * Descriptors whose best log-likelihood {@code max} (relative to the largest log-normaliser)
+     * is below this fall back to the scalar reference. Following {@code FloatErrorModel}: a float
+     * log-likelihood carries at most {@code E_k = 1.1 u (|rel_k| + (D + 4) quad_k + |lp_k|)} of
+     * error ({@code u = 2^-24}); for the best component every term is at most {@code -max}, for any
+     * component within {@link #NEGLIGIBLE_NATS} of it at most {@code NEGLIGIBLE_NATS - max}, so the
+     * error of {@code lp_k - lp_max} is at most {@code 1.1 u (D + 6) (NEGLIGIBLE_NATS - 2 max)},
+     * which must not exceed {@link #POSTERIOR_ERROR_LIMIT}.
+     */
+    final float minTrustedMax;
+    private long fallbacks; // descriptors given to the scalar reference, over the kernel's life
     private final Lanes fixedLanes; // null: the twin until the vector lanes are warm
     private final ScalarLanes twinLanes;
     private final boolean hard;
@@ -105,6 +131,8 @@ final class SimdKernel implements StatisticsKernel {
         this.candidates = new int[kpad / width];
         this.live = new int[kpad / width];
         this.laneSums = new float[width];
+        double perNat = 1.1 * 0x1p-24 * (this.model.d + 6);
+        this.minTrustedMax = (float) -((POSTERIOR_ERROR_LIMIT / perNat - NEGLIGIBLE_NATS) / 2);
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
         }
@@ -163,9 +191,11 @@ final class SimdKernel implements StatisticsKernel {
         int base = b * kpad;
         float[] lp = likelihoods;
         float max = maxes[b]; // padding lanes are -inf and never win
-        if (!(max > Float.NEGATIVE_INFINITY) || !(maxAbs(x, row, model.d) <= PackedModel.VALUE_LIMIT)) {
+        if (!(max >= minTrustedMax) || !(maxAbs(x, row, model.d) <= PackedModel.VALUE_LIMIT)) {
+            // -inf (overflow) fails the first test too.
             scalar.accumulate(x, row, 1, stats);
             scalarDescriptors++;
+            fallbacks++;
             return;
         }
         int slot = keptTerms.add(x, row);
@@ -212,6 +242,11 @@ final class SimdKernel implements StatisticsKernel {
                 }
             }
         }
+    }
+
+    /** Descriptors given to the scalar reference so far (not counting a whole model that float cannot hold). */
+    long fallbacks() {
+        return fallbacks;
     }
 
     /** {@code max_j |x[row + j]|}, {@code j < d}. */
