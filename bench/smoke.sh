@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark smoke test for CI: proves that bench/target/benchmarks.jar starts, finds its benchmarks
-# and kernels, and that the @Setup answer checks pass. One 100 ms iteration per benchmark; the
+# and kernels, that the @Setup answer checks pass, and that the report (Report: Jackson, JFreeChart)
+# turns the result into results.md and chart.png. One 100 ms iteration per benchmark; the
 # numbers are not timings. Works on JDK 17 (no VLFeat part) and on JDK 22+ (adds VLFeat when
 # libvl.so.1 is installed).
 #
@@ -18,9 +19,16 @@ if [ ! -f "$jar" ] || [ "${1:-}" = --build ]; then
 fi
 flags=(-f 1 -wi 0 -i 1 -r 100ms -foe true -p shape=5x3x7 -p variant=vlfeat-improved-t1e-6)
 
+report=bench/target/smoke-report
+rm -rf "$report"
+mkdir -p "$report"
 set -x
-"$java" -jar "$jar" 'EncodeBench.encode' "${flags[@]}" -p kernel="${FVEC_SMOKE_KERNEL:-simd}"
+"$java" -jar "$jar" 'EncodeBench.encode' "${flags[@]}" -p kernel="${FVEC_SMOKE_KERNEL:-simd}" \
+  -rf json -rff "$report/jmh-smoke.json"
+"$java" -Djava.awt.headless=true -cp "$jar" dev.fvec.bench.Report --out "$report" "$report/jmh-smoke.json"
 { set +x; } 2>/dev/null
+grep -q '| 5 | 3 | 7 | synthetic' "$report/results.md" || { echo "smoke: $report/results.md lacks the 5x3x7 row" >&2; exit 1; }
+[ -s "$report/chart.png" ] || { echo "smoke: $report/chart.png is missing or empty" >&2; exit 1; }
 
 if "$java" -jar "$jar" -l | grep -q VlfeatBench; then
   if [ -e /usr/lib/x86_64-linux-gnu/libvl.so.1 ] || ldconfig -p 2>/dev/null | grep -q 'libvl\.so\.1'; then

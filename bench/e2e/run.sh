@@ -60,6 +60,8 @@ mkdir -p "$bin"
 log=$bin/run.log
 : >"$log"
 cores=$(nproc)
+# What is measured is what is built now (later edits to the tree do not count).
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- core simd cli bench/src bench/e2e 2>/dev/null || echo ' (with uncommitted changes)')"
 
 # --- the JDK ./fvec would use
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
@@ -71,7 +73,7 @@ export JAVA_HOME=$jdk
 java=$jdk/bin/java
 echo "== JDK: $("$java" -version 2>&1 | head -1) ($jdk)"
 
-if [ "${FVEC_E2E_SKIP_BUILD:-0}" != 1 ]; then
+if [ "${FVEC_E2E_SKIP_BUILD:-0}" != 1 ] || [ ! -f cli/target/fvec.jar ] || [ ! -f bench/target/benchmarks.jar ]; then
   echo "== building cli/target/fvec.jar and bench/target/benchmarks.jar"
   mvn -q -B -ntp -pl cli,bench -am package -DskipTests
 fi
@@ -87,6 +89,14 @@ if command -v gcc >/dev/null 2>&1 && [ -f /usr/include/vl/fisher.h ]; then
   fi
 else
   echo "== VLFeat rows skipped: needs gcc and libvlfeat-dev (apt-get install gcc libvlfeat-dev)"
+fi
+# One core: taskset; without it (util-linux) the 1-core rows run unpinned and say so.
+pin=(taskset -c 0)
+pin_note=""
+if ! command -v taskset >/dev/null 2>&1; then
+  pin=()
+  pin_note="taskset is not installed: the \"1 core\" rows ran on every core."
+  echo "== $pin_note"
 fi
 python=/usr/bin/python3
 sklearn=false
@@ -162,19 +172,19 @@ if ! "${fvec[@]}" --out out/check.npy "${one[@]}" >"$bin/check.log" 2>&1; then
 fi
 kernel=$(sed -n 's/.*, \([a-z]*\) kernel)$/\1/p' "$bin/check.log" | tail -n 1)
 measure java-version "$short_runs" "$warmup" "$java" -version
-measure fvec-1-1c "$short_runs" "$warmup" taskset -c 0 "${fvec[@]}" --out out/fvec-1-1c.npy "${one[@]}"
+measure fvec-1-1c "$short_runs" "$warmup" "${pin[@]}" "${fvec[@]}" --out out/fvec-1-1c.npy "${one[@]}"
 measure fvec-1 "$short_runs" "$warmup" "${fvec[@]}" --out out/fvec-1.npy "${one[@]}"
 if $vlfeat; then
-  measure vlfeat-1-1c "$short_runs" "$warmup" taskset -c 0 "${vl[@]}" 1 model out/vlfeat-1-1c.npy "${one[@]}"
+  measure vlfeat-1-1c "$short_runs" "$warmup" "${pin[@]}" "${vl[@]}" 1 model out/vlfeat-1-1c.npy "${one[@]}"
   measure vlfeat-1 "$short_runs" "$warmup" "${vl[@]}" "$cores" model out/vlfeat-1.npy "${one[@]}"
 fi
-measure fvec-all-1c "$medium_runs" 0 taskset -c 0 "${fvec[@]}" --out out/fvec-all-1c.npy "${all_files[@]}"
+measure fvec-all-1c "$medium_runs" 0 "${pin[@]}" "${fvec[@]}" --out out/fvec-all-1c.npy "${all_files[@]}"
 measure fvec-all "$medium_runs" 0 "${fvec[@]}" --out out/fvec-all.npy "${all_files[@]}"
 if $threads_option; then
   measure fvec-all-t1 "$medium_runs" 0 "${fvec[@]}" --threads 1 --out out/fvec-all-t1.npy "${all_files[@]}"
 fi
 if $vlfeat; then
-  measure vlfeat-all-1c "$medium_runs" 0 taskset -c 0 "${vl[@]}" 1 model out/vlfeat-all-1c.npy "${all_files[@]}"
+  measure vlfeat-all-1c "$medium_runs" 0 "${pin[@]}" "${vl[@]}" 1 model out/vlfeat-all-1c.npy "${all_files[@]}"
   measure vlfeat-all "$medium_runs" 0 "${vl[@]}" "$cores" model out/vlfeat-all.npy "${all_files[@]}"
 fi
 
@@ -185,10 +195,10 @@ if $sklearn; then
   measure sklearn-train-small "$medium_runs" 0 "$python" "$root/bench/e2e/sklearn_fit.py" "$k_small" \
     train-small.npy models/sklearn-small.npz
 fi
-measure fvec-train-large "$long_runs" 0 taskset -c 0 "$root/fvec" train --components "$k_large" \
+measure fvec-train-large "$long_runs" 0 "${pin[@]}" "$root/fvec" train --components "$k_large" \
   --iterations "$iterations" --out models/fvec-large.npz train-large.npy
 if $vlfeat; then
-  measure vlfeat-train-large "$long_runs" 0 taskset -c 0 "$bin/vlfeat_e2e" gmm 1 "$k_large" "$iterations" \
+  measure vlfeat-train-large "$long_runs" 0 "${pin[@]}" "$bin/vlfeat_e2e" gmm 1 "$k_large" "$iterations" \
     train-large.npy models/vlfeat-large
 fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -218,7 +228,7 @@ ratio() { if [ -n "${median[$1]:-}" ] && [ -n "${median[$2]:-}" ]; then awk -v a
 meets() { if $quick; then echo "—"; elif [ -n "${median[$1]:-}" ] && [ -n "${median[$2]:-}" ]; then awk -v a="${median[$1]}" -v b="${median[$2]}" -v op="$3" -v t="$4" 'BEGIN {r = a / b; print ((op == ">=" ? r >= t : r <= t) ? "yes" : "no")}'; else echo "—"; fi; }
 llv() { if [ -n "${ll[$1]:-}" ]; then printf '%.3f' "${ll[$1]}"; else echo "—"; fi; }
 # lldiff A B LIMIT: ll(A) - ll(B), and whether it is >= LIMIT
-lldiff() { if [ -n "${ll[$1]:-}" ] && [ -n "${ll[$2]:-}" ]; then awk -v a="${ll[$1]}" -v b="${ll[$2]}" -v t="$3" 'BEGIN {d = a - b; printf "%+.3f (%s)", d, ((d >= t) ? "yes" : "no")}'; else echo "—"; fi; }
+lldiff() { if [ -n "${ll[$1]:-}" ] && [ -n "${ll[$2]:-}" ]; then awk -v a="${ll[$1]}" -v b="${ll[$2]}" -v t="$3" -v q="$quick" 'BEGIN {d = a - b; printf "%+.3f", d; if (q != "true") printf " (%s)", (d >= t) ? "met" : "not met"}'; else echo "—"; fi; }
 
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')
 family=$(grep -m1 '^cpu family' /proc/cpuinfo | sed 's/.*: //')
@@ -229,7 +239,6 @@ case " $flags " in
   *" avx2 "*) width="256-bit (AVX2)" ;;
   *) width="128-bit or narrower" ;;
 esac
-commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- core simd cli bench/src bench/e2e 2>/dev/null || echo ' (with uncommitted changes)')"
 vlfeat_version=$(dpkg-query -W -f='${Version}' libvlfeat1 2>/dev/null || echo '?')
 sklearn_version=$($sklearn && "$python" -c 'import sklearn, numpy, platform; print("scikit-learn %s, NumPy %s, Python %s" % (sklearn.__version__, numpy.__version__, platform.python_version()))' || echo "not installed")
 mode_note=""
@@ -271,6 +280,7 @@ the $heldout held-out rows, computed for every model by the same code (dev.fvec.
 precision, every constant included, as scikit-learn's \`score\`). VLFeat's k-means initialisation is
 the one it builds when given none (ANN, random selection, 5 iterations, N / 4 comparisons), and
 \`vl_gmm_set_max_num_iterations($iterations)\` runs $iterations E and M steps plus its final E step.
+$pin_note
 $($threads_option || echo "This fvec has no \`encode --threads\`: the default ÷ --threads 1 row is empty.")
 
 ## Commands

@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.internal.Checks;
 import java.util.Arrays;
 import java.util.Objects;
 

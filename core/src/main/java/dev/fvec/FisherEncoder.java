@@ -1,9 +1,11 @@
 package dev.fvec;
 
+import dev.fvec.internal.Checks;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsAccess;
 import dev.fvec.spi.StatisticsKernel;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Turns a set of local descriptors into one Fisher vector.
@@ -19,23 +21,31 @@ import java.util.Objects;
  * (Perronnin, Sanchez, Mensink, ECCV 2010), and L2 normalisation {@code z -> z / max(||z||, 1e-12)}.
  * "Improved" is power 0.5 then L2. {@code N = 0} gives the all-zero vector.
  *
- * <p>Defaults: {@link FisherForm#VLFEAT}, no normalisation, {@link Sparsity#DEFAULT} (drop
- * posteriors below {@code 1e-6}), the kernel {@link Kernels#provider()} chooses: what
+ * <p>Defaults: {@link FisherForm#VLFEAT}, no normalisation, the form's sparsity
+ * ({@link FisherForm#defaultSparsity()}: {@code t = 1e-6} for VLFEAT, exact posteriors for GIST and
+ * SKIMAGE), the kernel {@link Kernels#provider()} chooses: for VLFEAT, what
  * {@code vl_fisher_encode} does with no flags.
  *
- * <p><b>Threads and memory.</b> An encoder is immutable and safe to share between threads. Each
- * thread that calls it gets its own scratch space (a kernel, a {@link GmmStatistics}, one vector of
- * doubles: about {@code 2KD} doubles plus the kernel's own) on its first call, kept in a
- * {@link ThreadLocal} for as long as the thread and the encoder live. After that first call,
- * {@link #encode(float[], int, int, float[], int)} allocates nothing.
+ * <p><b>Threads and memory.</b> An encoder is immutable and safe to share between threads,
+ * platform or virtual. A call borrows a scratch space (a kernel, a {@link GmmStatistics}, one
+ * vector of doubles: about {@code 4KD} doubles plus the kernel's own) from a small pool owned by
+ * the encoder and returns it when done. The pool grows to the number of calls that ever ran at
+ * once, at most {@link #POOL_SLOTS} spaces (a call beyond that gets a space of its own, dropped
+ * afterwards), and goes away with the encoder: nothing is tied to a thread, so an encoder that is
+ * no longer referenced is garbage collected. Once the pool holds enough spaces,
+ * {@link #encode(float[], int, int, float[], int)} allocates nothing, on any thread, including a
+ * new virtual thread per call.
  *
  * <p>References: F. Perronnin, J. Sanchez, T. Mensink, ECCV 2010; J. Sanchez, F. Perronnin,
  * T. Mensink, J. Verbeek, IJCV 2013; J. Krapac, J. Verbeek, F. Jurie, ICCV 2011.
  */
 public final class FisherEncoder {
 
-    /** VLFeat skips components whose weight is below this. */
-    static final double VLFEAT_MIN_WEIGHT = 1e-6;
+    /**
+     * The most scratch spaces an encoder keeps: twice the processors, at least 8, at most 64.
+     * More calls than this at once still work, each extra one allocating its own space.
+     */
+    public static final int POOL_SLOTS = Math.min(64, Math.max(8, 2 * Runtime.getRuntime().availableProcessors()));
 
     private final DiagonalGmm model;
     private final FisherForm form;
@@ -44,17 +54,16 @@ public final class FisherEncoder {
     private final Sparsity sparsity;
     private final KernelProvider kernels;
     private final int length;
-    private final ThreadLocal<Workspace> workspace;
+    private final AtomicReferenceArray<Workspace> pool = new AtomicReferenceArray<>(POOL_SLOTS);
 
     private FisherEncoder(Builder b) {
         this.model = b.model;
         this.form = b.form;
         this.power = b.power;
         this.l2 = b.l2;
-        this.sparsity = b.sparsity;
+        this.sparsity = b.sparsity != null ? b.sparsity : b.form.defaultSparsity();
         this.kernels = b.kernels != null ? b.kernels : Kernels.provider();
         this.length = form.length(model.components(), model.dimension());
-        this.workspace = ThreadLocal.withInitial(Workspace::new);
     }
 
     /** A builder for an encoder of {@code model}. */
@@ -75,6 +84,11 @@ public final class FisherEncoder {
         return form;
     }
 
+    /**
+     * The sparsity in use: the one given to the builder, or the form's default.
+     *
+     * @return the resolved sparsity, never {@code null}
+     */
     public Sparsity sparsity() {
         return sparsity;
     }
@@ -118,10 +132,15 @@ public final class FisherEncoder {
     public void encode(float[] x, int offset, int n, float[] out, int outOffset) {
         Objects.requireNonNull(out, "out");
         Checks.requireRange("out", out.length, outOffset, length);
-        Workspace ws = workspace.get();
-        ws.stats.reset();
-        accumulate(ws, x, offset, n, ws.stats);
-        toVector(ws.stats, ws.vector, out, outOffset);
+        checkDescriptors(x, offset, n);
+        Workspace ws = borrow();
+        try {
+            ws.stats.reset();
+            ws.kernel.accumulate(x, offset, n, ws.stats);
+            toVector(ws.stats, ws.vector, out, outOffset);
+        } finally {
+            giveBack(ws);
+        }
     }
 
     /** New empty statistics shaped for this encoder's model. */
@@ -138,32 +157,17 @@ public final class FisherEncoder {
      */
     public void accumulate(float[] x, int offset, int n, GmmStatistics stats) {
         checkStatistics(stats);
-        accumulate(workspace.get(), x, offset, n, stats);
+        checkDescriptors(x, offset, n);
+        Workspace ws = borrow();
+        try {
+            ws.kernel.accumulate(x, offset, n, stats);
+        } finally {
+            giveBack(ws);
+        }
     }
 
-    private void accumulate(Workspace ws, float[] x, int offset, int n, GmmStatistics stats) {
-        Objects.requireNonNull(x, "x");
-        int d = model.dimension();
-        if (n < 0) {
-            throw new IllegalArgumentException("descriptor count n = " + n + " is negative");
-        }
-        long len = (long) n * d;
-        if (offset < 0 || offset + len > x.length) {
-            throw new IllegalArgumentException("x has length " + x.length + ", too short for " + n
-                    + " descriptors of D = " + d + " from offset " + offset);
-        }
-        requireFiniteDescriptors(x, offset, n, d);
-        ws.kernel.accumulate(x, offset, n, stats);
-    }
-
-    static void requireFiniteDescriptors(float[] x, int offset, int n, int d) {
-        int end = offset + n * d;
-        for (int i = offset; i < end; i++) {
-            if (x[i] - x[i] != 0) {
-                throw new IllegalArgumentException("x[" + i + "] = " + x[i] + " (descriptor " + (i - offset) / d
-                        + ", dimension " + (i - offset) % d + "): every descriptor value must be finite");
-            }
-        }
+    private void checkDescriptors(float[] x, int offset, int n) {
+        Checks.requireDescriptors(x, offset, n, model.dimension());
     }
 
     /** Encodes accumulated statistics into a new vector. */
@@ -182,7 +186,47 @@ public final class FisherEncoder {
         checkStatistics(stats);
         Objects.requireNonNull(out, "out");
         Checks.requireRange("out", out.length, outOffset, length);
-        toVector(stats, workspace.get().vector, out, outOffset);
+        Workspace ws = borrow();
+        try {
+            toVector(stats, ws.vector, out, outOffset);
+        } finally {
+            giveBack(ws);
+        }
+    }
+
+    /**
+     * Takes a scratch space from the pool, scanning from a slot derived from the thread's id so
+     * that threads mostly use different slots; allocates one only when every slot is empty.
+     */
+    private Workspace borrow() {
+        int start = startSlot();
+        for (int i = 0; i < POOL_SLOTS; i++) {
+            int slot = start + i < POOL_SLOTS ? start + i : start + i - POOL_SLOTS;
+            if (pool.get(slot) != null) {
+                Workspace ws = pool.getAndSet(slot, null);
+                if (ws != null) {
+                    return ws;
+                }
+            }
+        }
+        return new Workspace(kernels.create(model, sparsity), GmmStatistics.forModel(model), new double[length]);
+    }
+
+    /** Puts a scratch space back in the first free slot from the thread's start; drops it when none is free. */
+    private void giveBack(Workspace ws) {
+        int start = startSlot();
+        for (int i = 0; i < POOL_SLOTS; i++) {
+            int slot = start + i < POOL_SLOTS ? start + i : start + i - POOL_SLOTS;
+            if (pool.get(slot) == null && pool.compareAndSet(slot, null, ws)) {
+                return;
+            }
+        }
+    }
+
+    private static int startSlot() {
+        // Thread.getId is deprecated from JDK 19 (for threadId), but is what JDK 17 has; ids are unique.
+        long id = Thread.currentThread().getId();
+        return (int) (((id * 0x9E3779B97F4A7C15L) >>> 32) % POOL_SLOTS);
     }
 
     private void checkStatistics(GmmStatistics stats) {
@@ -194,64 +238,15 @@ public final class FisherEncoder {
         }
     }
 
-    /** SPEC.md "Fisher-vector forms" then "Normalisations", in double, rounded to float at the end. */
+    /** SPEC.md "Fisher-vector forms" (the form's own maths) then "Normalisations", in double, rounded to float at the end. */
     private void toVector(GmmStatistics stats, double[] fv, float[] out, int outOffset) {
-        int k = model.components();
-        int d = model.dimension();
         long count = stats.count();
         if (count == 0) {
             java.util.Arrays.fill(out, outOffset, outOffset + length, 0f);
             return;
         }
-        double invN = 1.0 / count;
-        double[] s0 = StatisticsAccess.s0(stats);
-        double[] s1 = StatisticsAccess.s1(stats);
-        double[] s2 = StatisticsAccess.s2(stats);
-        float[] w = model.weights;
-        float[] means = model.means;
-        float[] vars = model.variances;
-        int piBlock = form == FisherForm.VLFEAT ? 0 : k;
-        int muBase = piBlock;
-        int sigmaBase = piBlock + k * d;
-        for (int c = 0; c < k; c++) {
-            double s0k = s0[c] * invN;
-            double wk = w[c];
-            double sqrtW = model.sqrtWeights[c];
-            switch (form) {
-                case GIST:
-                    fv[c] = s0k - wk;
-                    break;
-                case SKIMAGE:
-                    fv[c] = (s0k - wk) / sqrtW;
-                    break;
-                default:
-                    break;
-            }
-            boolean skipped = form == FisherForm.VLFEAT && wk < VLFEAT_MIN_WEIGHT;
-            for (int j = 0; j < d; j++) {
-                int i = c * d + j;
-                double s1kj = s1[i] * invN;
-                double s2kj = s2[i] * invN;
-                double mu = means[i];
-                double var = vars[i];
-                double dMu;
-                double dSigma;
-                if (form == FisherForm.GIST) {
-                    dMu = s1kj - s0k * mu;
-                    dSigma = -s2kj - s0k * mu * mu + s0k * var + 2 * s1kj * mu;
-                } else if (skipped) {
-                    dMu = 0;
-                    dSigma = 0;
-                } else {
-                    // u and v of VLFeat; SKIMAGE is the same with v's sign flipped.
-                    dMu = (s1kj - s0k * mu) / (sqrtW * model.sigmas[i]);
-                    double v = (s2kj - 2 * mu * s1kj + (mu * mu - var) * s0k) / (Math.sqrt(2.0) * sqrtW * var);
-                    dSigma = form == FisherForm.SKIMAGE ? -v : v;
-                }
-                fv[muBase + i] = dMu;
-                fv[sigmaBase + i] = dSigma;
-            }
-        }
+        form.gradients(model, StatisticsAccess.s0(stats), StatisticsAccess.s1(stats), StatisticsAccess.s2(stats),
+                1.0 / count, fv);
         if (power != 0) {
             for (int i = 0; i < length; i++) {
                 double z = fv[i];
@@ -277,10 +272,17 @@ public final class FisherEncoder {
         }
     }
 
-    private final class Workspace {
-        final StatisticsKernel kernel = kernels.create(model, sparsity);
-        final GmmStatistics stats = GmmStatistics.forModel(model);
-        final double[] vector = new double[length];
+    /** One call's scratch space; static, so it holds no reference to its encoder. */
+    private static final class Workspace {
+        final StatisticsKernel kernel;
+        final GmmStatistics stats;
+        final double[] vector;
+
+        Workspace(StatisticsKernel kernel, GmmStatistics stats, double[] vector) {
+            this.kernel = kernel;
+            this.stats = stats;
+            this.vector = vector;
+        }
     }
 
     /** Options of a {@link FisherEncoder}; not thread-safe, reusable. */
@@ -289,7 +291,7 @@ public final class FisherEncoder {
         private FisherForm form = FisherForm.VLFEAT;
         private double power;
         private boolean l2;
-        private Sparsity sparsity = Sparsity.DEFAULT;
+        private Sparsity sparsity; // null: the form's default, resolved by build()
         private KernelProvider kernels;
 
         private Builder(DiagonalGmm model) {
@@ -326,7 +328,14 @@ public final class FisherEncoder {
             return power(0.5).l2(true);
         }
 
-        /** Posterior sparsification; default {@link Sparsity#DEFAULT} ({@code t = 1e-6}). */
+        /**
+         * Posterior sparsification. When this is not called, {@link #build()} uses the form's
+         * default, {@link FisherForm#defaultSparsity()} ({@code t = 1e-6} for VLFEAT, exact for GIST
+         * and SKIMAGE), whenever the form was set.
+         *
+         * @param sparsity the sparsity
+         * @return this builder
+         */
         public Builder sparsity(Sparsity sparsity) {
             this.sparsity = Objects.requireNonNull(sparsity, "sparsity");
             return this;

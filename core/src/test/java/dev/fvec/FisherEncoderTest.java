@@ -2,6 +2,8 @@ package dev.fvec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,6 +227,42 @@ class FisherEncoderTest {
     }
 
     @Test
+    void eachFormDefaultsToItsOriginsSparsity() {
+        assertEquals(Sparsity.threshold(1e-6), Sparsity.VLFEAT);
+        assertSame(Sparsity.VLFEAT, FisherForm.VLFEAT.defaultSparsity());
+        assertSame(Sparsity.none(), FisherForm.GIST.defaultSparsity());
+        assertSame(Sparsity.none(), FisherForm.SKIMAGE.defaultSparsity());
+        assertEquals(Sparsity.VLFEAT, scalar(TWO).build().sparsity());
+        assertEquals(Sparsity.none(), scalar(TWO).form(FisherForm.GIST).build().sparsity());
+        assertEquals(Sparsity.none(), scalar(TWO).form(FisherForm.SKIMAGE).build().sparsity());
+        // Resolved at build(), whatever the order; an explicit choice wins.
+        FisherEncoder.Builder b = scalar(TWO).form(FisherForm.GIST);
+        assertEquals(Sparsity.VLFEAT, b.form(FisherForm.VLFEAT).build().sparsity());
+        assertEquals(Sparsity.none(), b.form(FisherForm.SKIMAGE).build().sparsity());
+        assertEquals(Sparsity.hard(), scalar(TWO).sparsity(Sparsity.hard()).form(FisherForm.GIST).build().sparsity());
+        assertEquals(Sparsity.VLFEAT, scalar(TWO).sparsity(Sparsity.VLFEAT).form(FisherForm.SKIMAGE).build().sparsity());
+    }
+
+    @Test
+    void theDefaultSparsityChangesTheVectorAsItsFormSays() {
+        // x = 3.55 between means 0 and 10: q_1 = exp(-14.5) / (1 + ...), about 5e-7, kept only when exact.
+        float[] x = {3.55f, 10, 1};
+        for (FisherForm form : FisherForm.values()) {
+            float[] byDefault = scalar(TWO).form(form).build().encode(x, 3);
+            float[] exact = scalar(TWO).form(form).sparsity(Sparsity.none()).build().encode(x, 3);
+            float[] vlfeat = scalar(TWO).form(form).sparsity(Sparsity.VLFEAT).build().encode(x, 3);
+            assertFalse(java.util.Arrays.equals(exact, vlfeat), form + ": the example must tell the sparsities apart");
+            assertArrayEquals(form == FisherForm.VLFEAT ? vlfeat : exact, byDefault, form.toString());
+        }
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void theOldDefaultNameIsVlfeatsThreshold() {
+        assertSame(Sparsity.VLFEAT, Sparsity.DEFAULT);
+    }
+
+    @Test
     void kernelSelection() {
         assertEquals("scalar", Kernels.byName("scalar").name());
         assertRejected("unknown kernel 'gpu': expected 'scalar' or 'simd'", () -> Kernels.byName("gpu"));
@@ -233,7 +271,7 @@ class FisherEncoderTest {
             System.setProperty(Kernels.PROPERTY, "turbo");
             assertRejected("unknown kernel 'turbo'", Kernels::choose);
             System.setProperty(Kernels.PROPERTY, "scalar");
-            assertEquals("scalar", Kernels.choose().name());
+            assertEquals("scalar", Kernels.choose().provider().name());
         } finally {
             if (old == null) {
                 System.clearProperty(Kernels.PROPERTY);

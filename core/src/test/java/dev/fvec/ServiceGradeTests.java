@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fvec.spi.KernelProvider;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -157,7 +160,7 @@ public abstract class ServiceGradeTests {
         for (FisherForm form : FisherForm.values()) {
             float[] got = builder(m).form(form).improved().build().encode(x, 3);
             assertAllFinite(got, form.toString());
-            tolerance().assertClosePowered(Oracle.encode(m, x, 3, form, 0.5, true, Sparsity.DEFAULT), got, 0.5, "far " + form);
+            tolerance().assertClosePowered(Oracle.encode(m, x, 3, form, 0.5, true, Sparsity.VLFEAT), got, 0.5, "far " + form);
         }
     }
 
@@ -178,7 +181,7 @@ public abstract class ServiceGradeTests {
         for (FisherForm form : FisherForm.values()) {
             float[] got = builder(m).form(form).improved().build().encode(x, 3);
             assertAllFinite(got, form.toString());
-            tolerance().assertClosePowered(Oracle.encode(m, x, 3, form, 0.5, true, Sparsity.DEFAULT), got, 0.5, "tiny variance " + form);
+            tolerance().assertClosePowered(Oracle.encode(m, x, 3, form, 0.5, true, Sparsity.VLFEAT), got, 0.5, "tiny variance " + form);
         }
     }
 
@@ -188,7 +191,7 @@ public abstract class ServiceGradeTests {
         float[] x = {3e38f, -3e38f, 1e38f};
         float[] got = builder(m).form(FisherForm.VLFEAT).improved().build().encode(x, 3);
         assertAllFinite(got, "improved");
-        tolerance().assertClosePowered(Oracle.encode(m, x, 3, FisherForm.VLFEAT, 0.5, true, Sparsity.DEFAULT), got, 0.5, "near max");
+        tolerance().assertClosePowered(Oracle.encode(m, x, 3, FisherForm.VLFEAT, 0.5, true, Sparsity.VLFEAT), got, 0.5, "near max");
         // Unnormalised, S2 / var is ~1e77: not representable as float, so a clear error, not Infinity.
         ArithmeticException e = assertThrows(ArithmeticException.class,
                 () -> builder(m).form(FisherForm.GIST).build().encode(x, 3));
@@ -200,7 +203,7 @@ public abstract class ServiceGradeTests {
         DiagonalGmm m = DiagonalGmm.of(new float[] {1}, new float[] {2}, new float[] {0.5f});
         float[] x = {3.5f};
         for (FisherForm form : FisherForm.values()) {
-            for (Sparsity sp : new Sparsity[] {Sparsity.none(), Sparsity.DEFAULT, Sparsity.hard()}) {
+            for (Sparsity sp : new Sparsity[] {Sparsity.none(), Sparsity.VLFEAT, Sparsity.hard()}) {
                 float[] got = builder(m).form(form).sparsity(sp).build().encode(x, 1);
                 tolerance().assertClose(Oracle.encode(m, x, 1, form, 0, false, sp), got, form + " " + sp);
             }
@@ -234,6 +237,105 @@ public abstract class ServiceGradeTests {
         float[] got = e.encode(streamed);
         assertAllFinite(got, "streamed");
         Tolerances.FLOAT_KERNEL.assertClose(expected, got, "streamed vs one block");
+    }
+
+    // ---- Encoder lifetime and memory (issue 10 item 1) ----
+
+    /** Used heap (after GC) allowed in a child JVM once 10,000 encoders have come and gone. */
+    private static final long RETAINED_LIMIT = 48L << 20;
+
+    @Test
+    void tenThousandEncodersOnAFixedPoolOfEightThreadsRetainABoundedHeap() throws Exception {
+        long used = EncoderLifetime.runChild("pool", provider(), 10_000);
+        assertTrue(used < RETAINED_LIMIT, "used heap " + used + " bytes after 10,000 encoders on 8 pool threads");
+    }
+
+    @Test
+    void tenThousandEncodersOnVirtualThreadsRetainABoundedHeap() throws Exception {
+        assumeTrue(EncoderLifetime.virtualThreadsAvailable(),
+                "virtual threads need JDK 21+, this is " + Runtime.version() + " (CI runs this on JDK 25)");
+        long used = EncoderLifetime.runChild("virtual", provider(), 10_000);
+        assertTrue(used < RETAINED_LIMIT, "used heap " + used + " bytes after 10,000 encoders on virtual threads");
+    }
+
+    private static com.sun.management.ThreadMXBean threadBean() {
+        java.lang.management.ThreadMXBean b = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(b instanceof com.sun.management.ThreadMXBean && ((com.sun.management.ThreadMXBean) b)
+                .isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) b;
+        bean.setThreadAllocatedMemoryEnabled(true);
+        return bean;
+    }
+
+    @Test
+    void encodingAllocatesNothingOnAPlatformThreadAfterTheFirstCalls() {
+        com.sun.management.ThreadMXBean bean = threadBean();
+        int d = 32;
+        int k = 64;
+        int n = 50;
+        float[] x = SyntheticDescriptors.generate(5, n, d, 8);
+        FisherEncoder e = builder(TestModels.fromData(x, n, d, k, 1, 0.5)).improved().build();
+        float[] out = new float[e.length()];
+        GmmStatistics stats = e.newStatistics();
+        long tid = Thread.currentThread().getId();
+        long last = -1;
+        // Rounds until the JIT has compiled the path (the Vector API boxes in the interpreter); on a
+        // loaded machine that can take a while, hence a time limit rather than a round count.
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        for (int round = 0; last != 0 && (round < 20 || System.nanoTime() < deadline); round++) {
+            long before = bean.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 100; i++) {
+                e.encode(x, 0, n, out, 0);
+                stats.reset();
+                e.accumulate(x, 0, n, stats);
+                e.encode(stats, out, 0);
+            }
+            last = bean.getThreadAllocatedBytes(tid) - before;
+        }
+        assertEquals(0, last, "bytes allocated by 100 x (encode, accumulate, encode statistics) after warm-up");
+    }
+
+    @Test
+    void encodingAllocatesNothingPerCallOnVirtualThreads() throws Exception {
+        assumeTrue(EncoderLifetime.virtualThreadsAvailable(),
+                "virtual threads need JDK 21+, this is " + Runtime.version() + " (CI runs this on JDK 25)");
+        com.sun.management.ThreadMXBean bean = threadBean();
+        int d = 32;
+        int k = 64;
+        int n = 50;
+        float[] x = SyntheticDescriptors.generate(6, n, d, 8);
+        FisherEncoder e = builder(TestModels.fromData(x, n, d, k, 1, 0.5)).improved().build();
+        float[] expected = e.encode(x, n);
+        float[] out = new float[e.length()];
+        AtomicLong sink = new AtomicLong();
+        // One virtual thread per call, as a server does; the same task without the encode is the baseline,
+        // so what is left is what encode allocates per call (a workspace is about 65 KB here).
+        Runnable encode = () -> e.encode(x, 0, n, out, 0);
+        Runnable baseline = sink::incrementAndGet;
+        for (int i = 0; i < 3000; i++) {
+            e.encode(x, 0, n, out, 0); // compile the path first
+        }
+        int tasks = 2000;
+        double perCall = Double.NaN;
+        for (int round = 0; round < 5 && !(perCall < 256); round++) {
+            long base = allocatedByVirtualThreads(bean, baseline, tasks);
+            long withEncode = allocatedByVirtualThreads(bean, encode, tasks);
+            perCall = (double) (withEncode - base) / tasks;
+        }
+        assertTrue(perCall < 256, "encode on a fresh virtual thread allocates " + perCall + " bytes per call");
+        assertArrayEquals(expected, e.encode(x, n));
+    }
+
+    private static long allocatedByVirtualThreads(com.sun.management.ThreadMXBean bean, Runnable task, int tasks)
+            throws Exception {
+        long before = bean.getTotalThreadAllocatedBytes();
+        ExecutorService ex = EncoderLifetime.virtualThreadPerTask();
+        for (int i = 0; i < tasks; i++) {
+            ex.execute(task);
+        }
+        ex.shutdown();
+        assertTrue(ex.awaitTermination(1, TimeUnit.MINUTES), "virtual threads did not finish");
+        return bean.getTotalThreadAllocatedBytes() - before;
     }
 
     private static float[] filled(int n, float v) {

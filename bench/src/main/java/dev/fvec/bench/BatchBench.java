@@ -1,14 +1,9 @@
 package dev.fvec.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Batch throughput: images (sets of N descriptors) encoded per second by 1 and by 2 threads sharing
@@ -22,20 +17,5 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class BatchBench {
-
-    @Benchmark
-    @Threads(1)
-    public float[] oneThread(SharedEncoder shared, Caller caller) {
-        return caller.encodeNext(shared);
-    }
-
-    @Benchmark
-    @Threads(2)
-    public float[] twoThreads(SharedEncoder shared, Caller caller) {
-        return caller.encodeNext(shared);
-    }
+public class BatchBench extends SharedEncoderCallers {
 }

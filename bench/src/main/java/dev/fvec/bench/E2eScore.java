@@ -20,8 +20,8 @@ import java.util.stream.IntStream;
  * </pre>
  *
  * {@code loglik} prints, per model, {@code NAME<tab>mean log-likelihood per descriptor} of the rows of
- * {@code DATA.npy}, in nats, with every constant ({@code -D/2 log 2 pi} included; scikit-learn's
- * {@code score()} is the same quantity, VLFeat's reported value leaves that constant out). A MODEL is
+ * {@code DATA.npy}, in nats, every constant ({@code -D/2 log 2 pi}) included: the quantity of
+ * scikit-learn's {@code score()} and of VLFeat 0.9.21's log-likelihood divided by N. A MODEL is
  * an {@code .npz} or a directory, each holding {@code weights}, {@code means} and
  * {@code covariances} ({@code K}, {@code K x D}, {@code K x D}); the arrays are used as written.
  *

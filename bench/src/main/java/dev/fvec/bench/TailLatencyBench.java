@@ -1,14 +1,10 @@
 package dev.fvec.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Tail latency of one encode with 1 and 2 concurrent callers sharing one encoder (issue 7, item 5).
@@ -24,20 +20,6 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class TailLatencyBench {
-
-    @Benchmark
-    @Threads(1)
-    public float[] oneCaller(SharedEncoder shared, Caller caller) {
-        return caller.encodeNext(shared);
-    }
-
-    @Benchmark
-    @Threads(2)
-    public float[] twoCallers(SharedEncoder shared, Caller caller) {
-        return caller.encodeNext(shared);
-    }
+public class TailLatencyBench extends SharedEncoderCallers {
 }

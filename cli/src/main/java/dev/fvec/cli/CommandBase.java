@@ -2,12 +2,16 @@ package dev.fvec.cli;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
  * What every subcommand shares: the common options (its own, merged with those given before the
- * command name), the streams, and the {@link Context} built from them.
+ * command name), the streams, and the {@link Context} built from them; and the help layout
+ * (picocli merges these {@code @Command} attributes with each subclass's own).
  */
+@Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+        synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n")
 abstract class CommandBase implements Callable<Integer> {
 
     @Mixin

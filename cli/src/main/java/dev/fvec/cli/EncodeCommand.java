@@ -5,7 +5,6 @@ import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
 import dev.fvec.Sparsity;
 import dev.fvec.io.AtomicFile;
-import dev.fvec.io.NpyArray;
 import dev.fvec.io.NpyRowWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,11 +16,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fvec encode}: one Fisher vector per input file, as rows of one {@code .npy}. */
-@Command(name = "encode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
+@Command(name = "encode",
         customSynopsis = {
             "fvec encode --model MODEL.npz [--form vlfeat|gist|skimage] [--improved | --power A | --l2]",
-            "                   [--threshold T | --hard] --out OUT.npy INPUT.npy...",
+            "                   [--threshold T | --hard] [--threads T] --out OUT.npy INPUT.npy...",
         },
         description = {
             "",
@@ -29,7 +27,6 @@ import picocli.CommandLine.Option;
             "to OUT.npy as a float32 array with one row per input, in argument order. Row length: 2KD for",
             "vlfeat, K + 2KD for gist and skimage. An input with no rows gives a zero vector.",
         },
-        optionListHeading = "%nOptions:%n",
         footer = {
             "",
             "Examples:",
@@ -62,11 +59,17 @@ final class EncodeCommand extends CommandBase {
     boolean l2;
 
     @Option(names = "--threshold", paramLabel = "T", converter = Converters.Fraction.class,
-            description = "drop posteriors below T, in [0, 1] (default 1e-6; 0 = exact)")
+            description = "drop posteriors below T, in [0, 1] (default: 1e-6 for vlfeat, 0 (exact) for gist and"
+                    + " skimage)")
     Double threshold;
 
     @Option(names = "--hard", description = "hard assignment: each descriptor to its top component only")
     boolean hard;
+
+    @Option(names = "--threads", paramLabel = "T", converter = Converters.Threads.class,
+            description = "files encoded in parallel (default: all available processors); the output does not"
+                    + " depend on it")
+    int threads = Runtime.getRuntime().availableProcessors();
 
     @Mixin
     final InputList inputs = new InputList();
@@ -93,9 +96,6 @@ final class EncodeCommand extends CommandBase {
         exclusive("--threshold", threshold != null, "--hard", hard);
         double exponent = improved ? 0.5 : power != null ? power : 0;
         boolean normalise = improved || l2;
-        Sparsity sparsity = hard
-                ? Sparsity.hard()
-                : Sparsity.threshold(threshold != null ? threshold : Sparsity.DEFAULT.threshold());
 
         // Then the model and every file's header, so a mismatch in the last file fails before any work is done.
         DiagonalGmm model = Inputs.readModel(modelPath);
@@ -110,36 +110,38 @@ final class EncodeCommand extends CommandBase {
             shapes.add(shape);
         }
 
-        FisherEncoder encoder = FisherEncoder.builder(model)
-                .form(form).power(exponent).l2(normalise).sparsity(sparsity).kernel(ctx.kernel())
-                .build();
+        FisherEncoder.Builder builder = FisherEncoder.builder(model)
+                .form(form).power(exponent).l2(normalise).kernel(ctx.kernel());
+        if (hard) {
+            builder.sparsity(Sparsity.hard());
+        } else if (threshold != null) {
+            builder.sparsity(Sparsity.threshold(threshold));
+        } // else the library's default for the form (SPEC.md, Posteriors)
+        FisherEncoder encoder = builder.build();
         ctx.debug("fvec encode: " + model + ", " + form.name().toLowerCase(Locale.ROOT) + " (length "
                 + encoder.length() + "), power " + (exponent == 0 ? "off" : exponent) + ", l2 " + (normalise ? "on" : "off")
-                + ", " + describe(sparsity) + ", " + encoder.implementationName() + " kernel");
+                + ", " + describe(encoder.sparsity()) + ", " + encoder.implementationName() + " kernel, " + threads + " thread"
+                + (threads == 1 ? "" : "s"));
 
         long start = System.nanoTime();
         long descriptors = 0;
+        long keptTerms = 0;
         Progress progress = ctx.progress("encode", inputs.size(), "files", PLAIN_PROGRESS_MILLIS);
         try {
-            long[] count = new long[1];
+            long[] count = new long[2]; // descriptors, kept posterior terms
+            EncodePipeline pipeline = new EncodePipeline(encoder, inputs, shapes, threads);
             AtomicFile.write(out, ch -> {
                 NpyRowWriter writer = new NpyRowWriter(ch, encoder.length());
-                for (int i = 0; i < inputs.size(); i++) {
-                    Path input = inputs.get(i);
-                    NpyArray x = Inputs.read(input, shapes.get(i));
-                    float[] fv;
-                    try {
-                        fv = encoder.encode(x.data(), x.rows());
-                    } catch (IllegalArgumentException | ArithmeticException e) { // bad values, float overflow
-                        throw new CliException(input + ": " + e.getMessage(), e);
-                    }
-                    writer.writeRow(fv);
-                    count[0] += x.rows();
-                    progress.update(i + 1, input.getFileName().toString());
-                }
+                pipeline.run((i, row, rows, kept) -> {
+                    writer.writeRow(row);
+                    count[0] += rows;
+                    count[1] += kept;
+                    progress.update(i + 1, inputs.get(i).getFileName().toString());
+                });
                 writer.finish();
             });
             descriptors = count[0];
+            keptTerms = count[1];
         } finally {
             progress.close();
         }
@@ -147,6 +149,9 @@ final class EncodeCommand extends CommandBase {
         ctx.info("fvec encode: wrote " + inputs.size() + " x " + encoder.length() + " to " + this.out + " ("
                 + Format.count(descriptors) + " descriptors, " + Format.seconds(nanos) + ", "
                 + encoder.implementationName() + " kernel)");
+        ctx.debug("fvec encode: " + Format.count(keptTerms) + " posterior terms kept, "
+                + (descriptors == 0 ? "none" : Format.fixed((double) keptTerms / descriptors, 2))
+                + " per descriptor of K = " + model.components());
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.fvec.cli;
 
+import dev.fvec.io.NpyFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -100,7 +101,12 @@ final class Errors {
                     CliException.USAGE);
         } else if (e instanceof IOException) {
             // dev.fvec.io's exceptions (NpyFormatException among them) name the file.
-            return fail(err, e.getMessage() != null ? e.getMessage() : e.toString(), e, verbose, CliException.USAGE);
+            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            if (e instanceof NpyFormatException && message.contains("not a .npy file")) { // a CSV, say
+                message += " (descriptor files are NumPy .npy arrays; in Python, np.save('x.npy',"
+                        + " np.asarray(a, dtype=np.float32)) makes one)";
+            }
+            return fail(err, message, e, verbose, CliException.USAGE);
         } else if (e instanceof ParameterException) { // thrown by a command after parsing, e.g. picocli's help topic
             return fail(err, reword((ParameterException) e), e, verbose, CliException.USAGE);
         }

@@ -2,7 +2,7 @@ package dev.fvec.cli;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.io.Npy;
-import dev.fvec.io.NpyArray;
+import dev.fvec.io.NpyBuffer;
 import dev.fvec.io.Npz;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -103,16 +103,18 @@ final class Inputs {
         return new Shape(shape[0], shape[1]);
     }
 
-    /** A whole descriptor file, checked to be 2-D, finite, and shaped as {@code expected} when not null. */
-    static NpyArray read(Path path, Shape expected) throws CliException, IOException {
-        NpyArray a = Npy.read(path);
-        Shape s = checkShape(path, a.shape());
-        if (expected != null && (s.rows != expected.rows || s.cols != expected.cols)) {
+    /**
+     * Reads a whole descriptor file into {@code buffer} (reused from file to file), checked to be
+     * 2-D, finite, and shaped as {@code expected}, the shape its header had when the run started.
+     */
+    static void read(Path path, Shape expected, NpyBuffer buffer) throws CliException, IOException {
+        Npy.readInto(path, buffer);
+        Shape s = checkShape(path, buffer.shape());
+        if (s.rows != expected.rows || s.cols != expected.cols) {
             throw new CliException(path + " changed while being read: its shape is now (" + s.rows + ", " + s.cols
                     + "), it was (" + expected.rows + ", " + expected.cols + ")");
         }
-        requireFinite(path, a.data(), 0, s.rows, s.cols);
-        return a;
+        requireFinite(path, buffer.data(), 0, s.rows, s.cols);
     }
 
     /** Fails naming the file, descriptor (row) and dimension (column) of the first NaN or infinity in {@code rows x cols} at {@code offset}. */

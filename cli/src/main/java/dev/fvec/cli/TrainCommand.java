@@ -14,8 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fvec train}: EM on all rows of all inputs, written as a scikit-learn style {@code .npz}. */
-@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false, synopsisHeading = "Usage: ", parameterListHeading = "%nArguments:%n",
+@Command(name = "train",
         customSynopsis = {
             "fvec train --components K [--iterations N] [--tolerance E] [--seed S] [--variance-floor V]",
             "                  [--init kmeans++|random] [--threads T] --out MODEL.npz INPUT.npy...",
@@ -23,10 +22,10 @@ import picocli.CommandLine.Option;
         description = {
             "",
             "Fits a diagonal-covariance Gaussian mixture to all rows of all INPUT.npy files (N x D each, the",
-            "same D) by EM, and writes it as MODEL.npz (weights, means, covariances), as scikit-learn's",
-            "GaussianMixture(covariance_type='diag') would save it. All rows are held in memory as float32.",
+            "same D) by EM, and writes it as MODEL.npz: arrays weights (K), means (K x D) and covariances",
+            "(K x D), named as scikit-learn's GaussianMixture(covariance_type='diag') names them, but float32",
+            "(scikit-learn's are float64; fvec computes in float32). All rows are held in memory as float32.",
         },
-        optionListHeading = "%nOptions:%n",
         footer = {
             "",
             "Example:",

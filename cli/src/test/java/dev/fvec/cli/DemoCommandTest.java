@@ -21,6 +21,7 @@ class DemoCommandTest {
         if (simd != null && simd.unavailableReason() == null) {
             assertTrue(r.out.contains("  simd "), r.out);
             assertTrue(r.out.contains("(tolerance 1.00e-04): OK"), r.out);
+            assertTrue(r.out.contains("x (a run this small mostly times JIT compilation"), "a small ratio explained: " + r.out);
         } else {
             assertTrue(r.out.contains("SIMD kernel not available"), r.out);
             assertTrue(r.out.contains("--add-modules jdk.incubator.vector"), r.out);

@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fvec.DiagonalGmm;
+import dev.fvec.FisherEncoder;
+import dev.fvec.FisherForm;
+import dev.fvec.GmmStatistics;
 import dev.fvec.GoldenCases;
+import dev.fvec.Sparsity;
+import dev.fvec.io.Npz;
 import dev.fvec.Kernels;
 import dev.fvec.Tolerances;
 import dev.fvec.io.Npy;
@@ -55,6 +61,9 @@ class EncodeCommandTest {
             {"--form skimage --hard", "skimage_hard"},
             {"--form skimage --power 0.5 --l2 --threshold 0", "skimage_improved_t0"},
             {"--form=SKIMAGE --threshold=1e-6 --improved", "skimage_improved_t1e-6"},
+            // No --threshold: gist and skimage default to exact posteriors (SPEC.md, Posteriors).
+            {"--form gist", "gist_t0"},
+            {"--form skimage --improved", "skimage_improved_t0"},
         };
         KernelProvider simd = Kernels.simdOrNull();
         boolean simdUsable = simd != null && simd.unavailableReason() == null;
@@ -85,7 +94,9 @@ class EncodeCommandTest {
         NpyArray got = Npy.read(out);
         double[] want = toDouble(GoldenCases.read(caseName + "/expected_" + expected + ".npy").data());
         assertArrayEquals(new int[] {1, want.length}, got.shape());
-        Tolerances.FLOAT_KERNEL.assertClosePowered(want, got.data(), expected.contains("improved") ? 0.5 : 0,
+        // The scalar kernel is the reference: held to the reference tolerance, so a wrong threshold shows.
+        Tolerances.Tolerance tolerance = kernel.equals("scalar") ? Tolerances.REFERENCE : Tolerances.FLOAT_KERNEL;
+        tolerance.assertClosePowered(want, got.data(), expected.contains("improved") ? 0.5 : 0,
                 kernel + " " + caseName + " " + options);
     }
 
@@ -110,8 +121,59 @@ class EncodeCommandTest {
                 first, "row 0");
         assertArrayEquals(new float[32768], Arrays.copyOfRange(fv, 32768, 2 * 32768), "empty input: zero vector");
         assertFalse(Arrays.equals(first, Arrays.copyOfRange(fv, 2 * 32768, 3 * 32768)), "half the descriptors");
-        // Not bit-identical with the SIMD kernel: its cross-lane reductions may round differently once compiled.
-        Tolerances.FLOAT_KERNEL.assertClose(first, Arrays.copyOfRange(fv, 3 * 32768, 4 * 32768), "same input, same row");
+        // Kernels are deterministic: the same input gives bitwise the same row, whichever thread encoded it.
+        assertArrayEquals(first, Arrays.copyOfRange(fv, 3 * 32768, 4 * 32768), "same input, same row");
+    }
+
+    /** Posterior terms the scalar kernel keeps on the golden descriptors with {@code sparsity}. */
+    private long keptTerms(FisherForm form, Sparsity sparsity) throws IOException {
+        DiagonalGmm gmm = Npz.readModel(model);
+        FisherEncoder.Builder b = FisherEncoder.builder(gmm).form(form).kernel(Kernels.scalar());
+        FisherEncoder encoder = (sparsity == null ? b : b.sparsity(sparsity)).build();
+        NpyArray x = Npy.read(descriptors);
+        GmmStatistics stats = encoder.newStatistics();
+        encoder.accumulate(x.data(), 0, x.rows(), stats);
+        return stats.keptTerms();
+    }
+
+    /** The kept-term count the verbose summary reports. */
+    private static long reportedKeptTerms(CliRun r) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("fvec encode: ([0-9,]+) posterior terms kept")
+                .matcher(r.err);
+        assertTrue(m.find(), r.err);
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    private CliRun verboseScalar(String... options) {
+        CliRun r = CliRun.of(concat(concat(new String[] {"encode", "--kernel", "scalar", "--verbose", "--model",
+            model.toString(), "--out", out.toString()}, options), descriptors.toString()));
+        assertEquals(0, r.status, r.toString());
+        return r;
+    }
+
+    @Test
+    void thresholdDecidesTheKeptTerms() throws IOException {
+        long all = 1000L * 256; // N x K
+        assertEquals(all, reportedKeptTerms(verboseScalar("--threshold", "0")), "--threshold 0 keeps every term");
+        long vlfeat = keptTerms(FisherForm.VLFEAT, Sparsity.threshold(1e-6));
+        assertTrue(vlfeat < all / 10, "1e-6 drops most terms on these data: " + vlfeat);
+        assertEquals(vlfeat, reportedKeptTerms(verboseScalar("--threshold", "1e-6")));
+        long coarse = keptTerms(FisherForm.VLFEAT, Sparsity.threshold(0.05));
+        assertTrue(coarse < vlfeat, coarse + " vs " + vlfeat);
+        assertEquals(coarse, reportedKeptTerms(verboseScalar("--threshold", "0.05")));
+        assertEquals(1000, reportedKeptTerms(verboseScalar("--hard")), "--hard keeps one term a descriptor");
+    }
+
+    /** Without --threshold, each form gets the library's default for it (SPEC.md, Posteriors). */
+    @Test
+    void withoutThresholdEachFormGetsTheLibraryDefault() throws IOException {
+        for (FisherForm form : FisherForm.values()) {
+            String name = form.name().toLowerCase(java.util.Locale.ROOT);
+            CliRun r = verboseScalar("--form", name);
+            assertEquals(keptTerms(form, null), reportedKeptTerms(r), name);
+            Sparsity resolved = FisherEncoder.builder(Npz.readModel(model)).form(form).build().sparsity();
+            assertTrue(r.err.contains(", " + EncodeCommand.describe(resolved) + ", scalar kernel"), r.err);
+        }
     }
 
     @Test
@@ -129,7 +191,7 @@ class EncodeCommandTest {
                 "--out", out.toString(), descriptors.toString());
         assertEquals(0, r.status, r.toString());
         assertTrue(r.err.startsWith("fvec: scalar kernel (forced by --kernel)\n"), r.err);
-        assertTrue(r.err.contains("vlfeat (length 32768), power off, l2 off, threshold 1e-6, scalar kernel"),
+        assertTrue(r.err.contains("vlfeat (length 32768), power off, l2 off, threshold 1e-6, scalar kernel, "),
                 r.err);
     }
 
@@ -154,6 +216,15 @@ class EncodeCommandTest {
         Files.writeString(bad, "this is not a NumPy file");
         assertFails("bad.npy", "--model", model.toString(), "--out", out.toString(), descriptors.toString(),
                 bad.toString());
+    }
+
+    @Test
+    void csvInputSaysHowToMakeANpy() throws IOException {
+        Path csv = dir.resolve("x.csv");
+        Files.writeString(csv, "1.0,2.0\n3.0,4.0\n");
+        String err = assertFails(csv + ": not a .npy file", "--model", model.toString(), "--out", out.toString(),
+                csv.toString());
+        assertTrue(err.contains("np.save('x.npy', np.asarray(a, dtype=np.float32))"), err);
     }
 
     @Test

@@ -40,7 +40,7 @@ class HelpTest {
     @Test
     void commandHelpListsEveryOption() {
         List<String> encode = List.of("--model=MODEL.npz", "--out=OUT.npy", "--form=FORM", "--improved",
-                "--power=A", "--l2", "--threshold=T", "--hard", "--inputs-from=FILE", "INPUT.npy");
+                "--power=A", "--l2", "--threshold=T", "--hard", "--threads=T", "--inputs-from=FILE", "INPUT.npy");
         CliRun help = CliRun.of("encode", "--help");
         check(help, encode);
         assertEquals(help.out, CliRun.of("help", "encode").out);
@@ -67,7 +67,7 @@ class HelpTest {
     void helpShowsTheSynopsisAndDefaults() {
         String encode = CliRun.of("encode", "--help").out;
         assertTrue(encode.contains("[--improved | --power A | --l2]"), encode);
-        assertTrue(encode.contains("[--threshold T | --hard] --out OUT.npy INPUT.npy..."), encode);
+        assertTrue(encode.contains("[--threshold T | --hard] [--threads T] --out OUT.npy INPUT.npy..."), encode);
         String train = CliRun.of("train", "--help").out;
         assertTrue(train.contains("[--init kmeans++|random] [--threads T] --out MODEL.npz INPUT.npy..."), train);
         assertTrue(train.contains("maximum EM iterations (default 100)"), train);

@@ -17,9 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a file all-or-nothing: the content goes to a temporary file in the target's directory,
- * is forced to disk, and is then renamed over the target in one atomic move. Readers see the old
- * file or the complete new one, never a partial one; after a crash or power loss the target is
- * the old file or the new one.
+ * is forced to disk, and is then renamed over the target in one atomic move (and the directory
+ * forced, where the platform allows it). Readers see the old file or the complete new one, never
+ * a partial one; after a crash or power loss the target is the old file or the new one.
  *
  * <p>Every file fvec writes goes through here: {@link Npy#write}, {@link Npz#writeModel} and the
  * command line's {@code --out}.
@@ -131,6 +131,7 @@ public final class AtomicFile {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
+            syncDirectory(dir);
         } finally {
             if (!moved) {
                 try {
@@ -156,6 +157,19 @@ public final class AtomicFile {
             return; // removed meanwhile: the new file is a new file
         }
         Files.setPosixFilePermissions(tmp, mode);
+    }
+
+    /**
+     * Forces the directory entry of the rename to disk, so that after a power loss the target is
+     * the new file rather than possibly the old one. Best effort: some platforms cannot open a
+     * directory as a channel, and the file is complete and in place whatever happens here.
+     */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException e) {
+            // Not supported here (Windows), or the directory vanished: nothing to undo.
+        }
     }
 
     private static void installHook() {

@@ -39,6 +39,12 @@ import java.util.List;
  *
  * <p>Data moves in bulk through {@link ByteBuffer} views in chunks of 1 MiB, never byte by
  * byte: a 100 MB file reads in about 0.1 s from the page cache.
+ *
+ * <p>Related: {@link NpyHeader} (what a header says, and the bytes NumPy writes for one);
+ * {@link #readInto(Path, NpyBuffer)} for loops over many files with one reused buffer;
+ * {@link DescriptorFiles} for many files read as one data set; {@link NpyRowWriter} for rows
+ * streamed into a file; {@link AtomicFile}, through which every write goes. Stateless and
+ * thread-safe.
  */
 public final class Npy {
 

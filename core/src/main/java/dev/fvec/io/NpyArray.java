@@ -17,7 +17,7 @@ import java.util.Arrays;
  * twice; the shape is immutable. Values are whatever the file held: NaN and infinity are not
  * rejected here (the encoder and {@link dev.fvec.DiagonalGmm} reject them, naming the index).
  */
-public final class NpyArray {
+public final class NpyArray extends NpyShape {
 
     private final int[] shape;
     private final float[] data;
@@ -63,25 +63,9 @@ public final class NpyArray {
         return new NpyArray(new int[] {data.length}, data);
     }
 
-    /** The shape, {@code (n)} or {@code (rows, cols)}; a copy. */
-    public int[] shape() {
-        return shape.clone();
-    }
 
-    /** Number of dimensions, 1 or 2. */
-    public int ndim() {
-        return shape.length;
-    }
 
-    /** {@code shape[0]} for a 2-D array; 1 for a 1-D array (a single row). */
-    public int rows() {
-        return shape.length == 2 ? shape[0] : 1;
-    }
 
-    /** {@code shape[1]} for a 2-D array; the length for a 1-D array. */
-    public int cols() {
-        return shape.length == 2 ? shape[1] : shape[0];
-    }
 
     /** Number of elements, {@code data().length}. */
     public int size() {
@@ -103,6 +87,11 @@ public final class NpyArray {
             sb.append(i == 0 ? "" : ", ").append(shape[i]);
         }
         return sb.append(shape.length == 1 ? ",)" : ")").toString();
+    }
+
+    @Override
+    int[] shapeArray() {
+        return shape;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  * <p>Not thread-safe: one buffer per reader thread (or per slot of a read-ahead queue), handed
  * from the reading thread to a consumer with the usual happens-before (a queue does that).
  */
-public final class NpyBuffer {
+public final class NpyBuffer extends NpyShape {
 
     private float[] data;
     private ByteBuffer scratch;
@@ -59,29 +59,15 @@ public final class NpyBuffer {
         return size;
     }
 
-    /** The shape last read, {@code (n)} or {@code (rows, cols)}; a copy. {@code (0,)} before the first read. */
-    public int[] shape() {
-        return shape.clone();
-    }
-
-    /** Number of dimensions last read, 1 or 2. */
-    public int ndim() {
-        return shape.length;
-    }
-
-    /** As {@link NpyArray#rows()}: {@code shape[0]} for 2-D, 1 for 1-D. */
-    public int rows() {
-        return shape.length == 2 ? shape[0] : 1;
-    }
-
-    /** As {@link NpyArray#cols()}: {@code shape[1]} for 2-D, the length for 1-D. */
-    public int cols() {
-        return shape.length == 2 ? shape[1] : shape[0];
-    }
-
     /** A copy of the values last read, as an {@link NpyArray} of their shape. */
     public NpyArray toArray() {
         return new NpyArray(shape, java.util.Arrays.copyOf(data, size));
+    }
+
+    /** The shape last read ({@link #shape()} and the rest are inherited); {@code (0,)} before the first read. */
+    @Override
+    int[] shapeArray() {
+        return shape;
     }
 
     @Override

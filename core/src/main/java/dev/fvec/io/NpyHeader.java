@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Immutable and thread-safe.
  */
-public final class NpyHeader {
+public final class NpyHeader extends NpyShape {
 
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
@@ -38,25 +38,9 @@ public final class NpyHeader {
         this.size = (int) n; // checked against MAX_ELEMENTS by the parser
     }
 
-    /** The shape, {@code (n)} or {@code (rows, cols)}; a copy. */
-    public int[] shape() {
-        return shape.clone();
-    }
 
-    /** Number of dimensions, 1 or 2. */
-    public int ndim() {
-        return shape.length;
-    }
 
-    /** As {@link NpyArray#rows()}: {@code shape[0]} for 2-D, 1 for 1-D. */
-    public int rows() {
-        return shape.length == 2 ? shape[0] : 1;
-    }
 
-    /** As {@link NpyArray#cols()}: {@code shape[1]} for 2-D, the length for 1-D. */
-    public int cols() {
-        return shape.length == 2 ? shape[1] : shape[0];
-    }
 
     /** Element count, the product of the shape. */
     public int size() {
@@ -92,13 +76,18 @@ public final class NpyHeader {
         return dtype.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     }
 
-    /** "1000 x 64 <f4 (256000 bytes of data)", for messages. */
+    /** {@code "1000 x 64 <f4 (256000 bytes of data)"}, for messages. */
     String describe() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             sb.append(i == 0 ? "" : " x ").append(shape[i]);
         }
         return sb.append(' ').append(dtype).append(" (").append(dataBytes()).append(" bytes of data)").toString();
+    }
+
+    @Override
+    int[] shapeArray() {
+        return shape;
     }
 
     @Override

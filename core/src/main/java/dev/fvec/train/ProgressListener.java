@@ -3,8 +3,8 @@ package dev.fvec.train;
 import java.time.Duration;
 
 /**
- * Called by {@link GmmTrainer} once per EM iteration, on the thread that called
- * {@code fit}, after the E-step and before the M-step of that iteration.
+ * Called by {@link GmmTrainer} on the thread that called {@code fit}: during the initialisation
+ * ({@link #onInitialisation}, optional) and once per EM iteration ({@link #onIteration}).
  *
  * <p>An exception thrown here aborts the training and propagates out of {@code fit}.
  */
@@ -18,4 +18,20 @@ public interface ProgressListener {
      * @param elapsed wall-clock time since {@code fit} began, initialisation included
      */
     void onIteration(int iteration, double meanLogLikelihood, Duration elapsed);
+
+    /**
+     * Progress of the k-means++ initialisation, before the first EM iteration: {@code done} of
+     * {@code total} steps of {@code phase}, which is {@code "k-means++ seeding"} (steps: centers
+     * placed, reported about eight times, then at {@code total}) or {@code "k-means"} (steps: Lloyd
+     * iterations, each reported; {@code total} is the maximum, the last one reported may be lower
+     * when the assignment stops changing early). Not called for a random or a given start. The
+     * default does nothing.
+     *
+     * @param phase what is running, in words a progress line can show
+     * @param done steps finished, {@code 1 <= done <= total}
+     * @param total steps in the phase
+     * @param elapsed wall-clock time since {@code fit} began
+     */
+    default void onInitialisation(String phase, int done, int total, Duration elapsed) {
+    }
 }

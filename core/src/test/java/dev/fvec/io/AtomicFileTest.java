@@ -88,9 +88,45 @@ class AtomicFileTest {
         }
     }
 
-    private void runChild(String umask, Path file) throws Exception {
+    /** Child JVM entry: starts writing {@code args[0]}, says so on stdout, and waits to be stopped. */
+    static final class StuckMain {
+        public static void main(String[] args) throws Exception {
+            AtomicFile.write(Path.of(args[0]), ch -> {
+                ch.write(ByteBuffer.wrap(WriteMain.CONTENT));
+                System.out.println("writing");
+                System.out.flush();
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    @Test
+    void stoppingTheJvmMidWriteLeavesNoTemporaryFile() throws Exception {
+        // SIGTERM, as Ctrl-C's SIGINT, runs shutdown hooks; the old file stays as it was.
+        Path file = dir.resolve("x.bin");
+        Files.write(file, OLD);
+        Process p = new ProcessBuilder(javaCommand(StuckMain.class, file)).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("writing", out.readLine());
+            assertEquals(2, names().size(), "the temporary file exists while writing: " + names());
+            p.destroy();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child did not stop");
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(List.of("x.bin"), names());
+        assertArrayEquals(OLD, Files.readAllBytes(file));
+    }
+
+    private static List<String> javaCommand(Class<?> main, Path file) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = Stream.of(AtomicFile.class, WriteMain.class)
+        String cp = Stream.of(AtomicFile.class, main)
                 .map(c -> {
                     try {
                         return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -99,8 +135,12 @@ class AtomicFileTest {
                     }
                 })
                 .distinct().collect(Collectors.joining(File.pathSeparator));
-        List<String> cmd = List.of("/bin/sh", "-c", "umask " + umask + "; exec \"$0\" -cp \"$1\" \"$2\" \"$3\"",
-                java, cp, WriteMain.class.getName(), file.toString());
+        return List.of(java, "-cp", cp, main.getName(), file.toString());
+    }
+
+    private void runChild(String umask, Path file) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "umask " + umask + "; exec \"$@\"", "sh"));
+        cmd.addAll(javaCommand(WriteMain.class, file));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child timed out");

@@ -195,6 +195,50 @@ class GmmTrainerTest {
     }
 
     @Test
+    void initialisationReportsSeedingAndLloydBeforeTheFirstIteration() {
+        // Issue 17, item 1: a long seeding must show progress.
+        int n = 3000;
+        int d = 8;
+        int k = 20;
+        float[] x = SyntheticDescriptors.generate(9, n, d, 40);
+        Thread caller = Thread.currentThread();
+        List<String> events = new ArrayList<>();
+        GmmTrainer.builder(k).threads(2).maxIterations(2).kmeansIterations(4).progress(new ProgressListener() {
+            @Override
+            public void onIteration(int iteration, double meanLogLikelihood, Duration elapsed) {
+                events.add("EM " + iteration);
+            }
+
+            @Override
+            public void onInitialisation(String phase, int done, int total, Duration elapsed) {
+                assertEquals(caller, Thread.currentThread());
+                assertTrue(done >= 1 && done <= total, phase + " " + done + "/" + total);
+                events.add(phase + " " + done + "/" + total);
+            }
+        }).build().fit(x, n, d);
+        // K = 20: a report every 3 centers, then the last; each Lloyd iteration (the data does not
+        // let 4 iterations settle every center); then EM.
+        assertEquals(List.of("k-means++ seeding 3/20", "k-means++ seeding 6/20", "k-means++ seeding 9/20",
+                "k-means++ seeding 12/20", "k-means++ seeding 15/20", "k-means++ seeding 18/20",
+                "k-means++ seeding 20/20", "k-means 1/4", "k-means 2/4", "k-means 3/4", "k-means 4/4", "EM 1", "EM 2"),
+                events);
+        // A random or given start has no initialisation to report.
+        events.clear();
+        GmmTrainer.builder(k).init(GmmTrainer.Init.RANDOM).maxIterations(1).progress(new ProgressListener() {
+            @Override
+            public void onIteration(int iteration, double meanLogLikelihood, Duration elapsed) {
+                events.add("EM " + iteration);
+            }
+
+            @Override
+            public void onInitialisation(String phase, int done, int total, Duration elapsed) {
+                events.add(phase);
+            }
+        }).build().fit(x, n, d);
+        assertEquals(List.of("EM 1"), events);
+    }
+
+    @Test
     void stopsAtMaxIterationsWithZeroTolerance() {
         int n = 2000;
         int d = 6;

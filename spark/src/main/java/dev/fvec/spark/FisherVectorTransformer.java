@@ -116,7 +116,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         setDefault(form, "vlfeat");
         setDefault(power, 0.0);
         setDefault(l2, false);
-        setDefault(threshold, Sparsity.DEFAULT.threshold());
+        setDefault(threshold, Sparsity.VLFEAT.threshold());
         setDefault(hard, false);
         setDefault(modelPath, "");
         setDefault(outputType, "vector");
