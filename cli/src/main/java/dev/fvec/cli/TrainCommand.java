@@ -8,13 +8,14 @@ import dev.fvec.train.ProgressListener;
 import dev.fvec.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fvec train}: EM on all rows of all inputs, written as a scikit-learn style {@code .npz}. */
-@Command(name = "train",
+@Command(name = "train", header = "fit a diagonal Gaussian mixture (the model) to descriptor files",
         customSynopsis = {
             "fvec train --components K [--iterations N] [--tolerance E] [--seed S] [--variance-floor V]",
             "                  [--init kmeans++|random] [--threads T] --out MODEL.npz INPUT.npy...",
@@ -61,6 +62,7 @@ final class TrainCommand extends CommandBase {
     double varianceFloor = GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR;
 
     @Option(names = "--init", paramLabel = "INIT", converter = Converters.Init.class,
+            completionCandidates = Converters.Init.class,
             description = "kmeans++ (default: k-means++ then Lloyd iterations) or random")
     String init = "kmeans++";
 
@@ -137,12 +139,20 @@ final class TrainCommand extends CommandBase {
             throws CliException, IOException {
         Progress progress = ctx.progress("train", maxIterations, "iterations", 0);
         double[] previous = {Double.NaN};
-        ProgressListener listener = (iteration, meanLogLikelihood, elapsed) -> {
-            String change = Double.isNaN(previous[0]) ? ""
-                    : ", relative change " + Format.sci(Math.abs(meanLogLikelihood - previous[0])
-                            / Math.max(Math.abs(meanLogLikelihood), 1));
-            previous[0] = meanLogLikelihood;
-            progress.update(iteration, "mean log-likelihood " + Format.fixed(meanLogLikelihood, 4) + change);
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void onIteration(int iteration, double meanLogLikelihood, Duration elapsed) {
+                String change = Double.isNaN(previous[0]) ? ""
+                        : ", relative change " + Format.sci(Math.abs(meanLogLikelihood - previous[0])
+                                / Math.max(Math.abs(meanLogLikelihood), 1));
+                previous[0] = meanLogLikelihood;
+                progress.update(iteration, "mean log-likelihood " + Format.fixed(meanLogLikelihood, 4) + change);
+            }
+
+            @Override
+            public void onInitialisation(String phase, int done, int total, Duration elapsed) {
+                progress.update(0, phase + " " + done + "/" + total); // before iteration 1
+            }
         };
         try {
             return fit.run(builder.progress(listener).build());

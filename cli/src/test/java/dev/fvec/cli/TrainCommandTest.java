@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fvec.DiagonalGmm;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.io.Npy;
 import dev.fvec.io.Npz;
 import java.io.IOException;
@@ -45,6 +45,8 @@ class TrainCommandTest {
         assertEquals("", r.out);
         assertTrue(r.err.contains("K = 4 components on 1,000 descriptors of D = 8 from 2 files"), r.err);
         assertTrue(r.err.contains("train: 1/8 iterations, mean log-likelihood "), "per-iteration progress: " + r.err);
+        assertTrue(r.err.contains("train: 0/8 iterations, k-means++ seeding 4/4"), "seeding progress: " + r.err);
+        assertTrue(r.err.contains("train: 0/8 iterations, k-means 1/5"), "Lloyd progress: " + r.err);
         assertTrue(r.err.contains("fvec train: wrote " + out), r.err);
         DiagonalGmm model = Npz.readModel(out);
         assertEquals(4, model.components());
