@@ -16,6 +16,7 @@ final class CommonOptions {
     boolean verbose;
 
     @Option(names = "--kernel", order = 102, paramLabel = "NAME", converter = Converters.KernelName.class,
+            completionCandidates = Converters.KernelName.class,
             description = "force the statistics kernel: scalar or simd (default: simd when usable)")
     String kernel;
 

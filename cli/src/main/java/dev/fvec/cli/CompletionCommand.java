@@ -8,7 +8,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code fvec completion}: picocli's generated completion script for bash and zsh. */
 @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "print a bash/zsh completion script: source <(fvec completion)",
         description = {
+            "",
             "Prints a completion script for bash and zsh (commands, options, their values, file names).",
             "Load it in the current shell with   source <(fvec completion)",
             "or for every shell with             fvec completion > ~/.fvec-completion.bash",

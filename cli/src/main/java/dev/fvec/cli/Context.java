@@ -1,5 +1,6 @@
 package dev.fvec.cli;
 
+import dev.fvec.KernelChoice;
 import dev.fvec.Kernels;
 import dev.fvec.spi.KernelProvider;
 import java.io.PrintStream;
@@ -14,6 +15,8 @@ final class Context {
     final boolean verbose;
     private final KernelProvider kernel;
     private final boolean kernelForced;
+    /** The library's choice ({@link Kernels#choice()}) when {@code --kernel} is not given, else {@code null}. */
+    private final KernelChoice choice;
 
     /** {@code common}: the command's common options merged with the root command's ({@link CommonOptions#or}). */
     Context(Main.Streams streams, CommonOptions common) throws CliException {
@@ -25,7 +28,8 @@ final class Context {
         String forced = common.kernel;
         this.kernelForced = forced != null;
         try {
-            this.kernel = forced != null ? Kernels.byName(forced) : Kernels.provider();
+            this.choice = forced != null ? null : Kernels.choice();
+            this.kernel = forced != null ? Kernels.byName(forced) : choice.provider();
         } catch (IllegalStateException e) { // simd requested where it cannot run
             throw new CliException((forced != null ? "--kernel simd: " : "") + SimdHint.explain(e.getMessage()));
         } catch (IllegalArgumentException e) { // a bad -Dfvec.kernel
@@ -34,7 +38,7 @@ final class Context {
         debug("fvec: " + kernelReport());
     }
 
-    /** The kernel to use: forced with {@code --kernel}, else {@link Kernels#provider()}'s choice. */
+    /** The kernel to use: forced with {@code --kernel}, else the library's choice. */
     KernelProvider kernel() {
         return kernel;
     }
@@ -43,17 +47,28 @@ final class Context {
         return kernelForced;
     }
 
-    /** Which kernel is in use and why; when it is the scalar one, how to get SIMD. */
+    /** Which kernel is in use and why (the library's own words); when it is the scalar one, how to get SIMD. */
     String kernelReport() {
-        if (kernelForced) {
-            return kernel + " kernel (forced by --kernel)";
-        }
+        return kernelForced ? kernel + " kernel (forced by --kernel)" : SimdHint.explain(choice.describe());
+    }
+
+    /**
+     * Why the SIMD kernel cannot run here, or {@code null} when it can: the library's fallback
+     * reason, or, when a kernel was forced, what the library says when asked for SIMD.
+     */
+    String simdUnavailableReason() {
         if (kernel.name().equals("simd")) {
-            return kernel + " kernel";
+            return null;
         }
-        KernelProvider simd = Kernels.simdOrNull();
-        String why = simd == null ? "dev.fvec:fvec-simd is not on the class path" : simd.unavailableReason();
-        return "scalar kernel" + (why == null ? "" : ", because " + SimdHint.explain(why));
+        if (choice != null && choice.isFallback()) {
+            return choice.fallbackReason();
+        }
+        try {
+            Kernels.byName("simd");
+            return null;
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
     }
 
     /** A status line on stderr, unless {@code --quiet}. */

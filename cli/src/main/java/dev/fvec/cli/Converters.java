@@ -1,6 +1,8 @@
 package dev.fvec.cli;
 
 import dev.fvec.FisherForm;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -131,8 +133,8 @@ final class Converters {
         }
     }
 
-    /** One of a few words, case-insensitive, lower-cased. */
-    static class Choice implements ITypeConverter<String> {
+    /** One of a few words, case-insensitive, lower-cased; also the words shell completion offers. */
+    static class Choice implements ITypeConverter<String>, Iterable<String> {
         private final String[] choices;
 
         Choice(String... choices) {
@@ -148,6 +150,11 @@ final class Converters {
                 }
             }
             throw new TypeConversionException("expected " + String.join(" or ", choices) + ", got '" + v + "'");
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return List.of(choices).iterator();
         }
     }
 
@@ -166,12 +173,17 @@ final class Converters {
     }
 
     /** {@code --form}: a {@link FisherForm} by its lower-case name. */
-    static final class Form implements ITypeConverter<FisherForm> {
+    static final class Form implements ITypeConverter<FisherForm>, Iterable<String> {
         private final Choice names = new Choice("vlfeat", "gist", "skimage");
 
         @Override
         public FisherForm convert(String v) {
             return FisherForm.valueOf(names.convert(v).toUpperCase(Locale.ROOT));
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return names.iterator();
         }
     }
 }

@@ -4,7 +4,7 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.train.GmmTrainer;
 import dev.fvec.train.TrainingResult;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code fvec demo}: the whole job on seeded synthetic data, with the SIMD kernel checked against
  * the scalar reference. The report goes to stdout; progress to stderr.
  */
-@Command(name = "demo",
+@Command(name = "demo", header = "train and encode a synthetic data set, check SIMD against scalar",
         customSynopsis = "fvec demo [--small] [--seed S]",
         description = {
             "",
@@ -95,8 +95,7 @@ final class DemoCommand extends CommandBase {
         Size size = small ? SMALL : FULL;
         PrintStream out = ctx.out;
 
-        KernelProvider simd = Kernels.simdOrNull();
-        String simdMissing = simd == null ? "dev.fvec:fvec-simd is not on the class path" : simd.unavailableReason();
+        String simdMissing = ctx.simdUnavailableReason();
         KernelProvider kernel = ctx.kernel();
         out.println("fvec demo: seeded synthetic data, EM training, Fisher vectors, SIMD check");
         out.println("  Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + "), "
@@ -129,7 +128,7 @@ final class DemoCommand extends CommandBase {
         int offset = size.trainRows * size.d;
         Batch fast = null;
         if (simdMissing == null) {
-            fast = encode(simd, model, all, offset, size);
+            fast = encode(Kernels.byName("simd"), model, all, offset, size);
         }
         Batch reference = encode(Kernels.scalar(), model, all, offset, size);
         int length = reference.raw.length / size.images;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fvec encode}: one Fisher vector per input file, as rows of one {@code .npy}. */
-@Command(name = "encode",
+@Command(name = "encode", header = "encode descriptor files into Fisher vectors, one row per file",
         customSynopsis = {
             "fvec encode --model MODEL.npz [--form vlfeat|gist|skimage] [--improved | --power A | --l2]",
             "                   [--threshold T | --hard] [--threads T] --out OUT.npy INPUT.npy...",
@@ -45,6 +45,7 @@ final class EncodeCommand extends CommandBase {
     String out;
 
     @Option(names = "--form", paramLabel = "FORM", converter = Converters.Form.class,
+            completionCandidates = Converters.Form.class,
             description = "vlfeat (default; 2KD), gist or skimage (K + 2KD)")
     FisherForm form = FisherForm.VLFEAT;
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fvec train}: EM on all rows of all inputs, written as a scikit-learn style {@code .npz}. */
-@Command(name = "train",
+@Command(name = "train", header = "fit a diagonal Gaussian mixture (the model) to descriptor files",
         customSynopsis = {
             "fvec train --components K [--iterations N] [--tolerance E] [--seed S] [--variance-floor V]",
             "                  [--init kmeans++|random] [--threads T] --out MODEL.npz INPUT.npy...",
@@ -62,6 +62,7 @@ final class TrainCommand extends CommandBase {
     double varianceFloor = GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR;
 
     @Option(names = "--init", paramLabel = "INIT", converter = Converters.Init.class,
+            completionCandidates = Converters.Init.class,
             description = "kmeans++ (default: k-means++ then Lloyd iterations) or random")
     String init = "kmeans++";
 

@@ -91,7 +91,7 @@ class HelpTest {
         CliRun r = CliRun.of("completion");
         assertEquals(0, r.status, r.toString());
         for (String s : List.of("complete -F", "fvec", "encode", "train", "demo", "--inputs-from", "--components",
-                "--threshold")) {
+                "--threshold", "vlfeat", "kmeans++", "scalar")) {
             assertTrue(r.out.contains(s), s + " missing from the completion script");
         }
     }

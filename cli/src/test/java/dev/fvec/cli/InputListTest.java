@@ -86,9 +86,9 @@ class InputListTest {
         assertEquals(n + 1, paths.size());
         assertEquals(descriptors, paths.get(n));
 
-        byte[] bytes = line.repeat(n).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = line.repeat(n / 30).getBytes(StandardCharsets.UTF_8); // stdin reads the same way
         EncodeCommand viaStdin = parse("--inputs-from", "-");
-        assertEquals(n, viaStdin.inputs.paths(new ByteArrayInputStream(bytes)).size());
+        assertEquals(n / 30, viaStdin.inputs.paths(new ByteArrayInputStream(bytes)).size());
     }
 
     private EncodeCommand parse(String... args) {

@@ -172,6 +172,87 @@ public final class GmmTrainer {
     }
 
     /**
+     * The E-step of EM over descriptors this JVM does not hold (on a cluster, say), for
+     * {@link #fit(EStep, long, double[], float[], int)}.
+     */
+    @FunctionalInterface
+    public interface EStep {
+        /**
+         * The statistics of all {@code N} descriptors under {@code model} with {@code sparsity}.
+         * For a reproducible model, the summation order must not depend on scheduling.
+         *
+         * @param model the current model
+         * @param sparsity the E-step's ({@link #E_STEP_THRESHOLD})
+         * @return the statistics, which the trainer may keep and modify
+         */
+        GmmStatistics statistics(DiagonalGmm model, Sparsity sparsity);
+    }
+
+    /**
+     * The sample size {@link #fit(EStep, long, double[], float[], int)} wants: as many descriptors as
+     * the k-means++ seeding of {@link #fit(float[], int, int)} samples, {@code max(8192, 64 K)}.
+     *
+     * @param components {@code K}
+     * @return the number of descriptors to sample
+     */
+    public static int seedingSampleSize(int components) {
+        return (int) Math.min(Npy.MAX_ELEMENTS, Seeding.initialSampleSize(components));
+    }
+
+    /**
+     * Fits a model to {@code n} descriptors held elsewhere (fvec-spark's distributed EM): every EM
+     * E-step is {@code eStep}'s; the rest follows {@link #fit(float[], int, int)}'s rules: the
+     * initialisation (k-means++ seeding and the Lloyd iterations run on {@code sample}), the M-step
+     * with the variance floors (from {@code dataVariance}), the re-seeding of collapsed components
+     * (from {@code sample}), the stopping rule and the progress calls. The mean log-likelihood is
+     * per descriptor of all {@code n}.
+     *
+     * @param eStep the statistics of all {@code n} descriptors under a model
+     * @param n the number of descriptors, {@code >= K}
+     * @param dataVariance each dimension's variance over all {@code n} descriptors,
+     *     {@code sum (x - mean)^2 / n}; its length is {@code D}
+     * @param sample a uniform sample of the descriptors, {@code sampleRows x D} row-major (about
+     *     {@link #seedingSampleSize(int)} rows); values checked as {@link #fit(float[], int, int)}
+     *     checks its data
+     * @param sampleRows rows of {@code sample}, {@code >= K}
+     * @return the model and how training went
+     * @throws IllegalArgumentException if a size is inconsistent, a variance is negative or not
+     *     finite, or as {@link #fit(float[], int, int)}
+     */
+    public TrainingResult fit(EStep eStep, long n, double[] dataVariance, float[] sample, int sampleRows) {
+        Objects.requireNonNull(eStep, "eStep");
+        Objects.requireNonNull(dataVariance, "dataVariance");
+        Objects.requireNonNull(sample, "sample");
+        int d = dataVariance.length;
+        if (d < 1) {
+            throw new IllegalArgumentException("D = " + d + ": descriptors need D >= 1 dimensions");
+        }
+        if (n < k || sampleRows < k) {
+            throw new IllegalArgumentException("N = " + n + " descriptors with a sample of " + sampleRows
+                    + " cannot train K = " + k + " components: need both >= K");
+        }
+        if ((long) sampleRows * d > sample.length) {
+            throw new IllegalArgumentException("sample has length " + sample.length + ", too short for "
+                    + sampleRows + " x " + d);
+        }
+        for (int j = 0; j < d; j++) {
+            if (!(dataVariance[j] >= 0 && dataVariance[j] < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("dataVariance[" + j + "] = " + dataVariance[j]
+                        + ": need a finite value >= 0");
+            }
+        }
+        if (initialModel != null && initialModel.dimension() != d) {
+            throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
+                    + " but the descriptors have D = " + d);
+        }
+        Run run = new Run(sample, sampleRows, d);
+        run.external = eStep;
+        run.total = n;
+        run.dataVariance = dataVariance.clone();
+        return run.train();
+    }
+
+    /**
      * Fits a model to the descriptors of one or more {@code .npy} files (2-D {@code (N_i, D)},
      * float32 or float64, C order; see {@link Npy}), taken in list order as one data set. All
      * headers are read and checked first, then one {@code float[]} of {@code sum N_i x D} is
@@ -219,17 +300,23 @@ public final class GmmTrainer {
         private final long start = System.nanoTime();
         private final SplittableRandom rnd = new SplittableRandom(seed);
         private final KernelProvider provider = kernel != null ? kernel : Kernels.provider();
+        // Data held elsewhere (fit(EStep, ...)): x is then a sample for the initialisation and re-seeding.
+        private EStep external; // null: E-steps over x
+        private long total; // N of the mean log-likelihood
+        private double[] dataVariance; // null: computed from x
 
         Run(float[] x, int n, int d) {
             this.x = x;
             this.n = n;
             this.d = d;
+            this.total = n;
         }
 
         TrainingResult train() {
             requireValues(x, 0, n, d, "");
             try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
-                MStep mStep = new MStep(x, n, d, k, absoluteFloor, relativeFloor, passes, rnd);
+                MStep mStep = dataVariance == null ? new MStep(x, n, d, k, absoluteFloor, relativeFloor, passes, rnd)
+                        : new MStep(x, n, d, k, absoluteFloor, relativeFloor, dataVariance, passes, rnd);
                 Initialisation start = new Initialisation(x, n, d, k, rnd, passes, provider, mStep, progress,
                         this::elapsed);
                 DiagonalGmm model = initialModel != null ? initialModel
@@ -242,8 +329,9 @@ public final class GmmTrainer {
                 double meanLogLikelihood = Double.NaN;
                 while (iteration < maxIterations) {
                     iteration++;
-                    GmmStatistics stats = passes.statistics(provider, model, E_STEP_SPARSITY);
-                    meanLogLikelihood = stats.logLikelihood() / n;
+                    GmmStatistics stats = external != null ? external.statistics(model, E_STEP_SPARSITY)
+                            : passes.statistics(provider, model, E_STEP_SPARSITY);
+                    meanLogLikelihood = stats.logLikelihood() / total;
                     if (!Double.isFinite(meanLogLikelihood)) {
                         throw new IllegalStateException("the log-likelihood became " + meanLogLikelihood
                                 + " at EM iteration " + iteration + " (kernel " + provider.name()

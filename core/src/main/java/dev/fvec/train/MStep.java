@@ -46,12 +46,30 @@ final class MStep {
     /** Computes the data's per-dimension variance (two passes, in double) and the floors. */
     MStep(float[] x, int n, int d, int k, double absoluteFloor, double relativeFloor, ParallelPasses passes,
             SplittableRandom rnd) {
+        this(x, n, d, k, absoluteFloor, relativeFloor, variance(x, n, d), passes, rnd);
+    }
+
+    /**
+     * With the data's per-dimension variance given ({@code dataVariance}, kept): for data held
+     * elsewhere, where {@code x} is a sample used only for re-seeding.
+     */
+    MStep(float[] x, int n, int d, int k, double absoluteFloor, double relativeFloor, double[] dataVariance,
+            ParallelPasses passes, SplittableRandom rnd) {
         this.x = x;
         this.n = n;
         this.d = d;
         this.k = k;
         this.passes = passes;
         this.rnd = rnd;
+        this.dataVariance = dataVariance;
+        floor = new double[d];
+        for (int j = 0; j < d; j++) {
+            floor[j] = Math.max(absoluteFloor, relativeFloor * dataVariance[j]);
+        }
+    }
+
+    /** Each dimension's variance {@code sum (x - mean)^2 / n}, two passes in double. */
+    static double[] variance(float[] x, int n, int d) {
         double[] mean = new double[d];
         for (int i = 0; i < n; i++) {
             int row = i * d;
@@ -62,19 +80,18 @@ final class MStep {
         for (int j = 0; j < d; j++) {
             mean[j] /= n;
         }
-        dataVariance = new double[d];
+        double[] variance = new double[d];
         for (int i = 0; i < n; i++) {
             int row = i * d;
             for (int j = 0; j < d; j++) {
                 double diff = x[row + j] - mean[j];
-                dataVariance[j] += diff * diff;
+                variance[j] += diff * diff;
             }
         }
-        floor = new double[d];
         for (int j = 0; j < d; j++) {
-            dataVariance[j] /= n;
-            floor[j] = Math.max(absoluteFloor, relativeFloor * dataVariance[j]);
+            variance[j] /= n;
         }
+        return variance;
     }
 
     /** The data's variance averaged over the dimensions. */

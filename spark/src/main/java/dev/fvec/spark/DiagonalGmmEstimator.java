@@ -1,0 +1,356 @@
+package dev.fvec.spark;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.train.GmmTrainer;
+import dev.fvec.train.ProgressListener;
+import dev.fvec.train.TrainingResult;
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a diagonal Gaussian mixture by EM on a DataFrame of descriptors, with
+ * {@link GmmTrainer}'s algorithm: the same initialisation (greedy k-means++ and Lloyd iterations,
+ * here on a sample of {@link GmmTrainer#seedingSampleSize} descriptors drawn to the driver), M-step, variance
+ * floors, re-seeding of collapsed components and stopping rule (it is {@link GmmTrainer} that
+ * runs them); only the E-step runs on the executors, one {@link dev.fvec.GmmStatistics} per
+ * partition, merged in partition-index order, so the model does not depend on the order in which
+ * tasks finish. Given the same initial model, it gives {@link GmmTrainer}'s model up to the
+ * summation order of the statistics.
+ *
+ * <pre>{@code
+ * DiagonalGmmModel model = new DiagonalGmmEstimator().setK(256).setSeed(1)
+ *         .setInputCol("descriptors").setDimension(128)   // array<float> of N x 128 per row
+ *         .fit(NpyFiles.read(spark, List.of("hdfs:///sift/*.npy")));
+ * model.toNpz("hdfs:///models/gmm.npz");
+ * }</pre>
+ *
+ * <p><b>Input</b>: {@code array<float>} with {@link #setDimension} set: each row a set of
+ * {@code N x D} descriptors, row-major (as {@link NpyFiles#read} gives); {@code array<float>}
+ * without it: each row one descriptor; {@code array<array<float>>}: each row a set;
+ * {@code vector}: each row one descriptor. Values must be finite and at most
+ * {@link GmmTrainer#MAX_ABS_VALUE} in magnitude; a bad row fails with the row named (and the
+ * {@code idCol} value). The descriptors are cached on the executors ({@code MEMORY_AND_DISK})
+ * during {@code fit}, as float arrays of {@code N x D}.
+ *
+ * <p><b>Progress</b>: one line per EM iteration in Spark's log (logger
+ * {@code dev.fvec.spark.DiagonalGmmEstimator}, INFO), and a {@link ProgressListener} if set.
+ *
+ * <p><b>Reproducibility</b>: seeded ({@link #setSeed}); the same data in the same partitioning
+ * gives the same model on every run with a deterministic kernel.
+ */
+public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> implements MLWritable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DiagonalGmmEstimator.class);
+
+    private final String uid;
+    private final Param<String> inputCol;
+    private final IntParam dimension;
+    private final Param<String> idCol;
+    private final IntParam k;
+    private final IntParam maxIter;
+    private final DoubleParam tol;
+    private final LongParam seed;
+    private final DoubleParam absoluteVarianceFloor;
+    private final DoubleParam relativeVarianceFloor;
+    private final Param<String> init;
+    private final IntParam kmeansIterations;
+    private transient DiagonalGmm initialModel;
+    private transient ProgressListener progress;
+
+    /** An estimator with a random uid. */
+    public DiagonalGmmEstimator() {
+        this(Identifiable.randomUID("diagonalGmm"));
+    }
+
+    /** An estimator with the given uid (Spark's persistence and {@code copy} need this constructor). */
+    public DiagonalGmmEstimator(String uid) {
+        this.uid = uid;
+        inputCol = new Param<>(this, "inputCol", "descriptor column");
+        dimension = new IntParam(this, "dimension",
+                "D of array<float> rows holding N x D descriptors row-major; 0: each array<float> row is one descriptor");
+        idCol = new Param<>(this, "idCol", "column whose value names a row in error messages; empty: none");
+        k = new IntParam(this, "k", "number of components K");
+        maxIter = new IntParam(this, "maxIter", "maximum EM iterations");
+        tol = new DoubleParam(this, "tol", "stop when the mean log-likelihood changes by at most tol * max(|L|, 1)");
+        seed = new LongParam(this, "seed", "seed of every random choice");
+        absoluteVarianceFloor = new DoubleParam(this, "absoluteVarianceFloor", "no variance goes below this");
+        relativeVarianceFloor = new DoubleParam(this, "relativeVarianceFloor",
+                "variances stay >= this times the data's variance in their dimension");
+        init = new Param<>(this, "init", "initialisation: kmeans++ or random (ignored with an initial model)");
+        kmeansIterations = new IntParam(this, "kmeansIterations", "Lloyd iterations after k-means++ seeding");
+        setDefault(dimension, 0);
+        setDefault(idCol, "");
+        setDefault(k, 256);
+        setDefault(maxIter, GmmTrainer.DEFAULT_MAX_ITERATIONS);
+        setDefault(tol, GmmTrainer.DEFAULT_TOLERANCE);
+        setDefault(seed, 0L);
+        setDefault(absoluteVarianceFloor, GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR);
+        setDefault(relativeVarianceFloor, GmmTrainer.DEFAULT_RELATIVE_VARIANCE_FLOOR);
+        setDefault(init, "kmeans++");
+        setDefault(kmeansIterations, GmmTrainer.DEFAULT_KMEANS_ITERATIONS);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public IntParam dimension() {
+        return dimension;
+    }
+
+    public Param<String> idCol() {
+        return idCol;
+    }
+
+    public IntParam k() {
+        return k;
+    }
+
+    public IntParam maxIter() {
+        return maxIter;
+    }
+
+    public DoubleParam tol() {
+        return tol;
+    }
+
+    public LongParam seed() {
+        return seed;
+    }
+
+    public DoubleParam absoluteVarianceFloor() {
+        return absoluteVarianceFloor;
+    }
+
+    public DoubleParam relativeVarianceFloor() {
+        return relativeVarianceFloor;
+    }
+
+    public Param<String> init() {
+        return init;
+    }
+
+    public IntParam kmeansIterations() {
+        return kmeansIterations;
+    }
+
+    public DiagonalGmmEstimator setInputCol(String value) {
+        set(inputCol, value);
+        return this;
+    }
+
+    /** {@code D} of {@code array<float>} rows that hold {@code N x D} descriptors; 0 (default): one descriptor per row. */
+    public DiagonalGmmEstimator setDimension(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("dimension = " + value + ": need D >= 1, or 0 for one descriptor per row");
+        }
+        set(dimension, value);
+        return this;
+    }
+
+    public DiagonalGmmEstimator setIdCol(String value) {
+        set(idCol, value);
+        return this;
+    }
+
+    /** {@code K >= 1}; default 256. */
+    public DiagonalGmmEstimator setK(int value) {
+        GmmTrainer.builder(value); // the trainer's check and message
+        set(k, value);
+        return this;
+    }
+
+    public DiagonalGmmEstimator setMaxIter(int value) {
+        GmmTrainer.builder(1).maxIterations(value);
+        set(maxIter, value);
+        return this;
+    }
+
+    public DiagonalGmmEstimator setTol(double value) {
+        GmmTrainer.builder(1).tolerance(value);
+        set(tol, value);
+        return this;
+    }
+
+    public DiagonalGmmEstimator setSeed(long value) {
+        set(seed, value);
+        return this;
+    }
+
+    public DiagonalGmmEstimator setAbsoluteVarianceFloor(double value) {
+        GmmTrainer.builder(1).absoluteVarianceFloor(value);
+        set(absoluteVarianceFloor, value);
+        return this;
+    }
+
+    public DiagonalGmmEstimator setRelativeVarianceFloor(double value) {
+        GmmTrainer.builder(1).relativeVarianceFloor(value);
+        set(relativeVarianceFloor, value);
+        return this;
+    }
+
+    /** {@code kmeans++} (default) or {@code random}. */
+    public DiagonalGmmEstimator setInit(String value) {
+        parseInit(value);
+        set(init, value.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    public DiagonalGmmEstimator setKmeansIterations(int value) {
+        GmmTrainer.builder(1).kmeansIterations(value);
+        set(kmeansIterations, value);
+        return this;
+    }
+
+    /** Starts EM from {@code model} ({@code K} components) instead of an initialisation; {@code null} clears it. */
+    public DiagonalGmmEstimator setInitialModel(DiagonalGmm model) {
+        this.initialModel = model;
+        return this;
+    }
+
+    public DiagonalGmm getInitialModel() {
+        return initialModel;
+    }
+
+    /** Called once per EM iteration on the driver; {@code null} clears it. */
+    public DiagonalGmmEstimator setProgress(ProgressListener listener) {
+        this.progress = listener;
+        return this;
+    }
+
+    private static GmmTrainer.Init parseInit(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "kmeans++":
+                return GmmTrainer.Init.KMEANS_PP;
+            case "random":
+                return GmmTrainer.Init.RANDOM;
+            default:
+                throw new IllegalArgumentException("init '" + value + "': expected kmeans++ or random");
+        }
+    }
+
+    /** The single-JVM trainer these params describe (it runs everything but the E-step). */
+    GmmTrainer trainer() {
+        int components = (Integer) getOrDefault(k);
+        ProgressListener listener = progress;
+        return GmmTrainer.builder(components)
+                .maxIterations((Integer) getOrDefault(maxIter))
+                .tolerance((Double) getOrDefault(tol))
+                .seed((Long) getOrDefault(seed))
+                .absoluteVarianceFloor((Double) getOrDefault(absoluteVarianceFloor))
+                .relativeVarianceFloor((Double) getOrDefault(relativeVarianceFloor))
+                .init(parseInit(getOrDefault(init)))
+                .kmeansIterations((Integer) getOrDefault(kmeansIterations))
+                .initialModel(initialModel)
+                .progress((iteration, meanLogLikelihood, elapsed) -> {
+                    LOG.info("EM iteration {}: mean log-likelihood {} ({} s)", iteration, meanLogLikelihood,
+                            elapsed.toMillis() / 1000.0);
+                    if (listener != null) {
+                        listener.onIteration(iteration, meanLogLikelihood, elapsed);
+                    }
+                })
+                .build();
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        Descriptors.of(schema, getOrDefault(inputCol), (Integer) getOrDefault(dimension) > 0);
+        return schema;
+    }
+
+    @Override
+    public DiagonalGmmModel fit(Dataset<?> dataset) {
+        StructType schema = dataset.schema();
+        transformSchema(schema);
+        GmmTrainer trainer = trainer();
+        Dataset<Row> df = dataset.toDF();
+        String col = getOrDefault(inputCol);
+        int dim = (Integer) getOrDefault(dimension);
+        Descriptors kind = Descriptors.of(schema, col, dim > 0);
+        int d = dim > 0 ? dim : firstDimension(df, kind, col);
+        if (initialModel != null && initialModel.dimension() != d) {
+            throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
+                    + " but the descriptors have D = " + d);
+        }
+        String id = getOrDefault(idCol);
+        long start = System.nanoTime();
+        try (DescriptorBlocks data = new DescriptorBlocks(df, kind, schema.fieldIndex(col), d,
+                id.isEmpty() ? -1 : schema.fieldIndex(id), id)) {
+            int components = trainer.components();
+            if (data.n < components) {
+                throw new IllegalArgumentException("N = " + data.n + " descriptors cannot train K = " + components
+                        + " components: need N >= K");
+            }
+            double[] variance = data.variance();
+            // The driver's sample: k-means++ and Lloyd run on it, and collapsed components are re-seeded from it.
+            float[] sample = data.sample(GmmTrainer.seedingSampleSize(components), (Long) getOrDefault(seed));
+            LOG.info("training K = {} on N = {} descriptors of D = {} ({} partitions), {} sampled to the driver for"
+                    + " initialisation and re-seeding", components, data.n, d, df.rdd().getNumPartitions(),
+                    sample.length / d);
+            TrainingResult r = trainer.fit(data::statistics, data.n, variance, sample, sample.length / d);
+            LOG.info("trained in {} s: {}", Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0, r);
+            DiagonalGmmModel model = new DiagonalGmmModel(Identifiable.randomUID("diagonalGmmModel"), r.model(), r);
+            model.setInputCol(col);
+            return model.setParent(this);
+        }
+    }
+
+    /** {@code D} of single-descriptor or nested rows: the length of the first descriptor. */
+    private static int firstDimension(Dataset<Row> df, Descriptors kind, String col) {
+        Column c = functions.col(col);
+        Dataset<Row> values = kind == Descriptors.NESTED ? df.select(functions.explode(c).as("x")) : df.select(c);
+        java.util.List<Row> first = values.filter(values.col(values.columns()[0]).isNotNull()).takeAsList(1);
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("input column '" + col + "' holds no descriptors");
+        }
+        return kind == Descriptors.VECTOR ? ((Vector) first.get(0).get(0)).size() : first.get(0).getList(0).size();
+    }
+
+    @Override
+    public DiagonalGmmEstimator copy(ParamMap extra) {
+        DiagonalGmmEstimator e = defaultCopy(extra);
+        e.initialModel = initialModel;
+        e.progress = progress;
+        return e;
+    }
+
+    @Override
+    public MLWriter write() {
+        return Persistence.writer(this, () -> initialModel);
+    }
+
+    /** A reader for {@link #write()}'s output. */
+    public static MLReader<DiagonalGmmEstimator> read() {
+        return Persistence.reader(DiagonalGmmEstimator.class, DiagonalGmmEstimator::new,
+                DiagonalGmmEstimator::setInitialModel);
+    }
+
+    /** Loads what {@link #write()} saved at {@code path}. */
+    public static DiagonalGmmEstimator load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,228 @@
+package dev.fvec.spark;
+
+import dev.fvec.Kernels;
+import dev.fvec.train.GmmTrainer;
+import dev.fvec.train.TrainingResult;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code fvec-spark train|encode}: {@code fvec train}/{@code fvec encode} on Spark, with the same
+ * options plus {@code --master} (default {@code local[*]}; under {@code spark-submit}, the
+ * submitter's master). Inputs are {@code .npy} files or Hadoop globs on any file system Spark
+ * reads. Errors: one line {@code fvec-spark: message} on stderr, exit status 2.
+ */
+@Command(name = "fvec-spark", mixinStandardHelpOptions = true, version = "fvec-spark 0.1.0",
+        subcommands = {SparkMain.Train.class, SparkMain.Encode.class},
+        description = "Fisher vectors and GMM training on Apache Spark.")
+public final class SparkMain implements Callable<Integer> {
+
+    /** Exit status of a usage or input error. */
+    static final int USAGE = 2;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required: train or encode");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, PrintStream err) {
+        CommandLine cl = new CommandLine(new SparkMain());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            Throwable cause = e;
+            // Spark wraps task failures: the innermost message names the file or row.
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            err.println("fvec-spark: " + cause.getMessage());
+            if (line.getCommand() instanceof Base && ((Base) line.getCommand()).verbose) {
+                e.printStackTrace(err);
+            }
+            return USAGE;
+        });
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("fvec-spark: " + e.getMessage());
+            return USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    /** Options every command takes. */
+    abstract static class Base implements Callable<Integer> {
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master (default: spark-submit's, else local[*], or local[T] with --threads T)")
+        String master;
+
+        @Option(names = "--threads", paramLabel = "T", description = "with the default master: local[T]")
+        Integer threads;
+
+        @Option(names = {"-q", "--quiet"}, description = "no summary on stderr")
+        boolean quiet;
+
+        @Option(names = {"-v", "--verbose"}, description = "stack traces on errors")
+        boolean verbose;
+
+        @Option(names = "--kernel", paramLabel = "NAME", description = "force a kernel: scalar or simd")
+        String kernel;
+
+        @Parameters(paramLabel = "INPUT.npy", arity = "1..*", description = ".npy files or Hadoop globs (N x D each)")
+        List<String> inputs;
+
+        SparkSession session(String app) {
+            if (kernel != null) {
+                System.setProperty(Kernels.PROPERTY, kernel.toLowerCase(Locale.ROOT));
+                Kernels.provider(); // an unknown name or an unusable kernel fails here, before Spark starts
+            }
+            SparkSession.Builder b = SparkSession.builder().appName(app);
+            if (verbose) {
+                b.config("spark.log.level", "INFO");
+            }
+            if (master != null) {
+                b.master(master);
+            } else if (System.getProperty("spark.master") == null) {
+                b.master(threads != null ? "local[" + threads + "]" : "local[*]");
+            }
+            if (kernel != null) {
+                b.config("spark.executor.extraJavaOptions", "-D" + Kernels.PROPERTY + "=" + kernel);
+            }
+            return b.getOrCreate();
+        }
+
+        void info(String line) {
+            if (!quiet) {
+                System.err.println(line);
+            }
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Fits a diagonal GMM to all rows of all inputs by EM (E-step on the executors) and writes"
+                    + " MODEL.npz as scikit-learn would.")
+    static final class Train extends Base {
+        @Option(names = "--components", paramLabel = "K", required = true, description = "number of components")
+        int components;
+
+        @Option(names = "--out", paramLabel = "MODEL.npz", required = true,
+                description = "the model (any Hadoop path)")
+        String out;
+
+        @Option(names = "--iterations", paramLabel = "N", description = "maximum EM iterations (default 100)")
+        int iterations = GmmTrainer.DEFAULT_MAX_ITERATIONS;
+
+        @Option(names = "--tolerance", paramLabel = "E", description = "relative log-likelihood change to stop (default 1e-4)")
+        double tolerance = GmmTrainer.DEFAULT_TOLERANCE;
+
+        @Option(names = "--seed", paramLabel = "S", description = "seed (default 0)")
+        long seed;
+
+        @Option(names = "--variance-floor", paramLabel = "V", description = "absolute variance floor (default 1e-6)")
+        double varianceFloor = GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR;
+
+        @Option(names = "--init", paramLabel = "INIT", description = "kmeans++ (default) or random")
+        String init = "kmeans++";
+
+        @Override
+        public Integer call() {
+            DiagonalGmmEstimator estimator = new DiagonalGmmEstimator().setK(components).setMaxIter(iterations)
+                    .setTol(tolerance).setSeed(seed).setAbsoluteVarianceFloor(varianceFloor).setInit(init);
+            SparkSession spark = session("fvec-spark train");
+            try {
+                Dataset<Row> files = NpyFiles.read(spark, inputs);
+                int d = files.select("dimension").distinct().count() == 1
+                        ? files.select("dimension").first().getInt(0) : -1;
+                if (d < 1) {
+                    throw new IllegalArgumentException("the inputs do not all have the same D");
+                }
+                DiagonalGmmModel model = estimator.setInputCol("descriptors").setDimension(d).setIdCol("path")
+                        .setProgress((it, ll, t) -> info("fvec-spark train: iteration " + it + ", mean log-likelihood "
+                                + String.format(Locale.ROOT, "%.4f", ll)))
+                        .fit(files);
+                model.toNpz(out);
+                TrainingResult r = model.trainingResult();
+                info("fvec-spark train: wrote " + out + " (" + r.iterations() + " iterations, "
+                        + (r.converged() ? "converged" : "stopped at the iteration limit") + ", mean log-likelihood "
+                        + String.format(Locale.ROOT, "%.4f", r.meanLogLikelihood()) + ")");
+                return 0;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    @Command(name = "encode", mixinStandardHelpOptions = true,
+            description = "One Fisher vector per input file: OUT.npy (rows in input order, through the driver)"
+                    + " or, for any other OUT, a Parquet directory of (path, vector).")
+    static final class Encode extends Base {
+        @Option(names = "--model", paramLabel = "MODEL.npz", required = true, description = "the GMM (any Hadoop path)")
+        String model;
+
+        @Option(names = "--out", paramLabel = "OUT", required = true,
+                description = "OUT.npy (local, float32, one row per input) or a Parquet directory (any Hadoop path)")
+        String out;
+
+        @Option(names = "--form", paramLabel = "FORM", description = "vlfeat (default), gist or skimage")
+        String form = "vlfeat";
+
+        @Option(names = "--improved", description = "power 0.5 then L2")
+        boolean improved;
+
+        @Option(names = "--power", paramLabel = "A", description = "power normalisation exponent in (0, 1]")
+        Double power;
+
+        @Option(names = "--l2", description = "L2 normalisation")
+        boolean l2;
+
+        @Option(names = "--threshold", paramLabel = "T", description = "drop posteriors below T (default 1e-6)")
+        Double threshold;
+
+        @Option(names = "--hard", description = "hard assignment")
+        boolean hard;
+
+        @Override
+        public Integer call() throws Exception {
+            if (improved && (power != null || l2)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--improved is --power 0.5 --l2; give one or the other");
+            }
+            FisherVectorTransformer t = new FisherVectorTransformer().setModelPath(model).setForm(form)
+                    .setInputCol("descriptors").setOutputCol("vector").setIdCol("path").setHard(hard);
+            if (improved) {
+                t.setImproved();
+            }
+            if (power != null) {
+                t.setPower(power);
+            }
+            t.setL2(l2 || improved);
+            if (threshold != null) {
+                t.setThreshold(threshold);
+            }
+            SparkSession spark = session("fvec-spark encode");
+            try {
+                Dataset<Row> fv = t.transform(NpyFiles.read(spark, inputs));
+                if (out.endsWith(".npy")) {
+                    long rows = NpyFiles.writeNpy(fv, "vector", "index", Path.of(out));
+                    info("fvec-spark encode: wrote " + out + " (" + rows + " vectors)");
+                } else {
+                    fv.select("path", "vector").write().parquet(out);
+                    info("fvec-spark encode: wrote " + out + " (Parquet: path, vector)");
+                }
+                return 0;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+}
