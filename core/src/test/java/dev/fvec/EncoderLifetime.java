@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.spi.KernelProvider;
 import java.io.File;
 import java.lang.management.ManagementFactory;

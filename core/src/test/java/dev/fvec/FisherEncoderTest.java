@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fvec.internal.SyntheticDescriptors;
 import org.junit.jupiter.api.Test;
 
 class FisherEncoderTest {

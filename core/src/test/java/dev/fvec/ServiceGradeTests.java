@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.spi.KernelProvider;
 import java.util.ArrayList;
 import java.util.Arrays;

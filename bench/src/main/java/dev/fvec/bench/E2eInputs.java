@@ -1,7 +1,7 @@
 package dev.fvec.bench;
 
 import dev.fvec.DiagonalGmm;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.io.Npy;
 import dev.fvec.io.Npz;
 import java.io.IOException;

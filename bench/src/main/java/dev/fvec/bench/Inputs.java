@@ -1,7 +1,7 @@
 package dev.fvec.bench;
 
 import dev.fvec.DiagonalGmm;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.train.GmmTrainer;
 import dev.fvec.train.TrainingResult;

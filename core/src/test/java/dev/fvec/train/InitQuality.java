@@ -1,12 +1,13 @@
 package dev.fvec.train;
 
+import dev.fvec.internal.SyntheticDescriptors;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
 
 /**
  * Issue 12, item 3 (a harness, not a test): held-out mean log-likelihood per descriptor and CPU
  * seconds of {@code fit} with the k-means++ initialisation, over several seeds, on
- * {@link dev.fvec.SyntheticDescriptors} data with {@code CLUSTERS} underlying clusters (far more
+ * {@link dev.fvec.internal.SyntheticDescriptors} data with {@code CLUSTERS} underlying clusters (far more
  * than K gives many overlapping clusters, the hard case). Used to choose the seeding's sample size
  * and attempts by measurement. Run by hand (see {@link InitTiming} for the class path):
  * {@code java ... dev.fvec.train.InitQuality N_TRAIN N_TEST D K CLUSTERS ITERATIONS SEEDS}.

@@ -1,7 +1,7 @@
 package dev.fvec.train;
 
 import dev.fvec.Kernels;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;

@@ -7,6 +7,7 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsKernel;
 import java.util.SplittableRandom;
@@ -199,7 +200,7 @@ class InitialisationTest {
             int d = s[1];
             int k = s[2];
             int sampleSize = s[3];
-            float[] x = dev.fvec.SyntheticDescriptors.generate(s[0] + s[1], n, d, 3 * k);
+            float[] x = dev.fvec.internal.SyntheticDescriptors.generate(s[0] + s[1], n, d, 3 * k);
             for (int threads = 1; threads <= 2; threads++) {
                 float[] centers = new float[k * d];
                 int[] all = new int[k];

@@ -1,6 +1,6 @@
 package dev.fvec.train;
 
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.io.Npy;
 import java.io.IOException;
 import java.nio.file.Path;

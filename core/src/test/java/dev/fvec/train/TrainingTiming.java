@@ -2,7 +2,7 @@ package dev.fvec.train;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.Kernels;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.TestModels;
 import java.util.Locale;
 

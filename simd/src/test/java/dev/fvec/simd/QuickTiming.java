@@ -5,7 +5,7 @@ import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.TestModels;
 import dev.fvec.spi.KernelProvider;
 import java.lang.management.ManagementFactory;

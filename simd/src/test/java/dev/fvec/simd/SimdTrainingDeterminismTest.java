@@ -3,7 +3,7 @@ package dev.fvec.simd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fvec.Kernels;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.train.GmmTrainer;
 import dev.fvec.train.TrainingResult;
 import org.junit.jupiter.api.Test;

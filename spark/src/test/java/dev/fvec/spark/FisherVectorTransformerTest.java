@@ -9,7 +9,7 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
 import dev.fvec.Sparsity;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.TestModels;
 import dev.fvec.io.Npz;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.TestModels;
 import dev.fvec.io.Npy;
 import dev.fvec.io.NpyArray;

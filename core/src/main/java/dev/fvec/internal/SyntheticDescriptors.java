@@ -1,9 +1,9 @@
-package dev.fvec;
+package dev.fvec.internal;
 
 import java.util.SplittableRandom;
 
 /**
- * Seeded, descriptor-like test data: a mixture of anisotropic, randomly rotated Gaussians whose
+ * Not API (a fixture for the demo, the benchmarks and the tests). Seeded, descriptor-like data: a mixture of anisotropic, randomly rotated Gaussians whose
  * per-cluster spectrum decays like {@code (j + 1)^-1.2}, the way the PCA spectrum of SIFT or CNN
  * patch descriptors does. Uniform noise would make every component equally likely and hide the
  * sparsity real data has; this does not.
@@ -17,6 +17,8 @@ public final class SyntheticDescriptors {
     }
 
     /**
+     * Generates {@code n} descriptors.
+     *
      * @param seed random seed
      * @param n number of descriptors
      * @param d dimension
