@@ -4,7 +4,8 @@
 #
 #   - ./fvec encode --improved on 1 and on 300 files of 1000 x 64 (K = 256) against a C program
 #     calling VLFeat's vl_fisher_encode on the same .npy files (bench/e2e/vlfeat_e2e.c), on one core
-#     (taskset -c 0) and on all cores (fvec's default threads, VLFeat with vl_set_num_threads(cores));
+#     (taskset -c 0) and on all cores (fvec's default threads, VLFeat with vl_set_num_threads(cores)),
+#     and fvec --threads 1 on all cores (when fvec has that option);
 #   - ./fvec train --components 64 on 12,000 x 64 against scikit-learn's GaussianMixture(64, 'diag')
 #     (bench/e2e/sklearn_fit.py), each with its defaults;
 #   - ./fvec train --components 256 --iterations 10 on 100,000 x 64, one core, against VLFeat's
@@ -19,7 +20,8 @@
 #   bash bench/e2e/run.sh --runs 3   # timed runs of the long jobs (300 files, training); default 5 / 3
 #
 # Timing: hyperfine (median and min of the runs, no shell in between) when installed, else a loop
-# here. The JDK is the one ./fvec uses: JAVA_HOME, else java on the PATH.
+# here (FVEC_E2E_TIMER=loop forces the loop). The JDK is the one ./fvec uses: JAVA_HOME, else java
+# on the PATH.
 # Environment: FVEC_E2E_SKIP_BUILD=1 reuses cli/target/fvec.jar and bench/target/benchmarks.jar;
 # FVEC_E2E_OUT sets the output directory. Optional peers, each skipped with a message when missing:
 # gcc + libvlfeat-dev (apt-get install gcc libvlfeat-dev), /usr/bin/python3 with scikit-learn
@@ -120,7 +122,7 @@ if "$root/fvec" encode --help 2>&1 | grep -q -- '--threads'; then threads_option
 declare -A median min runs_of command_of
 failed=()
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-if command -v hyperfine >/dev/null 2>&1; then timer="hyperfine $(hyperfine --version | cut -d' ' -f2)"; else timer="a shell loop (date +%s%N)"; fi
+if [ "${FVEC_E2E_TIMER:-}" != loop ] && command -v hyperfine >/dev/null 2>&1; then timer="hyperfine $(hyperfine --version | cut -d' ' -f2)"; else timer="a shell loop (date +%s%N)"; fi
 measure() {
   local id=$1 runs=$2 warm=$3
   shift 3
@@ -245,6 +247,11 @@ mode_note=""
 if $quick; then mode_note=$'\n**Quick mode (CI smoke): tiny inputs, one run each; the figures mean nothing.**\n'; fi
 
 report=$out/e2e.md
+notes=$pin_note
+if ! $threads_option; then
+  notes="${notes:+$notes }This fvec has no \`encode --threads\`: the default ÷ --threads 1 row is empty."
+fi
+if [ -n "$notes" ]; then notes=$notes$'\n'; fi
 {
   cat <<EOF
 # End-to-end benchmark: whole processes, one run
@@ -280,9 +287,7 @@ the $heldout held-out rows, computed for every model by the same code (dev.fvec.
 precision, every constant included, as scikit-learn's \`score\`). VLFeat's k-means initialisation is
 the one it builds when given none (ANN, random selection, 5 iterations, N / 4 comparisons), and
 \`vl_gmm_set_max_num_iterations($iterations)\` runs $iterations E and M steps plus its final E step.
-$pin_note
-$($threads_option || echo "This fvec has no \`encode --threads\`: the default ÷ --threads 1 row is empty.")
-
+$notes
 ## Commands
 
 Run in \`$(realpath --relative-to="$root" "$data")\` (the inputs), \`<repo>\` the repository root.
