@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fvec.Kernels;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import org.junit.jupiter.api.Test;
 
 /** {@link GmmTrainer#fit(GmmTrainer.EStep, long, double[], float[], int)}, the entry point of distributed EM. */

@@ -8,7 +8,7 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.TestModels;
 import dev.fvec.io.Npz;
 import dev.fvec.train.GmmTrainer;

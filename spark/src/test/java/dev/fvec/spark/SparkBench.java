@@ -4,7 +4,7 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
-import dev.fvec.SyntheticDescriptors;
+import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.io.Npy;
 import dev.fvec.io.Npz;
 import dev.fvec.train.GmmTrainer;
