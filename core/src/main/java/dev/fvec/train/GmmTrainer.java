@@ -36,10 +36,15 @@ import java.util.SplittableRandom;
  * {@code |L_i - L_(i-1)| <= tolerance * max(|L_i|, 1)} for the mean log-likelihood {@code L_i}
  * (not tested right after a re-seeding), or after {@link Builder#maxIterations} iterations.
  *
- * <p><b>Cost</b> (measured on one core of an AMD Zen 5 with the 512-bit SIMD kernel, N = 100,000,
- * D = 64, K = 256): an EM iteration is one kernel pass, about 0.07 s of CPU; a Lloyd iteration
- * the same; the seeding about 0.5 s (it grows as {@code K^2}; at K = 64, 0.03 s). Memory: the
- * data (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample.
+ * <p><b>Cost</b> (CPU time of the calling thread, one thread, AMD Zen 5, 512-bit SIMD kernel, a
+ * fresh JVM; {@code InitTiming} in the tests): at N = 100,000, D = 64, K = 256 an EM iteration
+ * and a Lloyd iteration are one kernel pass each, about 0.08 s; the seeding takes about 1.0 s
+ * (it grows as {@code K^2 ln K}) and the 5 Lloyd iterations 0.7 s, 0.4 s of which is the
+ * kernel's first, unoptimised pass, which EM would otherwise pay: the initialisation costs about
+ * as much as 20 EM iterations (it was 5.3 s, some 70 iterations, with the former best-of-3
+ * seeding). At N = 12,000, K = 64: seeding 0.12 s, an iteration about 0.01 s. Memory: the data
+ * (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample
+ * ({@code 4 D max(8192, 64 K)} bytes at most).
  *
  * <p><b>Threads and reproducibility</b>: every pass runs on {@link Builder#threads(int)} threads
  * (the caller plus a pool per {@code fit}) over chunks of 1024 rows merged in chunk order, so with
