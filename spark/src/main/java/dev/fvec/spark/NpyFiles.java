@@ -29,6 +29,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
@@ -135,33 +136,40 @@ public final class NpyFiles {
      * @throws IllegalArgumentException if vectors differ in length or one is null (names its row)
      */
     public static long writeNpy(Dataset<Row> df, String vectorCol, String orderCol, Path out) throws IOException {
-        Dataset<Row> sorted = df.select(orderCol, vectorCol).orderBy(orderCol);
+        // Cached first: the sort samples its input before it shuffles, and would otherwise compute
+        // the vectors twice.
+        Dataset<Row> vectors = df.select(orderCol, vectorCol).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> sorted = vectors.orderBy(orderCol);
         long[] written = new long[1];
-        AtomicFile.write(out, ch -> {
-            NpyRowWriter w = null;
-            int cols = -1;
-            Iterator<Row> it = sorted.toLocalIterator();
-            while (it.hasNext()) {
-                Row r = it.next();
-                if (r.isNullAt(1)) {
-                    throw new IllegalArgumentException("the vector of " + orderCol + " = " + r.get(0) + " is null");
+        try {
+            AtomicFile.write(out, ch -> {
+                NpyRowWriter w = null;
+                int cols = -1;
+                Iterator<Row> it = sorted.toLocalIterator();
+                while (it.hasNext()) {
+                    Row r = it.next();
+                    if (r.isNullAt(1)) {
+                        throw new IllegalArgumentException("the vector of " + orderCol + " = " + r.get(0) + " is null");
+                    }
+                    float[] v = toFloats(r.get(1));
+                    if (w == null) {
+                        cols = v.length;
+                        w = new NpyRowWriter(ch, cols);
+                    } else if (v.length != cols) {
+                        throw new IllegalArgumentException("the vector of " + orderCol + " = " + r.get(0) + " has length "
+                                + v.length + ", the earlier ones " + cols);
+                    }
+                    w.writeRow(v);
                 }
-                float[] v = toFloats(r.get(1));
                 if (w == null) {
-                    cols = v.length;
-                    w = new NpyRowWriter(ch, cols);
-                } else if (v.length != cols) {
-                    throw new IllegalArgumentException("the vector of " + orderCol + " = " + r.get(0) + " has length "
-                            + v.length + ", the earlier ones " + cols);
+                    w = new NpyRowWriter(ch, 0);
                 }
-                w.writeRow(v);
-            }
-            if (w == null) {
-                w = new NpyRowWriter(ch, 0);
-            }
-            w.finish();
-            written[0] = w.rows();
-        });
+                w.finish();
+                written[0] = w.rows();
+            });
+        } finally {
+            vectors.unpersist(false);
+        }
         return written[0];
     }
 
