@@ -3,8 +3,6 @@ package dev.fvec.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.util.Arrays;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -65,19 +63,27 @@ public final class Main {
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal) {
         Streams streams = new Streams(in, out, err, terminal);
-        List<String> list = Arrays.asList(args);
-        boolean verbose = list.contains("--verbose") || list.contains("-v");
+        CommandLine cli = commandLine(streams);
         try {
-            CommandLine cli = commandLine(streams);
             cli.setParameterExceptionHandler((e, a) -> Errors.usage(e, a, err));
-            cli.setExecutionExceptionHandler((e, c, parsed) -> Errors.failed(e, verbose, err));
+            cli.setExecutionExceptionHandler((e, c, parsed) -> Errors.failed(e, verbose(parsed), err));
             return cli.execute(args);
         } catch (OutOfMemoryError e) { // picocli hands only exceptions to the handler above
-            return Errors.outOfMemory(e, verbose, err);
+            return Errors.outOfMemory(e, verbose(cli.getParseResult()), err);
         } finally {
             out.flush();
             err.flush();
         }
+    }
+
+    /** Whether {@code --verbose} was given, before or after the command name (or in an @argfile). */
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The command tree, writing to {@code streams}. */

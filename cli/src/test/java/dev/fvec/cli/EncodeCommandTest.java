@@ -313,11 +313,17 @@ class EncodeCommandTest {
     void verboseAddsTheStackTrace() throws IOException {
         Path narrow = dir.resolve("narrow.npy");
         Npy.write(narrow, new float[32], 1, 32);
-        CliRun r = CliRun.of("encode", "--verbose", "--model", model.toString(), "--out", out.toString(),
-                narrow.toString());
-        assertEquals(2, r.status);
-        assertTrue(r.err.contains("fvec: " + narrow + " has D = 32 columns"), r.err);
-        assertTrue(r.err.contains("\tat dev.fvec.cli.EncodeCommand.run"), r.err);
+        Path argfile = dir.resolve("args");
+        Files.writeString(argfile, "-v\n");
+        String[] rest = {"--model", model.toString(), "--out", out.toString(), narrow.toString()};
+        // --verbose after the command, -v before it, or in an @argfile
+        for (String[] args : new String[][] {concat(new String[] {"encode", "--verbose"}, rest),
+            concat(new String[] {"-v", "encode"}, rest), concat(new String[] {"encode", "@" + argfile}, rest)}) {
+            CliRun r = CliRun.of(args);
+            assertEquals(2, r.status);
+            assertTrue(r.err.contains("fvec: " + narrow + " has D = 32 columns"), r.err);
+            assertTrue(r.err.contains("\tat dev.fvec.cli.EncodeCommand.run"), r.err);
+        }
     }
 
     /** Runs {@code fvec encode args}; checks exit 2, one error line containing {@code fragment}, no output. */

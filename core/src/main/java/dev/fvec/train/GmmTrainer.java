@@ -11,10 +11,8 @@ import dev.fvec.io.NpyFormatException;
 import dev.fvec.spi.KernelProvider;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * Trains a diagonal Gaussian mixture by expectation-maximisation (SPEC.md, "EM training of the
@@ -36,10 +34,15 @@ import java.util.SplittableRandom;
  * {@code |L_i - L_(i-1)| <= tolerance * max(|L_i|, 1)} for the mean log-likelihood {@code L_i}
  * (not tested right after a re-seeding), or after {@link Builder#maxIterations} iterations.
  *
- * <p><b>Cost</b> (measured on one core of an AMD Zen 5 with the 512-bit SIMD kernel, N = 100,000,
- * D = 64, K = 256): an EM iteration is one kernel pass, about 0.07 s of CPU; a Lloyd iteration
- * the same; the seeding about 0.5 s (it grows as {@code K^2}; at K = 64, 0.03 s). Memory: the
- * data (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample.
+ * <p><b>Cost</b> (CPU time of the calling thread, one thread, AMD Zen 5, 512-bit SIMD kernel, a
+ * fresh JVM; {@code InitTiming} in the tests): at N = 100,000, D = 64, K = 256 an EM iteration
+ * and a Lloyd iteration are one kernel pass each, about 0.08 s; the seeding takes about 1.0 s
+ * (it grows as {@code K^2 ln K}) and the 5 Lloyd iterations 0.7 s, 0.4 s of which is the
+ * kernel's first, unoptimised pass, which EM would otherwise pay: the initialisation costs about
+ * as much as 20 EM iterations (it was 5.3 s, some 70 iterations, with the former best-of-3
+ * seeding). At N = 12,000, K = 64: seeding 0.12 s, an iteration about 0.01 s. Memory: the data
+ * (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample
+ * ({@code 4 D max(8192, 64 K)} bytes at most).
  *
  * <p><b>Threads and reproducibility</b>: every pass runs on {@link Builder#threads(int)} threads
  * (the caller plus a pool per {@code fit}) over chunks of 1024 rows merged in chunk order, so with
@@ -86,20 +89,20 @@ public final class GmmTrainer {
     /** Default {@link Builder#kmeansIterations(int)}. */
     public static final int DEFAULT_KMEANS_ITERATIONS = 5;
 
-    private static final Sparsity E_STEP_SPARSITY = Sparsity.threshold(E_STEP_THRESHOLD);
+    static final Sparsity E_STEP_SPARSITY = Sparsity.threshold(E_STEP_THRESHOLD);
 
-    private final int k;
-    private final int maxIterations;
-    private final double tolerance;
-    private final long seed;
-    private final double absoluteFloor;
-    private final double relativeFloor;
-    private final Init init;
-    private final DiagonalGmm initialModel;
-    private final int kmeansIterations;
-    private final int threads;
-    private final KernelProvider kernel; // null: Kernels.provider() at fit time
-    private final ProgressListener progress; // may be null
+    final int k;
+    final int maxIterations;
+    final double tolerance;
+    final long seed;
+    final double absoluteFloor;
+    final double relativeFloor;
+    final Init init;
+    final DiagonalGmm initialModel;
+    final int kmeansIterations;
+    final int threads;
+    final KernelProvider kernel; // null: Kernels.provider() at fit time
+    final ProgressListener progress; // may be null
 
     private GmmTrainer(Builder b) {
         this.k = b.k;
@@ -163,7 +166,7 @@ public final class GmmTrainer {
             throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
                     + " but the descriptors have D = " + d);
         }
-        return new Run(x, n, d).train();
+        return new Training(this, x, n, d, null, n, null).train();
     }
 
     /**
@@ -240,11 +243,7 @@ public final class GmmTrainer {
             throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
                     + " but the descriptors have D = " + d);
         }
-        Run run = new Run(sample, sampleRows, d);
-        run.external = eStep;
-        run.total = n;
-        run.dataVariance = dataVariance.clone();
-        return run.train();
+        return new Training(this, sample, sampleRows, d, eStep, n, dataVariance.clone()).train();
     }
 
     /**
@@ -264,95 +263,6 @@ public final class GmmTrainer {
         Objects.requireNonNull(npyFiles, "npyFiles");
         NpyArray x = DescriptorFiles.read(npyFiles, MAX_ABS_VALUE); // checks shapes and values, naming the file
         return fit(x.data(), x.rows(), x.cols());
-    }
-
-    /**
-     * Rejects NaN, infinities and values above {@link #MAX_ABS_VALUE} in rows
-     * {@code [firstRow, firstRow + count)}, naming the first one; rows are numbered from
-     * {@code firstRow} in the message ({@code where} prefixes it).
-     */
-    private static void requireValues(float[] x, int firstRow, int count, int d, String where) {
-        int from = firstRow * d;
-        int to = from + count * d;
-        for (int i = from; i < to; i++) {
-            float v = x[i];
-            // NaN fails both comparisons; infinities fail the bound.
-            if (!(v >= -MAX_ABS_VALUE && v <= MAX_ABS_VALUE)) {
-                int local = i - from;
-                throw new IllegalArgumentException(where + (where.isEmpty() ? "x[" + i + "]" : "value " + local)
-                        + " = " + v + " (descriptor " + local / d + ", dimension " + local % d
-                        + "): every descriptor value must be finite"
-                        + (Float.isFinite(v) ? " and of magnitude <= " + MAX_ABS_VALUE : ""));
-            }
-        }
-    }
-
-    /** The state of one {@code fit}: initialisation, then the EM loop. */
-    private final class Run {
-        private final float[] x;
-        private final int n;
-        private final int d;
-        private final long start = System.nanoTime();
-        private final SplittableRandom rnd = new SplittableRandom(seed);
-        private final KernelProvider provider = kernel != null ? kernel : Kernels.provider();
-        // Data held elsewhere (fit(EStep, ...)): x is then a sample for the initialisation and re-seeding.
-        private EStep external; // null: E-steps over x
-        private long total; // N of the mean log-likelihood
-        private double[] dataVariance; // null: computed from x
-
-        Run(float[] x, int n, int d) {
-            this.x = x;
-            this.n = n;
-            this.d = d;
-            this.total = n;
-        }
-
-        TrainingResult train() {
-            requireValues(x, 0, n, d, "");
-            try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
-                MStep mStep = dataVariance == null ? new MStep(x, n, d, k, absoluteFloor, relativeFloor, passes, rnd)
-                        : new MStep(x, n, d, k, absoluteFloor, relativeFloor, dataVariance, passes, rnd);
-                Initialisation start = new Initialisation(x, n, d, k, rnd, passes, provider, mStep, progress,
-                        this::elapsed);
-                DiagonalGmm model = initialModel != null ? initialModel
-                        : init == Init.RANDOM ? start.random() : start.kmeans(kmeansIterations);
-                double previous = Double.NaN;
-                boolean previousReseeded = true; // nothing to compare the first iteration with
-                boolean converged = false;
-                int reseeded = 0;
-                int iteration = 0;
-                double meanLogLikelihood = Double.NaN;
-                while (iteration < maxIterations) {
-                    iteration++;
-                    GmmStatistics stats = external != null ? external.statistics(model, E_STEP_SPARSITY)
-                            : passes.statistics(provider, model, E_STEP_SPARSITY);
-                    meanLogLikelihood = stats.logLikelihood() / total;
-                    if (!Double.isFinite(meanLogLikelihood)) {
-                        throw new IllegalStateException("the log-likelihood became " + meanLogLikelihood
-                                + " at EM iteration " + iteration + " (kernel " + provider.name()
-                                + "); the data may be too badly scaled for single precision");
-                    }
-                    if (progress != null) {
-                        progress.onIteration(iteration, meanLogLikelihood, elapsed());
-                    }
-                    MStep.Result m = mStep.apply(stats);
-                    model = m.model;
-                    reseeded += m.reseeded;
-                    if (!previousReseeded && Math.abs(meanLogLikelihood - previous)
-                            <= tolerance * Math.max(Math.abs(meanLogLikelihood), 1)) {
-                        converged = true;
-                        break;
-                    }
-                    previous = meanLogLikelihood;
-                    previousReseeded = m.reseeded > 0;
-                }
-                return new TrainingResult(model, iteration, meanLogLikelihood, converged, reseeded, elapsed());
-            }
-        }
-
-        private Duration elapsed() {
-            return Duration.ofNanos(System.nanoTime() - start);
-        }
     }
 
     /** Options of a {@link GmmTrainer}; not thread-safe, reusable. */
