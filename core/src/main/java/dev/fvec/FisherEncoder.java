@@ -76,10 +76,20 @@ public final class FisherEncoder {
         return length;
     }
 
+    /**
+     * The model this encoder encodes against.
+     *
+     * @return the model
+     */
     public DiagonalGmm model() {
         return model;
     }
 
+    /**
+     * The Fisher-vector form, which fixes the layout and length of the vectors.
+     *
+     * @return the form
+     */
     public FisherForm form() {
         return form;
     }
@@ -351,6 +361,12 @@ public final class FisherEncoder {
             return this;
         }
 
+        /**
+         * Builds the encoder, resolving the defaults (sparsity from the form, kernel from
+         * {@link Kernels#provider()}).
+         *
+         * @return a new encoder; the builder can be reused
+         */
         public FisherEncoder build() {
             return new FisherEncoder(this);
         }
