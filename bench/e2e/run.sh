@@ -11,6 +11,8 @@
 #   - ./fvec train --components 256 --iterations 10 on 100,000 x 64, one core, against VLFeat's
 #     vl_gmm_cluster with k-means initialisation and 10 EM iterations;
 #   - java -version on the same JDK;
+#   - in process (dev.fvec.bench.E2eFirstCalls, 3 fresh JVMs): Kernels.warmUp()'s wall and CPU time,
+#     then the first encode of one file, the p99 of the first 100 and the steady-state median;
 #   plus held-out mean log-likelihoods of every trained model (dev.fvec.bench.E2eScore, the same code
 #   for all) and the largest difference between fvec's and VLFeat's Fisher vectors.
 #
@@ -180,6 +182,40 @@ if $vlfeat; then
   measure vlfeat-1-1c "$short_runs" "$warmup" "${pin[@]}" "${vl[@]}" 1 model out/vlfeat-1-1c.npy "${one[@]}"
   measure vlfeat-1 "$short_runs" "$warmup" "${vl[@]}" "$cores" model out/vlfeat-1.npy "${one[@]}"
 fi
+# In process, as a service starts: Kernels.warmUp(), then the first calls and the steady state, in
+# fresh JVMs (dev.fvec.bench.E2eFirstCalls); each figure is the median over the runs.
+first_runs=$(($short_runs < 3 ? $short_runs : 3))
+echo "== first-calls    $first_runs x $java --add-modules jdk.incubator.vector -cp <repo>/bench/target/benchmarks.jar dev.fvec.bench.E2eFirstCalls model.npz ${one[*]}"
+: >"$bin/first-calls.tsv"
+for ((i = 0; i < first_runs; i++)); do
+  if ! "$java" --add-modules jdk.incubator.vector "${tools[@]}" dev.fvec.bench.E2eFirstCalls model.npz "${one[@]}" \
+    >>"$bin/first-calls.tsv" 2>>"$log"; then
+    failed+=(first-calls)
+    echo "   FAILED (see $log)"
+    break
+  fi
+done
+# column N of first-calls.tsv (milliseconds): its median and min over the runs, as seconds, under ID
+first_calls() {
+  local id=$1 column=$2
+  if [ -s "$bin/first-calls.tsv" ]; then
+    read -r median[$id] min[$id] < <(cut -f "$column" "$bin/first-calls.tsv" | sort -g |
+      awk '{a[NR] = $1} END {printf "%.9f %.9f\n", ((NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) / 1e3, a[1] / 1e3}')
+    runs_of[$id]=$first_runs
+  fi
+}
+first_calls warmup-wall 1
+first_calls warmup-cpu 2
+first_calls first-call 3
+first_calls first-p99 4
+first_calls steady 5
+if [ -n "${median[steady]:-}" ]; then
+  printf '   warm-up %.0f ms (CPU %.0f ms), first call %.1f ms, p99 of the first 100 %.1f ms, steady median %.2f ms\n' \
+    "$(awk -v v="${median[warmup-wall]}" 'BEGIN {print v * 1e3}')" "$(awk -v v="${median[warmup-cpu]}" 'BEGIN {print v * 1e3}')" \
+    "$(awk -v v="${median[first-call]}" 'BEGIN {print v * 1e3}')" "$(awk -v v="${median[first-p99]}" 'BEGIN {print v * 1e3}')" \
+    "$(awk -v v="${median[steady]}" 'BEGIN {print v * 1e3}')"
+fi
+
 measure fvec-all-1c "$medium_runs" 0 "${pin[@]}" "${fvec[@]}" --out out/fvec-all-1c.npy "${all_files[@]}"
 measure fvec-all "$medium_runs" 0 "${fvec[@]}" --out out/fvec-all.npy "${all_files[@]}"
 if $threads_option; then
@@ -223,7 +259,15 @@ fi
 
 # --- the report
 cd "$root"
-secs() { if [ -n "${median[$1]:-}" ]; then awk -v m="${median[$1]}" -v n="${min[$1]}" 'BEGIN {printf "%.3f s (%.3f)", m, n}'; else echo "—"; fi; }
+secs() {
+  if [ -n "${median[$1]:-}" ]; then
+    awk -v m="${median[$1]}" -v n="${min[$1]}" 'BEGIN {
+      if (m >= 0.1) printf "%.3f s (%.3f)", m, n; else if (m >= 0.001) printf "%.1f ms (%.1f)", m * 1e3, n * 1e3;
+      else printf "%.3f ms (%.3f)", m * 1e3, n * 1e3 }'
+  else
+    echo "—"
+  fi
+}
 # ratio A B: median of A over median of B
 ratio() { if [ -n "${median[$1]:-}" ] && [ -n "${median[$2]:-}" ]; then awk -v a="${median[$1]}" -v b="${median[$2]}" 'BEGIN {printf "%.2f×", a / b}'; else echo "—"; fi; }
 # meets A B OP LIMIT: whether median(A)/median(B) OP LIMIT holds
@@ -232,6 +276,9 @@ llv() { if [ -n "${ll[$1]:-}" ]; then printf '%.3f' "${ll[$1]}"; else echo "—"
 # lldiff A B LIMIT: ll(A) - ll(B), and whether it is >= LIMIT
 lldiff() { if [ -n "${ll[$1]:-}" ] && [ -n "${ll[$2]:-}" ]; then awk -v a="${ll[$1]}" -v b="${ll[$2]}" -v t="$3" -v q="$quick" 'BEGIN {d = a - b; printf "%+.3f", d; if (q != "true") printf " (%s)", (d >= t) ? "met" : "not met"}'; else echo "—"; fi; }
 
+# E2eFirstCalls' call counts, and a constant for the warm-up target
+E2E_FIRST=100 E2E_MORE=500 E2E_STEADY=300
+median[one-second]=1
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')
 family=$(grep -m1 '^cpu family' /proc/cpuinfo | sed 's/.*: //')
 model=$(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | sed 's/.*: //')
@@ -276,6 +323,9 @@ Written by \`$command_line\` on $(date -u +%Y-%m-%dT%H:%MZ), fvec commit $commit
 | encode --improved, $files files, 1 core | $(secs fvec-all-1c) | VLFeat, 1 thread | $(secs vlfeat-all-1c) | $(ratio vlfeat-all-1c fvec-all-1c) | ≥ 3× (≥ 5× with the new kernel) | $(meets vlfeat-all-1c fvec-all-1c ">=" 3) |
 | encode --improved, $files files, all cores | $(secs fvec-all) | VLFeat, $cores threads | $(secs vlfeat-all) | $(ratio vlfeat-all fvec-all) | | |
 | encode --improved, $files files, default ÷ --threads 1 | $(secs fvec-all) | fvec --threads 1 | $(secs fvec-all-t1) | $(ratio fvec-all-t1 fvec-all) | ≥ 1.7× | $(meets fvec-all-t1 fvec-all ">=" 1.7) |
+| in process, 1 file, after \`Kernels.warmUp()\`: first call ÷ steady state | $(secs first-call) | median of calls $((E2E_FIRST + E2E_MORE - E2E_STEADY + 1))–$((E2E_FIRST + E2E_MORE)) | $(secs steady) | $(ratio first-call steady) | ≤ 3× | $(meets first-call steady "<=" 3) |
+| in process: p99 of the first $E2E_FIRST calls ÷ steady state | $(secs first-p99) | steady-state median | $(secs steady) | $(ratio first-p99 steady) | ≤ 3× | $(meets first-p99 steady "<=" 3) |
+| in process: \`Kernels.warmUp()\` wall time, and the CPU time it used | $(secs warmup-wall) | CPU, every thread | $(secs warmup-cpu) | | ≤ 1 s CPU | $(meets warmup-cpu one-second "<=" 1) |
 | train --components $k_small, $small x 64, defaults | $(secs fvec-train-small) | scikit-learn GaussianMixture($k_small, 'diag') | $(secs sklearn-train-small) | $(ratio sklearn-train-small fvec-train-small) | ≥ 2.5× | $(meets sklearn-train-small fvec-train-small ">=" 2.5) |
 | held-out mean log-likelihood | $(llv fvec-small) | scikit-learn | $(llv sklearn-small) | fvec − sklearn: $(lldiff fvec-small sklearn-small -0.05) | ≥ −0.05 | |
 | train --components $k_large --iterations $iterations, $large x 64, 1 core | $(secs fvec-train-large) | VLFeat vl_gmm_cluster, k-means init | $(secs vlfeat-train-large) | $(ratio vlfeat-train-large fvec-train-large) | ≥ 5× | $(meets vlfeat-train-large fvec-train-large ">=" 5) |
@@ -287,6 +337,9 @@ the $heldout held-out rows, computed for every model by the same code (dev.fvec.
 precision, every constant included, as scikit-learn's \`score\`). VLFeat's k-means initialisation is
 the one it builds when given none (ANN, random selection, 5 iterations, N / 4 comparisons), and
 \`vl_gmm_set_max_num_iterations($iterations)\` runs $iterations E and M steps plus its final E step.
+The in-process rows come from $first_runs fresh JVMs (dev.fvec.bench.E2eFirstCalls, the same JDK with
+\`--add-modules jdk.incubator.vector\`, all cores): each calls \`Kernels.warmUp()\`, then encodes the first
+file $((E2E_FIRST + E2E_MORE)) times with the allocation-free \`encode\`, each call timed; figures are medians over the JVMs.
 $notes
 ## Commands
 

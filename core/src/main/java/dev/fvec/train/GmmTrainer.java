@@ -26,7 +26,7 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Initialisation ({@link Init}): greedy k-means++ on a sample of {@code max(8192, 64 K)}
- * descriptors, then {@link Builder#kmeansIterations Lloyd iterations} run as hard-assignment
+ * descriptors (the best of 3 attempts when K is small, up to 64), then {@link Builder#kmeansIterations Lloyd iterations} run as hard-assignment
  * kernel passes, then one M-step; or random descriptors; or a {@link Builder#initialModel given
  * model}. E-step: posteriors below {@link #E_STEP_THRESHOLD} dropped (far below float resolution,
  * as SPEC.md allows). M-step in double, variances floored per dimension (see the builder's

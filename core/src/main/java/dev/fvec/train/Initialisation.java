@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * The EM starting point of one {@code fit} ({@link GmmTrainer.Init}).
  *
- * <p><b>k-means++</b>: greedy k-means++ seeding on a sample ({@link Seeding}), then Lloyd
+ * <p><b>k-means++</b>: greedy k-means++ seeding on a sample ({@link Seeding}; the best of up to 3
+ * attempts where K is small enough for that to be cheap), then Lloyd
  * iterations on every descriptor, then one M-step from the final hard assignment (weights = cluster
  * sizes / N, variances = within-cluster variances, floored). A Lloyd iteration is a
  * hard-assignment E-step ({@link Sparsity#hard()}) of the same kernel EM uses, on a model whose
@@ -111,21 +112,37 @@ final class Initialisation {
         return DiagonalGmm.of(k, d, weights, centers, variances);
     }
 
-    /** The initial centers, {@code K x D}: greedy k-means++ on a sample, one attempt. */
+    /**
+     * The initial centers, {@code K x D}: greedy k-means++ on a sample, the attempt with the lowest
+     * potential on the sample kept ({@link Seeding#attempts}).
+     */
     private float[] seed() {
         float[] centers = new float[k * d];
-        Seeding seeding = new Seeding(x, n, d, k,
-                Seeding.initialSampleSize(k), passes, rnd);
+        Seeding seeding = new Seeding(x, n, d, k, Seeding.initialSampleSize(k), passes, rnd);
         int[] all = new int[k];
         for (int c = 0; c < k; c++) {
             all[c] = c;
         }
-        int step = Math.max(1, (k + SEEDING_REPORTS - 1) / SEEDING_REPORTS);
-        seeding.place(centers, new int[0], all, placed -> {
-            if (placed % step == 0 || placed == k) {
-                report("k-means++ seeding", placed, k);
+        int attempts = Seeding.attempts(seeding.size(), k);
+        int total = attempts * k;
+        int step = Math.max(1, (total + SEEDING_REPORTS - 1) / SEEDING_REPORTS);
+        float[] attempt = attempts == 1 ? centers : new float[k * d];
+        double best = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < attempts; a++) {
+            int before = a * k;
+            double potential = seeding.place(attempt, new int[0], all, placed -> {
+                int done = before + placed;
+                if (done % step == 0 || done == total) {
+                    report("k-means++ seeding", done, total);
+                }
+            });
+            if (potential < best) {
+                best = potential;
+                if (attempt != centers) {
+                    System.arraycopy(attempt, 0, centers, 0, centers.length);
+                }
             }
-        });
+        }
         return centers;
     }
 

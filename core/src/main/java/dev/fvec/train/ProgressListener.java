@@ -22,7 +22,7 @@ public interface ProgressListener {
     /**
      * Progress of the k-means++ initialisation, before the first EM iteration: {@code done} of
      * {@code total} steps of {@code phase}, which is {@code "k-means++ seeding"} (steps: centers
-     * placed, reported about eight times, then at {@code total}) or {@code "k-means"} (steps: Lloyd
+     * placed, over all seeding attempts; reported about eight times, then at {@code total}) or {@code "k-means"} (steps: Lloyd
      * iterations, each reported; {@code total} is the maximum, the last one reported may be lower
      * when the assignment stops changing early). Not called for a random or a given start. The
      * default does nothing.

@@ -48,15 +48,15 @@ final class KeptTerms {
     private final int d;
     private final int dpad;
     private final int batchRows; // descriptors per batch: a multiple of the kernel's block
-    final float[] xBatch; // batchRows x Dpad: the batch's descriptors, zero tails
+    private final float[][] xBatch; // batchRows rows of Dpad: the batch's descriptors, zero tails
     private final int[] termComp; // the queued terms of the batch, in descriptor order: component,
     private final float[] termQ; // posterior,
     private final int[] termSlot; // and the descriptor's row in xBatch
     private final int[] bucketStart; // K + 1: counting sort of the queued terms by component
     private final float[] sortedQ; // the queued terms, grouped by component (stable)
-    private final int[] sortedRow; // and their descriptor's offset in xBatch
-    private final float[] centred1; // K x Dpad: sum q (x - mu) since the last flush
-    private final float[] centred2; // K x Dpad: sum q (x - mu)^2 since the last flush
+    private final int[] sortedSlot; // and their descriptor's row in xBatch
+    private final float[][] centred1; // K rows of Dpad: sum q (x - mu) since the last flush
+    private final float[][] centred2; // K rows of Dpad: sum q (x - mu)^2 since the last flush
     private final double[] weight; // K: sum q since the last flush
     private final int[] windowTerms; // K: terms since the last flush
 
@@ -69,16 +69,16 @@ final class KeptTerms {
         this.d = model.d;
         this.dpad = model.dpad;
         this.batchRows = Math.max(block, Math.min(BATCH_DESCRIPTORS, BATCH_FLOATS / dpad) / block * block);
-        this.xBatch = new float[batchRows * dpad];
+        this.xBatch = new float[batchRows][dpad];
         int capacity = Math.max(TERM_CAPACITY, 2 * block * k);
         this.termComp = new int[capacity];
         this.termQ = new float[capacity];
         this.termSlot = new int[capacity];
         this.bucketStart = new int[k + 1];
         this.sortedQ = new float[capacity];
-        this.sortedRow = new int[capacity];
-        this.centred1 = new float[k * dpad];
-        this.centred2 = new float[k * dpad];
+        this.sortedSlot = new int[capacity];
+        this.centred1 = new float[k][dpad];
+        this.centred2 = new float[k][dpad];
         this.weight = new double[k];
         this.windowTerms = new int[k];
     }
@@ -89,7 +89,7 @@ final class KeptTerms {
      */
     int add(float[] x, int row) {
         int slot = batchDescriptors++;
-        System.arraycopy(x, row, xBatch, slot * dpad, d);
+        System.arraycopy(x, row, xBatch[slot], 0, d);
         return slot;
     }
 
@@ -127,15 +127,15 @@ final class KeptTerms {
         for (int t = 0; t < nt; t++) {
             int at = bucketStart[termComp[t]]++;
             sortedQ[at] = termQ[t];
-            sortedRow[at] = termSlot[t] * dpad;
+            sortedSlot[at] = termSlot[t];
         }
         int start = 0;
         for (int comp = 0; comp < k; comp++) {
             int end = bucketStart[comp];
             while (start < end) {
                 int stop = Math.min(end, start + FLUSH_TERMS - windowTerms[comp]);
-                lanes.addToWindows(model.muRows, xBatch, sortedRow, sortedQ, start, stop, centred1, centred2,
-                        comp * dpad, dpad);
+                lanes.addToWindows(model.muRows[comp], xBatch, sortedSlot, sortedQ, start, stop, centred1[comp],
+                        centred2[comp]);
                 double w = weight[comp];
                 for (int t = start; t < stop; t++) {
                     w += sortedQ[t];
@@ -168,18 +168,19 @@ final class KeptTerms {
         double[] s2 = StatisticsAccess.s2(stats);
         double w = weight[comp];
         s0[comp] += w;
-        float[] muRows = model.muRows;
-        int rb = comp * dpad;
+        float[] muRow = model.muRows[comp];
+        float[] c1 = centred1[comp];
+        float[] c2 = centred2[comp];
         int ob = comp * d;
         for (int j = 0; j < d; j++) {
-            double mu = muRows[rb + j];
-            double m1 = centred1[rb + j];
-            double m2 = centred2[rb + j];
+            double mu = muRow[j];
+            double m1 = c1[j];
+            double m2 = c2[j];
             s1[ob + j] += m1 + mu * w; // sum q x = sum q (x - mu) + mu sum q
             s2[ob + j] += m2 + mu * (2 * m1 + mu * w); // sum q x^2 = sum q (x - mu)^2 + 2 mu sum q (x - mu) + mu^2 sum q
         }
-        Arrays.fill(centred1, rb, rb + dpad, 0f);
-        Arrays.fill(centred2, rb, rb + dpad, 0f);
+        Arrays.fill(c1, 0f);
+        Arrays.fill(c2, 0f);
         weight[comp] = 0;
         windowTerms[comp] = 0;
     }

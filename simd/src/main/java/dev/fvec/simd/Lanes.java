@@ -41,11 +41,11 @@ abstract class Lanes {
     abstract int firstIndexOf(float[] lp, int base, int kpad, float max);
 
     /**
-     * Adds the sorted terms {@code [from, to)}, whose posteriors are {@code q[t]} and descriptors
-     * start at {@code xBatch[rows[t]]}, to the centred windows of the component whose row starts at
-     * {@code rb}: per element, {@code y = x - mu}, {@code c1 += y q}, {@code c2 = fma(y q, y, c2)},
-     * over {@code t} in order.
+     * Adds the sorted terms {@code [from, to)} of one component, whose posteriors are {@code q[t]}
+     * and descriptors {@code xBatch[slots[t]]}, to the component's centred windows {@code c1},
+     * {@code c2} (mean {@code mu}; all rows {@code Dpad} long): per element, {@code y = x - mu},
+     * {@code c1 = y q + c1}, {@code c2 = fma(y q, y, c2)}, over {@code t} in order.
      */
-    abstract void addToWindows(float[] muRows, float[] xBatch, int[] rows, float[] q, int from, int to,
-            float[] c1, float[] c2, int rb, int dpad);
+    abstract void addToWindows(float[] mu, float[][] xBatch, int[] slots, float[] q, int from, int to,
+            float[] c1, float[] c2);
 }

@@ -17,7 +17,8 @@ import java.util.Arrays;
  *       their posterior is exactly 0, with no masked loads (slow on JDK 17).</li>
  *   <li>Log-normalisers are stored relative to the largest one ({@link #maxLogNorm}, added back in
  *       double to the log-likelihood), so the float values stay small.</li>
- *   <li>{@link #muRows}: the means, {@code K x Dpad}, zero-padded, for the centred statistics.</li>
+ *   <li>{@link #muRows}: the means, {@code K} rows of {@code Dpad}, zero-padded, for the centred statistics.</li>
+ *   <li>{@link #meanRows}, {@link #halfInverseVarianceRows}: the same means and inverse variances, dimension-major.</li>
  * </ul>
  * Immutable after construction; the arrays are package-private so tests can break them on purpose.
  */
@@ -33,11 +34,19 @@ final class PackedModel {
     final int dpad;
     /** (Kpad / lanes) x D x 2 x lanes: means, then 1 / (2 var), per group of components. */
     final float[] groups;
+    /**
+     * D rows of Kpad: per dimension, the means of all components, and their 1 / (2 var): the same
+     * values as {@link #groups}, dimension-major, for the scalar twin's long inner loops. One array
+     * per row, because C2 (17 and 25) does not vectorise a loop that indexes an array at
+     * {@code invariant + c}.
+     */
+    final float[][] meanRows;
+    final float[][] halfInverseVarianceRows;
     /** Kpad: log-normaliser minus {@link #maxLogNorm}; {@code -inf} for padding. */
     final float[] logNorm;
     final double maxLogNorm;
-    /** K x Dpad: the means, zero tails. */
-    final float[] muRows;
+    /** K rows of Dpad: the means, zero tails. */
+    final float[][] muRows;
     /**
      * False when float cannot hold the model (an inverse variance outside the normal float range,
      * a mean beyond {@link #VALUE_LIMIT}): then the scalar reference computes everything.
@@ -53,8 +62,10 @@ final class PackedModel {
         float[] means = model.means();
         float[] vars = model.variances();
         this.groups = new float[2 * d * kpad];
+        this.meanRows = new float[d][kpad];
+        this.halfInverseVarianceRows = new float[d][kpad];
         this.logNorm = new float[kpad];
-        this.muRows = new float[k * dpad];
+        this.muRows = new float[k][dpad];
         double maxLn = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
             maxLn = Math.max(maxLn, model.logNormalizer(c));
@@ -70,7 +81,9 @@ final class PackedModel {
                 representable &= Math.abs(mu) <= VALUE_LIMIT && h >= Float.MIN_NORMAL && h <= Float.MAX_VALUE;
                 groups[meanIndex(c, j)] = mu;
                 groups[meanIndex(c, j) + lanes] = h;
-                muRows[c * dpad + j] = mu;
+                meanRows[j][c] = mu;
+                halfInverseVarianceRows[j][c] = h;
+                muRows[c][j] = mu;
             }
         }
         this.floatCanHold = representable;

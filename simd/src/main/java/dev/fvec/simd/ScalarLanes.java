@@ -8,107 +8,86 @@ package dev.fvec.simd;
  * float)} is correctly rounded in the interpreter and in every JIT tier, like the vector FMA.
  *
  * <p>It needs no {@code jdk.incubator.vector} and is plain array code, which the interpreter and
- * C1 run far faster than uncompiled Vector API code; the loops over lanes are innermost and
- * independent, so C2 can also vectorise them. Each instance owns {@code 4 x width} floats of
- * scratch: one per kernel.
+ * C1 run far faster than uncompiled Vector API code; its hot loop is long and plain, so C2
+ * vectorises it. Each instance owns {@code 4 x Kpad} floats of scratch: one per kernel.
  */
 final class ScalarLanes extends Lanes {
 
     private final int width;
-    private final float[] acc; // BLOCK x width: the log-likelihood accumulators of one group
+    // Kpad each: the log-likelihood accumulators of the block's descriptors.
+    private final float[] acc0;
+    private final float[] acc1;
+    private final float[] acc2;
+    private final float[] acc3;
 
-    ScalarLanes(int width) {
+    ScalarLanes(int width, int kpad) {
         this.width = width;
-        this.acc = new float[SimdKernel.BLOCK * width];
+        this.acc0 = new float[kpad];
+        this.acc1 = new float[kpad];
+        this.acc2 = new float[kpad];
+        this.acc3 = new float[kpad];
     }
 
+    /**
+     * Dimension-major: for each {@code j}, one pass over all components per descriptor. Each
+     * component's sum still takes its terms in {@code j} order with the same operations as the
+     * vector lanes, and the inner loop is long and plain (one accumulator array, rows without
+     * offsets), which C2 vectorises; with four accumulators in one loop JDK 17's does not.
+     */
     @Override
     void logLikelihoods4(PackedModel m, float[] x, int row, float[] lp, float[] maxes) {
-        int w = width;
         int d = m.d;
-        int kpad = m.kpad;
-        float[] groups = m.groups;
-        float[] logNorm = m.logNorm;
-        float[] a = acc;
-        int r0 = row;
-        int r1 = row + d;
-        int r2 = row + 2 * d;
-        int r3 = row + 3 * d;
-        float m0 = Float.NEGATIVE_INFINITY;
-        float m1 = m0;
-        float m2 = m0;
-        float m3 = m0;
-        int g = 0;
-        for (int c = 0; c < kpad; c += w, g += 2 * d * w) {
-            for (int l = 0; l < 4 * w; l++) {
-                a[l] = 0f;
-            }
-            for (int j = 0, idx = g; j < d; j++, idx += 2 * w) {
-                float x0 = x[r0 + j];
-                float x1 = x[r1 + j];
-                float x2 = x[r2 + j];
-                float x3 = x[r3 + j];
-                for (int l = 0; l < w; l++) {
-                    float mu = groups[idx + l];
-                    float h = groups[idx + w + l];
-                    float d0 = mu - x0;
-                    a[l] = Math.fma(d0 * h, d0, a[l]);
-                    float d1 = mu - x1;
-                    a[w + l] = Math.fma(d1 * h, d1, a[w + l]);
-                    float d2 = mu - x2;
-                    a[2 * w + l] = Math.fma(d2 * h, d2, a[2 * w + l]);
-                    float d3 = mu - x3;
-                    a[3 * w + l] = Math.fma(d3 * h, d3, a[3 * w + l]);
-                }
-            }
-            for (int l = 0; l < w; l++) {
-                float ln = logNorm[c + l];
-                float v0 = ln - a[l];
-                float v1 = ln - a[w + l];
-                float v2 = ln - a[2 * w + l];
-                float v3 = ln - a[3 * w + l];
-                lp[c + l] = v0;
-                lp[kpad + c + l] = v1;
-                lp[2 * kpad + c + l] = v2;
-                lp[3 * kpad + c + l] = v3;
-                m0 = Math.max(m0, v0);
-                m1 = Math.max(m1, v1);
-                m2 = Math.max(m2, v2);
-                m3 = Math.max(m3, v3);
-            }
+        clear(acc0, m.kpad);
+        clear(acc1, m.kpad);
+        clear(acc2, m.kpad);
+        clear(acc3, m.kpad);
+        for (int j = 0; j < d; j++) {
+            float[] mu = m.meanRows[j];
+            float[] h = m.halfInverseVarianceRows[j];
+            addTerms(mu, h, x[row + j], acc0);
+            addTerms(mu, h, x[row + d + j], acc1);
+            addTerms(mu, h, x[row + 2 * d + j], acc2);
+            addTerms(mu, h, x[row + 3 * d + j], acc3);
         }
-        maxes[0] = m0;
-        maxes[1] = m1;
-        maxes[2] = m2;
-        maxes[3] = m3;
+        int kpad = m.kpad;
+        maxes[0] = finish(m.logNorm, acc0, lp, 0, kpad);
+        maxes[1] = finish(m.logNorm, acc1, lp, kpad, kpad);
+        maxes[2] = finish(m.logNorm, acc2, lp, 2 * kpad, kpad);
+        maxes[3] = finish(m.logNorm, acc3, lp, 3 * kpad, kpad);
     }
 
     @Override
     void logLikelihoods1(PackedModel m, float[] x, int row, float[] lp, float[] maxes) {
-        int w = width;
-        int d = m.d;
-        float[] groups = m.groups;
-        float[] a = acc;
-        float m0 = Float.NEGATIVE_INFINITY;
-        int g = 0;
-        for (int c = 0; c < m.kpad; c += w, g += 2 * d * w) {
-            for (int l = 0; l < w; l++) {
-                a[l] = 0f;
-            }
-            for (int j = 0, idx = g; j < d; j++, idx += 2 * w) {
-                float x0 = x[row + j];
-                for (int l = 0; l < w; l++) {
-                    float d0 = groups[idx + l] - x0;
-                    a[l] = Math.fma(d0 * groups[idx + w + l], d0, a[l]);
-                }
-            }
-            for (int l = 0; l < w; l++) {
-                float v0 = m.logNorm[c + l] - a[l];
-                lp[c + l] = v0;
-                m0 = Math.max(m0, v0);
-            }
+        clear(acc0, m.kpad);
+        for (int j = 0; j < m.d; j++) {
+            addTerms(m.meanRows[j], m.halfInverseVarianceRows[j], x[row + j], acc0);
         }
-        maxes[0] = m0;
+        maxes[0] = finish(m.logNorm, acc0, lp, 0, m.kpad);
+    }
+
+    private static void clear(float[] a, int n) {
+        for (int c = 0; c < n; c++) {
+            a[c] = 0f;
+        }
+    }
+
+    /** {@code a_c = fma((mu_c - x) h_c, mu_c - x, a_c)}: one dimension's term, every component. */
+    private static void addTerms(float[] mu, float[] h, float x, float[] a) {
+        for (int c = 0; c < a.length; c++) {
+            float dc = mu[c] - x;
+            a[c] = Math.fma(dc * h[c], dc, a[c]);
+        }
+    }
+
+    /** {@code lp[at + c] = logNorm_c - a_c}; returns their max. */
+    private static float finish(float[] logNorm, float[] a, float[] lp, int at, int kpad) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < kpad; c++) {
+            float v = logNorm[c] - a[c];
+            lp[at + c] = v;
+            max = Math.max(max, v);
+        }
+        return max;
     }
 
     @Override
@@ -168,19 +147,20 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void addToWindows(float[] muRows, float[] xBatch, int[] rows, float[] q, int from, int to, float[] c1,
-            float[] c2, int rb, int dpad) {
+    void addToWindows(float[] mu, float[][] xBatch, int[] slots, float[] q, int from, int to, float[] c1, float[] c2) {
         // Term-major here (element-major in the vector code): each element still receives its terms
         // in order, and the inner loop over elements is plain, vectorisable array code.
         for (int t = from; t < to; t++) {
-            int xr = rows[t];
-            float qt = q[t];
-            for (int j = 0; j < dpad; j++) {
-                float y = xBatch[xr + j] - muRows[rb + j];
-                float qy = y * qt;
-                c1[rb + j] = qy + c1[rb + j];
-                c2[rb + j] = Math.fma(qy, y, c2[rb + j]);
-            }
+            addTerm(mu, xBatch[slots[t]], q[t], c1, c2);
+        }
+    }
+
+    private static void addTerm(float[] mu, float[] x, float q, float[] c1, float[] c2) {
+        for (int j = 0; j < mu.length; j++) {
+            float y = x[j] - mu[j];
+            float qy = y * q;
+            c1[j] = qy + c1[j];
+            c2[j] = Math.fma(qy, y, c2[j]);
         }
     }
 }

@@ -26,10 +26,13 @@ import dev.fvec.spi.StatisticsKernel;
  * {@link KeptTerms}.
  *
  * <h2>Fallbacks</h2>
- * A descriptor whose float log-likelihoods overflow (every component {@code -inf}), or with a value
- * beyond {@link PackedModel#VALUE_LIMIT} (its {@code x^2} could overflow the float window), is
- * computed by the scalar reference instead; a model that float cannot hold is computed by the
- * scalar reference entirely.
+ * A descriptor is computed by the scalar reference instead when float cannot give its posteriors:
+ * its float log-likelihoods overflow (every component {@code -inf}); a value is beyond
+ * {@link PackedModel#VALUE_LIMIT} (its {@code x^2} could overflow the float window); or it is so far
+ * from every mean that the float error bound on {@code lp_k - lp_max} exceeds
+ * {@link #POSTERIOR_ERROR_LIMIT} (see {@link #minTrustedMax}). A model that float cannot hold is
+ * computed by the scalar reference entirely. All three are decided in this shared code from the same
+ * float values, so the twin and the vector lanes decide alike.
  *
  * <p>Not thread-safe: one instance per thread (scratch space is owned).
  */
@@ -38,8 +41,32 @@ final class SimdKernel implements StatisticsKernel {
     /** Descriptors per pass over the model: 4 shares each load between 4 FMA chains. */
     static final int BLOCK = 4;
 
+    /**
+     * The largest error, in nats, that float may leave in {@code lp_k - lp_max} for a posterior that
+     * matters: about 1% of {@code q_k}. The bound is a worst case (every rounding the same way),
+     * typically 10x above the actual error, which then stays near the 1e-4 relative the float
+     * kernel's tolerance allows; on the golden cases no descriptor comes near it (a fallback rate of
+     * 0), while K = 2, D = 1, means 0 and 1e-4, variance 1, x = 5000 (bound ~10 nats: float gives
+     * q = [0.5, 0.5], the truth is [0.3775, 0.6225]) falls back.
+     */
+    static final double POSTERIOR_ERROR_LIMIT = 1e-2;
+    /** Components more than this many nats below the best have posteriors under 2e-9: their error does not matter. */
+    static final double NEGLIGIBLE_NATS = 20;
+
     final PackedModel model; // package-private: tests break it on purpose
-    private final Lanes lanes;
+    /**
+     * Descriptors whose best log-likelihood {@code max} (relative to the largest log-normaliser)
+     * is below this fall back to the scalar reference. Following {@code FloatErrorModel}: a float
+     * log-likelihood carries at most {@code E_k = 1.1 u (|rel_k| + (D + 4) quad_k + |lp_k|)} of
+     * error ({@code u = 2^-24}); for the best component every term is at most {@code -max}, for any
+     * component within {@link #NEGLIGIBLE_NATS} of it at most {@code NEGLIGIBLE_NATS - max}, so the
+     * error of {@code lp_k - lp_max} is at most {@code 1.1 u (D + 6) (NEGLIGIBLE_NATS - 2 max)},
+     * which must not exceed {@link #POSTERIOR_ERROR_LIMIT}.
+     */
+    final float minTrustedMax;
+    private long fallbacks; // descriptors given to the scalar reference, over the kernel's life
+    private final Lanes fixedLanes; // null: the twin until the vector lanes are warm
+    private final ScalarLanes twinLanes;
     private final boolean hard;
     private final boolean keepAll; // t = 0: every term kept (and counted), zero posteriors skipped
     private final double threshold;
@@ -58,23 +85,41 @@ final class SimdKernel implements StatisticsKernel {
     private double logLikelihood;
     private int scalarDescriptors;
 
-    /** The Vector API kernel. */
-    SimdKernel(DiagonalGmm model, Sparsity sparsity) {
-        this(model, sparsity, VectorLanes.INSTANCE, VectorLanes.LANES);
+    /**
+     * The kernel users get: the scalar twin serves calls until {@link VectorWarmUp} reports the
+     * Vector API lanes compiled, then the vector lanes do. Twin and vector lanes give bitwise the
+     * same results (the twin's tests), so a call's output does not depend on which one ran.
+     */
+    static SimdKernel auto(DiagonalGmm model, Sparsity sparsity) {
+        return new SimdKernel(model, sparsity, Mode.AUTO);
+    }
+
+    /** The Vector API kernel, always on the vector lanes. */
+    static SimdKernel vector(DiagonalGmm model, Sparsity sparsity) {
+        return new SimdKernel(model, sparsity, Mode.VECTOR);
     }
 
     /**
      * The scalar twin of the Vector API kernel: {@link ScalarLanes} at the species' width, so its
-     * results are bitwise those of {@link #SimdKernel(DiagonalGmm, Sparsity)}.
+     * results are bitwise those of {@link #vector}.
      */
     static SimdKernel twin(DiagonalGmm model, Sparsity sparsity) {
-        return new SimdKernel(model, sparsity, new ScalarLanes(VectorLanes.LANES), VectorLanes.LANES);
+        return new SimdKernel(model, sparsity, Mode.TWIN);
     }
 
-    /** A kernel on {@code lanes} operations of width {@code width}. */
-    SimdKernel(DiagonalGmm model, Sparsity sparsity, Lanes lanes, int width) {
+    /** Which lanes a kernel runs on. */
+    enum Mode {
+        /** The twin until {@link VectorWarmUp#isWarm()}, then the vector lanes. */
+        AUTO,
+        VECTOR,
+        TWIN
+    }
+
+    private SimdKernel(DiagonalGmm model, Sparsity sparsity, Mode mode) {
+        int width = VectorLanes.LANES;
         this.model = new PackedModel(model, width);
-        this.lanes = lanes;
+        this.twinLanes = mode == Mode.VECTOR ? null : new ScalarLanes(width, this.model.kpad);
+        this.fixedLanes = mode == Mode.VECTOR ? VectorLanes.INSTANCE : mode == Mode.TWIN ? twinLanes : null;
         this.hard = sparsity.isHard();
         this.threshold = sparsity.threshold();
         this.keepAll = !hard && threshold == 0;
@@ -86,6 +131,11 @@ final class SimdKernel implements StatisticsKernel {
         this.candidates = new int[kpad / width];
         this.live = new int[kpad / width];
         this.laneSums = new float[width];
+        double perNat = 1.1 * 0x1p-24 * (this.model.d + 6);
+        this.minTrustedMax = (float) -((POSTERIOR_ERROR_LIMIT / perNat - NEGLIGIBLE_NATS) / 2);
+        if (mode == Mode.AUTO) {
+            VectorWarmUp.twinWorked(0);
+        }
     }
 
     @Override
@@ -103,7 +153,7 @@ final class SimdKernel implements StatisticsKernel {
             scalar.accumulate(x, offset, count, stats);
             return;
         }
-        Lanes ops = lanes;
+        Lanes ops = fixedLanes != null ? fixedLanes : VectorWarmUp.isWarm() ? VectorLanes.INSTANCE : twinLanes;
         kept = 0;
         logLikelihood = 0;
         scalarDescriptors = 0;
@@ -124,6 +174,9 @@ final class SimdKernel implements StatisticsKernel {
         }
         keptTerms.addQueued(stats, ops);
         keptTerms.flushAll(stats);
+        if (ops == twinLanes && fixedLanes == null) {
+            VectorWarmUp.twinWorked((long) count * m.kpad * d);
+        }
         StatisticsAccess.addCounts(stats, count - scalarDescriptors, kept, logLikelihood);
     }
 
@@ -138,9 +191,11 @@ final class SimdKernel implements StatisticsKernel {
         int base = b * kpad;
         float[] lp = likelihoods;
         float max = maxes[b]; // padding lanes are -inf and never win
-        if (!(max > Float.NEGATIVE_INFINITY) || !(maxAbs(x, row, model.d) <= PackedModel.VALUE_LIMIT)) {
+        if (!(max >= minTrustedMax) || !(maxAbs(x, row, model.d) <= PackedModel.VALUE_LIMIT)) {
+            // -inf (overflow) fails the first test too.
             scalar.accumulate(x, row, 1, stats);
             scalarDescriptors++;
+            fallbacks++;
             return;
         }
         int slot = keptTerms.add(x, row);
@@ -187,6 +242,11 @@ final class SimdKernel implements StatisticsKernel {
                 }
             }
         }
+    }
+
+    /** Descriptors given to the scalar reference so far (not counting a whole model that float cannot hold). */
+    long fallbacks() {
+        return fallbacks;
     }
 
     /** {@code max_j |x[row + j]|}, {@code j < d}. */

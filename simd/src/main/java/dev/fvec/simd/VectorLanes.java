@@ -177,20 +177,19 @@ final class VectorLanes extends Lanes {
     }
 
     @Override
-    void addToWindows(float[] muRows, float[] xBatch, int[] rows, float[] q, int from, int to, float[] c1,
-            float[] c2, int rb, int dpad) {
-        for (int j = 0; j < dpad; j += LANES) {
-            FloatVector mu = FloatVector.fromArray(SPECIES, muRows, rb + j);
-            FloatVector s1 = FloatVector.fromArray(SPECIES, c1, rb + j);
-            FloatVector s2 = FloatVector.fromArray(SPECIES, c2, rb + j);
+    void addToWindows(float[] mu, float[][] xBatch, int[] slots, float[] q, int from, int to, float[] c1, float[] c2) {
+        for (int j = 0; j < mu.length; j += LANES) {
+            FloatVector m = FloatVector.fromArray(SPECIES, mu, j);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, c1, j);
+            FloatVector s2 = FloatVector.fromArray(SPECIES, c2, j);
             for (int t = from; t < to; t++) {
-                FloatVector y = FloatVector.fromArray(SPECIES, xBatch, rows[t] + j).sub(mu);
+                FloatVector y = FloatVector.fromArray(SPECIES, xBatch[slots[t]], j).sub(m);
                 FloatVector qy = y.mul(q[t]);
                 s1 = qy.add(s1);
                 s2 = qy.fma(y, s2);
             }
-            s1.intoArray(c1, rb + j);
-            s2.intoArray(c2, rb + j);
+            s1.intoArray(c1, j);
+            s2.intoArray(c2, j);
         }
     }
 

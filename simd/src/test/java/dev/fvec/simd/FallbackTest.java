@@ -25,7 +25,7 @@ class FallbackTest {
             GmmStatistics expected = GmmStatistics.forModel(model);
             Kernels.scalar().create(model, s).accumulate(x, 0, n, expected);
             GmmStatistics got = GmmStatistics.forModel(model);
-            new SimdKernel(model, s).accumulate(x, 0, n, got);
+            SimdKernel.vector(model, s).accumulate(x, 0, n, got);
             List<String> problems = FloatErrorModel.of(model, x, n, s).compareStatistics(expected, got);
             assertTrue(problems.isEmpty(), s + ": " + problems);
             assertTrue(Double.isFinite(got.logLikelihood()) && Double.isFinite(got.s2()[0]), s + ": not finite");
@@ -46,6 +46,55 @@ class FallbackTest {
         assertMatches(model, x, 6);
     }
 
+    /**
+     * Issue 10 item 6: far from every mean, float loses the posterior. K = 2, D = 1, means 0 and
+     * 1e-4, variance 1, x = 5000: the float log-likelihoods (~ -1.25e7) carry errors of several nats,
+     * so float gives q = [0.5, 0.5] where the truth is [0.3775, 0.6225]. The vector kernel and the
+     * twin hand the descriptor to the scalar reference and so give its statistics exactly; an
+     * ordinary descriptor of the same model stays on the float path.
+     */
+    @Test
+    void farFromEveryMeanTheFloatErrorBoundSendsTheDescriptorToTheReference() {
+        DiagonalGmm model = DiagonalGmm.of(new float[] {0.5f, 0.5f}, new float[] {0, 1e-4f}, new float[] {1, 1});
+        float[] x = {5000};
+        double q1 = 1 / (1 + Math.exp(-(5000.0 * 5000 - (5000 - 1e-4) * (5000 - 1e-4)) / 2));
+        assertEquals(0.6225, q1, 1e-4, "the exact posterior of component 1");
+        for (Sparsity s : new Sparsity[] {Sparsity.none(), Sparsity.threshold(1e-6)}) {
+            GmmStatistics expected = GmmStatistics.forModel(model);
+            Kernels.scalar().create(model, s).accumulate(x, 0, 1, expected);
+            assertEquals(1 - q1, expected.s0()[0], 1e-3, "the scalar reference");
+            for (SimdKernel kernel : new SimdKernel[] {SimdKernel.vector(model, s), SimdKernel.twin(model, s)}) {
+                GmmStatistics got = GmmStatistics.forModel(model);
+                kernel.accumulate(x, 0, 1, got);
+                assertEquals(1, kernel.fallbacks(), s + ": the descriptor must go to the reference");
+                assertArrayEquals(expected.s0(), got.s0(), 0, s + ": S0 " + java.util.Arrays.toString(got.s0()));
+                assertArrayEquals(expected.s1(), got.s1(), 0, s.toString());
+                assertArrayEquals(expected.s2(), got.s2(), 0, s.toString());
+                assertEquals(expected.logLikelihood(), got.logLikelihood(), 0, s.toString());
+                kernel.accumulate(new float[] {0.7f}, 0, 1, got);
+                assertEquals(1, kernel.fallbacks(), s + ": an ordinary descriptor stays on the float path");
+            }
+        }
+    }
+
+    /** The limit in numbers: D = 64 trusts log-likelihoods down to about -1080 nats, D = 1 to about -10,850. */
+    @Test
+    void theTrustedRangeFollowsTheErrorBound() {
+        for (int d : new int[] {1, 64, 128}) {
+            float[] w = {1};
+            DiagonalGmm model = DiagonalGmm.of(w, new float[d], filled(d, 1));
+            float limit = SimdKernel.vector(model, Sparsity.none()).minTrustedMax;
+            double bound = 1.1 * 0x1p-24 * (d + 6) * (SimdKernel.NEGLIGIBLE_NATS - 2 * limit);
+            assertEquals(SimdKernel.POSTERIOR_ERROR_LIMIT, bound, 1e-6, "D = " + d + ": the bound at the limit");
+        }
+    }
+
+    static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
     @Test
     void aModelFloatCannotHoldIsComputedByTheReference() {
         // 1 / (2 * 1e-39) = 5e38 > Float.MAX_VALUE.
@@ -56,7 +105,7 @@ class FallbackTest {
             GmmStatistics expected = GmmStatistics.forModel(model);
             Kernels.scalar().create(model, s).accumulate(x, 0, x.length, expected);
             GmmStatistics got = GmmStatistics.forModel(model);
-            new SimdKernel(model, s).accumulate(x, 0, x.length, got);
+            SimdKernel.vector(model, s).accumulate(x, 0, x.length, got);
             assertArrayEquals(expected.s0(), got.s0(), 0, s.toString());
             assertArrayEquals(expected.s1(), got.s1(), 0, s.toString());
             assertArrayEquals(expected.s2(), got.s2(), 0, s.toString());

@@ -24,7 +24,7 @@ enum Fault {
 
     /** A SIMD kernel for {@code model} and {@code sparsity} with this fault. */
     StatisticsKernel create(DiagonalGmm model, Sparsity sparsity) {
-        SimdKernel kernel = new SimdKernel(model, sparsity);
+        SimdKernel kernel = SimdKernel.vector(model, sparsity);
         PackedModel m = kernel.model;
         switch (this) {
             case SKIP_LAST_DESCRIPTOR:

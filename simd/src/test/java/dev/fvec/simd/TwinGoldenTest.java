@@ -35,7 +35,7 @@ class TwinGoldenTest {
 
             @Override
             public StatisticsKernel create(DiagonalGmm model, Sparsity sparsity) {
-                return twin ? SimdKernel.twin(model, sparsity) : new SimdKernel(model, sparsity);
+                return twin ? SimdKernel.twin(model, sparsity) : SimdKernel.vector(model, sparsity);
             }
         };
     }

@@ -1,0 +1,78 @@
+package dev.fvec.bench;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.FisherEncoder;
+import dev.fvec.FisherForm;
+import dev.fvec.Kernels;
+import dev.fvec.io.Npy;
+import dev.fvec.io.NpyArray;
+import dev.fvec.io.Npz;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The first calls of a service, for the end-to-end benchmark ({@code bench/e2e/run.sh}): in one
+ * fresh JVM, {@link Kernels#warmUp()} as a service would call it before taking traffic, then
+ * {@value #FIRST} timed encodes of one descriptor file (the improved {@code VLFEAT} form, as
+ * {@code fvec encode --improved}), then {@value #MORE} more, of which the last {@value #STEADY} give the
+ * steady-state median.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.bench.E2eFirstCalls MODEL.npz X.npy
+ * </pre>
+ *
+ * Prints one line, tab-separated, all times in milliseconds: warm-up wall time, the process CPU time
+ * the warm-up used (every thread, the JIT's included), the first call, the p99 of the first
+ * {@value #FIRST} calls, the steady-state median; then the kernel's name.
+ */
+public final class E2eFirstCalls {
+
+    static final int FIRST = 100;
+    static final int MORE = 500;
+    static final int STEADY = 300;
+
+    private E2eFirstCalls() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: E2eFirstCalls MODEL.npz X.npy");
+            System.exit(2);
+        }
+        DiagonalGmm model = Npz.readModel(Path.of(args[0]));
+        NpyArray x = Npy.read(Path.of(args[1]));
+
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        Kernels.warmUp();
+        long warmWall = System.nanoTime() - t0;
+        long warmCpu = processCpuNanos() - cpu0;
+
+        FisherEncoder encoder = FisherEncoder.builder(model).form(FisherForm.VLFEAT).improved().build();
+        float[] out = new float[encoder.length()];
+        double[] ms = new double[FIRST + MORE];
+        for (int i = 0; i < ms.length; i++) {
+            long s = System.nanoTime();
+            encoder.encode(x.data(), 0, x.rows(), out, 0);
+            ms[i] = (System.nanoTime() - s) / 1e6;
+        }
+        double[] first = Arrays.copyOf(ms, FIRST);
+        Arrays.sort(first);
+        double[] steady = Arrays.copyOfRange(ms, ms.length - STEADY, ms.length);
+        Arrays.sort(steady);
+        System.out.printf(Locale.ROOT, "%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s%n", warmWall / 1e6, warmCpu / 1e6, ms[0],
+                first[(int) Math.ceil(0.99 * FIRST) - 1], (steady[STEADY / 2 - 1] + steady[STEADY / 2]) / 2,
+                encoder.implementationName());
+    }
+
+    /** CPU time of the whole process (every thread), or -1e6 ns when the JVM does not say. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1_000_000;
+    }
+}
