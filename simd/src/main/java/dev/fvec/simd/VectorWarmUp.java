@@ -23,10 +23,11 @@ import java.util.SplittableRandom;
  * <h2>How</h2>
  * A warm-up runs the vector kernel, through {@link FisherEncoder} (so the encoder's own code is
  * compiled too), on a small synthetic model and a few descriptors, in every sparsity mode, round
- * after round, timing each round against the same round on the twin. The vector lanes are warm
- * once a vector round is no slower than the twin's twice in a row (uncompiled Vector API code is
- * 10-100x slower than the twin; compiled, faster), or when the warm-up has spent its budget
- * ({@link #BUDGET_NANOS} of its own thread's time), whichever comes first. The first
+ * after round, timing each round (thread CPU time) against the same round on the twin. The vector
+ * lanes are warm once a vector round takes at most twice the twin's, twice in a row (uncompiled
+ * Vector API code takes 4-300x the twin's time; compiled, about as long at this tiny shape), then a
+ * few longer calls settle the paths short calls never take. A warm-up that spends its budget
+ * ({@link #BUDGET_NANOS} of its thread's CPU time) first leaves the vector lanes off. The first
  * {@link SimdKernel#auto} kernel starts it on a daemon thread; {@link SimdKernelProvider#warmUp()}
  * runs it (or waits for it) in the caller's thread.
  */
