@@ -2,6 +2,7 @@ package dev.fvec.bench;
 
 import dev.fvec.FisherEncoder;
 import dev.fvec.Kernels;
+import dev.fvec.spi.KernelProvider;
 
 /** Builds the encoder a benchmark times, and checks its answer once before any timing. */
 public final class Encoders {
@@ -15,7 +16,11 @@ public final class Encoders {
      * fallback can never be timed under the wrong name.
      */
     public static FisherEncoder build(Inputs in, Variant variant, String kernel) {
-        FisherEncoder e = variant.configure(FisherEncoder.builder(in.model)).kernel(Kernels.byName(kernel)).build();
+        KernelProvider provider = Kernels.byName(kernel);
+        // The documented warm-up for services: without it the simd kernel serves its first calls on
+        // its scalar twin and compiles the vector code in the background, during the measurement.
+        provider.warmUp();
+        FisherEncoder e = variant.configure(FisherEncoder.builder(in.model)).kernel(provider).build();
         if (!e.implementationName().equals(kernel)) {
             throw new IllegalStateException("asked for the " + kernel + " kernel, got " + e.implementationName());
         }

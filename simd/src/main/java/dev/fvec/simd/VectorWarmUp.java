@@ -23,10 +23,11 @@ import java.util.SplittableRandom;
  * <h2>How</h2>
  * A warm-up runs the vector kernel, through {@link FisherEncoder} (so the encoder's own code is
  * compiled too), on a small synthetic model and a few descriptors, in every sparsity mode, round
- * after round, timing each round against the same round on the twin. The vector lanes are warm
- * once a vector round is no slower than the twin's twice in a row (uncompiled Vector API code is
- * 10-100x slower than the twin; compiled, faster), or when the warm-up has spent its budget
- * ({@link #BUDGET_NANOS} of its own thread's time), whichever comes first. The first
+ * after round, timing each round (thread CPU time) against the same round on the twin. The vector
+ * lanes are warm once a vector round takes at most twice the twin's, twice in a row (uncompiled
+ * Vector API code takes 4-300x the twin's time; compiled, about as long at this tiny shape), then a
+ * few longer calls settle the paths short calls never take. A warm-up that spends its budget
+ * ({@link #BUDGET_NANOS} of its thread's CPU time) first leaves the vector lanes off. The first
  * {@link SimdKernel#auto} kernel starts it on a daemon thread; {@link SimdKernelProvider#warmUp()}
  * runs it (or waits for it) in the caller's thread.
  */
@@ -43,7 +44,7 @@ final class VectorWarmUp {
     private static final boolean DEBUG = Boolean.getBoolean("fvec.simd.warmup.debug");
     private static volatile boolean warm = MODE.equals("none");
     private static volatile boolean started;
-    private static boolean gaveUp; // guarded by LOCK
+    private static volatile long nextStart = 1L << 33; // TWIN_WORK_BEFORE_WARM_UP, then doubled after a failed attempt
     /** Descriptor x component x dimension terms the twin has computed in auto kernels, roughly. */
     private static final java.util.concurrent.atomic.AtomicLong TWIN_WORK = new java.util.concurrent.atomic.AtomicLong();
     /**
@@ -74,14 +75,15 @@ final class VectorWarmUp {
 
     /**
      * Called by an auto kernel when it is created (work 0) and after each call served by the twin
-     * ({@code work} = descriptors x Kpad x D): starts the warm-up on a daemon thread, once per JVM,
-     * after {@link #TWIN_WORK_BEFORE_WARM_UP} terms.
+     * ({@code work} = descriptors x Kpad x D): starts the warm-up on a daemon thread after
+     * {@link #TWIN_WORK_BEFORE_WARM_UP} terms. A warm-up that runs out of budget (the JIT's queue
+     * was long, the machine busy) is tried again after twice as much twin work in all.
      */
     static void twinWorked(long work) {
         if (warm || started || !MODE.equals("background")) {
             return;
         }
-        if (TWIN_WORK.addAndGet(work) < TWIN_WORK_BEFORE_WARM_UP) {
+        if (TWIN_WORK.addAndGet(work) < nextStart) {
             return;
         }
         synchronized (VectorWarmUp.class) {
@@ -90,21 +92,29 @@ final class VectorWarmUp {
             }
             started = true;
         }
-        Thread t = new Thread(VectorWarmUp::ensureWarm, "fvec-simd-warm-up");
+        Thread t = new Thread(() -> {
+            ensureWarm();
+            if (!warm) {
+                nextStart = 2 * Math.max(TWIN_WORK.get(), nextStart);
+                started = false;
+            }
+        }, "fvec-simd-warm-up");
         t.setDaemon(true);
         t.start();
     }
 
-    /** Runs the warm-up in this thread unless the lanes are warm; waits if another thread is running it. */
+    /**
+     * Runs the warm-up in this thread unless the lanes are warm; waits if another thread is running
+     * it. Returns when the lanes are warm or the warm-up has spent its budget.
+     */
     static void ensureWarm() {
         if (warm) {
             return;
         }
         synchronized (LOCK) {
-            if (!warm && !gaveUp) {
+            if (!warm) {
                 // Out of budget, the vector lanes stay off: uncompiled, they would be far slower than the twin.
                 warm = run();
-                gaveUp = !warm;
             }
         }
     }
@@ -113,23 +123,25 @@ final class VectorWarmUp {
     private static boolean run() {
         // Small, so that each uncompiled call is cheap, yet taking every branch real calls take, so
         // that C2's code does not hit an untaken path (an uncommon trap, back to the slow uncompiled
-        // code) on the first real call: three groups of components (a K tail; one group far from
-        // every descriptor, so not live), a D tail at every width, two blocks and a tail descriptor,
-        // descriptors nearest to different groups (hard assignment's search goes past group 0).
+        // code) on the first real call: groups of components near the descriptors (candidates), at
+        // about 30 nats (live: exp is not 0, but no posterior reaches t), far (not live), near again,
+        // and a K tail; a D tail at every width; two blocks and a tail descriptor; descriptors nearest
+        // to different groups (hard assignment's search goes past group 0).
         int lanes = VectorLanes.LANES;
-        int k = 2 * lanes + 3;
+        int k = 4 * lanes + 3;
         int d = 24;
         int n = 9;
+        double[] offsets = {0, 1.6, 60, 0, 0};
         SplittableRandom rnd = new SplittableRandom(12345);
         float[] w = new float[k];
         float[] mu = new float[k * d];
         float[] var = new float[k * d];
         for (int c = 0; c < k; c++) {
             w[c] = 1f / k;
-            double centre = c >= lanes && c < 2 * lanes ? 60 : 0; // the far group
+            double offset = offsets[c / lanes];
             for (int j = 0; j < d; j++) {
-                mu[c * d + j] = (float) (centre + rnd.nextDouble(-2, 2));
-                var[c * d + j] = (float) rnd.nextDouble(0.5, 1.5);
+                mu[c * d + j] = (float) (offset == 0 ? rnd.nextDouble(-2, 2) : offset + rnd.nextDouble(-0.1, 0.1));
+                var[c * d + j] = (float) (offset == 0 ? rnd.nextDouble(0.5, 1.5) : 1);
             }
         }
         float sum = 0;
@@ -140,7 +152,7 @@ final class VectorWarmUp {
         DiagonalGmm model = DiagonalGmm.of(w, mu, var);
         float[] x = new float[n * d];
         for (int i = 0; i < n; i++) {
-            int c = i % 2 == 0 ? i % lanes : 2 * lanes + i % 3; // near group 0 or the tail group
+            int c = i % 2 == 0 ? i % lanes : i % 3 == 0 ? 3 * lanes + i % lanes : 4 * lanes + i % 3; // near groups 0, 3, the tail
             for (int j = 0; j < d; j++) {
                 x[i * d + j] = mu[c * d + j] + (float) rnd.nextDouble(-0.5, 0.5);
             }

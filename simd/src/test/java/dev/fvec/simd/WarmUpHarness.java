@@ -51,11 +51,20 @@ public final class WarmUpHarness {
         }
         int total = 500;
         double[] ms = new double[total];
+        com.sun.management.ThreadMXBean tb = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long a0 = tb.getThreadAllocatedBytes(tid);
+        long a100 = 0;
         for (int i = 0; i < total; i++) {
             long t0 = System.nanoTime();
             enc.encode(x, 0, n, out, 0);
             ms[i] = (System.nanoTime() - t0) / 1e6;
+            if (i == 99) {
+                a100 = tb.getThreadAllocatedBytes(tid) - a0;
+            }
         }
+        long aRest = tb.getThreadAllocatedBytes(tid) - a0 - a100;
+        System.out.printf("allocated: %d B in the first 100 calls, %d B in the next 400%n", a100, aRest);
         double[] first100 = Arrays.copyOf(ms, 100);
         Arrays.sort(first100);
         double[] steady = Arrays.copyOfRange(ms, total - 200, total);

@@ -38,7 +38,7 @@ class DiagonalGmmEstimatorTest {
 
     @BeforeAll
     static void setUp() {
-        spark = SparkTests.spark();
+        spark = SharedSpark.spark();
         x = SyntheticDescriptors.generate(5, N, D, K);
         List<Row> rows = new ArrayList<>();
         int offset = 0;

@@ -38,7 +38,7 @@ class FisherVectorTransformerTest {
 
     @BeforeAll
     static void setUp() {
-        spark = SparkTests.spark();
+        spark = SharedSpark.spark();
         float[] data = SyntheticDescriptors.generate(7, 2000, D, K);
         gmm = TestModels.fromData(data, 2000, D, K, 3, 1.0);
         int[] sizes = {40, 0, 1, 17, 100, 3, 250};

@@ -46,7 +46,7 @@ class NpyFilesTest {
 
     @Test
     void readsFilesAndGlobsInOrderAndEncodesToNpyAndParquet() throws Exception {
-        SparkSession spark = SparkTests.spark();
+        SparkSession spark = SharedSpark.spark();
         List<float[]> xs = writeFiles(5);
         // An explicit file first, then a glob that also matches it: read once, at its first place.
         Dataset<Row> df = NpyFiles.read(spark, List.of(dir.resolve("b3.npy").toString(), dir + "/b*.npy"));
@@ -99,7 +99,7 @@ class NpyFilesTest {
 
     @Test
     void badFilesFailNamingTheFile() throws Exception {
-        SparkSession spark = SparkTests.spark();
+        SparkSession spark = SharedSpark.spark();
         writeFiles(2);
         byte[] good = Files.readAllBytes(dir.resolve("b1.npy"));
         Files.write(dir.resolve("truncated.npy"), java.util.Arrays.copyOf(good, good.length - 5));

@@ -6,11 +6,11 @@ import org.apache.spark.sql.SparkSession;
  * One {@code local[2]} session for every test class of the module (surefire runs them in one JVM):
  * starting Spark costs seconds, so it is started once and stopped at JVM exit.
  */
-final class SparkTests {
+final class SharedSpark {
 
     private static SparkSession session;
 
-    private SparkTests() {
+    private SharedSpark() {
     }
 
     static synchronized SparkSession spark() {
