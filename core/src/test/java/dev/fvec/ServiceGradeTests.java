@@ -339,16 +339,21 @@ public abstract class ServiceGradeTests {
         assertArrayEquals(expected, e.encode(x, n));
     }
 
+    /** JDK 21+ API (this test only runs there); called reflectively so the tests compile with --release 17. */
+    private static long totalAllocatedBytes(com.sun.management.ThreadMXBean bean) throws Exception {
+        return (Long) com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes").invoke(bean);
+    }
+
     private static long allocatedByVirtualThreads(com.sun.management.ThreadMXBean bean, Runnable task, int tasks)
             throws Exception {
-        long before = bean.getTotalThreadAllocatedBytes();
+        long before = totalAllocatedBytes(bean);
         ExecutorService ex = EncoderLifetime.virtualThreadPerTask();
         for (int i = 0; i < tasks; i++) {
             ex.execute(task);
         }
         ex.shutdown();
         assertTrue(ex.awaitTermination(1, TimeUnit.MINUTES), "virtual threads did not finish");
-        return bean.getTotalThreadAllocatedBytes() - before;
+        return totalAllocatedBytes(bean) - before;
     }
 
     private static float[] filled(int n, float v) {
