@@ -2,6 +2,7 @@ package dev.fvec.cli;
 
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.List;
 import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -63,7 +64,7 @@ public final class Main {
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal) {
         Streams streams = new Streams(in, out, err, terminal);
-        CommandLine cli = commandLine(streams);
+        CommandLine cli = commandLine(streams, commandNamed(args));
         try {
             cli.setParameterExceptionHandler((e, a) -> Errors.usage(e, a, err));
             cli.setExecutionExceptionHandler((e, c, parsed) -> Errors.failed(e, verbose(parsed), err));
@@ -86,14 +87,54 @@ public final class Main {
         return false;
     }
 
+    /** The commands, by name. */
+    private static final List<String> COMMANDS = List.of("demo", "train", "encode", "completion", "help");
+
+    /**
+     * The command a command line runs, when its first word that is not an option names one; else
+     * {@code null}. An option's value cannot be a command name here: the only option taking a value
+     * before the command, {@code --kernel}, takes {@code scalar} or {@code simd}.
+     */
+    static String commandNamed(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--kernel")) {
+                i++;
+            } else if (!a.startsWith("-") && !a.startsWith("@")) {
+                // completion and help describe the whole tree
+                return COMMANDS.contains(a) && !a.equals("completion") && !a.equals("help") ? a : null;
+            } else if (a.startsWith("@")) {
+                return null; // an @argfile may hold the command: build them all
+            }
+        }
+        return null;
+    }
+
     /** The command tree, writing to {@code streams}. */
     static CommandLine commandLine(Streams streams) {
+        return commandLine(streams, null);
+    }
+
+    /**
+     * The command tree, writing to {@code streams}; with {@code only} set, the tree holds just that
+     * command (and {@code help}). picocli builds each command's model by reflection when it is
+     * added, which is a good part of a one-file run's start-up; a run needs only its own command.
+     */
+    static CommandLine commandLine(Streams streams, String only) {
         RootCommand root = new RootCommand();
         CommandLine cli = new CommandLine(root);
-        cli.addSubcommand("demo", new DemoCommand(root.common, streams));
-        cli.addSubcommand("train", new TrainCommand(root.common, streams));
-        cli.addSubcommand("encode", new EncodeCommand(root.common, streams));
-        cli.addSubcommand("completion", new CompletionCommand());
+        if (only == null || only.equals("demo")) {
+            cli.addSubcommand("demo", new DemoCommand(root.common, streams));
+        }
+        if (only == null || only.equals("train")) {
+            cli.addSubcommand("train", new TrainCommand(root.common, streams));
+        }
+        if (only == null || only.equals("encode")) {
+            cli.addSubcommand("encode", new EncodeCommand(root.common, streams));
+        }
+        if (only == null) {
+            cli.addSubcommand("completion", new CompletionCommand());
+        }
         cli.addSubcommand("help", new CommandLine.HelpCommand());
         cli.setOut(new PrintWriter(streams.out, true));
         cli.setErr(new PrintWriter(streams.err, true));
