@@ -98,7 +98,17 @@ public final class SparkMain implements Callable<Integer> {
             if (kernel != null) {
                 b.config("spark.executor.extraJavaOptions", "-D" + Kernels.PROPERTY + "=" + kernel);
             }
+            created = SparkSession.getDefaultSession().isEmpty();
             return b.getOrCreate();
+        }
+
+        /** Whether {@link #session} started Spark (in a JVM that already runs it, it is reused, not stopped). */
+        boolean created;
+
+        void stop(SparkSession spark) {
+            if (created) {
+                spark.stop();
+            }
         }
 
         void info(String line) {
@@ -157,7 +167,7 @@ public final class SparkMain implements Callable<Integer> {
                         + String.format(Locale.ROOT, "%.4f", r.meanLogLikelihood()) + ")");
                 return 0;
             } finally {
-                spark.stop();
+                stop(spark);
             }
         }
     }
@@ -221,7 +231,7 @@ public final class SparkMain implements Callable<Integer> {
                 }
                 return 0;
             } finally {
-                spark.stop();
+                stop(spark);
             }
         }
     }
