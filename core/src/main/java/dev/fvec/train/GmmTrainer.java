@@ -36,13 +36,13 @@ import java.util.Objects;
  *
  * <p><b>Cost</b> (CPU time of the calling thread, one thread, AMD Zen 5, 512-bit SIMD kernel, a
  * fresh JVM; {@code InitTiming} in the tests): at N = 100,000, D = 64, K = 256 an EM iteration
- * and a Lloyd iteration are one kernel pass each, about 0.08 s; the seeding takes about 1.0 s
- * (it grows as {@code K^2 ln K}) and the 5 Lloyd iterations 0.7 s, 0.4 s of which is the
- * kernel's first, unoptimised pass, which EM would otherwise pay: the initialisation costs about
- * as much as 20 EM iterations (it was 5.3 s, some 70 iterations, with the former best-of-3
- * seeding). At N = 12,000, K = 64: seeding 0.12 s, an iteration about 0.01 s. Memory: the data
- * (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample
- * ({@code 4 D max(8192, 64 K)} bytes at most).
+ * and a Lloyd iteration are one kernel pass each, about 0.075 s; the seeding takes about 1.0 s (it
+ * grows as {@code K^2 ln K}) and the 5 Lloyd iterations 0.37 s: the initialisation costs about as
+ * much as 18 EM iterations (it was 5.3 s, some 70 iterations, with the former best-of-3 seeding
+ * on a smaller sample and without the shortcuts). At N = 12,000, K = 64: seeding (3 attempts)
+ * 0.4 s, Lloyd 0.12 s, an EM iteration about 0.016 s. A long fit starts the kernel's warm-up
+ * beside the seeding. Memory: the data (never copied) plus {@code O(K * D * threads)}, plus a
+ * copy of the seeding sample ({@code 4 D max(8192, 64 K)} bytes at most).
  *
  * <p><b>Threads and reproducibility</b>: every pass runs on {@link Builder#threads(int)} threads
  * (the caller plus a pool per {@code fit}) over chunks of 1024 rows merged in chunk order, so with
