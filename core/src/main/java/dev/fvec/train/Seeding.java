@@ -1,5 +1,7 @@
 package dev.fvec.train;
 
+import dev.fvec.GmmStatistics;
+import dev.fvec.spi.StatisticsAccess;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
@@ -204,6 +206,82 @@ final class Seeding {
             potential += dist[i];
         }
         return potential;
+    }
+
+    /**
+     * Lloyd iterations on the sample, from {@code centers} ({@code K x D}, updated in place): at
+     * most {@code iterations} updates (each center moved to the mean of its sampled rows, empty
+     * clusters re-seeded by {@link #place}), stopping early when no center moves. Every sampled row
+     * goes to its nearest center by {@link #squaredDistance} (ties: the lowest index), so the
+     * distances are the column sweeps of the seeding. {@code onIteration} (may be null) is told
+     * the number of updates made after each.
+     *
+     * @return the hard-assignment statistics of the sample under the final centers: {@code S0} the
+     *     cluster sizes, {@code S1}, {@code S2} the sums of the rows and of their squares, in double,
+     *     summed in row order (so the same for every thread count)
+     */
+    GmmStatistics lloyd(float[] centers, int k, int iterations, IntConsumer onIteration) {
+        int[] assignment = new int[size];
+        float[] scratch = candidateDist[0];
+        for (int iteration = 0; ; iteration++) {
+            passes.forEachBlock(size, (block, from, to) -> {
+                sweep(centers, 0, 1, dist, from, to);
+                Arrays.fill(assignment, from, to, 0);
+                for (int c = 1; c < k; c++) {
+                    sweep(centers, c * d, 1, scratch, from, to);
+                    for (int i = from; i < to; i++) {
+                        if (scratch[i] < dist[i]) {
+                            dist[i] = scratch[i];
+                            assignment[i] = c;
+                        }
+                    }
+                }
+            });
+            GmmStatistics stats = new GmmStatistics(k, d);
+            double[] s0 = StatisticsAccess.s0(stats);
+            double[] s1 = StatisticsAccess.s1(stats);
+            double[] s2 = StatisticsAccess.s2(stats);
+            for (int i = 0; i < size; i++) {
+                s0[assignment[i]]++;
+            }
+            for (int j = 0; j < d; j++) {
+                float[] column = columns[j];
+                for (int i = 0; i < size; i++) {
+                    int at = assignment[i] * d + j;
+                    double v = column[i];
+                    s1[at] += v;
+                    s2[at] += v * v;
+                }
+            }
+            if (iteration == iterations) {
+                return stats;
+            }
+            float[] next = new float[k * d];
+            int[] kept = new int[k];
+            int[] empty = new int[k];
+            int keptCount = 0;
+            int emptyCount = 0;
+            for (int c = 0; c < k; c++) {
+                if (s0[c] > 0) {
+                    kept[keptCount++] = c;
+                    for (int j = 0; j < d; j++) {
+                        next[c * d + j] = (float) (s1[c * d + j] / s0[c]);
+                    }
+                } else {
+                    empty[emptyCount++] = c;
+                }
+            }
+            if (emptyCount > 0) {
+                place(next, Arrays.copyOf(kept, keptCount), Arrays.copyOf(empty, emptyCount), null);
+            }
+            if (onIteration != null) {
+                onIteration.accept(iteration + 1);
+            }
+            if (Arrays.equals(next, centers)) {
+                return stats; // assignments stable: the statistics are those of these centers
+            }
+            System.arraycopy(next, 0, centers, 0, next.length);
+        }
     }
 
     /** Copies sampled row {@code row} to {@code to[offset..offset+d)}. */
