@@ -262,13 +262,14 @@ final class VectorWarmUp {
     /**
      * Small, so that each uncompiled call is cheap, yet taking every branch real calls take, so
      * that C2's code does not hit an untaken path (an uncommon trap, back to the slow uncompiled
-     * code) on the first real call: groups of components near the descriptors (candidates), at
-     * about 30 nats (live: exp is not 0, but no posterior reaches t), far (not live), near again,
-     * and a K tail; a D tail at every width; two blocks and a tail descriptor.
+     * code) on the first real call: three groups of components, spread (each descriptor near one of
+     * them has candidates there, and lanes below t), offset (about 25 nats from the first group's
+     * descriptors and back: live, exp is not 0, but no posterior reaches t) and far (not live; the K
+     * tail); a D tail at every width; a block and a tail descriptor.
      */
     private static DiagonalGmm smallModel() {
         int lanes = VectorLanes.LANES;
-        return model(4 * lanes + 3, 17, new double[] {0, 1.6, 60, 0, 0}, lanes, 12345);
+        return model(2 * lanes + 3, 17, new double[] {0, 1.6, 60}, lanes, 12345);
     }
 
     /**
@@ -302,8 +303,8 @@ final class VectorWarmUp {
     }
 
     /**
-     * {@code n} descriptors, each near one component: of groups 0, 3 and the tail in turn (hard
-     * assignment's search goes past group 0), or of random near components ({@code random}).
+     * {@code n} descriptors, each near one component: of groups 0, 1 and the tail in turn (hard
+     * assignment's search goes past group 0), or of random spread groups ({@code random}).
      */
     private static float[] descriptorsNear(DiagonalGmm model, int n, boolean random, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -314,7 +315,7 @@ final class VectorWarmUp {
         float[] x = new float[n * d];
         for (int i = 0; i < n; i++) {
             int c = random ? 3 * lanes * rnd.nextInt(k / (3 * lanes)) + rnd.nextInt(lanes) // a group with offset 0
-                    : i % 2 == 0 ? i % lanes : i % 3 == 0 ? 3 * lanes + i % lanes : 4 * lanes + i % 3;
+                    : (i % 3) * lanes + i % lanes % (i % 3 == 2 ? 3 : lanes);
             for (int j = 0; j < d; j++) {
                 x[i * d + j] = mu[c * d + j] + (float) rnd.nextDouble(-0.5, 0.5);
             }

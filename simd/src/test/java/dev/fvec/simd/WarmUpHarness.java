@@ -36,6 +36,13 @@ public final class WarmUpHarness {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Runtime rt = Runtime.getRuntime();
         if (warm) {
+            // Let the JIT finish compiling the set-up code (the test model's training), so that its
+            // work is not counted as the warm-up's.
+            try {
+                Thread.sleep(Long.getLong("fvec.harness.settle", 1000));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
             System.gc();
             long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long cpu0 = os.getProcessCpuTime();
