@@ -127,26 +127,38 @@ final class VectorWarmUp {
         DiagonalGmm smallModel = smallModel();
         Sparsity[] modes = {Sparsity.threshold(1e-6), Sparsity.none(), Sparsity.hard(), Sparsity.threshold(1e-4)};
         StatisticsKernel[] kernels = new StatisticsKernel[modes.length];
+        StatisticsKernel[] twins = new StatisticsKernel[modes.length];
         GmmStatistics[] stats = new GmmStatistics[modes.length];
         for (int i = 0; i < modes.length; i++) {
             kernels[i] = SimdKernel.warmingUp(smallModel, modes[i]);
+            twins[i] = SimdKernel.twin(smallModel, modes[i]);
             stats[i] = GmmStatistics.forModel(smallModel);
         }
         float[] xSmall = descriptorsNear(smallModel, SMALL_DESCRIPTORS, false, 12345);
         int r = 0;
+        int fastRounds = 0;
         boolean compiled = false;
         while (!compiled && cpuNanos() - start < BUDGET_NANOS) {
             long a0 = allocatedBytes();
-            long c0 = compilationMillis();
-            for (int i = 0; i < SMALL_CALLS; i++) {
-                kernels[i % kernels.length].accumulate(xSmall, 0, SMALL_DESCRIPTORS, stats[i % kernels.length]);
-            }
-            long c1 = compilationMillis();
+            long t0 = cpuNanos();
+            smallRound(kernels, xSmall, stats);
+            long t1 = cpuNanos();
             long a1 = allocatedBytes();
-            compiled = a0 < 0 ? c1 == c0 && r >= 2 : a1 == a0 + ALLOCATION_PROBE_BYTES;
+            if (a0 >= 0) {
+                // Uncompiled Vector API code boxes every vector; C2's code allocates nothing.
+                compiled = a1 == a0 + ALLOCATION_PROBE_BYTES;
+            } else {
+                // No allocation counter (jdk.management absent): time the same calls on the twin, which
+                // is fast from the start; uncompiled vector code takes 4-300x as long, compiled about as long.
+                long twin = -cpuNanos();
+                smallRound(twins, xSmall, stats);
+                twin += cpuNanos();
+                fastRounds = r >= 2 && t1 - t0 <= 2 * twin ? fastRounds + 1 : 0;
+                compiled = fastRounds >= 2;
+            }
             if (DEBUG) {
-                System.err.printf("fvec warm-up round %d: %d x %d descriptors, %d B allocated, %d ms compiling%n", r,
-                        SMALL_CALLS, SMALL_DESCRIPTORS, a1 - a0, c1 - c0);
+                System.err.printf("fvec warm-up round %d: %d x %d descriptors, %.3f ms CPU, %d B allocated%n", r,
+                        SMALL_CALLS, SMALL_DESCRIPTORS, (t1 - t0) / 1e6, a1 - a0);
             }
             r++;
         }
@@ -165,7 +177,7 @@ final class VectorWarmUp {
             float[] x = descriptorsNear(model, REAL_DESCRIPTORS, true, 54321);
             long waitStart = System.nanoTime();
             for (int i = 0; cpuNanos() - start < BUDGET_NANOS; i++) {
-                boolean noBoxes = quietRound(real, x, REAL_DESCRIPTORS, REAL_CALLS, false);
+                boolean noBoxes = realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
                 r++;
                 if (noBoxes && i + 1 >= MIN_REAL_ROUNDS && jitWasIdle(waitStart)) {
                     break;
@@ -175,6 +187,12 @@ final class VectorWarmUp {
         rounds = r;
         spentNanos = cpuNanos() - start;
         return compiled;
+    }
+
+    private static void smallRound(StatisticsKernel[] kernels, float[] x, GmmStatistics[] stats) {
+        for (int i = 0; i < SMALL_CALLS; i++) {
+            kernels[i % kernels.length].accumulate(x, 0, SMALL_DESCRIPTORS, stats[i % kernels.length]);
+        }
     }
 
     private static final int SMALL_DESCRIPTORS = 5;
@@ -219,20 +237,14 @@ final class VectorWarmUp {
 
     /**
      * Runs {@code calls} calls round the encoders; true when they allocated nothing (uncompiled
-     * Vector API code boxes every vector, C2's code allocates nothing) and, when {@code needQuiet},
-     * the JIT was idle meanwhile: no compilation finished, and the process's other threads (the
-     * JIT's compiler threads among them) used under a quarter of the round's wall time, so no long
-     * C2 compilation (of the kernel's outer methods, typically) was still running.
+     * Vector API code boxes every vector, C2's code allocates nothing), or when that cannot be told.
      */
-    private static boolean quietRound(FisherEncoder[] encoders, float[] x, int n, int calls, boolean needQuiet) {
+    private static boolean realRound(FisherEncoder[] encoders, float[] x, int n, int calls) {
         int length = 0;
         for (FisherEncoder e : encoders) {
             length = Math.max(length, e.length());
         }
         float[] out = new float[length];
-        long c0 = compilationMillis();
-        long p0 = processCpuNanos();
-        long w0 = System.nanoTime();
         long t0 = cpuNanos();
         long a0 = allocatedBytes();
         for (int i = 0; i < calls; i++) {
@@ -240,18 +252,11 @@ final class VectorWarmUp {
         }
         long a1 = allocatedBytes();
         long t1 = cpuNanos();
-        long w1 = System.nanoTime();
-        long p1 = processCpuNanos();
-        long c1 = compilationMillis();
-        boolean noBoxes = a0 < 0 ? c1 == c0 : a1 == a0 + ALLOCATION_PROBE_BYTES;
-        long others = p0 < 0 ? 0 : (p1 - p0) - (t1 - t0);
-        boolean quiet = !needQuiet || (c0 < 0 || c1 == c0) && others < (w1 - w0) / 4;
         if (DEBUG) {
-            System.err.printf("fvec warm-up round: %d x %d descriptors, %.3f ms CPU, %d B allocated, %d ms compiling,"
-                    + " other threads %.3f ms CPU in %.3f ms%n", calls, n, (t1 - t0) / 1e6, a1 - a0, c1 - c0,
-                    others / 1e6, (w1 - w0) / 1e6);
+            System.err.printf("fvec warm-up round: %d x %d descriptors, %.3f ms CPU, %d B allocated%n", calls, n,
+                    (t1 - t0) / 1e6, a1 - a0);
         }
-        return noBoxes && quiet;
+        return a0 < 0 || a1 == a0 + ALLOCATION_PROBE_BYTES;
     }
 
     /** The process's CPU time, or -1 where the JDK cannot tell ({@code jdk.management} absent). */
