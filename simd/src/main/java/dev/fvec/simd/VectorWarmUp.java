@@ -22,15 +22,27 @@ import java.util.SplittableRandom;
  * when the switch happens.
  *
  * <h2>How</h2>
- * A warm-up runs the vector kernel, through {@link FisherEncoder} (so the encoder's own code is
- * compiled too), on a small synthetic model and a few descriptors, in every sparsity mode, round
- * after round, timing each round (thread CPU time) against the same round on the twin. The vector
- * lanes are warm once a vector round takes at most twice the twin's, twice in a row (uncompiled
- * Vector API code takes 4-300x the twin's time; compiled, about as long at this tiny shape), then a
- * few longer calls settle the paths short calls never take. A warm-up that spends its budget
- * ({@link #BUDGET_NANOS} of its thread's CPU time) first leaves the vector lanes off. The first
- * {@link SimdKernel#auto} kernel starts it on a daemon thread; {@link SimdKernelProvider#warmUp()}
- * runs it (or waits for it) in the caller's thread.
+ * Two phases, measured (PrintCompilation, allocation counters) rather than guessed:
+ * <ol>
+ *   <li>The lanes: many small calls (a 3-group model, 5 descriptors, every sparsity mode) on
+ *       {@link SimdKernel#warmingUp} kernels, which run the vector lanes on the very code path of
+ *       auto kernels (a warm-up on {@link SimdKernel#vector} kernels left the auto kernels'
+ *       lane-choice branch untaken, so C2's code trapped on their first call). The lanes are
+ *       compiled once a round of calls allocates nothing: uncompiled Vector API code boxes every
+ *       vector, C2's code allocates nothing. (Where the JDK has no allocation counter, the round is
+ *       timed against the twin instead: uncompiled vector code takes 4-300x its time.)</li>
+ *   <li>The code around them at a real shape: calls through {@link FisherEncoder} on a K = 250,
+ *       D = 64 model, 263 descriptors (batches that fill mid-call, windows that flush mid-batch),
+ *       every sparsity mode, until a round allocates nothing and the JIT then stays idle (no
+ *       compilation finishing, the process nearly idle while this thread sleeps). The earlier
+ *       warm-up (a small model only, stopped by timing) returned while C2 was still compiling
+ *       {@code accumulate}, {@code addQueued} and {@code flushAll}, so the first real calls ran them
+ *       in C1 and competed with the compiler thread: 2.8-13x the steady state on the first call.</li>
+ * </ol>
+ * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1
+ * leaves the vector lanes off. The background warm-up starts on a daemon thread after
+ * {@link #TWIN_WORK_BEFORE_WARM_UP} terms of twin work; {@link SimdKernelProvider#warmUp()} runs it
+ * (or waits for it) in the caller's thread.
  */
 final class VectorWarmUp {
 
@@ -122,6 +134,8 @@ final class VectorWarmUp {
     /** Runs warm-up rounds; true when the vector lanes proved compiled within the budget. */
     private static boolean run() {
         long start = cpuNanos();
+        long waitEnd = System.nanoTime() + JIT_WAIT_NANOS; // the most wall time spent waiting for the JIT
+        long processStart = DEBUG ? processCpuNanos() : 0;
         // Phase 1, the vector lanes: small calls (each uncompiled one is cheap) that take every
         // branch, straight to the kernels (the encoder's own code is for phase 2, at a real shape).
         DiagonalGmm smallModel = smallModel();
@@ -161,10 +175,16 @@ final class VectorWarmUp {
                         SMALL_CALLS, SMALL_DESCRIPTORS, (t1 - t0) / 1e6, a1 - a0);
             }
             r++;
+            if (!compiled && r >= PACE_AFTER_ROUNDS) {
+                // The calls have queued the lanes' compilations: let the JIT work through its queue
+                // (on a busy machine more rounds only compete with it for the CPU, and a long C2 queue
+                // raises the call counts that get the lanes themselves queued).
+                waitForIdleJit(Math.min(waitEnd, System.nanoTime() + PACE_NANOS));
+            }
         }
         if (DEBUG) {
-            System.err.printf("fvec warm-up: lanes %s after %.0f ms CPU%n", compiled ? "compiled" : "not compiled",
-                    (cpuNanos() - start) / 1e6);
+            System.err.printf("fvec warm-up: lanes %s after %.0f ms CPU (process: %.0f ms)%n",
+                    compiled ? "compiled" : "not compiled", (cpuNanos() - start) / 1e6, (processCpuNanos() - processStart) / 1e6);
         }
         if (compiled) {
             // Phase 2, everything around them at a real shape's loop trip counts: rounds until they
@@ -175,14 +195,18 @@ final class VectorWarmUp {
             DiagonalGmm model = realisticModel();
             FisherEncoder[] real = encoders(model);
             float[] x = descriptorsNear(model, REAL_DESCRIPTORS, true, 54321);
-            long waitStart = System.nanoTime();
             for (int i = 0; cpuNanos() - start < BUDGET_NANOS; i++) {
                 boolean noBoxes = realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
                 r++;
-                if (noBoxes && i + 1 >= MIN_REAL_ROUNDS && jitWasIdle(waitStart)) {
+                if (noBoxes && i + 1 >= MIN_REAL_ROUNDS
+                        && (waitForIdleJit(waitEnd) == 0 || System.nanoTime() - waitEnd > 0)) {
                     break;
                 }
             }
+        }
+        if (DEBUG) {
+            System.err.printf("fvec warm-up: done after %.0f ms CPU (process: %.0f ms)%n", (cpuNanos() - start) / 1e6,
+                    (processCpuNanos() - processStart) / 1e6);
         }
         rounds = r;
         spentNanos = cpuNanos() - start;
@@ -204,15 +228,16 @@ final class VectorWarmUp {
     /** Longest wall time the warm-up waits for the JIT in all. */
     private static final long JIT_WAIT_NANOS = 3_000_000_000L;
     private static final long IDLE_STEP_MILLIS = 30;
+    private static final int PACE_AFTER_ROUNDS = 4;
+    private static final long PACE_NANOS = 90_000_000L;
 
     /**
-     * Sleeps until the JIT is idle: a step of {@value #IDLE_STEP_MILLIS} ms in which no compilation
-     * finished and the process used at most a third of the step's CPU time (while this thread
-     * sleeps, that is the compiler threads and whatever else runs). True when the first step was
-     * idle already (the last round queued nothing) or when waiting since {@code waitStart} has
-     * reached {@link #JIT_WAIT_NANOS}; false when the JIT had work (another round may queue more).
+     * Sleeps in steps of {@value #IDLE_STEP_MILLIS} ms until the JIT is idle (a step in which no
+     * compilation finished and the process used at most a third of the step's CPU time: while this
+     * thread sleeps, that is the compiler threads and whatever else runs) or {@link System#nanoTime()}
+     * passes {@code until}. Returns the busy steps: 0 when the JIT was idle at once.
      */
-    private static boolean jitWasIdle(long waitStart) {
+    private static int waitForIdleJit(long until) {
         for (int step = 0; ; step++) {
             long c0 = compilationMillis();
             long p0 = processCpuNanos();
@@ -220,7 +245,7 @@ final class VectorWarmUp {
                 Thread.sleep(IDLE_STEP_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return true;
+                return 0;
             }
             long c1 = compilationMillis();
             long p1 = processCpuNanos();
@@ -229,8 +254,8 @@ final class VectorWarmUp {
                 System.err.printf("fvec warm-up wait: %d ms compiling, %.1f ms process CPU in %d ms%n", c1 - c0,
                         (p1 - p0) / 1e6, IDLE_STEP_MILLIS);
             }
-            if (idle || System.nanoTime() - waitStart > JIT_WAIT_NANOS) {
-                return step == 0 || !idle;
+            if (idle || System.nanoTime() - until > 0) {
+                return idle ? step : step + 1;
             }
         }
     }
