@@ -93,12 +93,12 @@ final class JmhResult {
         r.bench = cls.substring(cls.lastIndexOf('.') + 1);
         r.mode = m.path("mode").asText();
         r.threads = m.path("threads").asInt();
-        m.path("params").fields().forEachRemaining(e -> r.params.put(e.getKey(), e.getValue().asText()));
+        m.path("params").properties().forEach(e -> r.params.put(e.getKey(), e.getValue().asText()));
         JsonNode pm = m.path("primaryMetric");
         r.score = number(pm.path("score"));
         r.error = number(pm.path("scoreError"));
         r.unit = pm.path("scoreUnit").asText();
-        pm.path("scorePercentiles").fields().forEachRemaining(e -> r.percentiles.put(e.getKey(), number(e.getValue())));
+        pm.path("scorePercentiles").properties().forEach(e -> r.percentiles.put(e.getKey(), number(e.getValue())));
         // rawDataHistogram: per iteration, per fork, [value, count] pairs (sample mode only).
         for (JsonNode iteration : pm.path("rawDataHistogram")) {
             for (JsonNode fork : iteration) {
@@ -109,7 +109,7 @@ final class JmhResult {
                 }
             }
         }
-        m.path("secondaryMetrics").fields().forEachRemaining(e -> {
+        m.path("secondaryMetrics").properties().forEach(e -> {
             if (e.getKey().endsWith("gc.alloc.rate.norm")) {
                 r.allocPerOp = number(e.getValue().path("score"));
             }

@@ -2,11 +2,7 @@ package dev.fvec.train;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
-import dev.fvec.Sparsity;
-import dev.fvec.spi.KernelProvider;
-import dev.fvec.spi.StatisticsAccess;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -16,16 +12,15 @@ import java.util.function.Supplier;
  * The EM starting point of one {@code fit} ({@link GmmTrainer.Init}).
  *
  * <p><b>k-means++</b>: greedy k-means++ seeding on a sample ({@link Seeding}; the best of up to 3
- * attempts where K is small enough for that to be cheap), then Lloyd
- * iterations on every descriptor, then one M-step from the final hard assignment (weights = cluster
- * sizes / N, variances = within-cluster variances, floored). A Lloyd iteration is a
- * hard-assignment E-step ({@link Sparsity#hard()}) of the same kernel EM uses, on a model whose
- * means are the centers, with equal weights and one variance {@code v} for every component and
- * dimension: then every component has the same log-normaliser, {@code log p_k(x)} is a constant
- * minus {@code |x - c_k|² / 2v}, the most likely component is the nearest center (ties: the lowest
- * index), and {@code S0}, {@code S1} are the cluster sizes and sums. So Lloyd runs on the SIMD
- * kernel and on every thread, with the E-step's order-fixed merging. Empty clusters are re-seeded
- * ({@link MStep#reseed}); the iterations stop early when no center moves.
+ * attempts where K is small enough for that to be cheap), then Lloyd iterations on the same
+ * sample ({@link Seeding#lloyd}: nearest centers by the seeding's vectorised column sweeps, empty
+ * clusters re-seeded, stopping early when no center moves), then one M-step from the sample's final
+ * hard assignment (weights = cluster sizes / sample size, variances = within-cluster variances,
+ * floored); EM then runs on every descriptor. Lloyd iterations used to run as hard-assignment kernel
+ * passes over every descriptor: at N = 12,000, D = 64, K = 64 in a fresh JVM, 5 of them took about
+ * 0.2 s, and they made the JIT compile the kernel's hard-assignment path as well as the E-step's;
+ * on the sample they take about 0.03 s, and over 20 seeds the held-out log-likelihood after EM was
+ * no lower (-119.67 against -119.77 on the end-to-end benchmark's set).
  *
  * <p><b>random</b>: {@code K} distinct random descriptors as means, the data's floored variance,
  * equal weights.
@@ -43,20 +38,18 @@ final class Initialisation {
     private final int k;
     private final SplittableRandom rnd;
     private final ParallelPasses passes;
-    private final KernelProvider provider;
     private final MStep mStep;
     private final ProgressListener progress; // may be null
     private final Supplier<Duration> elapsed;
 
     Initialisation(float[] x, int n, int d, int k, SplittableRandom rnd, ParallelPasses passes,
-            KernelProvider provider, MStep mStep, ProgressListener progress, Supplier<Duration> elapsed) {
+            MStep mStep, ProgressListener progress, Supplier<Duration> elapsed) {
         this.x = x;
         this.n = n;
         this.d = d;
         this.k = k;
         this.rnd = rnd;
         this.passes = passes;
-        this.provider = provider;
         this.mStep = mStep;
         this.progress = progress;
         this.elapsed = elapsed;
@@ -77,48 +70,24 @@ final class Initialisation {
         return mStep.spreadModel(means);
     }
 
-    /** k-means++ seeding, at most {@code lloydIterations} Lloyd iterations, one M-step. */
-    DiagonalGmm kmeans(int lloydIterations) {
-        float[] centers = seed();
-        // Any positive v gives the nearest-center assignment; the data's mean variance keeps the
-        // kernel's quadratic terms of order 1.
-        double v = mStep.meanDataVariance();
-        GmmStatistics stats;
-        for (int iteration = 0; ; iteration++) {
-            stats = passes.statistics(provider, lloydModel(centers, k, d, v), Sparsity.hard());
-            if (iteration == lloydIterations) {
-                break;
-            }
-            float[] next = lloydUpdate(stats);
-            report("k-means", iteration + 1, lloydIterations);
-            if (Arrays.equals(next, centers)) {
-                break; // assignments stable
-            }
-            centers = next;
-        }
-        return mStep.apply(stats).model;
-    }
-
     /**
-     * The model whose hard assignment is the nearest of the {@code K x D} {@code centers}: equal
-     * weights, every variance {@code v} (1 when {@code v} is not a normal float).
+     * k-means++ seeding and at most {@code lloydIterations} Lloyd iterations, both on the seeding's
+     * sample, then one M-step from the sample's final hard assignment.
      */
-    static DiagonalGmm lloydModel(float[] centers, int k, int d, double v) {
-        float[] weights = new float[k];
-        Arrays.fill(weights, 1f / k);
-        float[] variances = new float[k * d];
-        float fv = (float) v;
-        Arrays.fill(variances, fv >= Float.MIN_NORMAL && fv < Float.MAX_VALUE ? fv : 1f);
-        return DiagonalGmm.of(k, d, weights, centers, variances);
+    DiagonalGmm kmeans(int lloydIterations) {
+        Seeding seeding = new Seeding(x, n, d, k, Seeding.initialSampleSize(k), passes, rnd);
+        float[] centers = seed(seeding);
+        GmmStatistics stats = seeding.lloyd(centers, k, lloydIterations,
+                done -> report("k-means", done, lloydIterations));
+        return mStep.apply(stats).model;
     }
 
     /**
      * The initial centers, {@code K x D}: greedy k-means++ on a sample, the attempt with the lowest
      * potential on the sample kept ({@link Seeding#attempts}).
      */
-    private float[] seed() {
+    private float[] seed(Seeding seeding) {
         float[] centers = new float[k * d];
-        Seeding seeding = new Seeding(x, n, d, k, Seeding.initialSampleSize(k), passes, rnd);
         int[] all = new int[k];
         for (int c = 0; c < k; c++) {
             all[c] = c;
@@ -144,31 +113,6 @@ final class Initialisation {
             }
         }
         return centers;
-    }
-
-    /** New centers: the mean of each cluster; empty clusters re-seeded. */
-    private float[] lloydUpdate(GmmStatistics stats) {
-        double[] s0 = StatisticsAccess.s0(stats);
-        double[] s1 = StatisticsAccess.s1(stats);
-        float[] next = new float[k * d];
-        int[] kept = new int[k];
-        int[] empty = new int[k];
-        int keptCount = 0;
-        int emptyCount = 0;
-        for (int c = 0; c < k; c++) {
-            if (s0[c] > 0) {
-                kept[keptCount++] = c;
-                for (int j = 0; j < d; j++) {
-                    next[c * d + j] = (float) (s1[c * d + j] / s0[c]);
-                }
-            } else {
-                empty[emptyCount++] = c;
-            }
-        }
-        if (emptyCount > 0) {
-            mStep.reseed(next, Arrays.copyOf(kept, keptCount), Arrays.copyOf(empty, emptyCount));
-        }
-        return next;
     }
 
     private void report(String phase, int done, int total) {

@@ -1,5 +1,7 @@
 package dev.fvec.train;
 
+import dev.fvec.GmmStatistics;
+import dev.fvec.spi.StatisticsAccess;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
@@ -12,25 +14,23 @@ import java.util.function.IntConsumer;
  * collapsed components and empty clusters, with the surviving centers as the starting set.
  *
  * <p>It works on a uniform random sample of the descriptors, drawn once per instance and copied
- * into one contiguous array: {@code min(N, max(}{@link #MIN_SAMPLE}{@code , }{@link
+ * into {@code D} arrays, one per dimension (column): {@code min(N, max(}{@link #MIN_SAMPLE}{@code , }{@link
  * #SAMPLE_PER_COMPONENT}{@code * K))} for the initial seeding (the Lloyd iterations and EM that
  * follow use every descriptor), {@link #RESEED_SAMPLE} for re-seeding. A larger sample improved
  * the held-out likelihood at K = 256 as much as the best of several attempts did, for less time
  * (see {@link #SAMPLE_PER_COMPONENT}); small K, which are cheap to seed, get several attempts
  * ({@link #attempts}).
  *
- * <p><b>Cost.</b> Each candidate needs {@code min(D²_i, |x_i - c|²)} for every sampled {@code x_i};
- * two exact shortcuts skip part of the arithmetic once a few centers are placed:
- * <ul>
- *   <li>if {@code |c - a|² >= 4 D²_i}, where {@code a} is the center nearest to {@code x_i}, the
- *       triangle inequality gives {@code |x_i - c| >= |x_i - a|}: {@code x_i} is skipped (the
- *       center-to-center distances cost {@code O(K * D)} per candidate, not per point);</li>
- *   <li>otherwise the distance is summed 16 dimensions at a time and abandoned as soon as the
- *       partial sum reaches {@code D²_i} (partial sums of squares only grow, also in floating
- *       point, so the minimum is the same as with the full sum).</li>
- * </ul>
- * The chosen candidate's distances are kept, so placing it costs no further pass. The centers are
- * bit for bit those of the plain computation.
+ * <p><b>Cost.</b> Each candidate needs {@code min(D²_i, |x_i - c|²)} for every sampled {@code x_i},
+ * {@code size x D} differences, all of them computed: the sample is stored by column, so the loop
+ * over sampled rows is the inner one and element-wise (one float sum per row, dimensions in
+ * order), which C2 compiles to vector instructions, and all candidates of a step go through a
+ * block of the sample while it is in cache. This replaced a row-by-row double loop with two exact
+ * shortcuts (a triangle-inequality skip, an early exit), which the JIT cannot vectorise: on the
+ * end-to-end benchmark's 12,000 x 64 set, K = 64, 3 attempts, a fresh JVM's seeding went from
+ * about 0.45 s to 0.05 s (distances in float instead of double: other centers, the same quality,
+ * see {@link #ATTEMPT_BUDGET}). The chosen candidate's distances are kept, so placing it costs no
+ * further pass.
  *
  * <p>Reproducible: distances are element-wise and the candidate totals are reduced in fixed block
  * order, so the centers depend on the seed only, not on the thread count.
@@ -54,31 +54,23 @@ final class Seeding {
     /** The re-seeding sample: re-seeding may happen at any M-step, so it stays small. */
     static final int RESEED_SAMPLE = 4096;
 
-    /**
-     * The triangle-inequality skip needs {@code |c - a|² >= 4 D²_i}; this factor keeps it clear of
-     * rounding in the double sums, so a skipped point provably keeps its {@code D²}.
-     */
-    private static final double SKIP_MARGIN = 4 * (1 + 1e-9);
-
     private final int d;
     private final int size;
-    private final float[] sample; // size x d, the sampled rows in ascending row order
+    private final float[][] columns; // the sampled rows, in ascending row order, by column: d arrays of size
     private final ParallelPasses passes;
     private final SplittableRandom rnd;
     private final int trials;
-    private final double[] dist; // D² of each sampled row to its nearest placed center
-    private final int[] nearest; // that center's index
-    private final double[][] candidateDist; // per trial: min(dist, D² to the candidate)
-    private final double[][] gap; // per trial: squared distance from the candidate to each center
+    private final float[] dist; // D² of each sampled row to its nearest placed center
+    private final float[][] candidateDist; // per trial: min(dist, D² to the candidate)
+    private final float[] candidateRows; // trials x d: the candidates' coordinates
 
     /**
      * Seeding work (sampled descriptors times K) per {@code fit} up to which several attempts are
      * made: 3 up to K = 64 on 8192 sampled descriptors, 2 up to K = 96, then one. Measured (issue 12,
      * item 3) on the end-to-end benchmark's 12,000 x 64 training set (256 rotated anisotropic
      * Gaussians), K = 64, mean held-out log-likelihood of 6 seeds: -119.99 with one attempt,
-     * -119.49 with the best of 3, -119.37 of 5 (scikit-learn: -119.46), each attempt costing about
-     * 0.1 s of CPU there; at K = 256 an attempt costs about 1 s, where a larger sample did as much
-     * as more attempts (see {@link #SAMPLE_PER_COMPONENT}).
+     * -119.49 with the best of 3, -119.37 of 5 (scikit-learn: -119.46); with the column sweeps an
+     * attempt costs about 0.02 s of CPU there.
      */
     static final long ATTEMPT_BUDGET = 3L * 8192 * 64;
 
@@ -99,23 +91,21 @@ final class Seeding {
         this.rnd = rnd;
         this.trials = 2 + (int) Math.log(k);
         this.size = (int) Math.min(n, Math.max(1, maxSample));
-        this.sample = new float[Math.toIntExact((long) size * d)];
-        if (size == n) {
-            System.arraycopy(x, 0, sample, 0, sample.length);
-        } else {
-            // Selection sampling (Knuth, TAOCP vol. 2, 3.4.2, algorithm S): sorted, one pass.
-            int chosen = 0;
-            for (int i = 0; i < n && chosen < size; i++) {
-                if ((n - i) * rnd.nextDouble() < size - chosen) {
-                    System.arraycopy(x, i * d, sample, chosen * d, d);
-                    chosen++;
+        this.columns = new float[d][size];
+        int chosen = 0;
+        // Selection sampling (Knuth, TAOCP vol. 2, 3.4.2, algorithm S): sorted, one pass; every row
+        // when the sample is the whole data set.
+        for (int i = 0; i < n && chosen < size; i++) {
+            if (size == n || (n - i) * rnd.nextDouble() < size - chosen) {
+                for (int j = 0, from = i * d; j < d; j++) {
+                    columns[j][chosen] = x[from + j];
                 }
+                chosen++;
             }
         }
-        this.dist = new double[size];
-        this.nearest = new int[size];
-        this.candidateDist = new double[trials][size];
-        this.gap = new double[trials][k];
+        this.dist = new float[size];
+        this.candidateDist = new float[trials][size];
+        this.candidateRows = new float[trials * d];
     }
 
     /** Sampled descriptors. */
@@ -133,28 +123,23 @@ final class Seeding {
      * @return the potential: the sum over the sample of {@code D²} to the nearest center
      */
     double place(float[] centers, int[] existing, int[] targets, IntConsumer onPlaced) {
-        int[] placed = Arrays.copyOf(existing, existing.length + targets.length);
         int placedCount = existing.length;
         if (placedCount > 0) {
+            float[] scratch = candidateDist[0];
             passes.forEachBlock(size, (block, from, to) -> {
-                for (int i = from; i < to; i++) {
-                    double best = Double.POSITIVE_INFINITY;
-                    int arg = existing[0];
-                    for (int c : existing) {
-                        double dc = squaredDistance(sample, i * d, centers, c * d, d, best);
-                        if (dc < best) {
-                            best = dc;
-                            arg = c;
+                for (int e = 0; e < existing.length; e++) {
+                    float[] out = e == 0 ? dist : scratch;
+                    sweep(centers, existing[e] * d, 1, out, from, to);
+                    if (e > 0) {
+                        for (int i = from; i < to; i++) {
+                            dist[i] = Math.min(dist[i], scratch[i]);
                         }
                     }
-                    dist[i] = best;
-                    nearest[i] = arg;
                 }
             });
         }
         int blocks = ParallelPasses.chunkCount(size);
         double[] partial = new double[blocks * trials];
-        int[] candidates = new int[trials];
         for (int t = 0; t < targets.length; t++) {
             int target = targets[t];
             double total = 0;
@@ -166,38 +151,30 @@ final class Seeding {
             if (!(total > 0)) {
                 // First center, or every sampled point already on a center: uniformly.
                 int chosen = rnd.nextInt(size);
-                System.arraycopy(sample, chosen * d, centers, target * d, d);
+                copyRow(chosen, centers, target * d);
                 boolean first = placedCount == 0;
+                float[] scratch = candidateDist[0];
                 passes.forEachBlock(size, (block, from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        double di = squaredDistance(sample, i * d, centers, target * d, d,
-                                first ? Double.POSITIVE_INFINITY : dist[i]);
-                        if (first || di < dist[i]) {
-                            dist[i] = di;
-                            nearest[i] = target;
+                    sweep(centers, target * d, 1, first ? dist : scratch, from, to);
+                    if (!first) {
+                        for (int i = from; i < to; i++) {
+                            dist[i] = Math.min(dist[i], scratch[i]);
                         }
                     }
                 });
             } else {
+                int[] candidates = new int[trials];
                 for (int l = 0; l < trials; l++) {
                     candidates[l] = sampleProportional(total);
-                    for (int p = 0; p < placedCount; p++) {
-                        int c = placed[p];
-                        gap[l][c] = squaredDistance(sample, candidates[l] * d, centers, c * d, d,
-                                Double.POSITIVE_INFINITY);
-                    }
+                    copyRow(candidates[l], candidateRows, l * d);
                 }
                 passes.forEachBlock(size, (block, from, to) -> {
+                    sweep(candidateRows, 0, trials, null, from, to);
                     for (int l = 0; l < trials; l++) {
-                        double[] cd = candidateDist[l];
-                        double[] g = gap[l];
-                        int co = candidates[l] * d;
+                        float[] cd = candidateDist[l];
                         double sum = 0;
                         for (int i = from; i < to; i++) {
-                            double di = dist[i];
-                            if (!(g[nearest[i]] >= SKIP_MARGIN * di)) {
-                                di = Math.min(di, squaredDistance(sample, i * d, sample, co, d, di));
-                            }
+                            float di = Math.min(dist[i], cd[i]);
                             cd[i] = di;
                             sum += di;
                         }
@@ -216,16 +193,10 @@ final class Seeding {
                         best = l;
                     }
                 }
-                System.arraycopy(sample, candidates[best] * d, centers, target * d, d);
-                double[] cd = candidateDist[best];
-                for (int i = 0; i < size; i++) {
-                    if (cd[i] < dist[i]) {
-                        dist[i] = cd[i];
-                        nearest[i] = target;
-                    }
-                }
+                System.arraycopy(candidateRows, best * d, centers, target * d, d);
+                System.arraycopy(candidateDist[best], 0, dist, 0, size);
             }
-            placed[placedCount++] = target;
+            placedCount++;
             if (onPlaced != null) {
                 onPlaced.accept(t + 1);
             }
@@ -235,6 +206,114 @@ final class Seeding {
             potential += dist[i];
         }
         return potential;
+    }
+
+    /**
+     * Lloyd iterations on the sample, from {@code centers} ({@code K x D}, updated in place): at
+     * most {@code iterations} updates (each center moved to the mean of its sampled rows, empty
+     * clusters re-seeded by {@link #place}), stopping early when no center moves. Every sampled row
+     * goes to its nearest center by {@link #squaredDistance} (ties: the lowest index), so the
+     * distances are the column sweeps of the seeding. {@code onIteration} (may be null) is told
+     * the number of updates made after each.
+     *
+     * @return the hard-assignment statistics of the sample under the final centers: {@code S0} the
+     *     cluster sizes, {@code S1}, {@code S2} the sums of the rows and of their squares, in double,
+     *     summed in row order (so the same for every thread count)
+     */
+    GmmStatistics lloyd(float[] centers, int k, int iterations, IntConsumer onIteration) {
+        int[] assignment = new int[size];
+        float[] scratch = candidateDist[0];
+        for (int iteration = 0; ; iteration++) {
+            passes.forEachBlock(size, (block, from, to) -> {
+                sweep(centers, 0, 1, dist, from, to);
+                Arrays.fill(assignment, from, to, 0);
+                for (int c = 1; c < k; c++) {
+                    sweep(centers, c * d, 1, scratch, from, to);
+                    for (int i = from; i < to; i++) {
+                        if (scratch[i] < dist[i]) {
+                            dist[i] = scratch[i];
+                            assignment[i] = c;
+                        }
+                    }
+                }
+            });
+            GmmStatistics stats = new GmmStatistics(k, d);
+            double[] s0 = StatisticsAccess.s0(stats);
+            double[] s1 = StatisticsAccess.s1(stats);
+            double[] s2 = StatisticsAccess.s2(stats);
+            for (int i = 0; i < size; i++) {
+                s0[assignment[i]]++;
+            }
+            for (int j = 0; j < d; j++) {
+                float[] column = columns[j];
+                for (int i = 0; i < size; i++) {
+                    int at = assignment[i] * d + j;
+                    double v = column[i];
+                    s1[at] += v;
+                    s2[at] += v * v;
+                }
+            }
+            if (iteration == iterations) {
+                return stats;
+            }
+            float[] next = new float[k * d];
+            int[] kept = new int[k];
+            int[] empty = new int[k];
+            int keptCount = 0;
+            int emptyCount = 0;
+            for (int c = 0; c < k; c++) {
+                if (s0[c] > 0) {
+                    kept[keptCount++] = c;
+                    for (int j = 0; j < d; j++) {
+                        next[c * d + j] = (float) (s1[c * d + j] / s0[c]);
+                    }
+                } else {
+                    empty[emptyCount++] = c;
+                }
+            }
+            if (emptyCount > 0) {
+                place(next, Arrays.copyOf(kept, keptCount), Arrays.copyOf(empty, emptyCount), null);
+            }
+            if (onIteration != null) {
+                onIteration.accept(iteration + 1);
+            }
+            if (Arrays.equals(next, centers)) {
+                return stats; // assignments stable: the statistics are those of these centers
+            }
+            System.arraycopy(next, 0, centers, 0, next.length);
+        }
+    }
+
+    /** Copies sampled row {@code row} to {@code to[offset..offset+d)}. */
+    private void copyRow(int row, float[] to, int offset) {
+        for (int j = 0; j < d; j++) {
+            to[offset + j] = columns[j][row];
+        }
+    }
+
+    /**
+     * The squared distances of sampled rows {@code [from, to)} to {@code count} points, the rows of
+     * {@code points} from {@code offset} on ({@code count x d}): into {@code out[from..to)} when
+     * {@code count == 1}, else into {@code candidateDist[l][from..to)} for point {@code l}. Each is
+     * {@link #squaredDistance}, bit for bit: one float sum per sampled row, dimensions in order;
+     * the loop over rows is the inner one, element-wise on the columns, which the JIT vectorises.
+     */
+    private void sweep(float[] points, int offset, int count, float[] out, int from, int to) {
+        for (int l = 0; l < count; l++) {
+            Arrays.fill(count == 1 && out != null ? out : candidateDist[l], from, to, 0f);
+        }
+        for (int j = 0; j < d; j++) {
+            float[] column = columns[j];
+            for (int l = 0; l < count; l++) {
+                float[] o = count == 1 && out != null ? out : candidateDist[l];
+                float c = points[offset + l * d + j];
+                // The same index in both arrays: C2 vectorises only then (the arrays might alias).
+                for (int i = from; i < to; i++) {
+                    float e = column[i] - c;
+                    o[i] += e * e;
+                }
+            }
+        }
     }
 
     /** A sampled index drawn with probability {@code dist[i] / total}. */
@@ -255,39 +334,15 @@ final class Seeding {
     }
 
     /**
-     * {@code ||a[ao..ao+d) - b[bo..bo+d)||²} in double, four accumulators for throughput; once a
-     * partial sum (checked every 16 dimensions) reaches {@code bound}, that partial sum, which is
-     * then {@code >= bound} and {@code <=} the full one. Below {@code bound} the result is the full
-     * sum, bit for bit whatever the bound.
+     * {@code ||a[ao..ao+d) - b[bo..bo+d)||²} as the seeding computes it: in float, one sum, the
+     * dimensions in order.
      */
-    static double squaredDistance(float[] a, int ao, float[] b, int bo, int d, double bound) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int end4 = d & ~3;
-        int j = 0;
-        while (j < end4) {
-            int stop = Math.min(end4, j + 16);
-            for (; j < stop; j += 4) {
-                double e0 = (double) a[ao + j] - b[bo + j];
-                double e1 = (double) a[ao + j + 1] - b[bo + j + 1];
-                double e2 = (double) a[ao + j + 2] - b[bo + j + 2];
-                double e3 = (double) a[ao + j + 3] - b[bo + j + 3];
-                s0 += e0 * e0;
-                s1 += e1 * e1;
-                s2 += e2 * e2;
-                s3 += e3 * e3;
-            }
-            double partial = (s0 + s1) + (s2 + s3);
-            if (partial >= bound) {
-                return partial;
-            }
+    static float squaredDistance(float[] a, int ao, float[] b, int bo, int d) {
+        float s = 0;
+        for (int j = 0; j < d; j++) {
+            float e = a[ao + j] - b[bo + j];
+            s += e * e;
         }
-        for (; j < d; j++) {
-            double e = (double) a[ao + j] - b[bo + j];
-            s0 += e * e;
-        }
-        return (s0 + s1) + (s2 + s3);
+        return s;
     }
 }

@@ -49,7 +49,7 @@ final class Training {
             MStep mStep = dataVariance == null
                     ? new MStep(x, n, d, t.k, t.absoluteFloor, t.relativeFloor, passes, rnd)
                     : new MStep(x, n, d, t.k, t.absoluteFloor, t.relativeFloor, dataVariance, passes, rnd);
-            Initialisation init = new Initialisation(x, n, d, t.k, rnd, passes, provider, mStep, t.progress,
+            Initialisation init = new Initialisation(x, n, d, t.k, rnd, passes, mStep, t.progress,
                     this::elapsed);
             DiagonalGmm model = t.initialModel != null ? t.initialModel
                     : t.init == GmmTrainer.Init.RANDOM ? init.random() : init.kmeans(t.kmeansIterations);

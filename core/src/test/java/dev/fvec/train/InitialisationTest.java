@@ -3,50 +3,24 @@ package dev.fvec.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
-import dev.fvec.Kernels;
-import dev.fvec.Sparsity;
 import dev.fvec.internal.SyntheticDescriptors;
-import dev.fvec.spi.KernelProvider;
-import dev.fvec.spi.StatisticsKernel;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12, item 3: the Lloyd step run as a hard-assignment kernel pass is the nearest-center
- * assignment, and the seeding's shortcuts leave its centers exactly those of plain greedy
+ * Issue 12, item 3: the Lloyd iterations on the seeding's sample assign each row to its nearest
+ * center and sum the clusters exactly, and the seeding's column sweeps leave its centers exactly those of plain greedy
  * k-means++.
  */
 class InitialisationTest {
 
-    /** The component a kernel assigns descriptor {@code i} to, by a one-descriptor pass. */
-    static int assignment(KernelProvider provider, DiagonalGmm model, float[] x, int i) {
-        StatisticsKernel kernel = provider.create(model, Sparsity.hard());
-        GmmStatistics stats = GmmStatistics.forModel(model);
-        kernel.accumulate(x, i * model.dimension(), 1, stats);
-        double[] s0 = stats.s0();
-        int chosen = -1;
-        for (int c = 0; c < s0.length; c++) {
-            if (s0[c] != 0) {
-                assertEquals(-1, chosen, "one component per descriptor");
-                assertEquals(1.0, s0[c]);
-                chosen = c;
-            }
-        }
-        return chosen;
-    }
-
-    /** The nearest center to descriptor {@code i}, in double; ties to the lowest index. */
+    /** The nearest center to descriptor {@code i}, by the seeding's float distance; ties to the lowest index. */
     static int nearest(float[] centers, int k, float[] x, int i, int d) {
         int best = 0;
-        double bestDistance = Double.POSITIVE_INFINITY;
+        float bestDistance = Float.POSITIVE_INFINITY;
         for (int c = 0; c < k; c++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                double e = (double) x[i * d + j] - centers[c * d + j];
-                s += e * e;
-            }
+            float s = Seeding.squaredDistance(x, i * d, centers, c * d, d);
             if (s < bestDistance) {
                 bestDistance = s;
                 best = c;
@@ -55,73 +29,92 @@ class InitialisationTest {
         return best;
     }
 
-    @Test
-    void lloydPassAssignsEachDescriptorToItsNearestCenter() {
-        SplittableRandom rnd = new SplittableRandom(5);
-        int n = 500;
-        int d = 7;
-        int k = 9;
-        float[] x = new float[n * d];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (rnd.nextDouble() * 20 - 10);
-        }
-        float[] centers = new float[k * d];
-        for (int i = 0; i < centers.length; i++) {
-            centers[i] = (float) (rnd.nextDouble() * 20 - 10);
-        }
-        for (double v : new double[] {1, 37.5, 1e-3}) {
-            DiagonalGmm model = Initialisation.lloydModel(centers, k, d, v);
-            for (int i = 0; i < n; i++) {
-                assertEquals(nearest(centers, k, x, i, d), assignment(Kernels.scalar(), model, x, i),
-                        "descriptor " + i + ", v = " + v);
-            }
-        }
+    /** A seeding whose sample is all {@code n} rows of {@code x}, in order. */
+    private static Seeding wholeSample(float[] x, int n, int d, int k, ParallelPasses passes) {
+        return new Seeding(x, n, d, k, n, passes, new SplittableRandom(1));
     }
 
     @Test
-    void lloydPassBreaksTiesToTheLowestIndex() {
-        // x = 5 between centers 0 and 10 (and again between 10 and 0 in the other order).
-        float[] centers = {10, 0, 10, 20};
-        float[] x = {5, 15, 10};
-        DiagonalGmm model = Initialisation.lloydModel(centers, 4, 1, 7.0);
-        assertEquals(0, assignment(Kernels.scalar(), model, x, 0), "5 is as near to 10 (0) as to 0 (1)");
-        assertEquals(0, assignment(Kernels.scalar(), model, x, 1), "15 is as near to 10 (0) as to 20 (3)");
-        assertEquals(0, assignment(Kernels.scalar(), model, x, 2), "10 is on centers 0 and 2");
-    }
-
-    @Test
-    void lloydPassSumsAreTheClusterCountsAndSums() {
+    void lloydStatisticsAreTheNearestCenterClusterCountsSumsAndSquares() {
         SplittableRandom rnd = new SplittableRandom(8);
-        int n = 3000; // several chunks, a short last one
+        int n = 3000; // several blocks, a short last one
         int d = 5;
         int k = 6;
         float[] x = new float[n * d];
         for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextDouble();
+            x[i] = (float) (rnd.nextDouble() * 20 - 10);
         }
         float[] centers = java.util.Arrays.copyOf(x, k * d);
         double[] count = new double[k];
         double[] sum = new double[k * d];
+        double[] squares = new double[k * d];
         for (int i = 0; i < n; i++) {
             int c = nearest(centers, k, x, i, d);
             count[c]++;
             for (int j = 0; j < d; j++) {
-                sum[c * d + j] += x[i * d + j];
+                double v = x[i * d + j];
+                sum[c * d + j] += v;
+                squares[c * d + j] += v * v;
             }
         }
-        try (ParallelPasses passes = new ParallelPasses(x, n, d, 2)) {
-            GmmStatistics stats = passes.statistics(Kernels.scalar(),
-                    Initialisation.lloydModel(centers, k, d, 0.08), Sparsity.hard());
-            assertArrayEquals(count, stats.s0());
-            assertArrayEquals(sum, stats.s1(), 1e-9);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
+                float[] moved = centers.clone();
+                GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(moved, k, 0, null);
+                assertArrayEquals(centers, moved, "no update with 0 iterations");
+                assertArrayEquals(count, stats.s0(), threads + " threads");
+                assertArrayEquals(sum, stats.s1(), 0.0, "summed in row order");
+                assertArrayEquals(squares, stats.s2(), 0.0);
+            }
         }
     }
 
-    // ---- the seeding's shortcuts are exact ----------------------------------------------------
+    @Test
+    void lloydBreaksTiesToTheLowestIndex() {
+        // x = 5 between centers 0 and 10 (and again between 10 and 0 in the other order).
+        float[] centers = {10, 0, 10, 20};
+        float[] x = {5, 15, 10};
+        try (ParallelPasses passes = new ParallelPasses(x, 3, 1, 1)) {
+            GmmStatistics stats = wholeSample(x, 3, 1, 4, passes).lloyd(centers, 4, 0, null);
+            assertArrayEquals(new double[] {3, 0, 0, 0}, stats.s0(), "5, 15 and 10 all go to center 0");
+        }
+    }
+
+    @Test
+    void lloydMovesCentersToClusterMeansUntilStableTheSameForEveryThreadCount() {
+        int n = 4000;
+        int d = 16;
+        int k = 12;
+        float[] x = SyntheticDescriptors.generate(77, n, d, 3 * k);
+        float[] reference = null;
+        for (int threads = 1; threads <= 3; threads++) {
+            try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
+                float[] centers = java.util.Arrays.copyOf(x, k * d); // the first k rows
+                int[] reports = {0};
+                GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(centers, k, 50, done -> reports[0] = done);
+                // Converged (or 50 updates): every center is the mean of the rows nearest to it.
+                if (reports[0] < 50) {
+                    for (int c = 0; c < k; c++) {
+                        for (int j = 0; j < d; j++) {
+                            assertEquals(stats.s1()[c * d + j] / stats.s0()[c], centers[c * d + j], 1e-5,
+                                    "center " + c + ", dimension " + j);
+                        }
+                    }
+                }
+                if (reference == null) {
+                    reference = centers;
+                } else {
+                    assertArrayEquals(reference, centers, threads + " threads");
+                }
+            }
+        }
+    }
+
+    // ---- the seeding's column sweeps are the plain computation ---------------------------
 
     /**
-     * Plain greedy k-means++ on the same sample with the same random draws, every distance in
-     * full (no skip, no early exit): a transcription of the algorithm the seeding states.
+     * Plain greedy k-means++ on the same sample with the same random draws, row by row, every
+     * distance {@link Seeding#squaredDistance}: a transcription of the algorithm the seeding states.
      */
     private static float[] plainSeeding(float[] x, int n, int d, int k, int sampleSize, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -134,11 +127,11 @@ class InitialisationTest {
             }
         }
         int trials = 2 + (int) Math.log(k);
-        double[] dist = new double[sampleSize];
+        float[] dist = new float[sampleSize];
         float[] centers = new float[k * d];
         for (int target = 0; target < k; target++) {
             double total = 0;
-            for (double v : dist) {
+            for (float v : dist) {
                 total += v;
             }
             int pick;
@@ -173,7 +166,7 @@ class InitialisationTest {
                         for (int i = b * ParallelPasses.CHUNK_ROWS;
                                 i < Math.min(sampleSize, (b + 1) * ParallelPasses.CHUNK_ROWS); i++) {
                             blockSum += Math.min(dist[i], Seeding.squaredDistance(x, rows[i] * d, x,
-                                    rows[candidates[l]] * d, d, Double.POSITIVE_INFINITY));
+                                    rows[candidates[l]] * d, d));
                         }
                         potential += blockSum;
                     }
@@ -185,7 +178,7 @@ class InitialisationTest {
             }
             System.arraycopy(x, rows[pick] * d, centers, target * d, d);
             for (int i = 0; i < sampleSize; i++) {
-                double di = Seeding.squaredDistance(x, rows[i] * d, centers, target * d, d, Double.POSITIVE_INFINITY);
+                float di = Seeding.squaredDistance(x, rows[i] * d, centers, target * d, d);
                 dist[i] = target == 0 ? di : Math.min(dist[i], di);
             }
         }
@@ -218,26 +211,21 @@ class InitialisationTest {
     }
 
     @Test
-    void boundedDistanceIsExactBelowTheBoundAndAtLeastTheBoundAbove() {
+    void seedingDistanceIsTheSquaredDistanceToFloatPrecision() {
         SplittableRandom rnd = new SplittableRandom(3);
-        for (int d : new int[] {1, 3, 4, 15, 16, 17, 33, 64}) {
+        for (int d : new int[] {1, 3, 4, 15, 16, 17, 33, 64, 128}) {
             float[] a = new float[d];
             float[] b = new float[d];
             for (int j = 0; j < d; j++) {
-                a[j] = (float) rnd.nextDouble();
-                b[j] = (float) rnd.nextDouble();
+                a[j] = (float) (rnd.nextDouble() * 10 - 5);
+                b[j] = (float) (rnd.nextDouble() * 10 - 5);
             }
-            double full = Seeding.squaredDistance(a, 0, b, 0, d, Double.POSITIVE_INFINITY);
             double plain = 0;
             for (int j = 0; j < d; j++) {
                 plain += ((double) a[j] - b[j]) * ((double) a[j] - b[j]);
             }
-            assertEquals(plain, full, 1e-12 * d, "D " + d);
-            assertEquals(full, Seeding.squaredDistance(a, 0, b, 0, d, Math.nextUp(full)), 0.0, "below the bound");
-            for (double bound : new double[] {0, full / 3, full}) {
-                double r = Seeding.squaredDistance(a, 0, b, 0, d, bound);
-                assertEquals(true, r >= bound && r <= full, "D " + d + ", bound " + bound + ": " + r);
-            }
+            assertEquals(plain, Seeding.squaredDistance(a, 0, b, 0, d), 1e-6 * d * plain, "D " + d);
+            assertEquals(0f, Seeding.squaredDistance(a, 0, a, 0, d), "D " + d + ", a point to itself");
         }
     }
 }
