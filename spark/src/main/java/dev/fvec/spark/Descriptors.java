@@ -4,7 +4,12 @@ import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -126,12 +131,7 @@ enum Descriptors implements Serializable {
                 break;
             }
         }
-        for (int i = 0; i < x.length; i++) {
-            if (!Float.isFinite(x[i])) {
-                throw new IllegalArgumentException(where.get() + ": value " + x[i] + " at descriptor " + i / d
-                        + ", dimension " + i % d + ": every descriptor value must be finite");
-            }
-        }
+        checkFinite(x, d, where);
         return x;
     }
 
@@ -142,6 +142,104 @@ enum Descriptors implements Serializable {
                 throw new IllegalArgumentException(where.get() + ": value " + (offset + i) + " is null");
             }
             x[offset + i] = ((Number) o).floatValue();
+        }
+    }
+    /**
+     * As {@link #read(Row, int, int, java.util.function.Supplier)}, on Spark's internal row
+     * ({@code type} is the column's type): arrays are copied out whole
+     * ({@link ArrayData#toFloatArray()}, a memory copy for Spark's own row format) instead of
+     * element by element through boxed values, which cost more than the encoding itself.
+     */
+    float[] read(InternalRow row, int field, DataType type, int d, java.util.function.Supplier<String> where) {
+        if (row.isNullAt(field)) {
+            throw new IllegalArgumentException(where.get() + ": the descriptors are null");
+        }
+        float[] x;
+        switch (this) {
+            case VECTOR: {
+                Vector v = VECTOR_UDT.deserialize(row.getStruct(field, VECTOR_UDT.sqlType().size()));
+                if (v.size() != d) {
+                    throw new IllegalArgumentException(where.get() + ": a descriptor of length " + v.size()
+                            + ", expected D = " + d);
+                }
+                x = new float[d];
+                for (int j = 0; j < d; j++) {
+                    x[j] = (float) v.apply(j);
+                }
+                break;
+            }
+            case NESTED: {
+                ArrayType outerType = (ArrayType) type;
+                ArrayType innerType = (ArrayType) outerType.elementType();
+                ArrayData outer = row.getArray(field);
+                int n = outer.numElements();
+                x = new float[Math.multiplyExact(n, d)];
+                for (int i = 0; i < n; i++) {
+                    if (outer.isNullAt(i)) {
+                        throw new IllegalArgumentException(where.get() + ": descriptor " + i + " is null");
+                    }
+                    ArrayData inner = outer.getArray(i);
+                    if (inner.numElements() != d) {
+                        throw new IllegalArgumentException(where.get() + ": descriptor " + i + " has length "
+                                + inner.numElements() + ", expected D = " + d);
+                    }
+                    copy(inner, innerType, x, i * d, where);
+                }
+                break;
+            }
+            default: {
+                ArrayData values = row.getArray(field);
+                int n = values.numElements();
+                if (this == SINGLE ? n != d : n % d != 0) {
+                    throw new IllegalArgumentException(where.get() + ": " + n + " values, "
+                            + (this == SINGLE ? "expected one descriptor of D = " + d
+                                    : "not a multiple of D = " + d + " (descriptors are N x D row-major)"));
+                }
+                x = new float[n];
+                copy(values, (ArrayType) type, x, 0, where);
+                break;
+            }
+        }
+        checkFinite(x, d, where);
+        return x;
+    }
+
+    private static final VectorUDT VECTOR_UDT = new VectorUDT();
+
+    /** {@code a}'s values (float or double, of type {@code type}) into {@code x} from {@code offset}. */
+    private static void copy(ArrayData a, ArrayType type, float[] x, int offset, java.util.function.Supplier<String> where) {
+        int n = a.numElements();
+        if (type.containsNull()) {
+            for (int i = 0; i < n; i++) {
+                if (a.isNullAt(i)) {
+                    throw new IllegalArgumentException(where.get() + ": value " + (offset + i) + " is null");
+                }
+            }
+        }
+        if (type.elementType().equals(DataTypes.FloatType)) {
+            if (a instanceof UnsafeArrayData) {
+                // Straight from Spark's buffer, without the intermediate array toFloatArray makes.
+                UnsafeArrayData u = (UnsafeArrayData) a;
+                Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+                        x, Platform.FLOAT_ARRAY_OFFSET + 4L * offset, 4L * n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    x[offset + i] = a.getFloat(i);
+                }
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                x[offset + i] = (float) a.getDouble(i);
+            }
+        }
+    }
+
+    private static void checkFinite(float[] x, int d, java.util.function.Supplier<String> where) {
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new IllegalArgumentException(where.get() + ": value " + x[i] + " at descriptor " + i / d
+                        + ", dimension " + i % d + ": every descriptor value must be finite");
+            }
         }
     }
 }

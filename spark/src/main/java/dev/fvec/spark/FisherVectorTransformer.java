@@ -11,11 +11,13 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -26,10 +28,12 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -297,12 +301,19 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         }
         Broadcast<GmmData> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new GmmData(gmm));
         String id = getOrDefault(idCol);
+        String in = getOrDefault(inputCol);
         EncodeTask task = new EncodeTask(shared, UUID.randomUUID().toString(), parseForm(getOrDefault(form)),
                 (Double) getOrDefault(power), (Boolean) getOrDefault(l2),
                 (Boolean) getOrDefault(hard) ? Sparsity.hard() : Sparsity.threshold((Double) getOrDefault(threshold)),
-                Descriptors.of(schema, getOrDefault(inputCol), true), schema.fieldIndex(getOrDefault(inputCol)),
-                id.isEmpty() ? -1 : schema.fieldIndex(id), id, getOrDefault(outputType).equals("array"));
-        return dataset.toDF().mapPartitions(task, Encoders.row(outSchema));
+                Descriptors.of(schema, in, true), schema.fieldIndex(in), schema.apply(in).dataType(),
+                id.isEmpty() ? -1 : schema.fieldIndex(id), id.isEmpty() ? null : schema.apply(id).dataType(), id,
+                getOrDefault(outputType).equals("array"));
+        // Spark's internal rows in and out: the descriptors are copied out of Spark's buffers and
+        // the vector in as one primitive array, where the Row API would box every value both ways
+        // (and re-encode the passed-through descriptor column), at several times the encoder's cost.
+        RDD<InternalRow> rows = dataset.toDF().queryExecution().toRdd();
+        return Sessions.classic(spark).internalCreateDataFrame(
+                rows.toJavaRDD().mapPartitions(task).rdd(), outSchema, false);
     }
 
     @Override
@@ -345,7 +356,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
     private static final DiagonalGmm UNIT = DiagonalGmm.of(new float[] {1f}, new float[] {0f}, new float[] {1f});
 
     /** What runs on the executors: one partition in, its rows with their vectors out. */
-    private static final class EncodeTask implements MapPartitionsFunction<Row, Row> {
+    private static final class EncodeTask implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
         private static final long serialVersionUID = 1L;
 
         private final Broadcast<GmmData> model;
@@ -354,16 +365,18 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         private final double power;
         private final boolean l2;
         private final boolean hard; // Sparsity is not Serializable: rebuilt from these two
-
         private final double threshold;
         private final Descriptors kind;
         private final int field;
+        private final DataType type;
         private final int idField;
+        private final DataType idType;
         private final String idName;
         private final boolean asArray;
 
         EncodeTask(Broadcast<GmmData> model, String key, FisherForm form, double power, boolean l2, Sparsity sparsity,
-                Descriptors kind, int field, int idField, String idName, boolean asArray) {
+                Descriptors kind, int field, DataType type, int idField, DataType idType, String idName,
+                boolean asArray) {
             this.model = model;
             this.key = key;
             this.form = form;
@@ -373,7 +386,9 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
             this.threshold = sparsity.threshold();
             this.kind = kind;
             this.field = field;
+            this.type = type;
             this.idField = idField;
+            this.idType = idType;
             this.idName = idName;
             this.asArray = asArray;
         }
@@ -388,10 +403,15 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> rows) {
+        public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
             FisherEncoder encoder = encoder();
             int d = encoder.model().dimension();
             int partition = TaskContext.getPartitionId();
+            VectorUDT udt = new VectorUDT();
+            // The input row may be reused by Spark once the next one is asked for; the joined row is
+            // read (and copied) by Spark's scan before that, so one of each serves the partition.
+            JoinedRow joined = new JoinedRow();
+            GenericInternalRow out = new GenericInternalRow(1);
             return new Iterator<>() {
                 private long index;
 
@@ -401,32 +421,28 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 }
 
                 @Override
-                public Row next() {
-                    Row row = rows.next();
+                public InternalRow next() {
+                    InternalRow row = rows.next();
                     long i = index++;
                     Supplier<String> where = () -> "row " + i + " of partition " + partition
-                            + (idField >= 0 ? " (" + idName + " = " + row.get(idField) + ")" : "");
-                    float[] x = kind.read(row, field, d, where);
+                            + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
+                    float[] x = kind.read(row, field, type, d, where);
                     float[] fv;
                     try {
                         fv = encoder.encode(x, x.length / d);
                     } catch (IllegalArgumentException | ArithmeticException e) {
                         throw new IllegalArgumentException(where.get() + ": " + e.getMessage(), e);
                     }
-                    Object[] values = new Object[row.length() + 1];
-                    for (int c = 0; c < row.length(); c++) {
-                        values[c] = row.get(c);
-                    }
                     if (asArray) {
-                        values[row.length()] = fv;
+                        out.update(0, UnsafeArrayData.fromPrimitiveArray(fv));
                     } else {
                         double[] v = new double[fv.length];
                         for (int j = 0; j < fv.length; j++) {
                             v[j] = fv[j];
                         }
-                        values[row.length()] = new DenseVector(v);
+                        out.update(0, udt.serialize(new DenseVector(v)));
                     }
-                    return RowFactory.create(values);
+                    return joined.apply(row, out);
                 }
             };
         }

@@ -4,17 +4,18 @@ import dev.fvec.io.AtomicFile;
 import dev.fvec.io.Npy;
 import dev.fvec.io.NpyArray;
 import dev.fvec.io.NpyRowWriter;
-import java.io.DataInputStream;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -22,12 +23,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.input.PortableDataStream;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.StructType;
@@ -41,8 +44,10 @@ import scala.Tuple2;
  * URI), {@code index} (the file's position in the expanded list of inputs), {@code rows}
  * ({@code N}), {@code dimension} ({@code D}) and {@code descriptors}, {@code array<float>} of
  * {@code N x D} row-major, which {@link FisherVectorTransformer} and {@link DiagonalGmmEstimator}
- * read. Files are parsed on the executors ({@code binaryFiles}) by {@link Npy}'s own reader; a
- * malformed, truncated or non-2-D file fails the job with an exception naming the file.
+ * read. The driver lists the files; the executors open them through Hadoop's {@code FileSystem}
+ * (contiguous runs of the list per partition, no data locality) and parse them with {@link Npy}'s
+ * own reader; a malformed, truncated or non-2-D file fails the job with an exception naming the
+ * file. Needs a classic Spark session (not Spark Connect).
  */
 public final class NpyFiles {
 
@@ -71,15 +76,19 @@ public final class NpyFiles {
     public static Dataset<Row> read(SparkSession spark, List<String> paths) {
         List<String> files = expand(paths, spark.sparkContext().hadoopConfiguration());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Map<String, Long> index = new HashMap<>();
+        List<Tuple2<Long, String>> indexed = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
-            index.put(files.get(i), (long) i);
+            indexed.add(new Tuple2<>((long) i, files.get(i)));
         }
-        Broadcast<Map<String, Long>> order = jsc.broadcast(index);
+        // The Hadoop configuration is shipped once per executor. (binaryFiles serialised it,
+        // gzipped, into every file's stream and parsed it back per file: several milliseconds a file,
+        // more than reading a 1,000 x 64 file.)
+        Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(spark.sparkContext().hadoopConfiguration()));
         int partitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
-        JavaRDD<Row> rows = jsc.binaryFiles(String.join(",", files), partitions)
-                .map(file -> parse(file, order.value()));
-        return spark.createDataFrame(rows, SCHEMA);
+        // Internal rows: the descriptors go into Spark's format as one array copy; through Row and
+        // createDataFrame every value would be boxed and converted one by one.
+        JavaRDD<InternalRow> rows = jsc.parallelize(indexed, partitions).map(file -> parse(file, conf.value().get()));
+        return Sessions.classic(spark).internalCreateDataFrame(rows.rdd(), SCHEMA, false);
     }
 
     /** Each path or glob expanded to qualified file URIs, in order, without repeats. */
@@ -108,21 +117,45 @@ public final class NpyFiles {
         return new ArrayList<>(files);
     }
 
-    private static Row parse(Tuple2<String, PortableDataStream> file, Map<String, Long> order) throws IOException {
-        String name = file._1();
+    private static InternalRow parse(Tuple2<Long, String> file, Configuration conf) throws IOException {
+        String name = file._2();
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(name);
         NpyArray a;
-        try (DataInputStream in = file._2().open()) {
+        try (InputStream in = path.getFileSystem(conf).open(path)) {
             a = Npy.read(in, name, MAX_FILE_BYTES);
         }
         if (a.ndim() != 2) {
             throw new IllegalArgumentException(name + ": shape " + Arrays.toString(a.shape())
                     + " is not 2-D; descriptors must be an (N, D) array");
         }
-        Long i = order.get(name);
-        if (i == null) { // binaryFiles qualified the name differently from the driver
-            throw new IllegalStateException(name + " was read but is not among the listed inputs");
+        return new GenericInternalRow(new Object[] {UTF8String.fromString(name), file._1(), a.rows(), a.cols(),
+                UnsafeArrayData.fromPrimitiveArray(a.data())});
+    }
+
+    /** A Hadoop configuration that Java serialisation can ship (Configuration is only Writable). */
+    static final class HadoopConf implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private transient Configuration conf;
+
+        HadoopConf(Configuration conf) {
+            this.conf = conf;
         }
-        return RowFactory.create(name, i, a.rows(), a.cols(), a.data());
+
+        Configuration get() {
+            return conf;
+        }
+
+        private void writeObject(ObjectOutputStream out) throws IOException {
+            out.defaultWriteObject();
+            conf.write(out);
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            conf = new Configuration(false);
+            conf.readFields(in);
+        }
     }
 
     /**
