@@ -45,6 +45,7 @@ public final class WarmUpHarness {
             }
             System.gc();
             long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long garbage0 = ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
             long cpu0 = os.getProcessCpuTime();
             long heap0 = rt.totalMemory() - rt.freeMemory();
             long t0 = System.nanoTime();
@@ -52,10 +53,12 @@ public final class WarmUpHarness {
             long t1 = System.nanoTime();
             long cpu1 = os.getProcessCpuTime();
             long jit1 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long garbage = ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes() - garbage0;
+            long committed = rt.totalMemory();
             System.gc();
             long heap1 = rt.totalMemory() - rt.freeMemory();
-            System.out.printf("warmUp: %.0f ms wall, %.0f ms process CPU (JIT compiling %d ms), retained heap +%.1f MB, %d rounds (%.0f ms in the warm-up loop)%n",
-                    (t1 - t0) / 1e6, (cpu1 - cpu0) / 1e6, jit1 - jit0, (heap1 - heap0) / 1e6, VectorWarmUp.rounds,
+            System.out.printf("warmUp: %.0f ms wall, %.0f ms process CPU (JIT compiling %d ms), allocated %.0f MB (heap committed %.0f MB), retained heap +%.1f MB, %d rounds (%.0f ms in the warm-up loop)%n",
+                    (t1 - t0) / 1e6, (cpu1 - cpu0) / 1e6, jit1 - jit0, garbage / 1e6, committed / 1e6, (heap1 - heap0) / 1e6, VectorWarmUp.rounds,
                     VectorWarmUp.spentNanos / 1e6);
         }
         int total = 500;
