@@ -97,9 +97,7 @@ final class Seeding {
         // when the sample is the whole data set.
         for (int i = 0; i < n && chosen < size; i++) {
             if (size == n || (n - i) * rnd.nextDouble() < size - chosen) {
-                for (int j = 0, from = i * d; j < d; j++) {
-                    columns[j][chosen] = x[from + j];
-                }
+                scatterRow(x, i * d, columns, chosen);
                 chosen++;
             }
         }
@@ -131,9 +129,7 @@ final class Seeding {
                     float[] out = e == 0 ? dist : scratch;
                     sweep(centers, existing[e] * d, 1, out, from, to);
                     if (e > 0) {
-                        for (int i = from; i < to; i++) {
-                            dist[i] = Math.min(dist[i], scratch[i]);
-                        }
+                        lowerTo(dist, scratch, from, to);
                     }
                 }
             });
@@ -144,9 +140,7 @@ final class Seeding {
             int target = targets[t];
             double total = 0;
             if (placedCount > 0) {
-                for (int i = 0; i < size; i++) {
-                    total += dist[i];
-                }
+                total = sum(dist, 0, size);
             }
             if (!(total > 0)) {
                 // First center, or every sampled point already on a center: uniformly.
@@ -157,9 +151,7 @@ final class Seeding {
                 passes.forEachBlock(size, (block, from, to) -> {
                     sweep(centers, target * d, 1, first ? dist : scratch, from, to);
                     if (!first) {
-                        for (int i = from; i < to; i++) {
-                            dist[i] = Math.min(dist[i], scratch[i]);
-                        }
+                        lowerTo(dist, scratch, from, to);
                     }
                 });
             } else {
@@ -171,14 +163,7 @@ final class Seeding {
                 passes.forEachBlock(size, (block, from, to) -> {
                     sweep(candidateRows, 0, trials, null, from, to);
                     for (int l = 0; l < trials; l++) {
-                        float[] cd = candidateDist[l];
-                        double sum = 0;
-                        for (int i = from; i < to; i++) {
-                            float di = Math.min(dist[i], cd[i]);
-                            cd[i] = di;
-                            sum += di;
-                        }
-                        partial[block * trials + l] = sum;
+                        partial[block * trials + l] = lowerToAndSum(candidateDist[l], dist, from, to);
                     }
                 });
                 int best = 0;
@@ -201,11 +186,7 @@ final class Seeding {
                 onPlaced.accept(t + 1);
             }
         }
-        double potential = 0;
-        for (int i = 0; i < size; i++) {
-            potential += dist[i];
-        }
-        return potential;
+        return sum(dist, 0, size);
     }
 
     /**
@@ -229,29 +210,16 @@ final class Seeding {
                 Arrays.fill(assignment, from, to, 0);
                 for (int c = 1; c < k; c++) {
                     sweep(centers, c * d, 1, scratch, from, to);
-                    for (int i = from; i < to; i++) {
-                        if (scratch[i] < dist[i]) {
-                            dist[i] = scratch[i];
-                            assignment[i] = c;
-                        }
-                    }
+                    assignNearer(scratch, dist, assignment, c, from, to);
                 }
             });
             GmmStatistics stats = new GmmStatistics(k, d);
             double[] s0 = StatisticsAccess.s0(stats);
             double[] s1 = StatisticsAccess.s1(stats);
             double[] s2 = StatisticsAccess.s2(stats);
-            for (int i = 0; i < size; i++) {
-                s0[assignment[i]]++;
-            }
+            count(assignment, s0);
             for (int j = 0; j < d; j++) {
-                float[] column = columns[j];
-                for (int i = 0; i < size; i++) {
-                    int at = assignment[i] * d + j;
-                    double v = column[i];
-                    s1[at] += v;
-                    s2[at] += v * v;
-                }
+                clusterSums(columns[j], assignment, j, d, s1, s2);
             }
             if (iteration == iterations) {
                 return stats;
@@ -307,12 +275,85 @@ final class Seeding {
             for (int l = 0; l < count; l++) {
                 float[] o = count == 1 && out != null ? out : candidateDist[l];
                 float c = points[offset + l * d + j];
-                // The same index in both arrays: C2 vectorises only then (the arrays might alias).
-                for (int i = from; i < to; i++) {
-                    float e = column[i] - c;
-                    o[i] += e * e;
-                }
+                addSquares(column, c, o, from, to);
             }
+        }
+    }
+
+    // The loops below are small static methods of their own so that C2 compiles each once, small
+    // and early, while the drivers above (place, lloyd, the block tasks) stay cold: with the loops
+    // inline, C2 compiled the drivers too, some twice (on-stack replacement, then normally), which
+    // cost about 0.5 s of compiler time in a fresh JVM's K = 64 fit.
+
+    /** Row {@code x[from..from+d)} into position {@code at} of the {@code d} columns. */
+    private static void scatterRow(float[] x, int from, float[][] columns, int at) {
+        for (int j = 0; j < columns.length; j++) {
+            columns[j][at] = x[from + j];
+        }
+    }
+
+    /**
+     * {@code out[i] += (column[i] - c)²} for {@code i} in {@code [from, to)}. The same index in
+     * both arrays: C2 vectorises the loop only then (the arrays might alias).
+     */
+    private static void addSquares(float[] column, float c, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float e = column[i] - c;
+            out[i] += e * e;
+        }
+    }
+
+    /** {@code a[i] = min(a[i], b[i])} for {@code i} in {@code [from, to)}. */
+    private static void lowerTo(float[] a, float[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = Math.min(a[i], b[i]);
+        }
+    }
+
+    /** {@code a[i] = min(a[i], b[i])} for {@code i} in {@code [from, to)}; the sum of the new {@code a[i]}, in order. */
+    private static double lowerToAndSum(float[] a, float[] b, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            float v = Math.min(a[i], b[i]);
+            a[i] = v;
+            sum += v;
+        }
+        return sum;
+    }
+
+    /** The sum of {@code a[from..to)}, in order, in double. */
+    private static double sum(float[] a, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += a[i];
+        }
+        return sum;
+    }
+
+    /** Where {@code candidate[i] < best[i]}: {@code best[i] = candidate[i]}, {@code assignment[i] = c}. */
+    private static void assignNearer(float[] candidate, float[] best, int[] assignment, int c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (candidate[i] < best[i]) {
+                best[i] = candidate[i];
+                assignment[i] = c;
+            }
+        }
+    }
+
+    /** {@code s0[c]}: how many rows {@code assignment} puts in cluster {@code c}. */
+    private static void count(int[] assignment, double[] s0) {
+        for (int c : assignment) {
+            s0[c]++;
+        }
+    }
+
+    /** Adds each row's value in {@code column} (dimension {@code j}) and its square to its cluster's sums, in row order. */
+    private static void clusterSums(float[] column, int[] assignment, int j, int d, double[] s1, double[] s2) {
+        for (int i = 0; i < column.length; i++) {
+            int at = assignment[i] * d + j;
+            double v = column[i];
+            s1[at] += v;
+            s2[at] += v * v;
         }
     }
 

@@ -89,16 +89,20 @@ final class Training {
 
     /**
      * Starts the kernel's warm-up ({@link KernelProvider#warmUp()}) on a daemon thread when this fit
-     * will do at least {@link #WARM_UP_WORK} terms ({@code N x K x D} per pass) of kernel work,
-     * counting the Lloyd passes and at most 10 EM iterations. A SIMD kernel serves its first calls on
-     * a slower scalar twin (bitwise the same results) and starts its own warm-up only after about
-     * that much work; a fit that will get there anyway gains from starting it at once, beside the
-     * seeding, which is plain Java. Measured (one core, N = 100,000, D = 64, K = 256, 10
-     * iterations): 3.8 s of process CPU instead of 6.1 s, the same model bit for bit.
+     * is sure to do at least {@link #WARM_UP_WORK} terms ({@code N x K x D} per pass) of kernel
+     * work: the EM iterations it cannot skip, 2 (the stopping rule cannot hold earlier), or, with a
+     * tolerance of 0, all of them up to 10. A SIMD kernel serves its first calls on a slower scalar
+     * twin (bitwise the same results) and starts its own warm-up after about that much twin work
+     * (the rental rule: by then the twin's extra cost could have paid for it); a fit sure to get
+     * there gains from starting it at once, beside the seeding. Counting every allowed iteration,
+     * as this did when the Lloyd iterations were kernel passes too, started the warm-up (about 1.2 s
+     * of CPU on one core) for fits that converge in a few iterations: the end-to-end benchmark's
+     * K = 256, 100,000 x 64 job (3 iterations) took 2.7-2.9 s of process CPU on one core with it,
+     * 1.6-1.7 s without; the same job forced through 10 iterations ({@code --tolerance 0}) took
+     * 3.6-4.6 s with the early start, 4.2-4.8 s without (the kernel's own rule started it later).
      */
     private void startWarmUpIfWorthIt() {
-        int passes = Math.min(t.maxIterations, 10)
-                + (t.initialModel == null && t.init == GmmTrainer.Init.KMEANS_PP ? t.kmeansIterations : 0);
+        int passes = Math.min(t.maxIterations, t.tolerance == 0 ? 10 : 2);
         if ((double) n * t.k * d * passes < WARM_UP_WORK) {
             return;
         }

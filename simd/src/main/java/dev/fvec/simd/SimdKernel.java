@@ -66,6 +66,7 @@ final class SimdKernel implements StatisticsKernel {
     final float minTrustedMax;
     private long fallbacks; // descriptors given to the scalar reference, over the kernel's life
     private final Lanes fixedLanes; // null: the twin until the vector lanes are warm
+    private final boolean warmingUp; // an auto kernel of the warm-up: the vector lanes before they are warm
     private final ScalarLanes twinLanes;
     private final boolean hard;
     private final boolean keepAll; // t = 0: every term kept (and counted), zero posteriors skipped
@@ -107,10 +108,21 @@ final class SimdKernel implements StatisticsKernel {
         return new SimdKernel(model, sparsity, Mode.TWIN);
     }
 
+    /**
+     * The warm-up's kernel: the vector lanes, on the very code path of {@link #auto} kernels, so that
+     * the JIT compiles that path for them (with {@link #vector} kernels it would compile the
+     * fixed-lanes branch only, and the first call of an auto kernel would leave the compiled code).
+     */
+    static SimdKernel warmingUp(DiagonalGmm model, Sparsity sparsity) {
+        return new SimdKernel(model, sparsity, Mode.WARM_UP);
+    }
+
     /** Which lanes a kernel runs on. */
     enum Mode {
         /** The twin until {@link VectorWarmUp#isWarm()}, then the vector lanes. */
         AUTO,
+        /** {@link #AUTO}'s code path, but on the vector lanes from the start. */
+        WARM_UP,
         VECTOR,
         TWIN
     }
@@ -120,6 +132,7 @@ final class SimdKernel implements StatisticsKernel {
         this.model = new PackedModel(model, width);
         this.twinLanes = mode == Mode.VECTOR ? null : new ScalarLanes(width, this.model.kpad);
         this.fixedLanes = mode == Mode.VECTOR ? VectorLanes.INSTANCE : mode == Mode.TWIN ? twinLanes : null;
+        this.warmingUp = mode == Mode.WARM_UP;
         this.hard = sparsity.isHard();
         this.threshold = sparsity.threshold();
         this.keepAll = !hard && threshold == 0;
@@ -153,7 +166,9 @@ final class SimdKernel implements StatisticsKernel {
             scalar.accumulate(x, offset, count, stats);
             return;
         }
-        Lanes ops = fixedLanes != null ? fixedLanes : VectorWarmUp.isWarm() ? VectorLanes.INSTANCE : twinLanes;
+        // '|', not '||': one branch, which the warm-up's calls and the auto kernels' calls after it
+        // both take, so C2's code has no untaken (trapping) path for them.
+        Lanes ops = fixedLanes != null ? fixedLanes : VectorWarmUp.isWarm() | warmingUp ? VectorLanes.INSTANCE : twinLanes;
         kept = 0;
         logLikelihood = 0;
         scalarDescriptors = 0;

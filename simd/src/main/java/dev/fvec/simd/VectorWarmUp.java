@@ -3,6 +3,7 @@ package dev.fvec.simd;
 import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
+import dev.fvec.GmmStatistics;
 import dev.fvec.Sparsity;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsKernel;
@@ -21,21 +22,32 @@ import java.util.SplittableRandom;
  * when the switch happens.
  *
  * <h2>How</h2>
- * A warm-up runs the vector kernel, through {@link FisherEncoder} (so the encoder's own code is
- * compiled too), on a small synthetic model and a few descriptors, in every sparsity mode, round
- * after round, timing each round (thread CPU time) against the same round on the twin. The vector
- * lanes are warm once a vector round takes at most twice the twin's, twice in a row (uncompiled
- * Vector API code takes 4-300x the twin's time; compiled, about as long at this tiny shape), then a
- * few longer calls settle the paths short calls never take. A warm-up that spends its budget
- * ({@link #BUDGET_NANOS} of its thread's CPU time) first leaves the vector lanes off. The first
- * {@link SimdKernel#auto} kernel starts it on a daemon thread; {@link SimdKernelProvider#warmUp()}
- * runs it (or waits for it) in the caller's thread.
+ * Two phases, measured (PrintCompilation, allocation counters) rather than guessed:
+ * <ol>
+ *   <li>The lanes: many small calls (a 3-group model, 5 descriptors, every sparsity mode) on
+ *       {@link SimdKernel#warmingUp} kernels, which run the vector lanes on the very code path of
+ *       auto kernels (a warm-up on {@link SimdKernel#vector} kernels left the auto kernels'
+ *       lane-choice branch untaken, so C2's code trapped on their first call). The lanes are
+ *       compiled once a round of calls allocates nothing: uncompiled Vector API code boxes every
+ *       vector, C2's code allocates nothing. (Where the JDK has no allocation counter, the round is
+ *       timed against the twin instead: uncompiled vector code takes 4-300x its time.)</li>
+ *   <li>The code around them at a real shape: calls through {@link FisherEncoder} on a K = 250,
+ *       D = 64 model, 263 descriptors (batches that fill mid-call, windows that flush mid-batch),
+ *       every sparsity mode, until a round allocates nothing and the JIT then stays idle (no
+ *       compilation finishing, the process nearly idle while this thread sleeps). The earlier
+ *       warm-up (a small model only, stopped by timing) returned while C2 was still compiling
+ *       {@code accumulate}, {@code addQueued} and {@code flushAll}, so the first real calls ran them
+ *       in C1 and competed with the compiler thread: 2.8-13x the steady state on the first call.</li>
+ * </ol>
+ * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1
+ * leaves the vector lanes off. The background warm-up starts on a daemon thread after
+ * {@link #TWIN_WORK_BEFORE_WARM_UP} terms of twin work; {@link SimdKernelProvider#warmUp()} runs it
+ * (or waits for it) in the caller's thread.
  */
 final class VectorWarmUp {
 
     /** The warm-up's budget of its thread's CPU time; past it, the vector lanes stay off (the twin serves). */
     static final long BUDGET_NANOS = 800_000_000L;
-    private static final int CALLS_PER_ROUND = 20;
 
     /** {@code fvec.simd.warmup}: {@code background} (default), {@code off} (the twin serves for ever), {@code none} (vector lanes from the first call). */
     static final String MODE = System.getProperty("fvec.simd.warmup", "background");
@@ -121,24 +133,192 @@ final class VectorWarmUp {
 
     /** Runs warm-up rounds; true when the vector lanes proved compiled within the budget. */
     private static boolean run() {
-        // Small, so that each uncompiled call is cheap, yet taking every branch real calls take, so
-        // that C2's code does not hit an untaken path (an uncommon trap, back to the slow uncompiled
-        // code) on the first real call: groups of components near the descriptors (candidates), at
-        // about 30 nats (live: exp is not 0, but no posterior reaches t), far (not live), near again,
-        // and a K tail; a D tail at every width; two blocks and a tail descriptor; descriptors nearest
-        // to different groups (hard assignment's search goes past group 0).
+        long start = cpuNanos();
+        long waitEnd = System.nanoTime() + JIT_WAIT_NANOS; // the most wall time spent waiting for the JIT
+        long processStart = DEBUG ? processCpuNanos() : 0;
+        // Phase 1, the vector lanes: small calls (each uncompiled one is cheap) that take every
+        // branch, straight to the kernels (the encoder's own code is for phase 2, at a real shape).
+        DiagonalGmm smallModel = smallModel();
+        Sparsity[] modes = {Sparsity.threshold(1e-6), Sparsity.none(), Sparsity.hard(), Sparsity.threshold(1e-4)};
+        StatisticsKernel[] kernels = new StatisticsKernel[modes.length];
+        StatisticsKernel[] twins = new StatisticsKernel[modes.length];
+        GmmStatistics[] stats = new GmmStatistics[modes.length];
+        for (int i = 0; i < modes.length; i++) {
+            kernels[i] = SimdKernel.warmingUp(smallModel, modes[i]);
+            twins[i] = SimdKernel.twin(smallModel, modes[i]);
+            stats[i] = GmmStatistics.forModel(smallModel);
+        }
+        float[] xSmall = descriptorsNear(smallModel, SMALL_DESCRIPTORS, false, 12345);
+        int r = 0;
+        int fastRounds = 0;
+        boolean compiled = false;
+        while (!compiled && cpuNanos() - start < BUDGET_NANOS) {
+            long a0 = allocatedBytes();
+            long t0 = cpuNanos();
+            smallRound(kernels, xSmall, stats);
+            long t1 = cpuNanos();
+            long a1 = allocatedBytes();
+            if (a0 >= 0) {
+                // Uncompiled Vector API code boxes every vector; C2's code allocates nothing.
+                compiled = a1 == a0 + ALLOCATION_PROBE_BYTES;
+            } else {
+                // No allocation counter (jdk.management absent): time the same calls on the twin, which
+                // is fast from the start; uncompiled vector code takes 4-300x as long, compiled about as long.
+                long twin = -cpuNanos();
+                smallRound(twins, xSmall, stats);
+                twin += cpuNanos();
+                fastRounds = r >= 2 && t1 - t0 <= 2 * twin ? fastRounds + 1 : 0;
+                compiled = fastRounds >= 2;
+            }
+            if (DEBUG) {
+                System.err.printf("fvec warm-up round %d: %d x %d descriptors, %.3f ms CPU, %d B allocated%n", r,
+                        SMALL_CALLS, SMALL_DESCRIPTORS, (t1 - t0) / 1e6, a1 - a0);
+            }
+            r++;
+            if (!compiled && r >= PACE_AFTER_ROUNDS) {
+                // The calls have queued the lanes' compilations: let the JIT work through its queue
+                // (on a busy machine more rounds only compete with it for the CPU, and a long C2 queue
+                // raises the call counts that get the lanes themselves queued).
+                waitForIdleJit(Math.min(waitEnd, System.nanoTime() + PACE_NANOS));
+            }
+        }
+        if (DEBUG) {
+            System.err.printf("fvec warm-up: lanes %s after %.0f ms CPU (process: %.0f ms)%n",
+                    compiled ? "compiled" : "not compiled", (cpuNanos() - start) / 1e6, (processCpuNanos() - processStart) / 1e6);
+        }
+        if (compiled) {
+            // Phase 2, everything around them at a real shape's loop trip counts: rounds until they
+            // allocate nothing, then until the JIT, given time, finds nothing more to compile after a
+            // round (the compilations the rounds queued must not compete with the first real calls).
+            // Waiting costs no CPU, and the lanes are compiled already, so the kernels switch even
+            // when the budget runs out first.
+            DiagonalGmm model = realisticModel();
+            FisherEncoder[] real = encoders(model);
+            float[] x = descriptorsNear(model, REAL_DESCRIPTORS, true, 54321);
+            for (int i = 0; cpuNanos() - start < BUDGET_NANOS; i++) {
+                boolean noBoxes = realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
+                r++;
+                if (noBoxes && i + 1 >= MIN_REAL_ROUNDS
+                        && (waitForIdleJit(waitEnd) == 0 || System.nanoTime() - waitEnd > 0)) {
+                    break;
+                }
+            }
+        }
+        if (DEBUG) {
+            System.err.printf("fvec warm-up: done after %.0f ms CPU (process: %.0f ms)%n", (cpuNanos() - start) / 1e6,
+                    (processCpuNanos() - processStart) / 1e6);
+        }
+        rounds = r;
+        spentNanos = cpuNanos() - start;
+        return compiled;
+    }
+
+    private static void smallRound(StatisticsKernel[] kernels, float[] x, GmmStatistics[] stats) {
+        for (int i = 0; i < SMALL_CALLS; i++) {
+            kernels[i % kernels.length].accumulate(x, 0, SMALL_DESCRIPTORS, stats[i % kernels.length]);
+        }
+    }
+
+    private static final int SMALL_DESCRIPTORS = 5;
+    private static final int SMALL_CALLS = 40;
+    /** Two full batches and a tail, so that batches fill mid-call and windows flush mid-batch. */
+    private static final int REAL_DESCRIPTORS = 2 * KeptTerms.BATCH_DESCRIPTORS + 7;
+    private static final int REAL_CALLS = 8;
+    private static final int MIN_REAL_ROUNDS = 4;
+    /** Longest wall time the warm-up waits for the JIT in all. */
+    private static final long JIT_WAIT_NANOS = 3_000_000_000L;
+    private static final long IDLE_STEP_MILLIS = 30;
+    private static final int PACE_AFTER_ROUNDS = 4;
+    private static final long PACE_NANOS = 90_000_000L;
+
+    /**
+     * Sleeps in steps of {@value #IDLE_STEP_MILLIS} ms until the JIT is idle (a step in which no
+     * compilation finished and the process used at most a third of the step's CPU time: while this
+     * thread sleeps, that is the compiler threads and whatever else runs) or {@link System#nanoTime()}
+     * passes {@code until}. Returns the busy steps: 0 when the JIT was idle at once.
+     */
+    private static int waitForIdleJit(long until) {
+        for (int step = 0; ; step++) {
+            long c0 = compilationMillis();
+            long p0 = processCpuNanos();
+            try {
+                Thread.sleep(IDLE_STEP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+            long c1 = compilationMillis();
+            long p1 = processCpuNanos();
+            boolean idle = c1 == c0 && (p0 < 0 || p1 - p0 <= IDLE_STEP_MILLIS * 1_000_000 / 3);
+            if (DEBUG) {
+                System.err.printf("fvec warm-up wait: %d ms compiling, %.1f ms process CPU in %d ms%n", c1 - c0,
+                        (p1 - p0) / 1e6, IDLE_STEP_MILLIS);
+            }
+            if (idle || System.nanoTime() - until > 0) {
+                return idle ? step : step + 1;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code calls} calls round the encoders; true when they allocated nothing (uncompiled
+     * Vector API code boxes every vector, C2's code allocates nothing), or when that cannot be told.
+     */
+    private static boolean realRound(FisherEncoder[] encoders, float[] x, int n, int calls) {
+        int length = 0;
+        for (FisherEncoder e : encoders) {
+            length = Math.max(length, e.length());
+        }
+        float[] out = new float[length];
+        long t0 = cpuNanos();
+        long a0 = allocatedBytes();
+        for (int i = 0; i < calls; i++) {
+            encoders[i % encoders.length].encode(x, 0, n, out, 0);
+        }
+        long a1 = allocatedBytes();
+        long t1 = cpuNanos();
+        if (DEBUG) {
+            System.err.printf("fvec warm-up round: %d x %d descriptors, %.3f ms CPU, %d B allocated%n", calls, n,
+                    (t1 - t0) / 1e6, a1 - a0);
+        }
+        return a0 < 0 || a1 == a0 + ALLOCATION_PROBE_BYTES;
+    }
+
+    /** The process's CPU time, or -1 where the JDK cannot tell ({@code jdk.management} absent). */
+    private static long processCpuNanos() {
+        return Allocation.PRESENT ? Allocation.processCpuNanos() : -1;
+    }
+
+    /**
+     * Small, so that each uncompiled call is cheap, yet taking every branch real calls take, so
+     * that C2's code does not hit an untaken path (an uncommon trap, back to the slow uncompiled
+     * code) on the first real call: three groups of components, spread (each descriptor near one of
+     * them has candidates there, and lanes below t), offset (about 25 nats from the first group's
+     * descriptors and back: live, exp is not 0, but no posterior reaches t) and far (not live; the K
+     * tail); a D tail at every width; a block and a tail descriptor.
+     */
+    private static DiagonalGmm smallModel() {
         int lanes = VectorLanes.LANES;
-        int k = 4 * lanes + 3;
-        int d = 24;
-        int n = 9;
-        double[] offsets = {0, 1.6, 60, 0, 0};
-        SplittableRandom rnd = new SplittableRandom(12345);
+        return model(2 * lanes + 3, 17, new double[] {0, 1.6, 60}, lanes, 12345);
+    }
+
+    /**
+     * A model of the usual size (K = 250, D = 64: loops with the trip counts of real calls, and a
+     * K tail at every width), its groups of components alternately near and far.
+     */
+    private static DiagonalGmm realisticModel() {
+        return model(250, 64, new double[] {0, 1.6, 60}, VectorLanes.LANES, 777);
+    }
+
+    /** Components in groups of {@code lanes}, group {@code g} offset by {@code offsets[g % offsets.length]} (0: spread). */
+    private static DiagonalGmm model(int k, int d, double[] offsets, int lanes, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
         float[] w = new float[k];
         float[] mu = new float[k * d];
         float[] var = new float[k * d];
         for (int c = 0; c < k; c++) {
             w[c] = 1f / k;
-            double offset = offsets[c / lanes];
+            double offset = offsets[(c / lanes) % offsets.length];
             for (int j = 0; j < d; j++) {
                 mu[c * d + j] = (float) (offset == 0 ? rnd.nextDouble(-2, 2) : offset + rnd.nextDouble(-0.1, 0.1));
                 var[c * d + j] = (float) (offset == 0 ? rnd.nextDouble(0.5, 1.5) : 1);
@@ -149,70 +329,74 @@ final class VectorWarmUp {
             sum += v;
         }
         w[k - 1] += 1f - sum;
-        DiagonalGmm model = DiagonalGmm.of(w, mu, var);
+        return DiagonalGmm.of(w, mu, var);
+    }
+
+    /**
+     * {@code n} descriptors, each near one component: of groups 0, 1 and the tail in turn (hard
+     * assignment's search goes past group 0), or of random spread groups ({@code random}).
+     */
+    private static float[] descriptorsNear(DiagonalGmm model, int n, boolean random, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int lanes = VectorLanes.LANES;
+        int k = model.components();
+        int d = model.dimension();
+        float[] mu = model.means();
         float[] x = new float[n * d];
         for (int i = 0; i < n; i++) {
-            int c = i % 2 == 0 ? i % lanes : i % 3 == 0 ? 3 * lanes + i % lanes : 4 * lanes + i % 3; // near groups 0, 3, the tail
+            int c = random ? 3 * lanes * rnd.nextInt(k / (3 * lanes)) + rnd.nextInt(lanes) // a group with offset 0
+                    : (i % 3) * lanes + i % lanes % (i % 3 == 2 ? 3 : lanes);
             for (int j = 0; j < d; j++) {
                 x[i * d + j] = mu[c * d + j] + (float) rnd.nextDouble(-0.5, 0.5);
             }
         }
-        FisherEncoder[] vector = encoders(model, false);
-        FisherEncoder[] twin = encoders(model, true);
-        float[] out = new float[FisherForm.GIST.length(k, d)];
-        long start = cpuNanos();
-        int fastRounds = 0;
-        int r = 0;
-        while (fastRounds < 2 && cpuNanos() - start < BUDGET_NANOS) {
-            long v = round(vector, x, n, out);
-            long s = round(twin, x, n, out);
-            fastRounds = r >= 2 && v <= 2 * s ? fastRounds + 1 : 0;
-            if (DEBUG) {
-                System.err.printf("fvec warm-up round %d: vector %.3f ms, twin %.3f ms (CPU)%n", r, v / 1e6, s / 1e6);
-            }
-            r++;
-        }
-        boolean compiled = fastRounds >= 2;
-        if (compiled) {
-            settle(model, d);
-        }
-        rounds = r;
-        spentNanos = cpuNanos() - start;
-        return compiled;
+        return x;
     }
 
-    /**
-     * A few longer calls on the compiled vector lanes, through an auto kernel's path: a batch that
-     * fills mid-call and windows that flush mid-batch, which the short rounds never reach, so the
-     * first real call does not meet them uncompiled.
-     */
-    private static void settle(DiagonalGmm model, int d) {
-        int n = 2 * KeptTerms.BATCH_DESCRIPTORS + 7;
-        SplittableRandom rnd = new SplittableRandom(54321);
-        float[] x = new float[n * d];
-        float[] mu = model.means();
-        int k = model.components();
-        for (int i = 0; i < n; i++) {
-            int c = rnd.nextInt(k);
-            for (int j = 0; j < d; j++) {
-                x[i * d + j] = mu[c * d + j] + (float) rnd.nextDouble(-1, 1);
-            }
-        }
-        FisherEncoder[] vector = encoders(model, false);
-        float[] out = new float[FisherForm.GIST.length(k, d)];
-        for (int i = 0; i < SETTLING_CALLS; i++) {
-            vector[i % vector.length].encode(x, 0, n, out, 0);
-        }
+    /** Bytes this thread has allocated, or -1 where the JDK cannot tell ({@code jdk.management} absent). */
+    private static long allocatedBytes() {
+        return Allocation.PRESENT ? Allocation.bytes() : -1;
     }
 
-    private static final int SETTLING_CALLS = 40;
+    /** What {@link #allocatedBytes()} itself allocates between two calls, measured once. */
+    private static final long ALLOCATION_PROBE_BYTES = probeBytes();
 
-    private static long round(FisherEncoder[] encoders, float[] x, int n, float[] out) {
-        long t0 = cpuNanos();
-        for (int i = 0; i < CALLS_PER_ROUND; i++) {
-            encoders[i % encoders.length].encode(x, 0, n, out, 0);
+    private static long probeBytes() {
+        long a = allocatedBytes();
+        long b = allocatedBytes();
+        return b - a;
+    }
+
+    /** The JIT's total compilation time so far, in ms, or -1 where the JVM does not say. */
+    private static long compilationMillis() {
+        java.lang.management.CompilationMXBean jit = JIT;
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
+
+    /** Holds the only reference to {@code com.sun.management}; loaded only when that module is there. */
+    private static final class Allocation {
+        static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.management").isPresent() && supported();
+        private static final java.lang.management.ThreadMXBean BEAN = THREADS;
+
+        private static boolean supported() {
+            try {
+                return THREADS instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+                        && t.isThreadAllocatedMemoryEnabled();
+            } catch (LinkageError e) {
+                return false;
+            }
         }
-        return cpuNanos() - t0;
+
+        static long processCpuNanos() {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return os instanceof com.sun.management.OperatingSystemMXBean o ? o.getProcessCpuTime() : -1;
+        }
+
+        static long bytes() {
+            return ((com.sun.management.ThreadMXBean) BEAN).getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
     }
 
     /** This thread's CPU time: the machine's other load does not count against the budget or the timings. */
@@ -220,8 +404,8 @@ final class VectorWarmUp {
         return THREADS.getCurrentThreadCpuTime();
     }
 
-    /** One encoder per sparsity mode (and each form), on fixed lanes. */
-    private static FisherEncoder[] encoders(DiagonalGmm model, boolean twin) {
+    /** One encoder per sparsity mode (and each form), on warm-up kernels (auto kernels' code path, vector lanes). */
+    private static FisherEncoder[] encoders(DiagonalGmm model) {
         KernelProvider p = new KernelProvider() {
             @Override
             public String name() {
@@ -235,7 +419,7 @@ final class VectorWarmUp {
 
             @Override
             public StatisticsKernel create(DiagonalGmm m, Sparsity s) {
-                return twin ? SimdKernel.twin(m, s) : SimdKernel.vector(m, s);
+                return SimdKernel.warmingUp(m, s);
             }
         };
         return new FisherEncoder[] {
