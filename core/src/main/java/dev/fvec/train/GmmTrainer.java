@@ -156,6 +156,11 @@ public final class GmmTrainer {
      *     message names the index), or the initial model's shape does not match
      */
     public TrainingResult fit(float[] x, int n, int d) {
+        return fit(x, n, d, false);
+    }
+
+    /** {@link #fit(float[], int, int)}; {@code valuesChecked}: the values were checked as it checks them. */
+    private TrainingResult fit(float[] x, int n, int d, boolean valuesChecked) {
         Objects.requireNonNull(x, "x");
         if (d < 1) {
             throw new IllegalArgumentException("D = " + d + ": descriptors need D >= 1 dimensions");
@@ -172,7 +177,7 @@ public final class GmmTrainer {
             throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
                     + " but the descriptors have D = " + d);
         }
-        return new Training(this, x, n, d, null, n, null).train();
+        return new Training(this, x, n, d, null, n, null, valuesChecked).train();
     }
 
     /**
@@ -249,7 +254,7 @@ public final class GmmTrainer {
             throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
                     + " but the descriptors have D = " + d);
         }
-        return new Training(this, sample, sampleRows, d, eStep, n, dataVariance.clone()).train();
+        return new Training(this, sample, sampleRows, d, eStep, n, dataVariance.clone(), false).train();
     }
 
     /**
@@ -268,7 +273,7 @@ public final class GmmTrainer {
     public TrainingResult fit(List<Path> npyFiles) throws IOException {
         Objects.requireNonNull(npyFiles, "npyFiles");
         NpyArray x = DescriptorFiles.read(npyFiles, MAX_ABS_VALUE); // checks shapes and values, naming the file
-        return fit(x.data(), x.rows(), x.cols());
+        return fit(x.data(), x.rows(), x.cols(), true); // not a second pass over the values
     }
 
     /** Options of a {@link GmmTrainer}; not thread-safe, reusable. */
