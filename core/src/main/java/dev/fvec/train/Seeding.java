@@ -28,7 +28,7 @@ import java.util.function.IntConsumer;
  * block of the sample while it is in cache. This replaced a row-by-row double loop with two exact
  * shortcuts (a triangle-inequality skip, an early exit), which the JIT cannot vectorise: on the
  * end-to-end benchmark's 12,000 x 64 set, K = 64, 3 attempts, a fresh JVM's seeding went from
- * about 0.45 s to 0.05 s (distances in float instead of double: other centers, the same quality,
+ * about 0.4 s to 0.11 s of CPU (distances in float instead of double: other centers, the same quality,
  * see {@link #ATTEMPT_BUDGET}). The chosen candidate's distances are kept, so placing it costs no
  * further pass.
  *
@@ -69,8 +69,9 @@ final class Seeding {
      * made: 3 up to K = 64 on 8192 sampled descriptors, 2 up to K = 96, then one. Measured (issue 12,
      * item 3) on the end-to-end benchmark's 12,000 x 64 training set (256 rotated anisotropic
      * Gaussians), K = 64, mean held-out log-likelihood of 6 seeds: -119.99 with one attempt,
-     * -119.49 with the best of 3, -119.37 of 5 (scikit-learn: -119.46); with the column sweeps an
-     * attempt costs about 0.02 s of CPU there.
+     * -119.49 with the best of 3, -119.37 of 5 (scikit-learn, random_state 0: -119.46). Again with
+     * the column sweeps and Lloyd on the sample, 20 seeds: -119.89 with one attempt, -119.67 with 3,
+     * -119.19 with 6. An attempt costs about 0.035 s of CPU there in a fresh JVM.
      */
     static final long ATTEMPT_BUDGET = 3L * 8192 * 64;
 
