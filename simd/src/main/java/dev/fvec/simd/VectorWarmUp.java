@@ -39,8 +39,9 @@ import java.util.SplittableRandom;
  *       {@code accumulate}, {@code addQueued} and {@code flushAll}, so the first real calls ran them
  *       in C1 and competed with the compiler thread: 2.8-13x the steady state on the first call.</li>
  * </ol>
- * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1
- * leaves the vector lanes off. The background warm-up starts on a daemon thread after
+ * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1,
+ * or finds the lanes stuck with a few boxes per call ({@code STUCK_ROUNDS} rounds), leaves the vector
+ * lanes off. The background warm-up starts on a daemon thread after
  * {@link #TWIN_WORK_BEFORE_WARM_UP} terms of twin work; {@link SimdKernelProvider#warmUp()} runs it
  * (or waits for it) in the caller's thread.
  */
@@ -164,7 +165,7 @@ final class VectorWarmUp {
             if (a0 >= 0) {
                 // Uncompiled Vector API code boxes every vector; C2's code allocates nothing.
                 long boxes = a1 - a0 - ALLOCATION_PROBE_BYTES;
-                compiled = boxes == 0;
+                compiled = boxes <= 0; // a box is at least 80 bytes; the probe's own allocation is not one
                 // Stuck: the same few boxes round after round. Seen on JDK 25 about once in eight fresh
                 // JVMs: C2 compiled the lanes, but some scalar broadcasts in them (FloatVector.sub(float),
                 // fma(float, float)) were left as calls to the Java fallback (JFR allocation samples);
@@ -295,12 +296,12 @@ final class VectorWarmUp {
             System.err.printf("fvec warm-up round: %d x %d descriptors, %.3f ms CPU, %d B allocated%n", calls, n,
                     (t1 - t0) / 1e6, a1 - a0);
         }
-        return a0 < 0 || a1 == a0 + ALLOCATION_PROBE_BYTES;
+        return a0 < 0 || a1 - a0 <= ALLOCATION_PROBE_BYTES;
     }
 
     /** The process's CPU time, or -1 where the JDK cannot tell ({@code jdk.management} absent). */
     private static long processCpuNanos() {
-        return Allocation.PRESENT ? Allocation.processCpuNanos() : -1;
+        return HotSpotBeans.PRESENT ? HotSpotBeans.processCpuNanos() : -1;
     }
 
     /**
@@ -369,7 +370,7 @@ final class VectorWarmUp {
 
     /** Bytes this thread has allocated, or -1 where the JDK cannot tell ({@code jdk.management} absent). */
     private static long allocatedBytes() {
-        return Allocation.PRESENT ? Allocation.bytes() : -1;
+        return HotSpotBeans.PRESENT ? HotSpotBeans.bytes() : -1;
     }
 
     /** What {@link #allocatedBytes()} itself allocates between two calls, measured once. */
@@ -390,7 +391,7 @@ final class VectorWarmUp {
     private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
 
     /** Holds the only reference to {@code com.sun.management}; loaded only when that module is there. */
-    private static final class Allocation {
+    private static final class HotSpotBeans {
         static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.management").isPresent() && supported();
         private static final java.lang.management.ThreadMXBean BEAN = THREADS;
 
