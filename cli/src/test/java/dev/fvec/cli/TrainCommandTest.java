@@ -45,7 +45,7 @@ class TrainCommandTest {
         assertEquals("", r.out);
         assertTrue(r.err.contains("K = 4 components on 1,000 descriptors of D = 8 from 2 files"), r.err);
         assertTrue(r.err.contains("train: 1/8 iterations, mean log-likelihood "), "per-iteration progress: " + r.err);
-        assertTrue(r.err.contains("train: 0/8 iterations, k-means++ seeding 12/12"), "seeding progress: " + r.err);
+        assertTrue(r.err.contains("train: 0/8 iterations, k-means++ seeding 24/24"), "seeding progress: " + r.err);
         assertTrue(r.err.contains("train: 0/8 iterations, k-means 1/5"), "Lloyd progress: " + r.err);
         assertTrue(r.err.contains("fvec train: wrote " + out), r.err);
         DiagonalGmm model = Npz.readModel(out);

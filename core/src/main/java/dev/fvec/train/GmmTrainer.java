@@ -25,8 +25,8 @@ import java.util.Objects;
  * DiagonalGmm vocabulary = r.model();
  * }</pre>
  *
- * <p>Initialisation ({@link Init}): greedy k-means++ on a sample of {@code max(8192, 64 K)}
- * descriptors (the best of 3 attempts when K is small, up to 64), then {@link
+ * <p>Initialisation ({@link Init}): greedy k-means++ on a sample of {@code max(4096, 64 K)}
+ * descriptors (the best of up to 6 attempts when K is small: 6 up to K = 64), then {@link
  * Builder#kmeansIterations Lloyd iterations} on the same sample, then one M-step from the sample's
  * hard assignment; or random descriptors; or a {@link Builder#initialModel given model}. E-step: posteriors below {@link #E_STEP_THRESHOLD} dropped (far below float resolution,
  * as SPEC.md allows). M-step in double, variances floored per dimension (see the builder's
@@ -35,14 +35,20 @@ import java.util.Objects;
  * (not tested right after a re-seeding), or after {@link Builder#maxIterations} iterations.
  *
  * <p><b>Cost</b> (CPU time of the calling thread, one thread, AMD Zen 5, 512-bit SIMD kernel, a
- * fresh JVM; {@code InitTiming} in the tests): at N = 100,000, D = 64, K = 256 an EM iteration
- * and a Lloyd iteration are one kernel pass each, about 0.075 s; the seeding takes about 1.0 s (it
- * grows as {@code K^2 ln K}) and the 5 Lloyd iterations 0.37 s: the initialisation costs about as
- * much as 18 EM iterations (it was 5.3 s, some 70 iterations, with the former best-of-3 seeding
- * on a smaller sample and without the shortcuts). At N = 12,000, K = 64: seeding (3 attempts)
- * 0.4 s, Lloyd 0.12 s, an EM iteration about 0.016 s. A long fit starts the kernel's warm-up
- * beside the seeding. Memory: the data (never copied) plus {@code O(K * D * threads)}, plus a
- * copy of the seeding sample ({@code 4 D max(8192, 64 K)} bytes at most).
+ * fresh JVM; {@code InitTiming} in the tests): at N = 100,000, D = 64, K = 256 an EM iteration is
+ * one kernel pass over every descriptor, about 0.075 s once the kernel's vector lanes are warm
+ * (about 0.18 s on its scalar twin before); the seeding, on 16,384 sampled descriptors, takes about
+ * 0.26 s (it grows as {@code K^2 ln K}) and the 5 Lloyd iterations on the same sample 0.12 s: the
+ * initialisation costs about as much as 5 EM iterations (it was 1.4 s, some 18 iterations, when the
+ * seeding's distances were a row-by-row double loop and Lloyd ran over every descriptor). At
+ * N = 12,000, K = 64: seeding (6 attempts on 4096) 0.12 s, Lloyd 0.02 s, an EM iteration 0.02-0.04 s
+ * (was 0.4 s and 0.12 s for the first two). The whole {@code fvec train --components 64} of those
+ * 12,000 descriptors, JVM start included, took about 0.55 s of wall time and 0.86 s of process CPU
+ * on the 2-core machine (was about 0.85 s and 1.3 s). A fit sure to do a lot of kernel work
+ * (with the default tolerance, 2 EM passes of {@code N K D >= 2^33}) starts the kernel's warm-up
+ * beside the seeding; otherwise the kernel starts it itself after that much work on the twin.
+ * Memory: the data (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample
+ * ({@code 4 D max(4096, 64 K)} bytes at most) and {@code 2 + ln K} distances per sampled descriptor.
  *
  * <p><b>Threads and reproducibility</b>: every pass runs on {@link Builder#threads(int)} threads
  * (the caller plus a pool per {@code fit}) over chunks of 1024 rows merged in chunk order, so with
@@ -150,6 +156,11 @@ public final class GmmTrainer {
      *     message names the index), or the initial model's shape does not match
      */
     public TrainingResult fit(float[] x, int n, int d) {
+        return fit(x, n, d, false);
+    }
+
+    /** {@link #fit(float[], int, int)}; {@code valuesChecked}: the values were checked as it checks them. */
+    private TrainingResult fit(float[] x, int n, int d, boolean valuesChecked) {
         Objects.requireNonNull(x, "x");
         if (d < 1) {
             throw new IllegalArgumentException("D = " + d + ": descriptors need D >= 1 dimensions");
@@ -166,7 +177,7 @@ public final class GmmTrainer {
             throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
                     + " but the descriptors have D = " + d);
         }
-        return new Training(this, x, n, d, null, n, null).train();
+        return new Training(this, x, n, d, null, n, null, valuesChecked).train();
     }
 
     /**
@@ -188,7 +199,7 @@ public final class GmmTrainer {
 
     /**
      * The sample size {@link #fit(EStep, long, double[], float[], int)} wants: as many descriptors as
-     * the k-means++ seeding of {@link #fit(float[], int, int)} samples, {@code max(8192, 64 K)}.
+     * the k-means++ seeding of {@link #fit(float[], int, int)} samples, {@code max(4096, 64 K)}.
      *
      * @param components {@code K}
      * @return the number of descriptors to sample
@@ -243,7 +254,7 @@ public final class GmmTrainer {
             throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
                     + " but the descriptors have D = " + d);
         }
-        return new Training(this, sample, sampleRows, d, eStep, n, dataVariance.clone()).train();
+        return new Training(this, sample, sampleRows, d, eStep, n, dataVariance.clone(), false).train();
     }
 
     /**
@@ -262,7 +273,7 @@ public final class GmmTrainer {
     public TrainingResult fit(List<Path> npyFiles) throws IOException {
         Objects.requireNonNull(npyFiles, "npyFiles");
         NpyArray x = DescriptorFiles.read(npyFiles, MAX_ABS_VALUE); // checks shapes and values, naming the file
-        return fit(x.data(), x.rows(), x.cols());
+        return fit(x.data(), x.rows(), x.cols(), true); // not a second pass over the values
     }
 
     /** Options of a {@link GmmTrainer}; not thread-safe, reusable. */
@@ -365,7 +376,7 @@ public final class GmmTrainer {
 
         /**
          * Lloyd iterations after k-means++ seeding ({@link Init#KMEANS_PP} only), {@code >= 0};
-         * default 5. They run on the seeding's sample of {@code max(8192, 64 K)} descriptors and
+         * default 5. They run on the seeding's sample of {@code max(4096, 64 K)} descriptors and
          * stop early when no center moves; each costs about a tenth of an E-step at N = 100,000,
          * K = 256. (Measured at N = 100,000, D = 64, K = 256 when they ran on every descriptor: 5,
          * 10 or 20 gave the same held-out likelihood after EM; the seeding's sample size is what

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 /**
  * The EM starting point of one {@code fit} ({@link GmmTrainer.Init}).
  *
- * <p><b>k-means++</b>: greedy k-means++ seeding on a sample ({@link Seeding}; the best of up to 3
+ * <p><b>k-means++</b>: greedy k-means++ seeding on a sample ({@link Seeding}; the best of up to 6
  * attempts where K is small enough for that to be cheap), then Lloyd iterations on the same
  * sample ({@link Seeding#lloyd}: nearest centers by the seeding's vectorised column sweeps, empty
  * clusters re-seeded, stopping early when no center moves), then one M-step from the sample's final

@@ -28,7 +28,7 @@ import java.util.function.IntConsumer;
  * block of the sample while it is in cache. This replaced a row-by-row double loop with two exact
  * shortcuts (a triangle-inequality skip, an early exit), which the JIT cannot vectorise: on the
  * end-to-end benchmark's 12,000 x 64 set, K = 64, 3 attempts, a fresh JVM's seeding went from
- * about 0.45 s to 0.05 s (distances in float instead of double: other centers, the same quality,
+ * about 0.4 s to 0.11 s of CPU (distances in float instead of double: other centers, the same quality,
  * see {@link #ATTEMPT_BUDGET}). The chosen candidate's distances are kept, so placing it costs no
  * further pass.
  *
@@ -48,8 +48,14 @@ final class Seeding {
      */
     static final int SAMPLE_PER_COMPONENT = 64;
 
-    /** Smallest initial sample (when {@code N} allows): small K are cheap to seed anyway. */
-    static final int MIN_SAMPLE = 8192;
+    /**
+     * Smallest initial sample (when {@code N} allows). Small K are cheap to seed, so they get more
+     * attempts on a smaller sample rather than fewer on a larger one: at K = 64 on the end-to-end
+     * benchmark's set (20 seeds, see {@link #ATTEMPT_BUDGET}), 6 attempts on 4096 descriptors gave a
+     * held-out log-likelihood of -119.43 against -119.67 for 3 on 8192, for the same seeding work
+     * (3 on 4096: -119.75; 3 on all 12,000: -119.53).
+     */
+    static final int MIN_SAMPLE = 4096;
 
     /** The re-seeding sample: re-seeding may happen at any M-step, so it stays small. */
     static final int RESEED_SAMPLE = 4096;
@@ -66,20 +72,26 @@ final class Seeding {
 
     /**
      * Seeding work (sampled descriptors times K) per {@code fit} up to which several attempts are
-     * made: 3 up to K = 64 on 8192 sampled descriptors, 2 up to K = 96, then one. Measured (issue 12,
+     * made: 6 up to K = 64 on 4096 sampled descriptors, 3 up to K = 80, 2 up to K = 96, then one
+     * (K = 128 and up: 64 K descriptors, one attempt). Measured (issue 12,
      * item 3) on the end-to-end benchmark's 12,000 x 64 training set (256 rotated anisotropic
      * Gaussians), K = 64, mean held-out log-likelihood of 6 seeds: -119.99 with one attempt,
-     * -119.49 with the best of 3, -119.37 of 5 (scikit-learn: -119.46); with the column sweeps an
-     * attempt costs about 0.02 s of CPU there.
+     * -119.49 with the best of 3, -119.37 of 5 (scikit-learn, random_state 0: -119.46). Again with
+     * the column sweeps and Lloyd on the sample, 20 seeds: -119.89 with one attempt, -119.67 with 3,
+     * -119.19 with 6 (and see {@link #MIN_SAMPLE}). An attempt on 8192 descriptors costs about
+     * 0.035 s of CPU there in a fresh JVM, on 4096 about half.
      */
     static final long ATTEMPT_BUDGET = 3L * 8192 * 64;
 
-    /** Greedy attempts for a sample of {@code size} descriptors: {@code clamp(budget / (size K), 1, 3)}. */
+    /** Most greedy attempts. */
+    static final int MAX_ATTEMPTS = 6;
+
+    /** Greedy attempts for a sample of {@code size} descriptors: {@code clamp(budget / (size K), 1, 6)}. */
     static int attempts(int size, int k) {
-        return (int) Math.max(1, Math.min(3, ATTEMPT_BUDGET / ((long) size * k)));
+        return (int) Math.max(1, Math.min(MAX_ATTEMPTS, ATTEMPT_BUDGET / ((long) size * k)));
     }
 
-    /** The initial seeding's sample size before the cap at {@code N}: {@code max(8192, 64 K)}. */
+    /** The initial seeding's sample size before the cap at {@code N}: {@code max(4096, 64 K)}. */
     static long initialSampleSize(int k) {
         return Math.max(MIN_SAMPLE, (long) SAMPLE_PER_COMPONENT * k);
     }
@@ -97,9 +109,7 @@ final class Seeding {
         // when the sample is the whole data set.
         for (int i = 0; i < n && chosen < size; i++) {
             if (size == n || (n - i) * rnd.nextDouble() < size - chosen) {
-                for (int j = 0, from = i * d; j < d; j++) {
-                    columns[j][chosen] = x[from + j];
-                }
+                scatterRow(x, i * d, columns, chosen);
                 chosen++;
             }
         }
@@ -131,9 +141,7 @@ final class Seeding {
                     float[] out = e == 0 ? dist : scratch;
                     sweep(centers, existing[e] * d, 1, out, from, to);
                     if (e > 0) {
-                        for (int i = from; i < to; i++) {
-                            dist[i] = Math.min(dist[i], scratch[i]);
-                        }
+                        lowerTo(dist, scratch, from, to);
                     }
                 }
             });
@@ -144,9 +152,7 @@ final class Seeding {
             int target = targets[t];
             double total = 0;
             if (placedCount > 0) {
-                for (int i = 0; i < size; i++) {
-                    total += dist[i];
-                }
+                total = sum(dist, 0, size);
             }
             if (!(total > 0)) {
                 // First center, or every sampled point already on a center: uniformly.
@@ -157,9 +163,7 @@ final class Seeding {
                 passes.forEachBlock(size, (block, from, to) -> {
                     sweep(centers, target * d, 1, first ? dist : scratch, from, to);
                     if (!first) {
-                        for (int i = from; i < to; i++) {
-                            dist[i] = Math.min(dist[i], scratch[i]);
-                        }
+                        lowerTo(dist, scratch, from, to);
                     }
                 });
             } else {
@@ -171,14 +175,7 @@ final class Seeding {
                 passes.forEachBlock(size, (block, from, to) -> {
                     sweep(candidateRows, 0, trials, null, from, to);
                     for (int l = 0; l < trials; l++) {
-                        float[] cd = candidateDist[l];
-                        double sum = 0;
-                        for (int i = from; i < to; i++) {
-                            float di = Math.min(dist[i], cd[i]);
-                            cd[i] = di;
-                            sum += di;
-                        }
-                        partial[block * trials + l] = sum;
+                        partial[block * trials + l] = lowerToAndSum(candidateDist[l], dist, from, to);
                     }
                 });
                 int best = 0;
@@ -201,11 +198,7 @@ final class Seeding {
                 onPlaced.accept(t + 1);
             }
         }
-        double potential = 0;
-        for (int i = 0; i < size; i++) {
-            potential += dist[i];
-        }
-        return potential;
+        return sum(dist, 0, size);
     }
 
     /**
@@ -229,29 +222,16 @@ final class Seeding {
                 Arrays.fill(assignment, from, to, 0);
                 for (int c = 1; c < k; c++) {
                     sweep(centers, c * d, 1, scratch, from, to);
-                    for (int i = from; i < to; i++) {
-                        if (scratch[i] < dist[i]) {
-                            dist[i] = scratch[i];
-                            assignment[i] = c;
-                        }
-                    }
+                    assignNearer(scratch, dist, assignment, c, from, to);
                 }
             });
             GmmStatistics stats = new GmmStatistics(k, d);
             double[] s0 = StatisticsAccess.s0(stats);
             double[] s1 = StatisticsAccess.s1(stats);
             double[] s2 = StatisticsAccess.s2(stats);
-            for (int i = 0; i < size; i++) {
-                s0[assignment[i]]++;
-            }
+            count(assignment, s0);
             for (int j = 0; j < d; j++) {
-                float[] column = columns[j];
-                for (int i = 0; i < size; i++) {
-                    int at = assignment[i] * d + j;
-                    double v = column[i];
-                    s1[at] += v;
-                    s2[at] += v * v;
-                }
+                clusterSums(columns[j], assignment, j, d, s1, s2);
             }
             if (iteration == iterations) {
                 return stats;
@@ -307,12 +287,85 @@ final class Seeding {
             for (int l = 0; l < count; l++) {
                 float[] o = count == 1 && out != null ? out : candidateDist[l];
                 float c = points[offset + l * d + j];
-                // The same index in both arrays: C2 vectorises only then (the arrays might alias).
-                for (int i = from; i < to; i++) {
-                    float e = column[i] - c;
-                    o[i] += e * e;
-                }
+                addSquares(column, c, o, from, to);
             }
+        }
+    }
+
+    // The loops below are small static methods of their own so that C2 compiles each once, small
+    // and early, while the drivers above (place, lloyd, the block tasks) stay cold: with the loops
+    // inline, C2 compiled the drivers too, some twice (on-stack replacement, then normally), which
+    // cost about 0.5 s of compiler time in a fresh JVM's K = 64 fit.
+
+    /** Row {@code x[from..from+d)} into position {@code at} of the {@code d} columns. */
+    private static void scatterRow(float[] x, int from, float[][] columns, int at) {
+        for (int j = 0; j < columns.length; j++) {
+            columns[j][at] = x[from + j];
+        }
+    }
+
+    /**
+     * {@code out[i] += (column[i] - c)²} for {@code i} in {@code [from, to)}. The same index in
+     * both arrays: C2 vectorises the loop only then (the arrays might alias).
+     */
+    private static void addSquares(float[] column, float c, float[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float e = column[i] - c;
+            out[i] += e * e;
+        }
+    }
+
+    /** {@code a[i] = min(a[i], b[i])} for {@code i} in {@code [from, to)}. */
+    private static void lowerTo(float[] a, float[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = Math.min(a[i], b[i]);
+        }
+    }
+
+    /** {@code a[i] = min(a[i], b[i])} for {@code i} in {@code [from, to)}; the sum of the new {@code a[i]}, in order. */
+    private static double lowerToAndSum(float[] a, float[] b, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            float v = Math.min(a[i], b[i]);
+            a[i] = v;
+            sum += v;
+        }
+        return sum;
+    }
+
+    /** The sum of {@code a[from..to)}, in order, in double. */
+    private static double sum(float[] a, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += a[i];
+        }
+        return sum;
+    }
+
+    /** Where {@code candidate[i] < best[i]}: {@code best[i] = candidate[i]}, {@code assignment[i] = c}. */
+    private static void assignNearer(float[] candidate, float[] best, int[] assignment, int c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (candidate[i] < best[i]) {
+                best[i] = candidate[i];
+                assignment[i] = c;
+            }
+        }
+    }
+
+    /** {@code s0[c]}: how many rows {@code assignment} puts in cluster {@code c}. */
+    private static void count(int[] assignment, double[] s0) {
+        for (int c : assignment) {
+            s0[c]++;
+        }
+    }
+
+    /** Adds each row's value in {@code column} (dimension {@code j}) and its square to its cluster's sums, in row order. */
+    private static void clusterSums(float[] column, int[] assignment, int j, int d, double[] s1, double[] s2) {
+        for (int i = 0; i < column.length; i++) {
+            int at = assignment[i] * d + j;
+            double v = column[i];
+            s1[at] += v;
+            s2[at] += v * v;
         }
     }
 

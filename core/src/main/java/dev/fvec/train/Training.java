@@ -26,9 +26,11 @@ final class Training {
     private final long start = System.nanoTime();
     private final SplittableRandom rnd;
     private final KernelProvider provider;
+    private final boolean valuesChecked; // the caller has checked x's values as requireValues does
 
     Training(GmmTrainer trainer, float[] x, int n, int d, GmmTrainer.EStep external, long total,
-            double[] dataVariance) {
+            double[] dataVariance, boolean valuesChecked) {
+        this.valuesChecked = valuesChecked;
         this.t = trainer;
         this.x = x;
         this.n = n;
@@ -41,7 +43,9 @@ final class Training {
     }
 
     TrainingResult train() {
-        requireValues();
+        if (!valuesChecked) {
+            requireValues();
+        }
         if (external == null) {
             startWarmUpIfWorthIt();
         }

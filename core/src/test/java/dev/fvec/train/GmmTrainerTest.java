@@ -216,11 +216,11 @@ class GmmTrainerTest {
                 events.add(phase + " " + done + "/" + total);
             }
         }).build().fit(x, n, d);
-        // K = 20 on 3000 descriptors: 3 attempts of 20 centers, a report every 8 centers, then the
-        // last; each Lloyd iteration (the data does not let 4 iterations settle every center); then EM.
-        assertEquals(List.of("k-means++ seeding 8/60", "k-means++ seeding 16/60", "k-means++ seeding 24/60",
-                "k-means++ seeding 32/60", "k-means++ seeding 40/60", "k-means++ seeding 48/60",
-                "k-means++ seeding 56/60", "k-means++ seeding 60/60", "k-means 1/4", "k-means 2/4", "k-means 3/4",
+        // K = 20 on 3000 descriptors: 6 attempts of 20 centers, a report every 15 centers (about 8
+        // reports); each Lloyd iteration (the data does not let 4 iterations settle every center); then EM.
+        assertEquals(List.of("k-means++ seeding 15/120", "k-means++ seeding 30/120", "k-means++ seeding 45/120",
+                "k-means++ seeding 60/120", "k-means++ seeding 75/120", "k-means++ seeding 90/120",
+                "k-means++ seeding 105/120", "k-means++ seeding 120/120", "k-means 1/4", "k-means 2/4", "k-means 3/4",
                 "k-means 4/4", "EM 1", "EM 2"), events);
         // A random or given start has no initialisation to report.
         events.clear();

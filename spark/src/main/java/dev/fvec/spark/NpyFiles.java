@@ -31,6 +31,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.StructType;
@@ -169,10 +170,12 @@ public final class NpyFiles {
      * @throws IllegalArgumentException if vectors differ in length or one is null (names its row)
      */
     public static long writeNpy(Dataset<Row> df, String vectorCol, String orderCol, Path out) throws IOException {
-        // Cached first: the sort samples its input before it shuffles, and would otherwise compute
-        // the vectors twice.
+        // Cached first: the vectors are computed once, by all executors in parallel (the order check
+        // or the sort's sampling), then streamed to the driver partition by partition.
         Dataset<Row> vectors = df.select(orderCol, vectorCol).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> sorted = vectors.orderBy(orderCol);
+        // Usually (NpyFiles.read's index through the transformer) the rows already come in order:
+        // then no sort, whose shuffle and many small partitions cost more than the encoding.
+        Dataset<Row> sorted = inOrder(vectors) ? vectors : vectors.orderBy(orderCol);
         long[] written = new long[1];
         try {
             AtomicFile.write(out, ch -> {
@@ -204,6 +207,57 @@ public final class NpyFiles {
             vectors.unpersist(false);
         }
         return written[0];
+    }
+
+    /**
+     * Whether column 0 of {@code vectors} is integral, never null, and increasing along the rows
+     * partition after partition (what {@code orderBy} would give, up to ties); computes every
+     * partition once, in parallel (and so fills the cache of {@code vectors}).
+     */
+    static boolean inOrder(Dataset<Row> vectors) {
+        DataType t = vectors.schema().apply(0).dataType();
+        if (!(t.equals(DataTypes.LongType) || t.equals(DataTypes.IntegerType) || t.equals(DataTypes.ShortType)
+                || t.equals(DataTypes.ByteType))) {
+            return false;
+        }
+        List<long[]> ranges = vectors.queryExecution().toRdd().toJavaRDD().mapPartitions(rows -> {
+            long first = 0;
+            long last = 0;
+            boolean any = false;
+            boolean sorted = true;
+            while (rows.hasNext()) {
+                InternalRow r = rows.next();
+                if (r.isNullAt(0)) {
+                    sorted = false;
+                    continue;
+                }
+                long v = t.equals(DataTypes.LongType) ? r.getLong(0) : t.equals(DataTypes.IntegerType) ? r.getInt(0)
+                        : t.equals(DataTypes.ShortType) ? r.getShort(0) : r.getByte(0);
+                if (!any) {
+                    first = v;
+                    any = true;
+                } else if (v < last) {
+                    sorted = false;
+                }
+                last = v;
+            }
+            return List.of(new long[] {any ? 1 : 0, sorted ? 1 : 0, first, last}).iterator();
+        }).collect();
+        boolean seen = false;
+        long previous = 0;
+        for (long[] p : ranges) {
+            if (p[1] == 0) {
+                return false;
+            }
+            if (p[0] == 1) {
+                if (seen && p[2] < previous) {
+                    return false;
+                }
+                seen = true;
+                previous = p[3];
+            }
+        }
+        return true;
     }
 
     private static float[] toFloats(Object v) {

@@ -2,6 +2,7 @@ package dev.fvec.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,20 @@ class NpyFilesTest {
             assertArrayEquals(encoder.encode(x, x.length / D),
                     java.util.Arrays.copyOfRange(written.data(), i * encoder.length(), (i + 1) * encoder.length()),
                     "row " + i);
+        }
+
+        assertTrue(NpyFiles.inOrder(fv.select("index", "fv")), "read's index comes in order: no sort needed");
+        assertFalse(NpyFiles.inOrder(fv.select(org.apache.spark.sql.functions.negate(fv.col("index")), fv.col("fv"))));
+        assertFalse(NpyFiles.inOrder(fv.select("path", "fv")), "not integral: left to the sort");
+        // Rows not already in order (here the reverse of it): the sorting path gives the same rows reversed.
+        Path reversed = dir.resolve("out/fv-reversed.npy");
+        assertEquals(5, NpyFiles.writeNpy(fv.withColumn("minusIndex", org.apache.spark.sql.functions.negate(
+                fv.col("index"))), "fv", "minusIndex", reversed));
+        NpyArray back = Npy.read(reversed);
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(written.data(), i * encoder.length(), (i + 1) * encoder.length()),
+                    java.util.Arrays.copyOfRange(back.data(), (4 - i) * encoder.length(), (5 - i) * encoder.length()),
+                    "reversed row " + i);
         }
 
         String parquet = dir.resolve("out/fv.parquet").toString();
