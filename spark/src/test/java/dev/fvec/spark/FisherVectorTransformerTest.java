@@ -142,6 +142,51 @@ class FisherVectorTransformerTest {
     }
 
     @Test
+    void doubleArrayAndVectorInputsEqualFisherEncoderAndNullsNameTheRow() {
+        // array<double> with nullable elements, and one ml vector per row: the other element types
+        // and the row kinds Spark stores differently from array<float>.
+        StructType schema = new StructType().add("id", DataTypes.StringType)
+                .add("descriptors", DataTypes.createArrayType(DataTypes.DoubleType, true))
+                .add("one", SQLDataTypes.VectorType());
+        List<Row> rows = new ArrayList<>();
+        List<float[]> singles = new ArrayList<>(); // an image's first descriptor, or (no descriptors) the largest image's
+        float[] largest = images.stream().max(java.util.Comparator.comparingInt(a -> a.length)).orElseThrow();
+        for (int i = 0; i < images.size(); i++) {
+            float[] x = images.get(i);
+            singles.add(java.util.Arrays.copyOf(x.length >= D ? x : largest, D));
+            Double[] boxed = new Double[x.length];
+            double[] first = new double[D];
+            for (int j = 0; j < x.length; j++) {
+                boxed[j] = (double) x[j];
+            }
+            for (int j = 0; j < D; j++) {
+                first[j] = singles.get(i)[j];
+            }
+            rows.add(RowFactory.create("img" + i, boxed, org.apache.spark.ml.linalg.Vectors.dense(first)));
+        }
+        Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(2);
+        FisherEncoder encoder = FisherEncoder.builder(gmm).improved().build();
+        assertSameAsEncoder(encoder, collect(new FisherVectorTransformer().setModel(gmm).setInputCol("descriptors")
+                .setOutputCol("fv").setImproved().transform(df), "fv"));
+        java.util.Map<String, float[]> one = collect(new FisherVectorTransformer().setModel(gmm).setInputCol("one")
+                .setOutputCol("fv").setImproved().transform(df), "fv");
+        for (int i = 0; i < images.size(); i++) {
+            assertArrayEquals(encoder.encode(singles.get(i), 1), one.get("img" + i),
+                    "image " + i);
+        }
+
+        int r = images.indexOf(largest);
+        Double[] withNull = ((Double[]) rows.get(r).get(1)).clone();
+        withNull[D + 4] = null;
+        rows.set(r, RowFactory.create("img" + r, withNull, rows.get(r).get(2)));
+        Dataset<Row> bad = spark.createDataFrame(rows, schema);
+        Exception e = assertThrows(Exception.class, () -> new FisherVectorTransformer().setModel(gmm)
+                .setInputCol("descriptors").setIdCol("id").transform(bad).collectAsList());
+        String m = fullMessage(e);
+        assertTrue(m.contains("id = img" + r + ")") && m.contains("value " + (D + 4) + " is null"), m);
+    }
+
+    @Test
     void modelFromNpzPathAndPersistenceRoundTrip(@TempDir Path dir) throws Exception {
         Path npz = dir.resolve("gmm.npz");
         Npz.writeModel(npz, gmm);
