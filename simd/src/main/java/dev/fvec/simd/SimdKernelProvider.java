@@ -63,13 +63,18 @@ public final class SimdKernelProvider implements KernelProvider {
      * and fast from the first call because C1 and C2 compile it quickly) and, once the twin has done
      * a few seconds of work, a background thread compiles the vector code and kernels switch to it.
      *
-     * <p>Cost, measured on a 2-core AMD Zen 5 (AVX-512, 16 float lanes) shared with other jobs: 0.5 to
-     * 0.8 s of the calling thread's CPU time (capped at 0.8 s: past it the warm-up gives up and
-     * kernels keep the twin), 1.2 to 1.8 s of process CPU time in all (the JIT's compiler threads
-     * included), 2 to 5 s of wall time on that busy machine; it allocates short-lived garbage (the
-     * uncompiled Vector API boxes) and retains under 1 MB. After it, the first encode of 1000 x 64
-     * descriptors against K = 256 took 2.8 to 13x the steady-state median (0.85 ms), the next ones
-     * about 1x.
+     * <p>Cost, measured on a 2-core AMD Zen 5 (AVX-512, 16 float lanes) shared with other jobs (load
+     * about 6), JDK 17 and 25 alike: 0.27 to 0.35 s of the calling thread's CPU time (capped at 0.8 s:
+     * past it the warm-up gives up and kernels keep the twin), 0.9 to 1.1 s of process CPU time in
+     * all (the JIT's compiler threads included: most of it is C2 compiling the Vector API), 2 to 3 s
+     * of wall time (it sleeps while the JIT works rather than compete with it for the CPU); it
+     * allocates 160 to 250 MB of short-lived garbage (the uncompiled Vector API boxes), runs within a
+     * 64 MB heap ({@code -Xmx64m}), and retains under 1 MB. After it, the first encode of 1000 x 64
+     * descriptors against K = 256 took 1.7 to 2.4x the steady-state median (0.8 ms) in most runs
+     * (4.7x at worst) and the slowest of the first 100 calls but one 1.1 to 1.9x, in thread CPU
+     * time; its wall time adds whatever the machine's load takes. About one warm-up in ten there
+     * found C2's code for the lanes still boxing a few vectors per call, which no later compilation
+     * changed; it then gives up early and the twin serves, not yet compiled.
      */
     @Override
     public void warmUp() {

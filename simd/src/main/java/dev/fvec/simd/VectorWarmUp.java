@@ -39,8 +39,9 @@ import java.util.SplittableRandom;
  *       {@code accumulate}, {@code addQueued} and {@code flushAll}, so the first real calls ran them
  *       in C1 and competed with the compiler thread: 2.8-13x the steady state on the first call.</li>
  * </ol>
- * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1
- * leaves the vector lanes off. The background warm-up starts on a daemon thread after
+ * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1,
+ * or finds the lanes stuck with a few boxes per call ({@code STUCK_ROUNDS} rounds), leaves the vector
+ * lanes off. The background warm-up starts on a daemon thread after
  * {@link #TWIN_WORK_BEFORE_WARM_UP} terms of twin work; {@link SimdKernelProvider#warmUp()} runs it
  * (or waits for it) in the caller's thread.
  */
@@ -151,8 +152,11 @@ final class VectorWarmUp {
         float[] xSmall = descriptorsNear(smallModel, SMALL_DESCRIPTORS, false, 12345);
         int r = 0;
         int fastRounds = 0;
+        long mostBoxes = 0;
+        long lastBoxes = -1;
+        int stuckRounds = 0;
         boolean compiled = false;
-        while (!compiled && cpuNanos() - start < BUDGET_NANOS) {
+        while (!compiled && stuckRounds < STUCK_ROUNDS && cpuNanos() - start < BUDGET_NANOS) {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
             smallRound(kernels, xSmall, stats);
@@ -160,7 +164,15 @@ final class VectorWarmUp {
             long a1 = allocatedBytes();
             if (a0 >= 0) {
                 // Uncompiled Vector API code boxes every vector; C2's code allocates nothing.
-                compiled = a1 == a0 + ALLOCATION_PROBE_BYTES;
+                long boxes = a1 - a0 - ALLOCATION_PROBE_BYTES;
+                compiled = boxes <= 0; // a box is at least 80 bytes; the probe's own allocation is not one
+                // Stuck: the same few boxes round after round. Seen on JDK 25 about once in eight fresh
+                // JVMs: C2 compiled the lanes, but some scalar broadcasts in them (FloatVector.sub(float),
+                // fma(float, float)) were left as calls to the Java fallback (JFR allocation samples);
+                // no later compilation changes that, so the rest of the budget would be wasted.
+                mostBoxes = Math.max(mostBoxes, boxes);
+                stuckRounds = boxes == lastBoxes && boxes < mostBoxes / 50 ? stuckRounds + 1 : 0;
+                lastBoxes = boxes;
             } else {
                 // No allocation counter (jdk.management absent): time the same calls on the twin, which
                 // is fast from the start; uncompiled vector code takes 4-300x as long, compiled about as long.
@@ -175,7 +187,7 @@ final class VectorWarmUp {
                         SMALL_CALLS, SMALL_DESCRIPTORS, (t1 - t0) / 1e6, a1 - a0);
             }
             r++;
-            if (!compiled && r >= PACE_AFTER_ROUNDS) {
+            if (!compiled && r >= PACE_AFTER_ROUNDS && System.nanoTime() - waitEnd < 0) {
                 // The calls have queued the lanes' compilations: let the JIT work through its queue
                 // (on a busy machine more rounds only compete with it for the CPU, and a long C2 queue
                 // raises the call counts that get the lanes themselves queued).
@@ -187,11 +199,11 @@ final class VectorWarmUp {
                     compiled ? "compiled" : "not compiled", (cpuNanos() - start) / 1e6, (processCpuNanos() - processStart) / 1e6);
         }
         if (compiled) {
-            // Phase 2, everything around them at a real shape's loop trip counts: rounds until they
-            // allocate nothing, then until the JIT, given time, finds nothing more to compile after a
-            // round (the compilations the rounds queued must not compete with the first real calls).
-            // Waiting costs no CPU, and the lanes are compiled already, so the kernels switch even
-            // when the budget runs out first.
+            // Phase 2, everything around the lanes at a real shape's loop trip counts: rounds until
+            // they allocate nothing, then until the JIT, given time, finds nothing more to compile
+            // after a round (the compilations the rounds queued must not compete with the first real
+            // calls). Waiting costs no CPU, and the lanes are compiled already, so the kernels switch
+            // even when the budget runs out first.
             DiagonalGmm model = realisticModel();
             FisherEncoder[] real = encoders(model);
             float[] x = descriptorsNear(model, REAL_DESCRIPTORS, true, 54321);
@@ -199,7 +211,7 @@ final class VectorWarmUp {
                 boolean noBoxes = realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
                 r++;
                 if (noBoxes && i + 1 >= MIN_REAL_ROUNDS
-                        && (waitForIdleJit(waitEnd) == 0 || System.nanoTime() - waitEnd > 0)) {
+                        && (waitForIdleJit(waitEnd) == 0 || System.nanoTime() - waitEnd >= 0)) {
                     break;
                 }
             }
@@ -229,6 +241,8 @@ final class VectorWarmUp {
     private static final long JIT_WAIT_NANOS = 3_000_000_000L;
     private static final long IDLE_STEP_MILLIS = 30;
     private static final int PACE_AFTER_ROUNDS = 4;
+    /** Rounds with the same few boxes (under 2% of the most seen) after which the lanes count as stuck uncompiled. */
+    private static final int STUCK_ROUNDS = 200;
     private static final long PACE_NANOS = 90_000_000L;
 
     /**
@@ -238,7 +252,7 @@ final class VectorWarmUp {
      * passes {@code until}. Returns the busy steps: 0 when the JIT was idle at once.
      */
     private static int waitForIdleJit(long until) {
-        for (int step = 0; ; step++) {
+        for (int step = 0; System.nanoTime() - until < 0; step++) {
             long c0 = compilationMillis();
             long p0 = processCpuNanos();
             try {
@@ -254,10 +268,11 @@ final class VectorWarmUp {
                 System.err.printf("fvec warm-up wait: %d ms compiling, %.1f ms process CPU in %d ms%n", c1 - c0,
                         (p1 - p0) / 1e6, IDLE_STEP_MILLIS);
             }
-            if (idle || System.nanoTime() - until > 0) {
-                return idle ? step : step + 1;
+            if (idle) {
+                return step;
             }
         }
+        return Integer.MAX_VALUE; // still busy at the deadline
     }
 
     /**
@@ -281,12 +296,12 @@ final class VectorWarmUp {
             System.err.printf("fvec warm-up round: %d x %d descriptors, %.3f ms CPU, %d B allocated%n", calls, n,
                     (t1 - t0) / 1e6, a1 - a0);
         }
-        return a0 < 0 || a1 == a0 + ALLOCATION_PROBE_BYTES;
+        return a0 < 0 || a1 - a0 <= ALLOCATION_PROBE_BYTES;
     }
 
     /** The process's CPU time, or -1 where the JDK cannot tell ({@code jdk.management} absent). */
     private static long processCpuNanos() {
-        return Allocation.PRESENT ? Allocation.processCpuNanos() : -1;
+        return HotSpotBeans.PRESENT ? HotSpotBeans.processCpuNanos() : -1;
     }
 
     /**
@@ -355,7 +370,7 @@ final class VectorWarmUp {
 
     /** Bytes this thread has allocated, or -1 where the JDK cannot tell ({@code jdk.management} absent). */
     private static long allocatedBytes() {
-        return Allocation.PRESENT ? Allocation.bytes() : -1;
+        return HotSpotBeans.PRESENT ? HotSpotBeans.bytes() : -1;
     }
 
     /** What {@link #allocatedBytes()} itself allocates between two calls, measured once. */
@@ -376,7 +391,7 @@ final class VectorWarmUp {
     private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
 
     /** Holds the only reference to {@code com.sun.management}; loaded only when that module is there. */
-    private static final class Allocation {
+    private static final class HotSpotBeans {
         static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.management").isPresent() && supported();
         private static final java.lang.management.ThreadMXBean BEAN = THREADS;
 
