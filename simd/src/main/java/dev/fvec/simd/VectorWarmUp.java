@@ -41,7 +41,8 @@ import java.util.SplittableRandom;
  * </ol>
  * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1,
  * or finds the lanes stuck with a few boxes per call ({@code STUCK_ROUNDS} rounds), leaves the vector
- * lanes off. The background warm-up starts on a daemon thread after
+ * lanes off; it then runs the twin on the auto kernels' path instead, so that the twin, which
+ * serves them, is compiled. The background warm-up starts on a daemon thread after
  * {@link #TWIN_WORK_BEFORE_WARM_UP} terms of twin work; {@link SimdKernelProvider#warmUp()} runs it
  * (or waits for it) in the caller's thread.
  */
@@ -146,7 +147,7 @@ final class VectorWarmUp {
         GmmStatistics[] stats = new GmmStatistics[modes.length];
         for (int i = 0; i < modes.length; i++) {
             kernels[i] = SimdKernel.warmingUp(smallModel, modes[i]);
-            twins[i] = SimdKernel.twin(smallModel, modes[i]);
+            twins[i] = SimdKernel.auto(smallModel, modes[i]); // the twin, on the auto kernels' path, until warm
             stats[i] = GmmStatistics.forModel(smallModel);
         }
         float[] xSmall = descriptorsNear(smallModel, SMALL_DESCRIPTORS, false, 12345);
@@ -198,6 +199,17 @@ final class VectorWarmUp {
             System.err.printf("fvec warm-up: lanes %s after %.0f ms CPU (process: %.0f ms)%n",
                     compiled ? "compiled" : "not compiled", (cpuNanos() - start) / 1e6, (processCpuNanos() - processStart) / 1e6);
         }
+        if (!compiled) {
+            // The twin serves the auto kernels then: compile it on their path (cheap calls: plain
+            // Java, fast from C1 on), so that their first calls do not run it in the interpreter.
+            for (int i = 0; i < TWIN_ROUNDS; i++) {
+                smallRound(twins, xSmall, stats);
+            }
+            DiagonalGmm model = realisticModel();
+            FisherEncoder[] real = encoders(model, true);
+            float[] x = descriptorsNear(model, REAL_DESCRIPTORS, true, 54321);
+            realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
+        }
         if (compiled) {
             // Phase 2, everything around the lanes at a real shape's loop trip counts: rounds until
             // they allocate nothing, then until the JIT, given time, finds nothing more to compile
@@ -205,7 +217,7 @@ final class VectorWarmUp {
             // calls). Waiting costs no CPU, and the lanes are compiled already, so the kernels switch
             // even when the budget runs out first.
             DiagonalGmm model = realisticModel();
-            FisherEncoder[] real = encoders(model);
+            FisherEncoder[] real = encoders(model, false);
             float[] x = descriptorsNear(model, REAL_DESCRIPTORS, true, 54321);
             for (int i = 0; cpuNanos() - start < BUDGET_NANOS; i++) {
                 boolean noBoxes = realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
@@ -241,6 +253,8 @@ final class VectorWarmUp {
     private static final long JIT_WAIT_NANOS = 3_000_000_000L;
     private static final long IDLE_STEP_MILLIS = 30;
     private static final int PACE_AFTER_ROUNDS = 4;
+    /** Small rounds on the twin when the lanes did not compile: ~2000 calls, tens of ms once compiled. */
+    private static final int TWIN_ROUNDS = 50;
     /** Rounds with the same few boxes (under 2% of the most seen) after which the lanes count as stuck uncompiled. */
     private static final int STUCK_ROUNDS = 200;
     private static final long PACE_NANOS = 90_000_000L;
@@ -419,8 +433,11 @@ final class VectorWarmUp {
         return THREADS.getCurrentThreadCpuTime();
     }
 
-    /** One encoder per sparsity mode (and each form), on warm-up kernels (auto kernels' code path, vector lanes). */
-    private static FisherEncoder[] encoders(DiagonalGmm model) {
+    /**
+     * One encoder per sparsity mode (and each form), on warm-up kernels (auto kernels' code path,
+     * vector lanes), or ({@code twin}) on auto kernels, which run the twin until the lanes are warm.
+     */
+    private static FisherEncoder[] encoders(DiagonalGmm model, boolean twin) {
         KernelProvider p = new KernelProvider() {
             @Override
             public String name() {
@@ -434,7 +451,7 @@ final class VectorWarmUp {
 
             @Override
             public StatisticsKernel create(DiagonalGmm m, Sparsity s) {
-                return SimdKernel.warmingUp(m, s);
+                return twin ? SimdKernel.auto(m, s) : SimdKernel.warmingUp(m, s);
             }
         };
         return new FisherEncoder[] {
