@@ -61,8 +61,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p><b>Params</b>: {@code form} ({@code vlfeat} default, {@code gist}, {@code skimage}),
  * {@code power} (0 = none, 0.5 = signed square root), {@code l2}, {@code threshold} (posteriors
- * below it dropped; default {@code 1e-6} as VLFeat) or {@code hard}; the model in memory
- * ({@link #setModel}) or as an {@code .npz} path on any Hadoop file system ({@link #setModelPath};
+ * below it dropped; unset, each form's origin: {@code 1e-6} for VLFeat, exact for the others) or
+ * {@code hard}; the model in memory ({@link #setModel}) or as an {@code .npz} path on any Hadoop file system ({@link #setModelPath};
  * read once by the driver, which broadcasts it); {@code idCol}: a column (e.g. the file path) whose
  * value names a row in error messages.
  *
@@ -120,7 +120,8 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         setDefault(form, "vlfeat");
         setDefault(power, 0.0);
         setDefault(l2, false);
-        setDefault(threshold, Sparsity.VLFEAT.threshold());
+        // threshold has no default: unset, each form gets its origin's (FisherForm.defaultSparsity()),
+        // as FisherEncoder's builder does.
         setDefault(hard, false);
         setDefault(modelPath, "");
         setDefault(outputType, "vector");
@@ -221,7 +222,19 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         return setPower(0.5).setL2(true);
     }
 
-    /** Posterior threshold in {@code [0, 1]}; default {@code 1e-6}; 0 is exact. */
+    /** What the params ask for: hard, the threshold that was set, or the form's default. */
+    private Sparsity sparsity(FisherForm fisherForm) {
+        if ((Boolean) getOrDefault(hard)) {
+            return Sparsity.hard();
+        }
+        return isSet(threshold) ? Sparsity.threshold((Double) $(threshold)) : fisherForm.defaultSparsity();
+    }
+
+    /**
+     * Posterior threshold in {@code [0, 1]}; 0 is exact. Unset, each form's origin decides, as in
+     * {@link dev.fvec.FisherEncoder}: {@code 1e-6} for {@code vlfeat}, exact for {@code gist} and
+     * {@code skimage}.
+     */
     public FisherVectorTransformer setThreshold(double value) {
         Sparsity.threshold(value);
         set(threshold, value);
@@ -302,9 +315,9 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         Broadcast<GmmData> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new GmmData(gmm));
         String id = getOrDefault(idCol);
         String in = getOrDefault(inputCol);
-        EncodeTask task = new EncodeTask(shared, UUID.randomUUID().toString(), parseForm(getOrDefault(form)),
-                (Double) getOrDefault(power), (Boolean) getOrDefault(l2),
-                (Boolean) getOrDefault(hard) ? Sparsity.hard() : Sparsity.threshold((Double) getOrDefault(threshold)),
+        FisherForm fisherForm = parseForm(getOrDefault(form));
+        EncodeTask task = new EncodeTask(shared, UUID.randomUUID().toString(), fisherForm,
+                (Double) getOrDefault(power), (Boolean) getOrDefault(l2), sparsity(fisherForm),
                 Descriptors.of(schema, in, true), schema.fieldIndex(in), schema.apply(in).dataType(),
                 id.isEmpty() ? -1 : schema.fieldIndex(id), id.isEmpty() ? null : schema.apply(id).dataType(), id,
                 getOrDefault(outputType).equals("array"));

@@ -200,7 +200,7 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--l2", description = "L2 normalisation")
         boolean l2;
 
-        @Option(names = "--threshold", paramLabel = "T", description = "drop posteriors below T (default 1e-6)")
+        @Option(names = "--threshold", paramLabel = "T", description = "drop posteriors below T (default: 1e-6 for vlfeat, 0 (exact) for gist and skimage)")
         Double threshold;
 
         @Option(names = "--hard", description = "hard assignment")

@@ -132,6 +132,15 @@ class FisherVectorTransformerTest {
     }
 
     @Test
+    void withoutAThresholdEachFormHasItsOriginsDefaultAsTheEncoderHas() {
+        for (FisherForm f : FisherForm.values()) {
+            Dataset<Row> out = new FisherVectorTransformer().setModel(gmm).setInputCol("descriptors")
+                    .setOutputCol("fv").setForm(f.name()).transform(flat(images));
+            assertSameAsEncoder(FisherEncoder.builder(gmm).form(f).build(), collect(out, "fv"));
+        }
+    }
+
+    @Test
     void nestedInputArrayOutputAndOptionsEqualFisherEncoderBitwise() {
         Dataset<Row> out = new FisherVectorTransformer().setModel(gmm).setInputCol("descriptors")
                 .setOutputCol("fv").setOutputType("array").setForm("SKIMAGE").setPower(0.3).setThreshold(1e-3)
