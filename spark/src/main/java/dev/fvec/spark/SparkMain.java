@@ -90,10 +90,15 @@ public final class SparkMain implements Callable<Integer> {
             if (verbose) {
                 b.config("spark.log.level", "INFO");
             }
-            if (master != null) {
-                b.master(master);
-            } else if (System.getProperty("spark.master") == null) {
-                b.master(threads != null ? "local[" + threads + "]" : "local[*]");
+            String m = master != null ? master : System.getProperty("spark.master");
+            if (m == null) {
+                m = threads != null ? "local[" + threads + "]" : "local[*]";
+            }
+            b.master(m);
+            if (m.startsWith("local") && System.getProperty("spark.ui.enabled") == null) {
+                // A local run that ends with its job has little use for the web UI, whose start costs
+                // about a second of CPU time; -Dspark.ui.enabled=true (or spark-submit's --conf) keeps it.
+                b.config("spark.ui.enabled", "false");
             }
             if (kernel != null) {
                 b.config("spark.executor.extraJavaOptions", "-D" + Kernels.PROPERTY + "=" + kernel);
