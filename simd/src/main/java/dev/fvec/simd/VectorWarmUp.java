@@ -39,9 +39,8 @@ import java.util.SplittableRandom;
  *       {@code accumulate}, {@code addQueued} and {@code flushAll}, so the first real calls ran them
  *       in C1 and competed with the compiler thread: 2.8-13x the steady state on the first call.</li>
  * </ol>
- * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1,
- * or finds the lanes stuck with a few boxes per call ({@code STUCK_ROUNDS} rounds), leaves the vector
- * lanes off; it then runs the twin on the auto kernels' path instead, so that the twin, which
+ * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1
+ * leaves the vector lanes off; it then runs the twin on the auto kernels' path instead, so that the twin, which
  * serves them, is compiled. The background warm-up starts on a daemon thread after
  * {@link #TWIN_WORK_BEFORE_WARM_UP} terms of twin work; {@link SimdKernelProvider#warmUp()} runs it
  * (or waits for it) in the caller's thread.
@@ -153,11 +152,8 @@ final class VectorWarmUp {
         float[] xSmall = descriptorsNear(smallModel, SMALL_DESCRIPTORS, false, 12345);
         int r = 0;
         int fastRounds = 0;
-        long mostBoxes = 0;
-        long lastBoxes = -1;
-        int stuckRounds = 0;
         boolean compiled = false;
-        while (!compiled && stuckRounds < STUCK_ROUNDS && cpuNanos() - start < BUDGET_NANOS) {
+        while (!compiled && cpuNanos() - start < BUDGET_NANOS) {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
             smallRound(kernels, xSmall, stats);
@@ -167,13 +163,9 @@ final class VectorWarmUp {
                 // Uncompiled Vector API code boxes every vector; C2's code allocates nothing.
                 long boxes = a1 - a0 - ALLOCATION_PROBE_BYTES;
                 compiled = boxes <= 0; // a box is at least 80 bytes; the probe's own allocation is not one
-                // Stuck: the same few boxes round after round. Seen on JDK 25 about once in eight fresh
-                // JVMs: C2 compiled the lanes, but some scalar broadcasts in them (FloatVector.sub(float),
-                // fma(float, float)) were left as calls to the Java fallback (JFR allocation samples);
-                // no later compilation changes that, so the rest of the budget would be wasted.
-                mostBoxes = Math.max(mostBoxes, boxes);
-                stuckRounds = boxes == lastBoxes && boxes < mostBoxes / 50 ? stuckRounds + 1 : 0;
-                lastBoxes = boxes;
+                // C2's code for the lanes can keep a few boxes per call for a while (24 KB a round, on
+                // JDK 25 and 17, for up to ~300 rounds of 40 calls, about 0.06 ms each) until a callee
+                // left as a call to the Java fallback is compiled too; those rounds are cheap.
             } else {
                 // No allocation counter (jdk.management absent): time the same calls on the twin, which
                 // is fast from the start; uncompiled vector code takes 4-300x as long, compiled about as long.
@@ -255,8 +247,6 @@ final class VectorWarmUp {
     private static final int PACE_AFTER_ROUNDS = 4;
     /** Small rounds on the twin when the lanes did not compile: ~2000 calls, tens of ms once compiled. */
     private static final int TWIN_ROUNDS = 50;
-    /** Rounds with the same few boxes (under 2% of the most seen) after which the lanes count as stuck uncompiled. */
-    private static final int STUCK_ROUNDS = 200;
     private static final long PACE_NANOS = 90_000_000L;
 
     /**
