@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class ServiceGradeTests {
 
+    /** For the per-kernel subclasses. */
+    protected ServiceGradeTests() {
+    }
+
     /** The kernel under test. */
     protected abstract KernelProvider provider();
 

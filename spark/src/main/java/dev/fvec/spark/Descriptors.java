@@ -109,8 +109,10 @@ enum Descriptors implements Serializable {
                     if (inner == null) {
                         throw new IllegalArgumentException(where.get() + ": descriptor " + n + " is null");
                     }
-                    List<Object> values = scala.jdk.javaapi.CollectionConverters.asJava(
-                            (scala.collection.Seq<Object>) inner);
+                    // Spark gives an array<array<...>> element as a scala Seq (its row format).
+                    @SuppressWarnings("unchecked")
+                    scala.collection.Seq<Object> seq = (scala.collection.Seq<Object>) inner;
+                    List<Object> values = scala.jdk.javaapi.CollectionConverters.asJava(seq);
                     if (values.size() != d) {
                         throw new IllegalArgumentException(where.get() + ": descriptor " + n + " has length "
                                 + values.size() + ", expected D = " + d);
