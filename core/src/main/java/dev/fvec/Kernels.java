@@ -49,14 +49,12 @@ public final class Kernels {
      * {@link KernelProvider#unavailableReason()}), else {@code null}.
      *
      * @return the SIMD provider or {@code null}
+     * @deprecated the SPI's own lookup, {@link KernelProvider#installed(String)
+     *     KernelProvider.installed("simd")}, replaces it
      */
+    @Deprecated
     public static KernelProvider simdOrNull() {
-        for (KernelProvider p : ServiceLoader.load(KernelProvider.class, Kernels.class.getClassLoader())) {
-            if (p.name().equals("simd")) {
-                return p;
-            }
-        }
-        return null;
+        return KernelProvider.installed("simd");
     }
 
     /**
@@ -74,7 +72,7 @@ public final class Kernels {
         if (!"simd".equals(name)) {
             throw new IllegalArgumentException("unknown kernel '" + name + "': expected 'scalar' or 'simd'");
         }
-        KernelProvider simd = simdOrNull();
+        KernelProvider simd = KernelProvider.installed("simd");
         if (simd == null) {
             throw new IllegalStateException("the simd kernel was requested but " + NO_SIMD_JAR);
         }
@@ -143,7 +141,7 @@ public final class Kernels {
         if (forced != null && !forced.isEmpty()) {
             return new KernelChoice(byName(forced), true, null);
         }
-        KernelProvider simd = simdOrNull();
+        KernelProvider simd = KernelProvider.installed("simd");
         String why = simd == null ? null : simd.unavailableReason();
         if (simd != null && why == null) {
             return new KernelChoice(simd, false, null);

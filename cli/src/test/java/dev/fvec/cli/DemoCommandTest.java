@@ -17,7 +17,7 @@ class DemoCommandTest {
         assertTrue(r.out.contains("train:  K = 16"), r.out);
         assertTrue(r.out.contains("encode: 10 images"), r.out);
         assertTrue(r.out.contains("scalar "), r.out);
-        KernelProvider simd = Kernels.simdOrNull();
+        KernelProvider simd = KernelProvider.installed("simd");
         if (simd != null && simd.unavailableReason() == null) {
             assertTrue(r.out.contains("  simd "), r.out);
             assertTrue(r.out.contains("(tolerance 1.00e-04): OK"), r.out);

@@ -65,7 +65,7 @@ class EncodeCommandTest {
             {"--form gist", "gist_t0"},
             {"--form skimage --improved", "skimage_improved_t0"},
         };
-        KernelProvider simd = Kernels.simdOrNull();
+        KernelProvider simd = KernelProvider.installed("simd");
         boolean simdUsable = simd != null && simd.unavailableReason() == null;
         List<Arguments> out = new ArrayList<>();
         for (String kernel : simdUsable ? new String[] {"scalar", "simd"} : new String[] {"scalar"}) {

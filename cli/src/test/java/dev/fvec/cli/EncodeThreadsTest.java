@@ -1,5 +1,6 @@
 package dev.fvec.cli;
 
+import dev.fvec.spi.KernelProvider;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -61,7 +62,7 @@ class EncodeThreadsTest {
     void sameBytesForEveryThreadCount() throws IOException {
         List<String> files = smallFiles();
         List<String> kernels = new ArrayList<>(List.of("scalar"));
-        if (Kernels.simdOrNull() != null && Kernels.simdOrNull().unavailableReason() == null) {
+        if (KernelProvider.installed("simd") != null && KernelProvider.installed("simd").unavailableReason() == null) {
             kernels.add("simd");
         }
         for (String kernel : kernels) {

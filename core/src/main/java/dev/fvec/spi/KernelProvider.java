@@ -11,6 +11,24 @@ import dev.fvec.Sparsity;
 public interface KernelProvider {
 
     /**
+     * The provider installed under {@code name}, usable here or not (see
+     * {@link #unavailableReason()}): {@code "simd"} when {@code fvec-simd} is on the class or module
+     * path. Users pick kernels with {@link dev.fvec.Kernels}; this is for code that needs the
+     * provider itself, usable or not (tests, diagnostics).
+     *
+     * @param name the provider's {@link #name()}
+     * @return the provider, or {@code null} when none of that name is installed
+     */
+    static KernelProvider installed(String name) {
+        for (KernelProvider p : java.util.ServiceLoader.load(KernelProvider.class, KernelProvider.class.getClassLoader())) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Short name.
      *
      * @return {@code "scalar"} or {@code "simd"}

@@ -419,6 +419,11 @@ public final class GmmTrainer {
             return this;
         }
 
+        /**
+         * A trainer with these options; the builder can be changed and used again.
+         *
+         * @return the trainer (immutable, safe to share)
+         */
         public GmmTrainer build() {
             return new GmmTrainer(this);
         }

@@ -28,7 +28,7 @@ class ModulePathIT {
             "public class Check {",
             "    public static void main(String[] args) {",
             "        Module core = dev.fvec.Kernels.class.getModule();",
-            "        dev.fvec.spi.KernelProvider simd = dev.fvec.Kernels.simdOrNull();",
+            "        dev.fvec.spi.KernelProvider simd = dev.fvec.spi.KernelProvider.installed(\"simd\");",
             "        float[] v = dev.fvec.FisherEncoder.builder(dev.fvec.DiagonalGmm.of(new float[] {1},",
             "                new float[] {0}, new float[] {4})).build().encode(new float[] {1, 3}, 2);",
             "        System.out.println(\"core=\" + core.getName()",

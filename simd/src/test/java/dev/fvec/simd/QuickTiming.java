@@ -22,7 +22,7 @@ public final class QuickTiming {
 
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        System.out.println("simd provider: " + Kernels.simdOrNull() + "; java " + System.getProperty("java.version"));
+        System.out.println("simd provider: " + KernelProvider.installed("simd") + "; java " + System.getProperty("java.version"));
         int[][] shapes = {{64, 256, 1000}, {128, 64, 2000}, {64, 1024, 1000}};
         for (int i = 0; i < shapes.length; i++) {
             if (args.length < 2 || Integer.parseInt(args[1]) == i) {
