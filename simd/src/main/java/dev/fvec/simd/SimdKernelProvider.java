@@ -6,6 +6,7 @@ import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsKernel;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The Vector API ({@code jdk.incubator.vector}) kernel provider, registered for
@@ -40,6 +41,29 @@ public final class SimdKernelProvider implements KernelProvider {
             return NO_MODULE;
         }
         return Probe.REASON;
+    }
+
+    /**
+     * A provider named {@code simd}, usable without checks, whose kernels {@code kernels} makes: for
+     * encoders on a chosen kernel mode (the warm-up's, the tests' fixed lanes, deliberate faults).
+     */
+    static KernelProvider making(BiFunction<DiagonalGmm, Sparsity, StatisticsKernel> kernels) {
+        return new KernelProvider() {
+            @Override
+            public String name() {
+                return "simd";
+            }
+
+            @Override
+            public String unavailableReason() {
+                return null;
+            }
+
+            @Override
+            public StatisticsKernel create(DiagonalGmm model, Sparsity sparsity) {
+                return kernels.apply(model, sparsity);
+            }
+        };
     }
 
     @Override

@@ -428,22 +428,7 @@ final class VectorWarmUp {
      * vector lanes), or ({@code twin}) on auto kernels, which run the twin until the lanes are warm.
      */
     private static FisherEncoder[] encoders(DiagonalGmm model, boolean twin) {
-        KernelProvider p = new KernelProvider() {
-            @Override
-            public String name() {
-                return "simd";
-            }
-
-            @Override
-            public String unavailableReason() {
-                return null;
-            }
-
-            @Override
-            public StatisticsKernel create(DiagonalGmm m, Sparsity s) {
-                return twin ? SimdKernel.auto(m, s) : SimdKernel.warmingUp(m, s);
-            }
-        };
+        KernelProvider p = SimdKernelProvider.making(twin ? SimdKernel::auto : SimdKernel::warmingUp);
         return new FisherEncoder[] {
             FisherEncoder.builder(model).kernel(p).form(FisherForm.VLFEAT).improved().sparsity(Sparsity.threshold(1e-6)).build(),
             FisherEncoder.builder(model).kernel(p).form(FisherForm.GIST).sparsity(Sparsity.none()).build(),

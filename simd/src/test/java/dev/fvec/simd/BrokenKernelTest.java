@@ -3,14 +3,12 @@ package dev.fvec.simd;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
 import dev.fvec.spi.KernelProvider;
-import dev.fvec.spi.StatisticsKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -84,22 +82,7 @@ class BrokenKernelTest {
     }
 
     static KernelProvider provider(Fault fault) {
-        return new KernelProvider() {
-            @Override
-            public String name() {
-                return "simd";
-            }
-
-            @Override
-            public String unavailableReason() {
-                return null;
-            }
-
-            @Override
-            public StatisticsKernel create(DiagonalGmm model, Sparsity sparsity) {
-                return fault.create(model, sparsity);
-            }
-        };
+        return SimdKernelProvider.making(fault::create);
     }
 
     @ParameterizedTest(name = "{0}, K={1} D={2} N={3}, {4}")

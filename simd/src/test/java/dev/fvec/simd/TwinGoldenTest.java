@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.GoldenCases;
-import dev.fvec.Sparsity;
 import dev.fvec.io.NpyArray;
 import dev.fvec.spi.KernelProvider;
-import dev.fvec.spi.StatisticsKernel;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,22 +20,7 @@ class TwinGoldenTest {
 
     /** A provider of kernels on fixed lanes, for encoders in tests. */
     static KernelProvider provider(boolean twin) {
-        return new KernelProvider() {
-            @Override
-            public String name() {
-                return "simd";
-            }
-
-            @Override
-            public String unavailableReason() {
-                return null;
-            }
-
-            @Override
-            public StatisticsKernel create(DiagonalGmm model, Sparsity sparsity) {
-                return twin ? SimdKernel.twin(model, sparsity) : SimdKernel.vector(model, sparsity);
-            }
-        };
+        return SimdKernelProvider.making(twin ? SimdKernel::twin : SimdKernel::vector);
     }
 
     /** The build's 256- and 128-bit runs really run at that width. */
