@@ -104,11 +104,11 @@ public abstract class ServiceGradeTests {
         }
         start.countDown();
         Thread.sleep(runNanos / 3_000_000L);
-        usedAfterWarmup[0] = usedHeapAfterGc();
+        usedAfterWarmup[0] = EncoderLifetime.usedHeapAfterGc();
         for (Thread th : workers) {
             th.join();
         }
-        long usedAtEnd = usedHeapAfterGc();
+        long usedAtEnd = EncoderLifetime.usedHeapAfterGc();
         assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.peek());
         assertTrue(calls.get() >= threads, "only " + calls.get() + " calls completed");
         // Per-thread scratch is ~2 * K * D doubles; retained growth beyond a few MB means a leak.
@@ -116,15 +116,6 @@ public abstract class ServiceGradeTests {
         assertTrue(growth < 16L << 20, "retained heap grew by " + growth + " bytes during the run");
     }
 
-    private static long usedHeapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            best = Math.min(best, rt.totalMemory() - rt.freeMemory());
-        }
-        return best;
-    }
 
     @Test
     void repeatedRunsAndSeparateEncodersAreBitwiseIdentical() {

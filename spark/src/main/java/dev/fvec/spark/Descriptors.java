@@ -90,15 +90,7 @@ enum Descriptors implements Serializable {
         float[] x;
         switch (this) {
             case VECTOR: {
-                Vector v = (Vector) row.get(field);
-                if (v.size() != d) {
-                    throw new IllegalArgumentException(where.get() + ": a descriptor of length " + v.size()
-                            + ", expected D = " + d);
-                }
-                x = new float[d];
-                for (int j = 0; j < d; j++) {
-                    x[j] = (float) v.apply(j);
-                }
+                x = floats((Vector) row.get(field), d, where);
                 break;
             }
             case NESTED: {
@@ -159,15 +151,7 @@ enum Descriptors implements Serializable {
         float[] x;
         switch (this) {
             case VECTOR: {
-                Vector v = VECTOR_UDT.deserialize(row.getStruct(field, VECTOR_UDT.sqlType().size()));
-                if (v.size() != d) {
-                    throw new IllegalArgumentException(where.get() + ": a descriptor of length " + v.size()
-                            + ", expected D = " + d);
-                }
-                x = new float[d];
-                for (int j = 0; j < d; j++) {
-                    x[j] = (float) v.apply(j);
-                }
+                x = floats(VECTOR_UDT.deserialize(row.getStruct(field, VECTOR_UDT.sqlType().size())), d, where);
                 break;
             }
             case NESTED: {
@@ -243,5 +227,18 @@ enum Descriptors implements Serializable {
                         + ", dimension " + i % d + ": every descriptor value must be finite");
             }
         }
+    }
+
+    /** One descriptor given as an ml vector, as floats; its length must be {@code d}. */
+    private static float[] floats(Vector v, int d, java.util.function.Supplier<String> where) {
+        if (v.size() != d) {
+            throw new IllegalArgumentException(where.get() + ": a descriptor of length " + v.size()
+                    + ", expected D = " + d);
+        }
+        float[] x = new float[d];
+        for (int j = 0; j < d; j++) {
+            x[j] = (float) v.apply(j);
+        }
+        return x;
     }
 }
