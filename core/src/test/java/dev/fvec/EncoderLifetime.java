@@ -95,6 +95,22 @@ public final class EncoderLifetime {
     }
 
     /**
+     * The first {@code lines} rows of the live-object class histogram (the JVM's
+     * {@code GC.class_histogram} diagnostic command), or why it is not available.
+     */
+    static String classHistogram(int lines) {
+        try {
+            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
+            String[] rows = String.valueOf(out).split("\n");
+            return String.join("\n", Arrays.copyOf(rows, Math.min(rows.length, lines + 2)));
+        } catch (Exception | LinkageError e) {
+            return "(no class histogram: " + e + ")";
+        }
+    }
+
+    /**
      * Runs {@link #main} in a child JVM with {@code -Xmx256m} and returns the used heap it
      * reports; fails with the child's output when it does not finish cleanly.
      */
