@@ -135,55 +135,80 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
 
     // ---- params (Spark finds them by reflection on these public no-argument methods) ----------
 
+    /**
+     * The param: the descriptor column: {@code array<float>} ({@code N x D} row-major) or {@code
+     * array<array<float>>}; required.
+     */
     public Param<String> inputCol() {
         return inputCol;
     }
 
+    /** The param: the Fisher-vector column to add; default {@code fisherVector}. */
     public Param<String> outputCol() {
         return outputCol;
     }
 
+    /** The param: {@code D} of {@code array<float>} input; 0 (default): the model's. */
     public IntParam dimension() {
         return dimension;
     }
 
+    /** The param: the Fisher-vector form: {@code vlfeat} (default), {@code gist} or {@code skimage}. */
     public Param<String> form() {
         return form;
     }
 
+    /** The param: the power-normalisation exponent, in {@code (0, 1]}; 0 (default): none. */
     public DoubleParam power() {
         return power;
     }
 
+    /** The param: whether the vector is L2-normalised (after power normalisation); default false. */
     public BooleanParam l2() {
         return l2;
     }
 
+    /** The param: posteriors below this are dropped, in {@code [0, 1]}; unset: the form's default. */
     public DoubleParam threshold() {
         return threshold;
     }
 
+    /**
+     * The param: hard assignment (each descriptor to its top component only), overriding {@code
+     * threshold}; default false.
+     */
     public BooleanParam hard() {
         return hard;
     }
 
+    /** The param: an {@code .npz} model path on any Hadoop file system, read when no in-memory model is set. */
     public Param<String> modelPath() {
         return modelPath;
     }
 
+    /**
+     * The param: {@code vector} (default: an ml.linalg dense vector) or {@code array} ({@code
+     * array<float>}).
+     */
     public Param<String> outputType() {
         return outputType;
     }
 
+    /**
+     * The param: a column whose value names a row in error messages (e.g. the file path); empty (default):
+     * none.
+     */
     public Param<String> idCol() {
         return idCol;
     }
 
+    /** Sets {@link #inputCol()}. */
     public FisherVectorTransformer setInputCol(String value) {
         set(inputCol, value);
         return this;
     }
 
+    /** Sets {@link #outputCol()}. */
     public FisherVectorTransformer setOutputCol(String value) {
         set(outputCol, value);
         return this;
@@ -212,6 +237,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         return this;
     }
 
+    /** Whether to L2-normalise each vector (after power normalisation); default false. */
     public FisherVectorTransformer setL2(boolean value) {
         set(l2, value);
         return this;
@@ -241,6 +267,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         return this;
     }
 
+    /**
+     * Hard assignment: each descriptor to its top component only (VLFeat's FAST flag); overrides the
+     * threshold. Default false.
+     */
     public FisherVectorTransformer setHard(boolean value) {
         set(hard, value);
         return this;
@@ -262,6 +292,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         return this;
     }
 
+    /**
+     * A column whose value names a failing row in error messages (e.g. the file path); empty (default):
+     * none.
+     */
     public FisherVectorTransformer setIdCol(String value) {
         set(idCol, value);
         return this;
