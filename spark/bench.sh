@@ -4,18 +4,18 @@
 #   em      N x 64, K: fvec-spark's EM vs Spark MLlib GaussianMixture vs GmmTrainer (2 threads),
 #           seconds per iteration and held-out log-likelihoods (one scorer for all)
 #   budget  MLlib at K = 16 (IT iterations), then the largest K fvec-spark trains in that time
-#   scale   SCALE_N x 64 (>= 1,000,000): fvec-spark EM per iteration vs GmmTrainer (2 threads);
-#           encoding IMAGES files of 1,000 x 64: transformer vs FisherEncoder on 2 threads, in-process;
-#           then end to end (JVM start included): fvec encode --threads 2 vs fvec-spark encode
+#   scale   SCALE_N x 64 (>= 1,000,000): fvec-spark EM per iteration vs GmmTrainer (2 threads)
+#   encode  IMAGES files of 1,000 x 64: transformer vs FisherEncoder on 2 threads, in-process; then
+#           end to end (JVM start included): fvec encode --threads 2 vs fvec-spark encode
 #
-#   spark/bench.sh [STAGES=em,budget,scale] [DIR=/tmp/fvec-spark-bench]
+#   spark/bench.sh [STAGES=em,budget,scale,encode] [DIR=/tmp/fvec-spark-bench]
 #   environment: N=100000 K=64 IT=10 MLLIB_IT=2 SCALE_N=1000000 SCALE_IT=5 IMAGES=1000
 #
 # About 10 minutes on a 2-core machine (MLlib is most of it). MLlib's EM is full-covariance
 # (O(K D^2) per point) and slow: in `em` its iteration count is separate (MLLIB_IT).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-stages=${1:-em,budget,scale} dir=${2:-/tmp/fvec-spark-bench}
+stages=${1:-em,budget,scale,encode} dir=${2:-/tmp/fvec-spark-bench}
 n=${N:-100000} k=${K:-64} it=${IT:-10} mit=${MLLIB_IT:-2} sn=${SCALE_N:-1000000} sit=${SCALE_IT:-5} images=${IMAGES:-1000}
 cd "$root"
 echo "spark/bench.sh $stages $dir (N=$n K=$k IT=$it MLLIB_IT=$mit SCALE_N=$sn SCALE_IT=$sit IMAGES=$images)," \
@@ -25,11 +25,15 @@ mvn -q -B -DskipTests -pl spark -am test-compile
 mvn -q -B -pl spark dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -DexcludeGroupIds=dev.fvec >/dev/null
 cp="spark/target/test-classes:spark/target/classes:core/target/classes:core/target/test-classes:simd/target/classes:$(cat spark/target/bench-classpath.txt)"
 opens=$(sed -n '/<fvec.test.argLine>/,/<\/fvec.test.argLine>/p' spark/pom.xml | sed 's/<[^>]*>//g; s/\${[^}]*}//g' | tr -s ' \n' ' ')
-# shellcheck disable=SC2086
-java -Xmx8g $opens -Dlog4j2.configurationFile=classpath:dev/fvec/spark/log4j2-cli.properties -cp "$cp" \
-  dev.fvec.spark.SparkBench "$stages" "$n" "$k" "$it" "$mit" "$sn" "$sit" "$images" "$dir" 2>&1 |
-  grep --line-buffered -v "^WARNING: Using incubator\|WARN Utils\|NativeCodeLoader\|WARN TaskSetManager: Stage .* very large size\|WARN DAGScheduler: Broadcasting large task binary"
-[[ ,$stages, == *,scale,* ]] || exit 0
+# One JVM per stage: each starts with an empty heap (the 1,000,000-descriptor EM leaves gigabytes
+# for the collector to mark, which would weigh on whatever is timed next).
+for stage in ${stages//,/ }; do
+  # shellcheck disable=SC2086
+  java -Xmx8g $opens -Dlog4j2.configurationFile=classpath:dev/fvec/spark/log4j2-cli.properties -cp "$cp" \
+    dev.fvec.spark.SparkBench "$stage" "$n" "$k" "$it" "$mit" "$sn" "$sit" "$images" "$dir" 2>&1 |
+    grep --line-buffered -v "^WARNING: Using incubator\|WARN Utils\|NativeCodeLoader\|WARN TaskSetManager: Stage .* very large size\|WARN DAGScheduler: Broadcasting large task binary\|ERROR Utils: Uncaught exception in thread executor-heartbeater\|PartitionKeyedAccumulator\|^\s*at "
+done
+[[ ,$stages, == *,encode,* ]] || exit 0
 echo
 echo "end to end, JVM start included, $images files of 1,000 x 64 (after one untimed run of each):"
 echo

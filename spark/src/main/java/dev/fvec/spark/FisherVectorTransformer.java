@@ -59,6 +59,11 @@ import org.apache.spark.sql.types.StructType;
  * {@code setOutputType("array")}; layout and length as {@link FisherForm} says
  * ({@code 2KD} for VLFeat). Other columns pass through.
  *
+ * <p><b>PCA</b>: a model with a {@link dev.fvec.Projection} ({@link DiagonalGmm#withProjection},
+ * or {@code pca_*} entries in the {@code .npz}) takes {@code Din}-column descriptors, which the
+ * encoder projects to the mixture's {@code D} as {@link FisherEncoder} does; {@code D} above (and
+ * {@link #setDimension}) then means {@code Din}.
+ *
  * <p><b>Params</b>: {@code form} ({@code vlfeat} default, {@code gist}, {@code skimage}),
  * {@code power} (0 = none, 0.5 = signed square root), {@code l2}, {@code threshold} (posteriors
  * below it dropped; unset, each form's origin: {@code 1e-6} for VLFeat, exact for the others) or
@@ -341,10 +346,12 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         SparkSession spark = dataset.sparkSession();
         DiagonalGmm gmm = model != null ? model
                 : ModelFiles.read(getOrDefault(modelPath), spark.sparkContext().hadoopConfiguration());
-        int d = gmm.dimension();
+        int d = gmm.inputDimension(); // Din: with a PCA projection, the descriptors before it
         int dim = (Integer) getOrDefault(dimension);
         if (dim != 0 && dim != d) {
-            throw new IllegalArgumentException("dimension = " + dim + " but the model has D = " + d);
+            throw new IllegalArgumentException("dimension = " + dim + " but the model takes "
+                    + (gmm.projection().isPresent() ? "Din = " + d + " (D = " + gmm.dimension() + " after its PCA)"
+                            : "D = " + d));
         }
         Broadcast<GmmData> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new GmmData(gmm));
         String id = getOrDefault(idCol);
@@ -452,7 +459,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         @Override
         public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
             FisherEncoder encoder = encoder();
-            int d = encoder.model().dimension();
+            int d = encoder.model().inputDimension();
             int partition = TaskContext.getPartitionId();
             VectorUDT udt = new VectorUDT();
             // The input row may be reused by Spark once the next one is asked for; the joined row is

@@ -68,6 +68,7 @@ public final class SparkBench {
 
     static final int D = 64;
     static final int HELD_OUT = 20_000;
+    static final int PARTITIONS = 8;
 
     public static void main(String[] args) throws Exception {
         List<String> stages = Arrays.asList(args[0].split(","));
@@ -102,7 +103,10 @@ public final class SparkBench {
             vectors.unpersist();
         }
         if (stages.contains("scale")) {
-            scale(spark, scaleN, k, scaleIterations, images, dir);
+            scale(spark, scaleN, k, scaleIterations, dir);
+        }
+        if (stages.contains("encode")) {
+            encode(spark, k, images, dir);
         }
         spark.stop();
     }
@@ -129,6 +133,8 @@ public final class SparkBench {
                 mllibScore.score(heldOut));
         System.out.printf(Locale.ROOT, "%nfvec-spark per iteration: %.0fx faster than MLlib's (MLlib's total / its"
                 + " iterations, its initialisation included)%n", mllibS / Math.max(1, mllibIters) / fs.perIteration);
+        System.out.printf(Locale.ROOT, "MLlib: %d of at most %d iterations; its own training log-likelihood (a sum): %s%n",
+                mllibIters, mllibIterations, mllib.summary().logLikelihood());
         checkScorer(fs.model, fsScore, mllib, mllibScore, heldOut);
     }
 
@@ -157,26 +163,53 @@ public final class SparkBench {
             best = k;
             bestLl = ll;
         }
-        System.out.printf(Locale.ROOT, "%nWithin MLlib's %.1f s (K = 16, held-out %.4f): fvec-spark trained K = %d, held-out"
+        System.out.printf(Locale.ROOT, "%nMLlib: %d of at most %d iterations; its own training log-likelihood (a sum): %s%n",
+                mllib.summary().numIter(), iterations, mllib.summary().logLikelihood());
+        System.out.printf(Locale.ROOT, "Within MLlib's %.1f s (K = 16, held-out %.4f): fvec-spark trained K = %d, held-out"
                 + " %.4f (%s)%n", budget, mllibLl, best, bestLl, bestLl > mllibLl ? "higher: target met" : "NOT higher");
     }
 
-    /** Stage {@code scale}: fvec-spark against one JVM with 2 threads at N >= 1,000,000. */
-    static void scale(SparkSession spark, int n, int k, int iterations, int images, Path dir) throws Exception {
+    /**
+     * Stage {@code scale}: fvec-spark's EM against one JVM with 2 threads at N >= 1,000,000; writes
+     * the model to {@code DIR/gmm.npz} for stage {@code encode}.
+     */
+    static void scale(SparkSession spark, int n, int k, int iterations, Path dir) throws Exception {
         float[] x = SyntheticDescriptors.generate(2027, n, D, 2 * k);
-        System.out.printf(Locale.ROOT, "%n## Overhead: %,d x %d, K = %d, %d EM iterations; encoding %,d files of 1,000 x"
-                + " %d (%,d descriptors)%n%n", n, D, k, iterations, images, D, images * 1000L);
-        System.out.println("| job | one JVM, 2 threads | fvec-spark, local[2] | ratio (throughput) | load |");
-        System.out.println("|---|---:|---:|---:|---|");
+        System.out.printf(Locale.ROOT, "%n## Overhead: EM on %,d x %d, K = %d, %d iterations%n%n", n, D, k, iterations);
+        header();
         Dataset<Row> sets = descriptorSets(spark, x, n);
-        Timed single = timedTrainer(k, iterations, x, n);
-        Timed fs = timedSpark(sets, k, iterations);
+        Timed[] single = new Timed[2];
+        Timed[] fs = new Timed[2];
+        for (int rep = 0; rep < 2; rep++) { // alternated, so both see the machine's load alike
+            single[rep] = timedTrainer(k, iterations, x, n);
+            fs[rep] = timedSpark(sets, k, iterations);
+        }
         sets.unpersist();
-        System.out.printf(Locale.ROOT, "| EM, s per iteration (%d its; fit total %.1f vs %.1f s) | %.3f | %.3f | %.2fx | %s |%n",
-                iterations, single.total, fs.total, single.perIteration, fs.perIteration,
-                single.perIteration / fs.perIteration, load());
-        x = null;
+        List<Double> sw = new ArrayList<>();
+        List<Double> sc = new ArrayList<>();
+        List<Double> fw = new ArrayList<>();
+        List<Double> fc = new ArrayList<>();
+        for (int rep = 0; rep < 2; rep++) {
+            sw.addAll(single[rep].wallIntervals);
+            sc.addAll(single[rep].cpuIntervals);
+            fw.addAll(fs[rep].wallIntervals);
+            fc.addAll(fs[rep].cpuIntervals);
+        }
+        throughputRow("EM, s per iteration, wall: median (min) of " + sw.size(), sw, fw);
+        throughputRow("EM, s per iteration, process CPU: median (min) of " + sc.size(), sc, fc);
+        Npz.writeModel(dir.resolve("gmm.npz"), fs[1].model);
+    }
 
+
+    /**
+     * Stage {@code encode}: {@code IMAGES} files of 1,000 x 64 (written to {@code DIR/images}) encoded
+     * with {@code DIR/gmm.npz} (stage {@code scale}'s model; without one, a K-component model is
+     * trained on 100,000 descriptors) by the transformer and by {@link FisherEncoder} on 2 threads.
+     */
+    static void encode(SparkSession spark, int k, int images, Path dir) throws Exception {
+        System.out.printf(Locale.ROOT, "%n## Overhead: encoding %,d files of 1,000 x %d (%,d descriptors), K = %d%n%n",
+                images, D, images * 1000L, k);
+        header();
         Path imgs = dir.resolve("images");
         Files.createDirectories(imgs);
         float[] source = SyntheticDescriptors.generate(2028, 100_000, D, 2 * k);
@@ -188,26 +221,56 @@ public final class SparkBench {
             Npy.write(f, img, 1000, D);
             files.add(f);
         }
-        Npz.writeModel(dir.resolve("gmm.npz"), fs.model);
-        FisherEncoder encoder = FisherEncoder.builder(fs.model).improved().build();
-        double[] one = new double[2];
-        double[] sp = new double[2];
-        for (int rep = 0; rep < 2; rep++) { // alternated; the first of each includes the JIT warming up
+        Path npz = dir.resolve("gmm.npz");
+        if (!Files.exists(npz)) {
+            Npz.writeModel(npz, GmmTrainer.builder(k).seed(1).maxIterations(5).threads(2).build()
+                    .fit(source, 100_000, D).model());
+        }
+        DiagonalGmm model = Npz.readModel(npz);
+        if (model.components() != k || model.dimension() != D) {
+            throw new IllegalArgumentException(npz + " has K = " + model.components() + ", D = " + model.dimension()
+                    + "; expected K = " + k + ", D = " + D + " (delete it, or run stage scale first)");
+        }
+        FisherEncoder encoder = FisherEncoder.builder(model).improved().build();
+        List<Double> ow = new ArrayList<>();
+        List<Double> oc = new ArrayList<>();
+        List<Double> sw = new ArrayList<>();
+        List<Double> sc = new ArrayList<>();
+        for (int rep = 0; rep < 5; rep++) { // alternated; the first of each (the JIT warming up) is not counted
             long t0 = System.nanoTime();
+            double c0 = cpuSeconds();
             encodeFiles(encoder, files, dir.resolve("fv-one-jvm.npy"));
-            one[rep] = seconds(t0);
+            if (rep > 0) {
+                ow.add(seconds(t0));
+                oc.add(cpuSeconds() - c0);
+            }
             t0 = System.nanoTime();
-            Dataset<Row> fv = new FisherVectorTransformer().setModel(fs.model).setInputCol("descriptors")
+            c0 = cpuSeconds();
+            Dataset<Row> fv = new FisherVectorTransformer().setModel(model).setInputCol("descriptors")
                     .setImproved().setOutputCol("fv")
                     .transform(NpyFiles.read(spark, List.of(imgs + "/*.npy")));
             NpyFiles.writeNpy(fv, "fv", "index", dir.resolve("fv-spark.npy"));
-            sp[rep] = seconds(t0);
+            if (rep > 0) {
+                sw.add(seconds(t0));
+                sc.add(cpuSeconds() - c0);
+            }
         }
-        System.out.printf(Locale.ROOT, "| encode --improved, s (runs 1, 2) | %.2f, %.2f | %.2f, %.2f | %.2fx | %s |%n",
-                one[0], one[1], sp[0], sp[1], one[1] / sp[1], load());
+        throughputRow("encode --improved (read, encode, write .npy), s, wall: median (min) of " + ow.size(), ow, sw);
+        throughputRow("encode --improved, s, process CPU: median (min) of " + oc.size(), oc, sc);
         System.out.println(Arrays.equals(Npy.read(dir.resolve("fv-one-jvm.npy")).data(),
                 Npy.read(dir.resolve("fv-spark.npy")).data()) ? "encoded vectors bitwise equal"
                         : "encoded vectors DIFFER");
+    }
+
+    /** A row of times (lower is better) and the throughput ratio of the medians, single / spark. */
+    static void throughputRow(String job, List<Double> single, List<Double> spark) {
+        System.out.printf(Locale.ROOT, "| %s | %.3f (%.3f) | %.3f (%.3f) | %.2fx | %s |%n", job, median(single),
+                min(single), median(spark), min(spark), median(single) / median(spark), load());
+    }
+
+    static void header() {
+        System.out.println("| job | one JVM, 2 threads | fvec-spark, local[2] | ratio (throughput) | load |");
+        System.out.println("|---|---:|---:|---:|---|");
     }
 
     /** As {@code fvec encode --threads 2} does in-process: 2 threads read and encode the files, one .npy written. */
@@ -236,27 +299,60 @@ public final class SparkBench {
     }
 
     /** A fit, its total time, and its seconds per EM iteration after the first. */
-    record Timed(DiagonalGmm model, int iterations, double total, double perIteration) {
+    record Timed(DiagonalGmm model, int iterations, double total, double perIteration, double cpuPerIteration,
+            List<Double> wallIntervals, List<Double> cpuIntervals) {
     }
 
     static Timed timedTrainer(int k, int iterations, float[] x, int n) {
         List<Double> stamps = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         long t0 = System.nanoTime();
         TrainingResult r = GmmTrainer.builder(k).seed(1).maxIterations(iterations).tolerance(0).threads(2)
-                .progress(stamper(stamps)).build().fit(x, n, D);
-        return new Timed(r.model(), r.iterations(), seconds(t0), perIteration(stamps));
+                .progress(stamper(stamps, cpu)).build().fit(x, n, D);
+        return new Timed(r.model(), r.iterations(), seconds(t0), perIteration(stamps), perIteration(cpu),
+                intervals(stamps), intervals(cpu));
     }
 
     static Timed timedSpark(Dataset<Row> sets, int k, int iterations) {
         List<Double> stamps = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         long t0 = System.nanoTime();
         DiagonalGmmModel m = new DiagonalGmmEstimator().setK(k).setSeed(1).setMaxIter(iterations).setTol(0)
-                .setInputCol("descriptors").setDimension(D).setProgress(stamper(stamps)).fit(sets);
-        return new Timed(m.gmm(), m.trainingResult().iterations(), seconds(t0), perIteration(stamps));
+                .setInputCol("descriptors").setDimension(D).setProgress(stamper(stamps, cpu)).fit(sets);
+        return new Timed(m.gmm(), m.trainingResult().iterations(), seconds(t0), perIteration(stamps),
+                perIteration(cpu), intervals(stamps), intervals(cpu));
     }
 
-    static ProgressListener stamper(List<Double> stamps) {
-        return (it, ll, elapsed) -> stamps.add(elapsed.toNanos() / 1e9);
+    /** Records each iteration's wall-clock time since the start and the process's CPU time. */
+    static ProgressListener stamper(List<Double> stamps, List<Double> cpu) {
+        return (it, ll, elapsed) -> {
+            stamps.add(elapsed.toNanos() / 1e9);
+            cpu.add(cpuSeconds());
+        };
+    }
+
+    /** CPU time of this whole process (every thread: Spark's, the trainer's, the JIT's and the GC's). */
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /** Times between consecutive iteration reports. */
+    static List<Double> intervals(List<Double> stamps) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 1; i < stamps.size(); i++) {
+            out.add(stamps.get(i) - stamps.get(i - 1));
+        }
+        return out;
+    }
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
     }
 
     /** Mean time between iteration reports: the E-steps (and M-steps) without the initialisation. */
@@ -265,19 +361,23 @@ public final class SparkBench {
                 : (stamps.get(stamps.size() - 1) - stamps.get(0)) / (stamps.size() - 1);
     }
 
-    /** Rows of 1,000 descriptors ({@code array<float>}, N x 64 row-major), 2 partitions, cached. */
+    /**
+     * Rows of 1,000 descriptors ({@code array<float>}, N x 64 row-major), cached, in {@link #PARTITIONS}
+     * partitions: 4 per core, as {@link NpyFiles#read} makes them (and as Spark advises), so that a
+     * task slowed by other work on the machine does not hold up the whole pass.
+     */
     static Dataset<Row> descriptorSets(SparkSession spark, float[] x, int n) {
         StructType schema = new StructType().add("descriptors", DataTypes.createArrayType(DataTypes.FloatType, false));
         List<Row> rows = new ArrayList<>();
         for (int r = 0; r * 1000 < n; r++) {
             rows.add(RowFactory.create((Object) Arrays.copyOfRange(x, r * 1000 * D, Math.min(n, (r + 1) * 1000) * D)));
         }
-        Dataset<Row> sets = spark.createDataFrame(rows, schema).repartition(2).cache();
+        Dataset<Row> sets = spark.createDataFrame(rows, schema).repartition(PARTITIONS).cache();
         sets.count();
         return sets;
     }
 
-    /** The same descriptors as MLlib's input: one {@code vector} per row, 2 partitions, cached. */
+    /** The same descriptors as MLlib's input: one {@code vector} per row, {@link #PARTITIONS} partitions, cached. */
     static Dataset<Row> mllibVectors(SparkSession spark, float[] x, int n) {
         StructType vschema = new StructType().add("features", SQLDataTypes.VectorType());
         List<Row> vrows = new ArrayList<>(n);
@@ -288,7 +388,7 @@ public final class SparkBench {
             }
             vrows.add(RowFactory.create(Vectors.dense(v)));
         }
-        Dataset<Row> vectors = spark.createDataFrame(vrows, vschema).repartition(2).cache();
+        Dataset<Row> vectors = spark.createDataFrame(vrows, vschema).repartition(PARTITIONS).cache();
         vectors.count();
         return vectors;
     }
