@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Turns a set of local descriptors into one Fisher vector.
  *
- * <p>Input: {@code N x D} descriptors, row-major, {@code x[offset + n * D + j]}. Output: a vector of
+ * <p>Input: {@code N x D} descriptors, row-major, {@code x[offset + n * D + j]}; for a model with a
+ * PCA {@link Projection}, {@code N x Din} descriptors ({@link DiagonalGmm#inputDimension()}),
+ * projected to {@code D} in blocks inside the kernel's pass (see {@link DiagonalGmm#withProjection}).
+ * Output: a vector of
  * {@link #length()} floats whose layout depends on the {@link FisherForm}:
  * <ul>
  *   <li>{@link FisherForm#VLFEAT}: {@code 2KD}, {@code [u_1 .. u_K | v_1 .. v_K]}, each block {@code D};</li>
@@ -182,7 +185,7 @@ public final class FisherEncoder {
     }
 
     private void checkDescriptors(float[] x, int offset, int n) {
-        Checks.requireDescriptors(x, offset, n, model.dimension());
+        Checks.requireDescriptors(x, offset, n, model.inputDimension()); // Din: before any projection
     }
 
     /** Encodes accumulated statistics into a new vector. */
@@ -224,7 +227,8 @@ public final class FisherEncoder {
                 }
             }
         }
-        return new Workspace(kernels.create(model, sparsity), GmmStatistics.forModel(model), new double[length]);
+        return new Workspace(ProjectingKernel.create(kernels, model, sparsity), GmmStatistics.forModel(model),
+                new double[length]);
     }
 
     /** Puts a scratch space back in the first free slot from the thread's start; drops it when none is free. */

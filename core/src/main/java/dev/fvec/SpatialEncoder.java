@@ -20,7 +20,8 @@ import java.util.Objects;
  * float[] v = enc.encode(x, positions, n, width, height);
  * }</pre>
  *
- * <p>Input: descriptors {@code x[xOffset + n * D + j]} as for {@link FisherEncoder}; positions
+ * <p>Input: descriptors {@code x[xOffset + n * D + j]} as for {@link FisherEncoder} ({@code Din}
+ * columns for a model with a PCA projection); positions
  * {@code positions[positionsOffset + 2n]} (x, column) and {@code [.. + 2n + 1]} (y, row), in pixels
  * of an image {@code width x height}, origin top-left, each in {@code [0, W] x [0, H]}.
  *
@@ -73,9 +74,11 @@ public final class SpatialEncoder {
         }
         this.cellLength = (int) cell;
         this.length = (int) total;
-        this.chunk = Math.max(1, CHUNK_FLOATS / d);
-        this.pool = new WorkspacePool<>(() -> new Workspace(appearance.kernelProvider().create(model, appearance.sparsity()),
-                new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), k, d));
+        int din = model.inputDimension();
+        this.chunk = Math.max(1, CHUNK_FLOATS / din);
+        this.pool = new WorkspacePool<>(() -> new Workspace(
+                ProjectingKernel.create(appearance.kernelProvider(), model, appearance.sparsity()),
+                new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), k, d, din));
     }
 
     /**
@@ -238,7 +241,7 @@ public final class SpatialEncoder {
     }
 
     private void check(float[] x, int xOffset, float[] positions, int positionsOffset, int n, int width, int height) {
-        dev.fvec.internal.Checks.requireDescriptors(x, xOffset, n, model.dimension());
+        dev.fvec.internal.Checks.requireDescriptors(x, xOffset, n, model.inputDimension()); // Din: before any projection
         requirePositions(positions, positionsOffset, n, width, height);
     }
 
@@ -284,7 +287,7 @@ public final class SpatialEncoder {
             kernel.accumulate(x, xOffset, n, stats.atoms[0], sink);
             return;
         }
-        int d = model.dimension();
+        int d = model.inputDimension(); // descriptors are gathered before any projection
         int atoms = layout.atoms();
         int[] start = ws.atomStart;
         int[] atomOf = ws.atomOf;
@@ -466,7 +469,8 @@ public final class SpatialEncoder {
         final int[] atomStart;
         final MomentSink sink = new MomentSink();
 
-        Workspace(StatisticsKernel kernel, SpatialStatistics stats, int cellLength, int chunk, int atoms, int k, int d) {
+        Workspace(StatisticsKernel kernel, SpatialStatistics stats, int cellLength, int chunk, int atoms, int k, int d,
+                int din) {
             this.kernel = kernel;
             this.stats = stats;
             this.vector = new double[cellLength];
@@ -474,7 +478,7 @@ public final class SpatialEncoder {
             this.cellT1 = new double[2 * k];
             this.cellT2 = new double[2 * k];
             boolean gather = atoms > 1;
-            this.gathered = new float[gather ? chunk * d : 0];
+            this.gathered = new float[gather ? chunk * din : 0];
             this.gatheredPositions = new float[gather ? 2 * chunk : 0];
             this.atomOf = new int[gather ? chunk : 0];
             this.atomStart = new int[atoms + 1];

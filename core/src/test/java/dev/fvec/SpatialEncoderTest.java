@@ -112,6 +112,36 @@ class SpatialEncoderTest {
     }
 
     @Test
+    void modelWithAProjectionTakesDinColumns() {
+        Random r = new Random(16);
+        int din = 5;
+        int d = 3;
+        int k = 4;
+        int n = 250;
+        float[] x = gaussian(r, n * din);
+        float[] comps = gaussian(r, d * din);
+        float[] mean = gaussian(r, din);
+        Projection p = Projection.of(din, d, mean, comps, null, false);
+        float[] y = new float[n * d];
+        p.project(x, 0, n, y, 0);
+        DiagonalGmm projected = TestModels.fromData(y, n, d, k, 4, 1.0);
+        DiagonalGmm m = projected.withProjection(p);
+        float[] pos = positions(r, n, 64, 64);
+        FisherEncoder plain = FisherEncoder.builder(m).improved().kernel(Kernels.scalar()).build();
+        assertBitwise(plain.encode(x, n), SpatialEncoder.builder(plain).build().encode(x, pos, n, 64, 64), "1x1 with PCA");
+        // A pyramid with a spatial block over Din-column input is the same as over the projected rows.
+        FisherEncoder onY = FisherEncoder.builder(projected).improved().kernel(Kernels.scalar()).build();
+        float[] a = SpatialEncoder.builder(plain).pyramid("1x1,2x2,3x1").spatial(SpatialModel.uniform(k)).build()
+                .encode(x, pos, n, 64, 64);
+        float[] b = SpatialEncoder.builder(onY).pyramid("1x1,2x2,3x1").spatial(SpatialModel.uniform(k)).build()
+                .encode(y, pos, n, 64, 64);
+        assertEquals(b.length, a.length);
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(b[i], a[i], 1e-6, "element " + i);
+        }
+    }
+
+    @Test
     void matchesTheOracleOnRandomLayouts() {
         Random r = new Random(1515);
         String[] layouts = {"1x1,2x2,3x1", "3x1,1x3", "2x2,4x4", "1x5,2x1,3x3"};

@@ -1,11 +1,5 @@
-package dev.fvec.train;
+package dev.fvec;
 
-import dev.fvec.DiagonalGmm;
-import dev.fvec.Kernels;
-import dev.fvec.SpatialEncoder;
-import dev.fvec.SpatialModel;
-import dev.fvec.Sparsity;
-import dev.fvec.GmmStatistics;
 import dev.fvec.spi.KeptTermSink;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsAccess;
@@ -57,7 +51,7 @@ public final class SpatialFit {
      */
     public SpatialFit(DiagonalGmm model, KernelProvider kernels) {
         this.model = Objects.requireNonNull(model, "model");
-        this.kernel = kernels.create(model, Sparsity.none());
+        this.kernel = ProjectingKernel.create(kernels, model, Sparsity.none());
         this.scratch = GmmStatistics.forModel(model);
         int k = model.components();
         this.s0 = new double[k];
@@ -68,7 +62,7 @@ public final class SpatialFit {
     /**
      * Adds the descriptors of one image.
      *
-     * @param x descriptors, {@code n x D} row-major
+     * @param x descriptors, {@code n x D} row-major ({@code Din} columns for a model with a projection)
      * @param positions {@code n x 2}, {@code (x, y)} in pixels
      * @param n number of descriptors
      * @param width image width
@@ -76,7 +70,7 @@ public final class SpatialFit {
      * @throws IllegalArgumentException as {@link SpatialEncoder#encode(float[], float[], int, int, int)}
      */
     public void add(float[] x, float[] positions, int n, int width, int height) {
-        dev.fvec.internal.Checks.requireDescriptors(x, 0, n, model.dimension());
+        dev.fvec.internal.Checks.requireDescriptors(x, 0, n, model.inputDimension()); // Din: before any projection
         SpatialEncoder.requirePositions(positions, 0, n, width, height);
         double w = width;
         double h = height;

@@ -1,10 +1,7 @@
-package dev.fvec.train;
+package dev.fvec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fvec.DiagonalGmm;
-import dev.fvec.Kernels;
-import dev.fvec.SpatialModel;
 import org.junit.jupiter.api.Test;
 
 class SpatialFitTest {
