@@ -104,9 +104,11 @@ final class EncodeCommand extends CommandBase {
         List<Inputs.Shape> shapes = new ArrayList<>();
         for (Path input : inputs) {
             Inputs.Shape shape = Inputs.shape(input);
-            if (shape.cols != model.dimension()) {
-                throw new CliException(input + " has D = " + shape.cols + " columns but the model has D = "
-                        + model.dimension() + " (" + modelPath + ")");
+            if (shape.cols != model.inputDimension()) {
+                throw new CliException(input + " has D = " + shape.cols + " columns but the model "
+                        + (model.projection().isPresent() ? "takes Din = " + model.inputDimension() + " (its "
+                                + model.projection().get() + ")" : "has D = " + model.dimension())
+                        + " (" + modelPath + ")");
             }
             shapes.add(shape);
         }

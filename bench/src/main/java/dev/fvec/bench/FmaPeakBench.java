@@ -1,0 +1,84 @@
+package dev.fvec.bench;
+
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The FMA peak at the kernel's vector width: 16 independent chains of {@code acc = fma(acc, a, b)}
+ * on registers (no loads in the loop), enough to cover FMA latency x FMA units on current cores
+ * (Zen 5: 2 FMA pipes x 4 cycles = 8 chains in flight). Score: nanoseconds per float FMA (one lane
+ * of one vector FMA), so {@code 1 / score} is lane-FMAs per ns, the unit {@link LogLikelihoodBench}
+ * is compared in. The width is the kernel's: {@code -Dfvec.simd.bits=128|256|512} via
+ * {@code -jvmArgsAppend}, preferred otherwise.
+ *
+ * <pre>
+ * java -jar bench/target/benchmarks.jar 'FmaPeakBench|LogLikelihoodBench' -jvmArgsAppend -Dfvec.simd.bits=256
+ * </pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+public class FmaPeakBench extends JmhDefaults {
+
+    static final int ITERATIONS = 4096;
+    static final int CHAINS = 16;
+    static final VectorSpecies<Float> SPECIES = species();
+    static final int OPS = ITERATIONS * CHAINS;
+
+    private float a;
+    private float b;
+
+    static VectorSpecies<Float> species() {
+        String bits = System.getProperty("fvec.simd.bits");
+        return bits == null || bits.isEmpty() ? FloatVector.SPECIES_PREFERRED
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
+    }
+
+    @Setup
+    public void setup() {
+        a = 0.999999f;
+        b = 1e-7f;
+    }
+
+    /** Per lane-FMA: the score times the lane count is the time per vector FMA. */
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public float fmaChains() {
+        FloatVector va = FloatVector.broadcast(SPECIES, a);
+        FloatVector vb = FloatVector.broadcast(SPECIES, b);
+        FloatVector c0 = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+        for (int i = 0; i < ITERATIONS; i++) {
+            c0 = c0.fma(va, vb);
+            c1 = c1.fma(va, vb);
+            c2 = c2.fma(va, vb);
+            c3 = c3.fma(va, vb);
+            c4 = c4.fma(va, vb);
+            c5 = c5.fma(va, vb);
+            c6 = c6.fma(va, vb);
+            c7 = c7.fma(va, vb);
+            c8 = c8.fma(va, vb);
+            c9 = c9.fma(va, vb);
+            c10 = c10.fma(va, vb);
+            c11 = c11.fma(va, vb);
+            c12 = c12.fma(va, vb);
+            c13 = c13.fma(va, vb);
+            c14 = c14.fma(va, vb);
+            c15 = c15.fma(va, vb);
+        }
+        FloatVector s = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7)
+                .add(c8).add(c9).add(c10).add(c11).add(c12).add(c13).add(c14).add(c15);
+        return s.lane(0) * SPECIES.length();
+    }
+}
