@@ -61,6 +61,7 @@ class ProjectionTwinProperties {
         new SimdProjection(p, SimdProjection.Mode.TWIN).project(x, offset, n, twin);
         float[] mean = p.mean();
         float[] w = p.transposedWeights();
+        float[] components = p.components();
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < d; j++) {
                 float chain = 0;
@@ -69,7 +70,7 @@ class ProjectionTwinProperties {
                 for (int i = 0; i < din; i++) {
                     float c = x[offset + r * din + i] - mean[i];
                     chain = Math.fma(c, w[i * d + j], chain);
-                    double term = ((double) x[offset + r * din + i] - mean[i]) * p.components()[j * din + i] * p.scale(j);
+                    double term = ((double) x[offset + r * din + i] - mean[i]) * components[j * din + i] * p.scale(j);
                     exact += term;
                     bound += Math.abs(term);
                 }
