@@ -24,6 +24,9 @@ import java.util.Objects;
  * <p>The terms every encoder needs (log-normalisers, inverse variances, square roots of the
  * weights) are computed once here, in double precision.
  *
+ * <p>A model may carry a PCA {@link Projection} ({@link #withProjection}): descriptors then have
+ * {@link #inputDimension()} {@code Din} columns and are projected to {@code D} before the mixture.
+ *
  * <p>Instances are immutable and safe to share between threads.
  */
 public final class DiagonalGmm {
@@ -45,7 +48,24 @@ public final class DiagonalGmm {
     final double[] sqrtWeights; // sqrt(w_k)
     final double[] sigmas; // sqrt(var_kj)
 
+    private final Projection projection; // null: descriptors are already D-dimensional
+
+    /** The same mixture (sharing its immutable arrays) with {@code projection} (may be null). */
+    private DiagonalGmm(DiagonalGmm g, Projection projection) {
+        this.k = g.k;
+        this.d = g.d;
+        this.weights = g.weights;
+        this.means = g.means;
+        this.variances = g.variances;
+        this.logNormalizers = g.logNormalizers;
+        this.inverseVariances = g.inverseVariances;
+        this.sqrtWeights = g.sqrtWeights;
+        this.sigmas = g.sigmas;
+        this.projection = projection;
+    }
+
     private DiagonalGmm(int k, int d, float[] weights, float[] means, float[] variances) {
+        this.projection = null;
         this.k = k;
         this.d = d;
         this.weights = weights;
@@ -163,9 +183,39 @@ public final class DiagonalGmm {
         return k;
     }
 
-    /** Descriptor dimension {@code D}. */
+    /** Dimension {@code D} of the mixture (of the projected descriptors when there is a projection). */
     public int dimension() {
         return d;
+    }
+
+    /**
+     * Dimension {@code Din} of the descriptors encoders and trainers take: the projection's input
+     * dimension, or {@link #dimension()} when the model has no projection.
+     */
+    public int inputDimension() {
+        return projection == null ? d : projection.inputDimension();
+    }
+
+    /** The PCA projection descriptors go through before the mixture, if the model has one. */
+    public java.util.Optional<Projection> projection() {
+        return java.util.Optional.ofNullable(projection);
+    }
+
+    /**
+     * This mixture with {@code projection} in front of it (SPEC.md, "PCA projection"): encoders then
+     * take {@code Din}-column descriptors. {@code null} gives the mixture without a projection.
+     *
+     * @throws IllegalArgumentException if the projection's output dimension is not this mixture's
+     *     {@code D} (the message names both)
+     */
+    public DiagonalGmm withProjection(Projection projection) {
+        if (projection != null && projection.outputDimension() != d) {
+            throw new IllegalArgumentException("the projection gives D = " + projection.outputDimension()
+                    + " dimensions (pca_components " + projection.outputDimension() + " x "
+                    + projection.inputDimension() + ") but the mixture has D = " + d + " (means " + k + " x " + d
+                    + "): they must agree");
+        }
+        return new DiagonalGmm(this, projection);
     }
 
     /** Weight {@code w_k} (after renormalisation). */
@@ -208,7 +258,7 @@ public final class DiagonalGmm {
 
     @Override
     public String toString() {
-        return "DiagonalGmm[K=" + k + ", D=" + d + "]";
+        return "DiagonalGmm[K=" + k + ", D=" + d + (projection == null ? "" : ", " + projection) + "]";
     }
 
     @Override
@@ -217,11 +267,13 @@ public final class DiagonalGmm {
                 && ((DiagonalGmm) o).k == k && ((DiagonalGmm) o).d == d
                 && Arrays.equals(((DiagonalGmm) o).weights, weights)
                 && Arrays.equals(((DiagonalGmm) o).means, means)
-                && Arrays.equals(((DiagonalGmm) o).variances, variances);
+                && Arrays.equals(((DiagonalGmm) o).variances, variances)
+                && java.util.Objects.equals(((DiagonalGmm) o).projection, projection);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Arrays.hashCode(weights) + Arrays.hashCode(means)) + Arrays.hashCode(variances);
+        return 31 * (31 * (31 * Arrays.hashCode(weights) + Arrays.hashCode(means)) + Arrays.hashCode(variances))
+                + java.util.Objects.hashCode(projection);
     }
 }

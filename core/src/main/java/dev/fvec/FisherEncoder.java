@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Turns a set of local descriptors into one Fisher vector.
  *
- * <p>Input: {@code N x D} descriptors, row-major, {@code x[offset + n * D + j]}. Output: a vector of
+ * <p>Input: {@code N x D} descriptors, row-major, {@code x[offset + n * D + j]}; for a model with a
+ * PCA {@link Projection}, {@code N x Din} descriptors ({@link DiagonalGmm#inputDimension()}),
+ * projected to {@code D} in blocks inside the kernel's pass (see {@link DiagonalGmm#withProjection}).
+ * Output: a vector of
  * {@link #length()} floats whose layout depends on the {@link FisherForm}:
  * <ul>
  *   <li>{@link FisherForm#VLFEAT}: {@code 2KD}, {@code [u_1 .. u_K | v_1 .. v_K]}, each block {@code D};</li>
@@ -113,6 +116,11 @@ public final class FisherEncoder {
         return l2;
     }
 
+    /** The kernel provider in use (for {@link SpatialEncoder}, which encodes on the same kernel). */
+    KernelProvider kernelProvider() {
+        return kernels;
+    }
+
     /** The kernel in use: {@code "scalar"} or {@code "simd"}. */
     public String implementationName() {
         return kernels.name();
@@ -177,7 +185,7 @@ public final class FisherEncoder {
     }
 
     private void checkDescriptors(float[] x, int offset, int n) {
-        Checks.requireDescriptors(x, offset, n, model.dimension());
+        Checks.requireDescriptors(x, offset, n, model.inputDimension()); // Din: before any projection
     }
 
     /** Encodes accumulated statistics into a new vector. */
@@ -219,7 +227,8 @@ public final class FisherEncoder {
                 }
             }
         }
-        return new Workspace(kernels.create(model, sparsity), GmmStatistics.forModel(model), new double[length]);
+        return new Workspace(ProjectingKernel.create(kernels, model, sparsity), GmmStatistics.forModel(model),
+                new double[length]);
     }
 
     /** Puts a scratch space back in the first free slot from the thread's start; drops it when none is free. */
@@ -257,29 +266,7 @@ public final class FisherEncoder {
         }
         form.gradients(model, StatisticsAccess.s0(stats), StatisticsAccess.s1(stats), StatisticsAccess.s2(stats),
                 1.0 / count, fv);
-        if (power != 0) {
-            for (int i = 0; i < length; i++) {
-                double z = fv[i];
-                fv[i] = power == 0.5 ? Math.copySign(Math.sqrt(Math.abs(z)), z) : Math.copySign(Math.pow(Math.abs(z), power), z);
-            }
-        }
-        double scale = 1;
-        if (l2) {
-            double sq = 0;
-            for (int i = 0; i < length; i++) {
-                sq += fv[i] * fv[i];
-            }
-            scale = 1 / Math.max(Math.sqrt(sq), 1e-12);
-        }
-        for (int i = 0; i < length; i++) {
-            float v = (float) (fv[i] * scale);
-            if (v - v != 0) {
-                // Only without L2 normalisation, from descriptors near float's range: say so rather than emit Infinity.
-                throw new ArithmeticException("Fisher vector element " + i + " = " + fv[i] * scale
-                        + " does not fit in a float; rescale the descriptors or enable L2 normalisation");
-            }
-            out[outOffset + i] = v;
-        }
+        Normalisation.finish(fv, length, power, l2, out, outOffset);
     }
 
     /** One call's scratch space; static, so it holds no reference to its encoder. */

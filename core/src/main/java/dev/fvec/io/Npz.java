@@ -40,6 +40,12 @@ import java.util.zip.ZipOutputStream;
  * It is what {@code numpy.savez(path, weights=g.weights_, means=g.means_,
  * covariances=g.covariances_)} writes for a fitted scikit-learn model.
  *
+ * <p>Optional PCA keys put a {@link dev.fvec.Projection} in front of the mixture:
+ * {@code pca_mean (Din,)}, {@code pca_components (D, Din)}, {@code pca_explained_variance (D,)}
+ * (float32 or float64) and {@code pca_whiten} (a 0-d bool or integer, 0 or 1; absent means false;
+ * {@code pca_explained_variance} is required when it is true), as scikit-learn's {@code PCA}
+ * attributes {@code mean_}, {@code components_}, {@code explained_variance_} and {@code whiten}.
+ *
  * <p>Hostile archives. Duplicate entry names are rejected (NumPy would silently take one of
  * them). Every entry is read with a byte limit: the uncompressed size the zip declares, but
  * never more than the compressed size allows ({@value #MAX_DEFLATE_RATIO} times, the most
@@ -73,7 +79,8 @@ public final class Npz {
 
     /**
      * Reads a diagonal GMM from the arrays {@code weights} {@code (K,)}, {@code means}
-     * {@code (K, D)} and {@code covariances} {@code (K, D)}. Other entries are ignored (but must
+     * {@code (K, D)} and {@code covariances} {@code (K, D)}, with the PCA projection of the
+     * optional {@code pca_*} keys (see the class comment). Other entries are ignored (but must
      * not be duplicated).
      *
      * @throws NpyFormatException if an array is missing, malformed or of the wrong shape, or the
@@ -84,6 +91,7 @@ public final class Npz {
     public static DiagonalGmm readModel(Path file) throws IOException {
         String source = file.toString();
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        Boolean whiten;
         try (ZipFile zip = open(file)) {
             Map<String, ZipEntry> entries = entries(zip, source);
             for (String key : MODEL_KEYS) {
@@ -96,6 +104,14 @@ public final class Npz {
                 }
                 arrays.put(key, readEntry(zip, e, file, source));
             }
+            for (String key : NpzProjection.FLOAT_KEYS) { // optional: a PCA projection in front of the mixture
+                ZipEntry e = entries.get(key + ".npy");
+                if (e != null) {
+                    arrays.put(key, readEntry(zip, e, file, source));
+                }
+            }
+            ZipEntry whitenEntry = entries.get(NpzProjection.WHITEN + ".npy");
+            whiten = whitenEntry == null ? null : NpzProjection.readWhiten(zip, whitenEntry, source);
         }
         NpyArray w = arrays.get("weights");
         NpyArray mu = arrays.get("means");
@@ -117,11 +133,13 @@ public final class Npz {
             throw new NpyFormatException(source, "weights has shape " + shape(w) + " but means has " + shape(mu)
                     + ": they disagree on the number of components K");
         }
+        DiagonalGmm gmm;
         try {
-            return DiagonalGmm.of(mu.rows(), mu.cols(), w.data(), mu.data(), var.data());
+            gmm = DiagonalGmm.of(mu.rows(), mu.cols(), w.data(), mu.data(), var.data());
         } catch (IllegalArgumentException e) {
             throw new NpyFormatException(source, "invalid model: " + e.getMessage(), e);
         }
+        return NpzProjection.attach(source, gmm, arrays, whiten);
     }
 
     /**
@@ -148,19 +166,34 @@ public final class Npz {
 
     /**
      * Writes {@code model} as float32 arrays {@code weights}, {@code means}, {@code covariances}
-     * (the weights after {@link DiagonalGmm}'s renormalisation), stored uncompressed as
+     * (the weights after {@link DiagonalGmm}'s renormalisation), and the {@code pca_*} arrays when
+     * it has a projection ({@code pca_whiten} as a 0-d bool), stored uncompressed as
      * {@code numpy.savez} does, atomically (a temporary file in the same directory is moved over
      * {@code file}).
      *
      * @throws IOException if writing fails
      */
     public static void writeModel(Path file, DiagonalGmm model) throws IOException {
+        writeEntries(file, modelEntries(model));
+    }
+
+    /** The entries {@link #writeModel} writes for {@code model}, in order, as {@code .npy} bytes. */
+    static Map<String, byte[]> modelEntries(DiagonalGmm model) {
         int k = model.components();
         int d = model.dimension();
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("weights.npy", Npy.toBytes(new int[] {k}, model.weights()));
         entries.put("means.npy", Npy.toBytes(new int[] {k, d}, model.means()));
         entries.put("covariances.npy", Npy.toBytes(new int[] {k, d}, model.variances()));
+        NpzProjection.addEntries(entries, model); // pca_* when the model has a projection
+        return entries;
+    }
+
+    /**
+     * Writes {@code entries} (name to {@code .npy} bytes, in order) as a stored archive, as
+     * {@code numpy.savez} does, atomically, with fixed timestamps.
+     */
+    static void writeEntries(Path file, Map<String, byte[]> entries) throws IOException {
         AtomicFile.write(file, ch -> {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             ZipOutputStream zip = new ZipOutputStream(out);
@@ -195,7 +228,7 @@ public final class Npz {
         return NpyArray.shapeString(a.shape());
     }
 
-    private static ZipFile open(Path file) throws IOException {
+    static ZipFile open(Path file) throws IOException {
         try {
             return new ZipFile(file.toFile());
         } catch (FileNotFoundException | NoSuchFileException | AccessDeniedException e) {
@@ -208,7 +241,7 @@ public final class Npz {
     }
 
     /** All entries by name, in archive order; duplicates are an error. */
-    private static Map<String, ZipEntry> entries(ZipFile zip, String source) throws NpyFormatException {
+    static Map<String, ZipEntry> entries(ZipFile zip, String source) throws NpyFormatException {
         Map<String, ZipEntry> out = new LinkedHashMap<>();
         try {
             Enumeration<? extends ZipEntry> all = zip.entries();
@@ -224,7 +257,7 @@ public final class Npz {
         return out;
     }
 
-    private static NpyArray readEntry(ZipFile zip, ZipEntry e, Path file, String archive) throws IOException {
+    static NpyArray readEntry(ZipFile zip, ZipEntry e, Path file, String archive) throws IOException {
         String source = archive + ", entry " + Npy.quote(e.getName());
         int method = e.getMethod();
         if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED) {

@@ -53,6 +53,19 @@ public interface KernelProvider {
     StatisticsKernel create(DiagonalGmm model, Sparsity sparsity);
 
     /**
+     * A new projection step (with its own scratch space) for a model's {@code projection}, run on
+     * each block of descriptors before this provider's statistics kernel. The default is the
+     * reference, {@link dev.fvec.Projection#project} (double precision); a provider may compute
+     * in float as long as its results do not depend on the code path or JIT state.
+     *
+     * @param projection the model's projection
+     * @return a projection step for one thread at a time
+     */
+    default ProjectionKernel createProjection(dev.fvec.Projection projection) {
+        return (x, offset, count, y) -> projection.project(x, offset, count, y, 0);
+    }
+
+    /**
      * Prepares this provider's kernels so that the first real calls are fast (e.g. runs the hot
      * loop until the JIT has compiled it). Idempotent: calls after the first return at once.
      * Thread-safe. The default does nothing; a provider that is unavailable here does nothing.

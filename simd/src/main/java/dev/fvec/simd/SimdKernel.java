@@ -4,6 +4,7 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
+import dev.fvec.spi.KeptTermSink;
 import dev.fvec.spi.StatisticsAccess;
 import dev.fvec.spi.StatisticsKernel;
 
@@ -82,6 +83,7 @@ final class SimdKernel implements StatisticsKernel {
     private final double threshold;
     private final KeptTerms keptTerms;
     private final StatisticsKernel scalar; // for descriptors (or a model) float cannot handle
+    private final FallbackSink fallbackSink = new FallbackSink(); // the kept-term sink of a call, for them
 
     // Scratch, sized once.
     private final float[] likelihoods; // BLOCK x Kpad: log p, then exp(log p - max) (see posteriors)
@@ -166,6 +168,31 @@ final class SimdKernel implements StatisticsKernel {
         return "simd";
     }
 
+    /**
+     * As {@link #accumulate(float[], int, int, GmmStatistics)}, reporting each kept term to
+     * {@code sink} from {@link KeptTerms#queue} (descriptors the scalar reference computes report
+     * from there), so the statistics and their bits are those of the call without a sink.
+     */
+    @Override
+    public void accumulate(float[] x, int offset, int count, GmmStatistics stats, KeptTermSink sink) {
+        if (sink == null) {
+            accumulate(x, offset, count, stats);
+            return;
+        }
+        if (!model.floatCanHold) {
+            scalar.accumulate(x, offset, count, stats, sink);
+            return;
+        }
+        keptTerms.reportTo(sink, offset);
+        fallbackSink.to(sink, offset, model.d);
+        try {
+            accumulate(x, offset, count, stats);
+        } finally {
+            keptTerms.reportTo(null, 0);
+            fallbackSink.to(null, 0, 1);
+        }
+    }
+
     @Override
     public void accumulate(float[] x, int offset, int count, GmmStatistics stats) {
         PackedModel m = model;
@@ -222,7 +249,7 @@ final class SimdKernel implements StatisticsKernel {
         float max = maxes[b]; // padding lanes are -inf and never win
         if (!(max >= minTrustedMax) || !(maxAbs(x, row, model.d) <= PackedModel.VALUE_LIMIT)) {
             // -inf (overflow) fails the first test too.
-            scalar.accumulate(x, row, 1, stats);
+            scalar.accumulate(x, row, 1, stats, fallbackSink.at(row));
             scalarDescriptors++;
             fallbacks++;
             return;
@@ -304,6 +331,36 @@ final class SimdKernel implements StatisticsKernel {
         double u = 0x1p-24;
         return 1.1 * u * ((d + 10) * (NEGLIGIBLE_NATS + 2 * y) + 4 * b * (Math.sqrt(NEGLIGIBLE_NATS + y) + Math.sqrt(y))
                 + 16 * u * b * b);
+    }
+
+    /**
+     * Passes the terms of a descriptor given to the scalar reference on to the call's sink, with its
+     * index in the call; {@link #at} returns {@code null} when no one listens.
+     */
+    private static final class FallbackSink implements KeptTermSink {
+        private KeptTermSink target;
+        private int offset;
+        private int d;
+        private int descriptor;
+
+        void to(KeptTermSink target, int offset, int d) {
+            this.target = target;
+            this.offset = offset;
+            this.d = d;
+        }
+
+        KeptTermSink at(int row) {
+            if (target == null) {
+                return null;
+            }
+            descriptor = (row - offset) / d;
+            return this;
+        }
+
+        @Override
+        public void add(int ignored, int component, double posterior) {
+            target.add(descriptor, component, posterior);
+        }
     }
 
     /** Descriptors given to the scalar reference so far (not counting a whole model that float cannot hold). */
