@@ -23,11 +23,19 @@ import java.util.List;
  *
  * <h2>The model (u = 2^-24, the float unit roundoff)</h2>
  * <ol>
- *   <li><b>Log-likelihoods.</b> The kernel computes {@code lp = fl(rel_k) - sum_j d_j (d_j h_j)}
- *       with {@code d = fl(mu - x)}, {@code h = fl(1 / (2 var))}, {@code rel_k} the log-normaliser
- *       minus the largest one. Each term carries at most 4 roundings and every partial sum is at most
- *       the total (all terms are positive), so
- *       {@code |lp_f - lp| <= E = u (|rel| + (D + 4) quad + |lp_rel|)}, times 1.1 for second order.</li>
+ *   <li><b>Log-likelihoods.</b> The kernel computes {@code lp = fl(rel_k) - sum_j t_j^2} in the
+ *       2-FMA form ({@link PackedModel}): {@code t = fma(x', -s, b)}, {@code x' = fl(x - c)},
+ *       {@code s = fl(1 / sqrt(2 var))}, {@code b = fl((mu - c) s)}, {@code rel_k} the
+ *       log-normaliser minus the largest one. Unlike the direct form's exact {@code fl(mu - x)} near
+ *       the mean, {@code t} carries an absolute error from the rounding of {@code b} and {@code x'}:
+ *       {@code |t_f - t| <= 3u |t| + 2u |b|}, so {@code |t_f^2 - t^2| <= 6u t^2 + 4u |t| |b| + 8u^2 b^2};
+ *       over {@code j}, by Cauchy-Schwarz, {@code 6u quad + 4u sqrt(quad) B_k + 8u^2 B_k^2} with
+ *       {@code B_k = ||b_k||} ({@link PackedModel#offsetNorm}). The FMA accumulation adds at most
+ *       {@code u quad} per term (every partial sum is at most the total, all terms are positive), so
+ *       {@code |lp_f - lp| <= E = u (|rel| + (D + 8) quad + 4 sqrt(quad) B_k + 8u B_k^2 + |lp_rel|)},
+ *       times 1.1 for second order. (The direct form's bound was {@code u (|rel| + (D + 4) quad + |lp_rel|)}:
+ *       the 2-FMA form is a little looser near the means and much looser for components whose
+ *       centred means are many of their standard deviations from the centre, large {@code B_k}.)</li>
  *   <li><b>Posteriors.</b> With every {@code lp_j} off by at most {@code E_j},
  *       {@code q_k = 1 / (1 + R_k)}, {@code R_k = sum_{j != k} exp(lp_j - lp_k)}, lies in
  *       {@code [1 / (1 + R+), 1 / (1 + R-)]} with {@code R+-} the same sum with exponents moved by
@@ -95,6 +103,7 @@ final class FloatErrorModel {
         int kpad = (k + VectorLanes.LANES - 1) / VectorLanes.LANES * VectorLanes.LANES;
         float[] means = model.means();
         float[] vars = model.variances();
+        PackedModel packed = new PackedModel(model, VectorLanes.LANES);
         double maxLn = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
             maxLn = Math.max(maxLn, model.logNormalizer(c));
@@ -129,7 +138,9 @@ final class FloatErrorModel {
                 quad *= 0.5;
                 double rel = model.logNormalizer(c) - maxLn;
                 lp[c] = model.logNormalizer(c) - quad;
-                err[c] = 1.1 * U * (Math.abs(rel) + (d + 4) * quad + Math.abs(rel - quad))
+                double bk = packed.offsetNorm[c];
+                err[c] = 1.1 * U * (Math.abs(rel) + (d + 8) * quad + 4 * Math.sqrt(quad) * bk + 8 * U * bk * bk
+                        + Math.abs(rel - quad))
                         + DOUBLE_SLACK * (Math.abs(rel) + quad);
                 if (lp[c] > lp[best]) {
                     best = c;
