@@ -78,7 +78,7 @@ public final class SimdKernelProvider implements KernelProvider {
     }
 
     /**
-     * The float projection ({@link SimdProjection}): the vector path once {@link ProjectionWarmUp}
+     * The float projection ({@code SimdProjection}): the vector path once {@code ProjectionWarmUp}
      * has it compiled, its bitwise twin before.
      */
     @Override
