@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
         customSynopsis = {
             "fvec train --components K [--iterations N] [--tolerance E] [--seed S] [--variance-floor V]",
             "                  [--init kmeans++|random] [--threads T] --out MODEL.npz INPUT.npy...",
+            "fvec train --spatial --components K [options above] --out MODEL.npz IMAGE.npz...",
         },
         description = {
             "",
@@ -26,11 +27,16 @@ import picocli.CommandLine.Option;
             "same D) by EM, and writes it as MODEL.npz: arrays weights (K), means (K x D) and covariances",
             "(K x D), named as scikit-learn's GaussianMixture(covariance_type='diag') names them, but float32",
             "(scikit-learn's are float64; fvec computes in float32). All rows are held in memory as float32.",
+            "",
+            "With --spatial the inputs are images with positions (IMAGE.npz: descriptors, positions, image_size);",
+            "after EM one more pass sets each component's spatial Gaussian over normalised positions, written as",
+            "spatial_means (K, 2) and spatial_variances (K, 2), for fvec encode --spatial.",
         },
         footer = {
             "",
             "Example:",
             "  fvec train --components 256 --seed 1 --out gmm.npz sample1.npy sample2.npy",
+            "  fvec train --spatial --components 256 --seed 1 --out gmm.npz img1.npz img2.npz",
         })
 final class TrainCommand extends CommandBase {
 
@@ -71,6 +77,10 @@ final class TrainCommand extends CommandBase {
                     + " depend on it")
     Integer threads;
 
+    @Option(names = "--spatial", description = "inputs are IMAGE.npz with positions; also fit the spatial"
+            + " Gaussians (spatial_means, spatial_variances) after EM")
+    boolean spatial;
+
     @Mixin
     final InputList inputs = new InputList();
 
@@ -92,6 +102,9 @@ final class TrainCommand extends CommandBase {
                 .threads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
                 .kernel(ctx.kernel());
         List<Path> inputs = this.inputs.paths(streams().in);
+        if (spatial) {
+            return trainSpatial(ctx, k, out, maxIterations, builder, inputs);
+        }
 
         // Headers first: a 1-D file, a D mismatch or too few rows fail before gigabytes are read.
         DescriptorFiles.Layout layout;
@@ -113,6 +126,25 @@ final class TrainCommand extends CommandBase {
         DiagonalGmm model = result.model();
         Npz.writeModel(out, model); // atomically (dev.fvec.io.AtomicFile)
         ctx.info("fvec train: wrote " + this.out + " (" + describe(result) + ")");
+        return 0;
+    }
+
+    /** {@code --spatial}: EM on the images' descriptors, then the spatial pass, written with the model. */
+    private int trainSpatial(Context ctx, int k, Path out, int maxIterations, GmmTrainer.Builder builder,
+            List<Path> inputs) throws CliException, IOException {
+        SpatialCli.TrainingImages images = SpatialCli.readTraining(inputs);
+        if (images.rows < k) {
+            throw new CliException("--components " + k + " needs at least " + k + " descriptors, but the input"
+                    + (inputs.size() == 1 ? " has " : "s have ") + images.rows);
+        }
+        ctx.info("fvec train: K = " + k + " components on " + Format.count(images.rows) + " descriptors of D = "
+                + images.dimension + " from " + inputs.size() + " image" + (inputs.size() == 1 ? "" : "s")
+                + " with positions, " + ctx.kernel().name() + " kernel");
+        TrainingResult result = fit(builder, maxIterations, ctx,
+                trainer -> trainer.fit(images.stacked, images.rows, images.dimension));
+        DiagonalGmm model = result.model();
+        SpatialCli.writeModel(out, model, SpatialCli.fitSpatial(model, images, ctx)); // atomically
+        ctx.info("fvec train: wrote " + this.out + " with spatial Gaussians (" + describe(result) + ")");
         return 0;
     }
 
