@@ -116,6 +116,11 @@ public final class FisherEncoder {
         return l2;
     }
 
+    /** The kernel provider in use (for {@link SpatialEncoder}, which encodes on the same kernel). */
+    KernelProvider kernelProvider() {
+        return kernels;
+    }
+
     /** The kernel in use: {@code "scalar"} or {@code "simd"}. */
     public String implementationName() {
         return kernels.name();
@@ -261,29 +266,7 @@ public final class FisherEncoder {
         }
         form.gradients(model, StatisticsAccess.s0(stats), StatisticsAccess.s1(stats), StatisticsAccess.s2(stats),
                 1.0 / count, fv);
-        if (power != 0) {
-            for (int i = 0; i < length; i++) {
-                double z = fv[i];
-                fv[i] = power == 0.5 ? Math.copySign(Math.sqrt(Math.abs(z)), z) : Math.copySign(Math.pow(Math.abs(z), power), z);
-            }
-        }
-        double scale = 1;
-        if (l2) {
-            double sq = 0;
-            for (int i = 0; i < length; i++) {
-                sq += fv[i] * fv[i];
-            }
-            scale = 1 / Math.max(Math.sqrt(sq), 1e-12);
-        }
-        for (int i = 0; i < length; i++) {
-            float v = (float) (fv[i] * scale);
-            if (v - v != 0) {
-                // Only without L2 normalisation, from descriptors near float's range: say so rather than emit Infinity.
-                throw new ArithmeticException("Fisher vector element " + i + " = " + fv[i] * scale
-                        + " does not fit in a float; rescale the descriptors or enable L2 normalisation");
-            }
-            out[outOffset + i] = v;
-        }
+        Normalisation.finish(fv, length, power, l2, out, outOffset);
     }
 
     /** One call's scratch space; static, so it holds no reference to its encoder. */

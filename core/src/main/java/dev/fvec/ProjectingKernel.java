@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.spi.KeptTermSink;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.ProjectionKernel;
 import dev.fvec.spi.StatisticsKernel;
@@ -27,6 +28,7 @@ final class ProjectingKernel implements StatisticsKernel {
     private final int d;
     private final float[] block; // BLOCK x D
     private final String projectionName;
+    private final ShiftedSink shifted = new ShiftedSink();
 
     private ProjectingKernel(StatisticsKernel kernel, ProjectionKernel projection, Projection p) {
         this.kernel = kernel;
@@ -49,13 +51,35 @@ final class ProjectingKernel implements StatisticsKernel {
 
     @Override
     public void accumulate(float[] x, int offset, int count, GmmStatistics stats) {
+        accumulate(x, offset, count, stats, null);
+    }
+
+    @Override
+    public void accumulate(float[] x, int offset, int count, GmmStatistics stats, KeptTermSink sink) {
         assert offset >= 0 && count >= 0 && offset + (long) count * din <= x.length;
         for (int start = 0; start < count; start += BLOCK) {
             int n = Math.min(BLOCK, count - start);
             int row = offset + start * din;
             projection.project(x, row, n, block);
             requireFinite(start, n);
-            kernel.accumulate(block, 0, n, stats);
+            kernel.accumulate(block, 0, n, stats, sink == null ? null : shifted.to(sink, start));
+        }
+    }
+
+    /** Passes a block's kept terms on with the descriptor's index in the whole call. */
+    private static final class ShiftedSink implements KeptTermSink {
+        private KeptTermSink target;
+        private int start;
+
+        ShiftedSink to(KeptTermSink target, int start) {
+            this.target = target;
+            this.start = start;
+            return this;
+        }
+
+        @Override
+        public void add(int descriptor, int component, double posterior) {
+            target.add(start + descriptor, component, posterior);
         }
     }
 

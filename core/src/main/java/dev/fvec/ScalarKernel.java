@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.spi.KeptTermSink;
 import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsAccess;
 import dev.fvec.spi.StatisticsKernel;
@@ -55,6 +56,11 @@ final class ScalarKernel implements StatisticsKernel {
 
     @Override
     public void accumulate(float[] x, int offset, int count, GmmStatistics stats) {
+        accumulate(x, offset, count, stats, null);
+    }
+
+    @Override
+    public void accumulate(float[] x, int offset, int count, GmmStatistics stats, KeptTermSink sink) {
         assert stats.components() == k && stats.dimension() == d;
         double[] s0 = StatisticsAccess.s0(stats);
         double[] s1 = StatisticsAccess.s1(stats);
@@ -91,6 +97,9 @@ final class ScalarKernel implements StatisticsKernel {
             // Step 3: posteriors q_k = exp(log p_k - logsumexp), sparsified; step 4: statistics.
             if (hard) {
                 addTerm(x, row, best, 1.0, s0, s1, s2);
+                if (sink != null) {
+                    sink.add(n, best, 1.0);
+                }
                 kept++;
             } else {
                 for (int c = 0; c < k; c++) {
@@ -99,6 +108,9 @@ final class ScalarKernel implements StatisticsKernel {
                         continue;
                     }
                     addTerm(x, row, c, q, s0, s1, s2);
+                    if (sink != null) {
+                        sink.add(n, c, q);
+                    }
                     kept++;
                 }
             }

@@ -20,12 +20,18 @@ import picocli.CommandLine.Option;
         customSynopsis = {
             "fvec encode --model MODEL.npz [--form vlfeat|gist|skimage] [--improved | --power A | --l2]",
             "                   [--threshold T | --hard] [--threads T] --out OUT.npy INPUT.npy...",
+            "fvec encode --model MODEL.npz [--pyramid GRIDS] [--spatial] [options above] --out OUT.npy IMAGE.npz...",
         },
         description = {
             "",
             "Encodes each INPUT.npy (N x D descriptors of one image) into one Fisher vector and writes them",
             "to OUT.npy as a float32 array with one row per input, in argument order. Row length: 2KD for",
             "vlfeat, K + 2KD for gist and skimage. An input with no rows gives a zero vector.",
+            "",
+            "With --pyramid or --spatial the inputs are images with positions: IMAGE.npz archives of descriptors",
+            "(N, D), positions (N, 2; x, y in pixels, origin top-left) and image_size (W, H). --pyramid gives one",
+            "block per cell of each grid, each normalised alone; --spatial appends 4K spatial entries per block",
+            "(the model's spatial_means and spatial_variances, or the uniform square's moments without them).",
         },
         footer = {
             "",
@@ -33,6 +39,8 @@ import picocli.CommandLine.Option;
             "  fvec encode --model gmm.npz --improved --out fv.npy img1.npy img2.npy",
             "  fvec encode --model gmm.npz --form skimage --threshold 0 --out fv.npy img*.npy",
             "  find imgs -name '*.npy' | fvec encode --model gmm.npz --out fv.npy --inputs-from -",
+            "  fvec encode --model gmm.npz --improved --pyramid 1x1,2x2,3x1 --out fv.npy img1.npz img2.npz",
+            "  fvec encode --model gmm.npz --improved --spatial --out fv.npy img*.npz",
         })
 final class EncodeCommand extends CommandBase {
 
@@ -72,6 +80,15 @@ final class EncodeCommand extends CommandBase {
                     + " depend on it")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--pyramid", paramLabel = "GRIDS",
+            description = "spatial pyramid: grids RxC (R rows by C columns), comma-separated, e.g. 1x1,2x2,3x1;"
+                    + " one block per cell, each normalised alone (inputs: IMAGE.npz)")
+    String pyramid;
+
+    @Option(names = "--spatial", description = "append the spatial Fisher vector block, 4K per block (inputs:"
+            + " IMAGE.npz)")
+    boolean spatial;
+
     @Mixin
     final InputList inputs = new InputList();
 
@@ -97,12 +114,14 @@ final class EncodeCommand extends CommandBase {
         exclusive("--threshold", threshold != null, "--hard", hard);
         double exponent = improved ? 0.5 : power != null ? power : 0;
         boolean normalise = improved || l2;
+        boolean spatialLayout = pyramid != null || spatial;
+        dev.fvec.PyramidLayout layout = SpatialCli.layout(pyramid); // an option error before any file is read
 
         // Then the model and every file's header, so a mismatch in the last file fails before any work is done.
         DiagonalGmm model = Inputs.readModel(modelPath);
         List<Path> inputs = this.inputs.paths(streams().in);
         List<Inputs.Shape> shapes = new ArrayList<>();
-        for (Path input : inputs) {
+        for (Path input : spatialLayout ? List.<Path>of() : inputs) { // images are checked as they are read
             Inputs.Shape shape = Inputs.shape(input);
             if (shape.cols != model.inputDimension()) {
                 throw new CliException(input + " has D = " + shape.cols + " columns but the model "
@@ -121,6 +140,14 @@ final class EncodeCommand extends CommandBase {
             builder.sparsity(Sparsity.threshold(threshold));
         } // else the library's default for the form (SPEC.md, Posteriors)
         FisherEncoder encoder = builder.build();
+        if (spatialLayout) {
+            long start = System.nanoTime();
+            int length = SpatialCli.encode(encoder, layout, spatial, modelPath, inputs, out, threads, ctx);
+            ctx.info("fvec encode: wrote " + inputs.size() + " x " + length + " to " + this.out + " (pyramid " + layout
+                    + (spatial ? ", spatial block" : "") + ", " + Format.seconds(System.nanoTime() - start) + ", "
+                    + encoder.implementationName() + " kernel)");
+            return 0;
+        }
         ctx.debug("fvec encode: " + model + ", " + form.name().toLowerCase(Locale.ROOT) + " (length "
                 + encoder.length() + "), power " + (exponent == 0 ? "off" : exponent) + ", l2 " + (normalise ? "on" : "off")
                 + ", " + describe(encoder.sparsity()) + ", " + encoder.implementationName() + " kernel, " + threads + " thread"

@@ -174,6 +174,11 @@ public final class Npz {
      * @throws IOException if writing fails
      */
     public static void writeModel(Path file, DiagonalGmm model) throws IOException {
+        writeEntries(file, modelEntries(model));
+    }
+
+    /** The entries {@link #writeModel} writes for {@code model}, in order, as {@code .npy} bytes. */
+    static Map<String, byte[]> modelEntries(DiagonalGmm model) {
         int k = model.components();
         int d = model.dimension();
         Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -181,6 +186,14 @@ public final class Npz {
         entries.put("means.npy", Npy.toBytes(new int[] {k, d}, model.means()));
         entries.put("covariances.npy", Npy.toBytes(new int[] {k, d}, model.variances()));
         NpzProjection.addEntries(entries, model); // pca_* when the model has a projection
+        return entries;
+    }
+
+    /**
+     * Writes {@code entries} (name to {@code .npy} bytes, in order) as a stored archive, as
+     * {@code numpy.savez} does, atomically, with fixed timestamps.
+     */
+    static void writeEntries(Path file, Map<String, byte[]> entries) throws IOException {
         AtomicFile.write(file, ch -> {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             ZipOutputStream zip = new ZipOutputStream(out);
@@ -215,7 +228,7 @@ public final class Npz {
         return NpyArray.shapeString(a.shape());
     }
 
-    private static ZipFile open(Path file) throws IOException {
+    static ZipFile open(Path file) throws IOException {
         try {
             return new ZipFile(file.toFile());
         } catch (FileNotFoundException | NoSuchFileException | AccessDeniedException e) {
@@ -228,7 +241,7 @@ public final class Npz {
     }
 
     /** All entries by name, in archive order; duplicates are an error. */
-    private static Map<String, ZipEntry> entries(ZipFile zip, String source) throws NpyFormatException {
+    static Map<String, ZipEntry> entries(ZipFile zip, String source) throws NpyFormatException {
         Map<String, ZipEntry> out = new LinkedHashMap<>();
         try {
             Enumeration<? extends ZipEntry> all = zip.entries();
@@ -244,7 +257,7 @@ public final class Npz {
         return out;
     }
 
-    private static NpyArray readEntry(ZipFile zip, ZipEntry e, Path file, String archive) throws IOException {
+    static NpyArray readEntry(ZipFile zip, ZipEntry e, Path file, String archive) throws IOException {
         String source = archive + ", entry " + Npy.quote(e.getName());
         int method = e.getMethod();
         if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED) {

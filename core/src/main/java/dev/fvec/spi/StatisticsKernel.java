@@ -27,6 +27,26 @@ public interface StatisticsKernel {
     void accumulate(float[] x, int offset, int count, GmmStatistics stats);
 
     /**
+     * As {@link #accumulate(float[], int, int, GmmStatistics)}, and also reports every kept term to
+     * {@code sink} (see {@link KeptTermSink}); the statistics are bitwise those of the call without a
+     * sink. Allocates nothing. The default supports {@code sink == null} only; both kernels of fvec
+     * override it.
+     *
+     * @param x descriptors, row-major
+     * @param offset index in {@code x} of the first descriptor's first value
+     * @param count number of descriptors
+     * @param stats statistics shaped for this kernel's model, added to
+     * @param sink receives the kept terms, or {@code null}
+     * @throws UnsupportedOperationException if the kernel cannot report its terms
+     */
+    default void accumulate(float[] x, int offset, int count, GmmStatistics stats, KeptTermSink sink) {
+        if (sink != null) {
+            throw new UnsupportedOperationException("kernel '" + implementationName() + "' does not report kept terms");
+        }
+        accumulate(x, offset, count, stats);
+    }
+
+    /**
      * The provider's name.
      *
      * @return e.g. {@code "scalar"} or {@code "simd"}

@@ -1,6 +1,7 @@
 package dev.fvec.simd;
 
 import dev.fvec.GmmStatistics;
+import dev.fvec.spi.KeptTermSink;
 import dev.fvec.spi.StatisticsAccess;
 import java.util.Arrays;
 
@@ -60,6 +61,10 @@ final class KeptTerms {
     private final double[] weight; // K: sum q since the last flush
     private final int[] windowTerms; // K: terms since the last flush
 
+    private final int[] slotDescriptor; // batchRows: the descriptor (index in the call) in each row of xBatch
+    private KeptTermSink sink; // null: no one wants the terms
+    private int callOffset; // the call's offset in x, to turn a row into a descriptor index
+
     private int batchDescriptors; // rows of xBatch in use
     private int queuedTerms;
 
@@ -70,6 +75,7 @@ final class KeptTerms {
         this.dpad = model.dpad;
         this.batchRows = Math.max(block, Math.min(BATCH_DESCRIPTORS, BATCH_FLOATS / dpad) / block * block);
         this.xBatch = new float[batchRows][dpad];
+        this.slotDescriptor = new int[batchRows];
         int capacity = Math.max(TERM_CAPACITY, 2 * block * k);
         this.termComp = new int[capacity];
         this.termQ = new float[capacity];
@@ -89,6 +95,7 @@ final class KeptTerms {
      */
     int add(float[] x, int row) {
         int slot = batchDescriptors++;
+        slotDescriptor[slot] = (row - callOffset) / d;
         System.arraycopy(x, row, xBatch[slot], 0, d);
         return slot;
     }
@@ -99,6 +106,19 @@ final class KeptTerms {
         termComp[t] = comp;
         termQ[t] = q;
         termSlot[t] = slot;
+        if (sink != null) {
+            // The posterior as queued: the twin and the vector lanes queue the same floats in the same order.
+            sink.add(slotDescriptor[slot], comp, q);
+        }
+    }
+
+    /**
+     * Reports the kept terms of the coming call, whose descriptors start at {@code x[offset]}, to
+     * {@code sink} ({@code null}: to no one) as they are queued.
+     */
+    void reportTo(KeptTermSink sink, int offset) {
+        this.sink = sink;
+        this.callOffset = offset;
     }
 
     /** Adds the queued terms when the next {@code block} descriptors might not fit the batch. */
