@@ -12,6 +12,7 @@ public final class KernelProbe {
     private final Lanes lanes;
     private final float[] lp;
     private final float[] maxes;
+    private final float[] centred;
 
     /** {@code lanes}: {@code vector} (the Vector API lanes) or {@code twin} (the scalar twin). */
     public KernelProbe(DiagonalGmm gmm, String lanes) {
@@ -23,6 +24,7 @@ public final class KernelProbe {
         };
         this.lp = new float[SimdKernel.BLOCK * model.kpad];
         this.maxes = new float[SimdKernel.BLOCK];
+        this.centred = new float[SimdKernel.BLOCK * model.d];
     }
 
     /** The species' bit size. */
@@ -35,7 +37,10 @@ public final class KernelProbe {
         int d = model.d;
         float s = 0;
         for (int i = 0; i + SimdKernel.BLOCK <= n; i += SimdKernel.BLOCK) {
-            lanes.logLikelihoods4(model, x, i * d, lp, maxes);
+            for (int b = 0; b < SimdKernel.BLOCK; b++) {
+                model.centre(x, (i + b) * d, centred, b * d);
+            }
+            lanes.logLikelihoodsBlock(model, centred, lp, maxes);
             s += maxes[0];
         }
         return s;

@@ -10,14 +10,15 @@ package dev.fvec.simd;
 abstract class Lanes {
 
     /**
-     * {@code lp[b * Kpad + k] = logNorm_k - sum_j (mu_kj - x_bj) ((mu_kj - x_bj) h_kj)} (an FMA per
-     * term, summed over {@code j} in order) and {@code maxes[b] = max_k lp[b * Kpad + k]}, for the
-     * {@link SimdKernel#BLOCK} descriptors starting at {@code x[row]}.
+     * {@code lp[b * Kpad + k] = logNorm_k - sum_j t_bkj^2}, {@code t_bkj = fma(xc_bj, -s_kj, b_kj)}
+     * (see {@link PackedModel}; the square added by an FMA, over {@code j} in order) and
+     * {@code maxes[b] = max_k lp[b * Kpad + k]}, for the {@link SimdKernel#BLOCK} centred
+     * descriptors {@code xc[b * D ..]}.
      */
-    abstract void logLikelihoods4(PackedModel m, float[] x, int row, float[] lp, float[] maxes);
+    abstract void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes);
 
-    /** {@link #logLikelihoods4} for one descriptor, into {@code lp[0 .. Kpad)} and {@code maxes[0]}. */
-    abstract void logLikelihoods1(PackedModel m, float[] x, int row, float[] lp, float[] maxes);
+    /** {@link #logLikelihoodsBlock} for one centred descriptor {@code xc[0 .. D)}, into {@code lp[0 .. Kpad)} and {@code maxes[0]}. */
+    abstract void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes);
 
     /**
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some

@@ -7,18 +7,29 @@ import java.util.Arrays;
  * The model in float, laid out for the kernel: transposed for the log-likelihoods (lanes over
  * components), row-major for the statistics (lanes over dimensions).
  *
+ * <h2>The 2-FMA form</h2>
+ * The log-likelihood's quadratic term is {@code sum_j t_j^2} with
+ * {@code t_j = (mu_kj - x_j) s_kj}, {@code s = 1 / sqrt(2 var)}, computed as
+ * {@code t = fma(x'_j, -s_kj, b_kj)}, {@code acc = fma(t, t, acc)}: two FMAs per term instead of a
+ * subtraction, a product and an FMA. The descriptor and the means are first centred on a
+ * per-dimension {@link #centre} {@code c_j} (the mean of the components' means), {@code x' = fl(x - c)}
+ * (once per descriptor, O(D)), {@code b = fl((mu - c) s)} (here, in double, then rounded), so that a
+ * common offset of the data (1e4 standard deviations, say) does not cancel: the rounding of
+ * {@code b} leaves an absolute error {@code u |b_kj|} in {@code t}, which the error bound carries
+ * as {@link #offsetNorm} {@code B_k = ||b_k||_2} (see {@code SimdKernel#minTrustedMax}).
+ *
  * <ul>
  *   <li>{@link #groups}: per group of {@code lanes} components, a contiguous strip of {@code D}
- *       pairs of lane rows ({@code mu_kj} of the group's components, then {@code 1 / (2 var_kj)}),
- *       so one vector holds {@code log p} of {@code lanes} components, the {@code K x D} loop needs
- *       no horizontal reduction and streams through memory.</li>
+ *       pairs of lane rows ({@code -s_kj} of the group's components, then {@code b_kj}), so one
+ *       vector holds {@code log p} of {@code lanes} components, the {@code K x D} loop needs no
+ *       horizontal reduction and streams through memory.</li>
  *   <li>{@code K} is padded to {@link #kpad}, a multiple of the lane count, with components whose
- *       log-normaliser is {@code -inf} (mean 0, inverse variance 0): they never win the max and
- *       their posterior is exactly 0, with no masked loads (slow on JDK 17).</li>
+ *       log-normaliser is {@code -inf} ({@code s = b = 0}): they never win the max and their
+ *       posterior is exactly 0, with no masked loads (slow on JDK 17).</li>
  *   <li>Log-normalisers are stored relative to the largest one ({@link #maxLogNorm}, added back in
  *       double to the log-likelihood), so the float values stay small.</li>
  *   <li>{@link #muRows}: the means, {@code K} rows of {@code Dpad}, zero-padded, for the centred statistics.</li>
- *   <li>{@link #meanRows}, {@link #halfInverseVarianceRows}: the same means and inverse variances, dimension-major.</li>
+ *   <li>{@link #negScaleRows}, {@link #offsetRows}: the same {@code -s} and {@code b}, dimension-major.</li>
  * </ul>
  * Immutable after construction; the arrays are package-private so tests can break them on purpose.
  */
@@ -32,16 +43,22 @@ final class PackedModel {
     final int lanes;
     final int kpad;
     final int dpad;
-    /** (Kpad / lanes) x D x 2 x lanes: means, then 1 / (2 var), per group of components. */
+    /** (Kpad / lanes) x D x 2 x lanes: {@code -s}, then {@code b}, per group of components. */
     final float[] groups;
     /**
-     * D rows of Kpad: per dimension, the means of all components, and their 1 / (2 var): the same
+     * D rows of Kpad: per dimension, {@code -s} of all components, and their {@code b}: the same
      * values as {@link #groups}, dimension-major, for the scalar twin's long inner loops. One array
      * per row, because C2 (17 and 25) does not vectorise a loop that indexes an array at
      * {@code invariant + c}.
      */
-    final float[][] meanRows;
-    final float[][] halfInverseVarianceRows;
+    final float[][] negScaleRows;
+    final float[][] offsetRows;
+    /** D: the centre {@code c_j} subtracted from descriptors and means. */
+    final float[] centre;
+    /** K: {@code B_k = sqrt(sum_j b_kj^2)} of the stored (float) {@code b}, in double. */
+    final double[] offsetNorm;
+    /** {@code max_k B_k}. */
+    final double maxOffsetNorm;
     /** Kpad: log-normaliser minus {@link #maxLogNorm}; {@code -inf} for padding. */
     final float[] logNorm;
     final double maxLogNorm;
@@ -62,8 +79,10 @@ final class PackedModel {
         float[] means = model.means();
         float[] vars = model.variances();
         this.groups = new float[2 * d * kpad];
-        this.meanRows = new float[d][kpad];
-        this.halfInverseVarianceRows = new float[d][kpad];
+        this.negScaleRows = new float[d][kpad];
+        this.offsetRows = new float[d][kpad];
+        this.centre = new float[d];
+        this.offsetNorm = new double[k];
         this.logNorm = new float[kpad];
         this.muRows = new float[k][dpad];
         double maxLn = Double.NEGATIVE_INFINITY;
@@ -72,31 +91,55 @@ final class PackedModel {
         }
         this.maxLogNorm = maxLn;
         boolean representable = Double.isFinite(maxLn);
+        for (int j = 0; j < d; j++) {
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                sum += means[c * d + j];
+            }
+            centre[j] = (float) (sum / k);
+        }
         Arrays.fill(logNorm, Float.NEGATIVE_INFINITY);
+        double maxB = 0;
         for (int c = 0; c < k; c++) {
             logNorm[c] = (float) (model.logNormalizer(c) - maxLn);
+            double b2 = 0;
             for (int j = 0; j < d; j++) {
                 float mu = means[c * d + j];
                 float h = (float) (0.5 / vars[c * d + j]);
-                representable &= Math.abs(mu) <= VALUE_LIMIT && h >= Float.MIN_NORMAL && h <= Float.MAX_VALUE;
-                groups[meanIndex(c, j)] = mu;
-                groups[meanIndex(c, j) + lanes] = h;
-                meanRows[j][c] = mu;
-                halfInverseVarianceRows[j][c] = h;
+                float s = (float) Math.sqrt(0.5 / vars[c * d + j]);
+                float b = (float) (((double) mu - centre[j]) * s);
+                representable &= Math.abs(mu) <= VALUE_LIMIT && h >= Float.MIN_NORMAL && h <= Float.MAX_VALUE
+                        && Float.isFinite(b);
+                groups[termIndex(c, j)] = -s;
+                groups[termIndex(c, j) + lanes] = b;
+                negScaleRows[j][c] = -s;
+                offsetRows[j][c] = b;
                 muRows[c][j] = mu;
+                b2 += (double) b * b;
             }
+            offsetNorm[c] = Math.sqrt(b2);
+            maxB = Math.max(maxB, offsetNorm[c]);
         }
-        this.floatCanHold = representable;
+        this.maxOffsetNorm = maxB;
+        this.floatCanHold = representable && Double.isFinite(maxB);
     }
 
-    /** Where {@code mu_cj} sits in {@link #groups}; {@code 1 / (2 var_cj)} is {@code lanes} further. */
-    int meanIndex(int c, int j) {
+    /** Where {@code -s_cj} sits in {@link #groups}; {@code b_cj} is {@code lanes} further. */
+    int termIndex(int c, int j) {
         return (c / lanes) * groupStride() + j * 2 * lanes + c % lanes;
     }
 
     /** Floats per group of components in {@link #groups}. */
     int groupStride() {
         return 2 * d * lanes;
+    }
+
+    /** {@code out[at + j] = fl(x[row + j] - centre_j)}, {@code j < D}: the centred descriptor. */
+    void centre(float[] x, int row, float[] out, int at) {
+        float[] c = centre;
+        for (int j = 0; j < c.length; j++) {
+            out[at + j] = x[row + j] - c[j];
+        }
     }
 
     static int roundUp(int n, int m) {

@@ -9,60 +9,54 @@ package dev.fvec.simd;
  *
  * <p>It needs no {@code jdk.incubator.vector} and is plain array code, which the interpreter and
  * C1 run far faster than uncompiled Vector API code; its hot loop is long and plain, so C2
- * vectorises it. Each instance owns {@code 4 x Kpad} floats of scratch: one per kernel.
+ * vectorises it. Each instance owns {@code BLOCK x Kpad} floats of scratch: one per kernel.
  */
 final class ScalarLanes extends Lanes {
 
     private final int width;
-    // Kpad each: the log-likelihood accumulators of the block's descriptors.
-    private final float[] acc0;
-    private final float[] acc1;
-    private final float[] acc2;
-    private final float[] acc3;
+    // BLOCK x Kpad: the log-likelihood accumulators of the block's descriptors.
+    private final float[][] acc;
 
     ScalarLanes(int width, int kpad) {
         this.width = width;
-        this.acc0 = new float[kpad];
-        this.acc1 = new float[kpad];
-        this.acc2 = new float[kpad];
-        this.acc3 = new float[kpad];
+        this.acc = new float[SimdKernel.BLOCK][kpad];
     }
 
     /**
      * Dimension-major: for each {@code j}, one pass over all components per descriptor. Each
      * component's sum still takes its terms in {@code j} order with the same operations as the
-     * vector lanes, and the inner loop is long and plain (one accumulator array, rows without
-     * offsets), which C2 vectorises; with four accumulators in one loop JDK 17's does not.
+     * vector lanes (whose register blocking changes only which terms run side by side), and the
+     * inner loop is long and plain (one accumulator array, rows without offsets), which C2
+     * vectorises; with several accumulators in one loop JDK 17's does not.
      */
     @Override
-    void logLikelihoods4(PackedModel m, float[] x, int row, float[] lp, float[] maxes) {
+    void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes) {
         int d = m.d;
-        clear(acc0, m.kpad);
-        clear(acc1, m.kpad);
-        clear(acc2, m.kpad);
-        clear(acc3, m.kpad);
-        for (int j = 0; j < d; j++) {
-            float[] mu = m.meanRows[j];
-            float[] h = m.halfInverseVarianceRows[j];
-            addTerms(mu, h, x[row + j], acc0);
-            addTerms(mu, h, x[row + d + j], acc1);
-            addTerms(mu, h, x[row + 2 * d + j], acc2);
-            addTerms(mu, h, x[row + 3 * d + j], acc3);
-        }
         int kpad = m.kpad;
-        maxes[0] = finish(m.logNorm, acc0, lp, 0, kpad);
-        maxes[1] = finish(m.logNorm, acc1, lp, kpad, kpad);
-        maxes[2] = finish(m.logNorm, acc2, lp, 2 * kpad, kpad);
-        maxes[3] = finish(m.logNorm, acc3, lp, 3 * kpad, kpad);
+        float[][] a = acc;
+        for (int b = 0; b < a.length; b++) {
+            clear(a[b], kpad);
+        }
+        for (int j = 0; j < d; j++) {
+            float[] s = m.negScaleRows[j];
+            float[] o = m.offsetRows[j];
+            for (int b = 0; b < a.length; b++) {
+                addTerms(s, o, xc[b * d + j], a[b]);
+            }
+        }
+        for (int b = 0; b < a.length; b++) {
+            maxes[b] = finish(m.logNorm, a[b], lp, b * kpad, kpad);
+        }
     }
 
     @Override
-    void logLikelihoods1(PackedModel m, float[] x, int row, float[] lp, float[] maxes) {
-        clear(acc0, m.kpad);
+    void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes) {
+        float[] a0 = acc[0];
+        clear(a0, m.kpad);
         for (int j = 0; j < m.d; j++) {
-            addTerms(m.meanRows[j], m.halfInverseVarianceRows[j], x[row + j], acc0);
+            addTerms(m.negScaleRows[j], m.offsetRows[j], xc[j], a0);
         }
-        maxes[0] = finish(m.logNorm, acc0, lp, 0, m.kpad);
+        maxes[0] = finish(m.logNorm, a0, lp, 0, m.kpad);
     }
 
     private static void clear(float[] a, int n) {
@@ -71,11 +65,11 @@ final class ScalarLanes extends Lanes {
         }
     }
 
-    /** {@code a_c = fma((mu_c - x) h_c, mu_c - x, a_c)}: one dimension's term, every component. */
-    private static void addTerms(float[] mu, float[] h, float x, float[] a) {
+    /** {@code t = fma(x, -s_c, b_c)}, {@code a_c = fma(t, t, a_c)}: one dimension's term, every component. */
+    private static void addTerms(float[] negS, float[] b, float x, float[] a) {
         for (int c = 0; c < a.length; c++) {
-            float dc = mu[c] - x;
-            a[c] = Math.fma(dc * h[c], dc, a[c]);
+            float t = Math.fma(x, negS[c], b[c]);
+            a[c] = Math.fma(t, t, a[c]);
         }
     }
 

@@ -18,13 +18,14 @@ import dev.fvec.spi.StatisticsKernel;
  * log-likelihoods); {@link Lanes} are the lane operations ({@link VectorLanes} with the Vector API,
  * {@link ScalarLanes} its bitwise twin); {@link KeptTerms} queues the kept terms and adds them to
  * centred float windows (lanes over dimensions); this class blocks the descriptors
- * ({@value #BLOCK} share each pass over the model), turns log-likelihoods into posteriors,
+ * ({@link #BLOCK} share each pass over the model), turns log-likelihoods into posteriors,
  * sparsifies them and decides the fallbacks.
  *
  * <h2>Precision</h2>
- * {@code (x - mu)^2 / (2 var)} is computed as {@code d * (d * h)} with {@code d = mu - x}, never in
- * the expanded form, which cancels for large values; see also {@link PackedModel} and
- * {@link KeptTerms}.
+ * {@code (x - mu)^2 / (2 var)} is computed as {@code t^2}, {@code t = fma(x', -s, b)} on the descriptor
+ * and means centred per dimension (two FMAs per term; see {@link PackedModel}), never in the
+ * GEMM-style expanded form {@code x^2 h - 2 x mu h + mu^2 h}, which cancels for large values; see
+ * also {@link KeptTerms}.
  *
  * <h2>Fallbacks</h2>
  * A descriptor is computed by the scalar reference instead when float cannot give its posteriors:
@@ -39,8 +40,12 @@ import dev.fvec.spi.StatisticsKernel;
  */
 final class SimdKernel implements StatisticsKernel {
 
-    /** Descriptors per pass over the model: 4 shares each load between 4 FMA chains. */
-    static final int BLOCK = 4;
+    /**
+     * Descriptors per pass over the model (see {@link VectorLanes#logLikelihoodsBlock}): 8 where
+     * the preferred vector width is 512 bits (32 vector registers), else 4. Fixed by the machine,
+     * not by a forced width, so the twin and every width block alike.
+     */
+    static final int BLOCK = preferredBits() >= 512 ? 8 : 4;
 
     /**
      * The largest error, in nats, that float may leave in {@code lp_k - lp_max} for a posterior that
@@ -58,11 +63,15 @@ final class SimdKernel implements StatisticsKernel {
     /**
      * Descriptors whose best log-likelihood {@code max} (relative to the largest log-normaliser)
      * is below this fall back to the scalar reference. Following {@code FloatErrorModel}: a float
-     * log-likelihood carries at most {@code E_k = 1.1 u (|rel_k| + (D + 4) quad_k + |lp_k|)} of
-     * error ({@code u = 2^-24}); for the best component every term is at most {@code -max}, for any
-     * component within {@link #NEGLIGIBLE_NATS} of it at most {@code NEGLIGIBLE_NATS - max}, so the
-     * error of {@code lp_k - lp_max} is at most {@code 1.1 u (D + 6) (NEGLIGIBLE_NATS - 2 max)},
-     * which must not exceed {@link #POSTERIOR_ERROR_LIMIT}.
+     * log-likelihood carries at most
+     * {@code E_k = 1.1 u (|rel_k| + (D + 8) quad_k + 4 sqrt(quad_k) B_k + 8 u B_k^2 + |lp_k|)} of
+     * error ({@code u = 2^-24}, {@code B_k} = {@link PackedModel#offsetNorm}, the rounding of the
+     * centred means in the 2-FMA form); for the best component {@code |rel|}, {@code quad} and
+     * {@code |lp|} are at most {@code y = -max}, for any component within {@link #NEGLIGIBLE_NATS}
+     * of it at most {@code NEGLIGIBLE_NATS + y}, so the error of {@code lp_k - lp_max} is at most
+     * {@code 1.1 u ((D + 10) (NEGLIGIBLE_NATS + 2 y) + 4 B (sqrt(NEGLIGIBLE_NATS + y) + sqrt(y)) + 16 u B^2)},
+     * {@code B = max_k B_k}, which must not exceed {@link #POSTERIOR_ERROR_LIMIT}: the largest such
+     * {@code y}, found by bisection, is {@code -minTrustedMax}.
      */
     final float minTrustedMax;
     private long fallbacks; // descriptors given to the scalar reference, over the kernel's life
@@ -79,6 +88,7 @@ final class SimdKernel implements StatisticsKernel {
     // Scratch, sized once.
     private final float[] likelihoods; // BLOCK x Kpad: log p, then exp(log p - max) (see posteriors)
     private final float[] maxes; // BLOCK: max_k log p
+    private final float[] centred; // BLOCK x D: the block's descriptors minus the model's centre
     private final int[] candidates; // Kpad / LANES: groups with a lane that may pass the threshold
     private final int[] live; // Kpad / LANES: groups with a lane whose exp is not 0
     private final float[] laneSums; // LANES: the exp sum's lanes, added in index order
@@ -143,11 +153,11 @@ final class SimdKernel implements StatisticsKernel {
         int kpad = this.model.kpad;
         this.likelihoods = new float[BLOCK * kpad];
         this.maxes = new float[BLOCK];
+        this.centred = new float[BLOCK * this.model.d];
         this.candidates = new int[kpad / width];
         this.live = new int[kpad / width];
         this.laneSums = new float[width];
-        double perNat = 1.1 * 0x1p-24 * (this.model.d + 6);
-        this.minTrustedMax = (float) -((POSTERIOR_ERROR_LIMIT / perNat - NEGLIGIBLE_NATS) / 2);
+        this.minTrustedMax = minTrustedMax(this.model.d, this.model.maxOffsetNorm);
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
         }
@@ -202,7 +212,10 @@ final class SimdKernel implements StatisticsKernel {
         int i = 0;
         for (; i + BLOCK <= count; i += BLOCK) {
             int row = offset + i * d;
-            ops.logLikelihoods4(m, x, row, likelihoods, maxes);
+            for (int b = 0; b < BLOCK; b++) {
+                m.centre(x, row + b * d, centred, b * d);
+            }
+            ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
             keptTerms.makeRoom(BLOCK, stats, ops);
             for (int b = 0; b < BLOCK; b++) {
                 posteriors(ops, b, x, row + b * d, stats);
@@ -210,7 +223,8 @@ final class SimdKernel implements StatisticsKernel {
         }
         for (; i < count; i++) {
             int row = offset + i * d;
-            ops.logLikelihoods1(m, x, row, likelihoods, maxes);
+            m.centre(x, row, centred, 0);
+            ops.logLikelihoods1(m, centred, likelihoods, maxes);
             keptTerms.makeRoom(BLOCK, stats, ops);
             posteriors(ops, 0, x, row, stats);
         }
@@ -284,6 +298,39 @@ final class SimdKernel implements StatisticsKernel {
                 }
             }
         }
+    }
+
+    private static int preferredBits() {
+        try {
+            return VectorLanes.preferredBits();
+        } catch (LinkageError e) {
+            return 256; // no vector module: only the scalar reference runs anyway
+        }
+    }
+
+    /** See {@link #minTrustedMax}: {@code -y} for the largest {@code y >= 0} whose bound stays within the limit. */
+    static float minTrustedMax(int d, double maxOffsetNorm) {
+        double lo = 0;
+        double hi = 1e38;
+        if (!(errorBound(d, maxOffsetNorm, 0) <= POSTERIOR_ERROR_LIMIT)) {
+            return Float.POSITIVE_INFINITY; // no descriptor is trusted: all go to the scalar reference
+        }
+        for (int i = 0; i < 300 && hi - lo > 1e-9 * hi; i++) {
+            double mid = 0.5 * (lo + hi);
+            if (errorBound(d, maxOffsetNorm, mid) <= POSTERIOR_ERROR_LIMIT) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        float limit = (float) -lo;
+        return limit < -lo ? Math.nextUp(limit) : limit; // round towards the trusted side
+    }
+
+    private static double errorBound(int d, double b, double y) {
+        double u = 0x1p-24;
+        return 1.1 * u * ((d + 10) * (NEGLIGIBLE_NATS + 2 * y) + 4 * b * (Math.sqrt(NEGLIGIBLE_NATS + y) + Math.sqrt(y))
+                + 16 * u * b * b);
     }
 
     /**

@@ -32,6 +32,9 @@ final class VectorLanes extends Lanes {
 
     static final VectorLanes INSTANCE = new VectorLanes();
 
+    /** Component groups per pass of {@link #logLikelihoods4}. */
+    static final int GROUPS_PER_PASS = 2;
+
     private VectorLanes() {
     }
 
@@ -43,58 +46,345 @@ final class VectorLanes extends Lanes {
         return VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
     }
 
+    /** The preferred species' bit size, whatever width is forced. */
+    static int preferredBits() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
     static String describeSpecies() {
         return "FloatVector " + SPECIES.vectorBitSize() + "-bit, " + LANES + " lanes";
     }
 
     /**
-     * Four FMA chains share each pair of model loads; with the two FMA-unit ops per element
-     * (mul, fma) that keeps the FMA units busy without more unrolling.
+     * Register blocking: {@link SimdKernel#BLOCK} descriptors x {@link #GROUPS_PER_PASS} groups of
+     * components per pass over {@code j}: {@code 2 x GROUPS_PER_PASS} model loads and {@code BLOCK}
+     * broadcasts feed {@code 2 x BLOCK x GROUPS_PER_PASS} FMAs on {@code BLOCK x GROUPS_PER_PASS}
+     * independent accumulator chains (8 already cover the FMA latency of two FMA pipes, 4 cycles on
+     * Zen 4/5 and Ice Lake and later). Where the preferred width is 512 bits (AVX-512: 32 vector
+     * registers at every width) {@code BLOCK} is 8: 16 accumulators, 4 model vectors and the
+     * broadcasts fit the registers, and the model, which outgrows L1 (K = 256, D = 64: 128 KB),
+     * is streamed from L2 once per 8 descriptors rather than 4, which is what held 512-bit passes
+     * back (the bytes per FMA double with the width). Elsewhere (AVX2: 16 registers) 4 x 2. A
+     * remaining single group is done with {@code BLOCK} chains.
      */
     @Override
-    void logLikelihoods4(PackedModel m, float[] x, int row, float[] lp, float[] maxes) {
+    void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes) {
+        if (SimdKernel.BLOCK == 8) {
+            pass8(m, xc, lp, maxes);
+        } else {
+            pass4(m, xc, lp, maxes);
+        }
+    }
+
+    private static void pass8(PackedModel m, float[] xc, float[] lp, float[] maxes) {
         int d = m.d;
         int kpad = m.kpad;
-        float[] groups = m.groups;
-        int r0 = row;
-        int r1 = row + d;
-        int r2 = row + 2 * d;
-        int r3 = row + 3 * d;
+        float[] g = m.groups;
+        int stride = 2 * d * LANES;
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        FloatVector m1 = m0;
-        FloatVector m2 = m0;
-        FloatVector m3 = m0;
-        int g = 0;
-        for (int c = 0; c < kpad; c += LANES, g += 2 * d * LANES) {
-            FloatVector a0 = FloatVector.zero(SPECIES);
-            FloatVector a1 = a0;
-            FloatVector a2 = a0;
-            FloatVector a3 = a0;
-            for (int j = 0, idx = g; j < d; j++, idx += 2 * LANES) {
-                FloatVector mu = FloatVector.fromArray(SPECIES, groups, idx);
-                FloatVector h = FloatVector.fromArray(SPECIES, groups, idx + LANES);
-                FloatVector d0 = mu.sub(x[r0 + j]);
-                a0 = d0.mul(h).fma(d0, a0);
-                FloatVector d1 = mu.sub(x[r1 + j]);
-                a1 = d1.mul(h).fma(d1, a1);
-                FloatVector d2 = mu.sub(x[r2 + j]);
-                a2 = d2.mul(h).fma(d2, a2);
-                FloatVector d3 = mu.sub(x[r3 + j]);
-                a3 = d3.mul(h).fma(d3, a3);
+        FloatVector m1 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m2 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m3 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m4 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m5 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m6 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m7 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int c = 0;
+        int gi = 0;
+        for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
+            FloatVector a0_0 = FloatVector.zero(SPECIES);
+            FloatVector a0_1 = FloatVector.zero(SPECIES);
+            FloatVector a1_0 = FloatVector.zero(SPECIES);
+            FloatVector a1_1 = FloatVector.zero(SPECIES);
+            FloatVector a2_0 = FloatVector.zero(SPECIES);
+            FloatVector a2_1 = FloatVector.zero(SPECIES);
+            FloatVector a3_0 = FloatVector.zero(SPECIES);
+            FloatVector a3_1 = FloatVector.zero(SPECIES);
+            FloatVector a4_0 = FloatVector.zero(SPECIES);
+            FloatVector a4_1 = FloatVector.zero(SPECIES);
+            FloatVector a5_0 = FloatVector.zero(SPECIES);
+            FloatVector a5_1 = FloatVector.zero(SPECIES);
+            FloatVector a6_0 = FloatVector.zero(SPECIES);
+            FloatVector a6_1 = FloatVector.zero(SPECIES);
+            FloatVector a7_0 = FloatVector.zero(SPECIES);
+            FloatVector a7_1 = FloatVector.zero(SPECIES);
+            for (int j = 0, i = gi; j < d; j++, i += 2 * LANES) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
+                FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
+                FloatVector s1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride + LANES);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector t0_0 = x0.fma(s0, b0);
+                a0_0 = t0_0.fma(t0_0, a0_0);
+                FloatVector t0_1 = x0.fma(s1, b1);
+                a0_1 = t0_1.fma(t0_1, a0_1);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector t1_0 = x1.fma(s0, b0);
+                a1_0 = t1_0.fma(t1_0, a1_0);
+                FloatVector t1_1 = x1.fma(s1, b1);
+                a1_1 = t1_1.fma(t1_1, a1_1);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector t2_0 = x2.fma(s0, b0);
+                a2_0 = t2_0.fma(t2_0, a2_0);
+                FloatVector t2_1 = x2.fma(s1, b1);
+                a2_1 = t2_1.fma(t2_1, a2_1);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector t3_0 = x3.fma(s0, b0);
+                a3_0 = t3_0.fma(t3_0, a3_0);
+                FloatVector t3_1 = x3.fma(s1, b1);
+                a3_1 = t3_1.fma(t3_1, a3_1);
+                FloatVector x4 = FloatVector.broadcast(SPECIES, xc[4 * d + j]);
+                FloatVector t4_0 = x4.fma(s0, b0);
+                a4_0 = t4_0.fma(t4_0, a4_0);
+                FloatVector t4_1 = x4.fma(s1, b1);
+                a4_1 = t4_1.fma(t4_1, a4_1);
+                FloatVector x5 = FloatVector.broadcast(SPECIES, xc[5 * d + j]);
+                FloatVector t5_0 = x5.fma(s0, b0);
+                a5_0 = t5_0.fma(t5_0, a5_0);
+                FloatVector t5_1 = x5.fma(s1, b1);
+                a5_1 = t5_1.fma(t5_1, a5_1);
+                FloatVector x6 = FloatVector.broadcast(SPECIES, xc[6 * d + j]);
+                FloatVector t6_0 = x6.fma(s0, b0);
+                a6_0 = t6_0.fma(t6_0, a6_0);
+                FloatVector t6_1 = x6.fma(s1, b1);
+                a6_1 = t6_1.fma(t6_1, a6_1);
+                FloatVector x7 = FloatVector.broadcast(SPECIES, xc[7 * d + j]);
+                FloatVector t7_0 = x7.fma(s0, b0);
+                a7_0 = t7_0.fma(t7_0, a7_0);
+                FloatVector t7_1 = x7.fma(s1, b1);
+                a7_1 = t7_1.fma(t7_1, a7_1);
             }
-            FloatVector ln = FloatVector.fromArray(SPECIES, m.logNorm, c);
-            a0 = ln.sub(a0);
-            a1 = ln.sub(a1);
-            a2 = ln.sub(a2);
-            a3 = ln.sub(a3);
-            a0.intoArray(lp, c);
-            a1.intoArray(lp, kpad + c);
-            a2.intoArray(lp, 2 * kpad + c);
-            a3.intoArray(lp, 3 * kpad + c);
-            m0 = m0.max(a0);
-            m1 = m1.max(a1);
-            m2 = m2.max(a2);
-            m3 = m3.max(a3);
+            FloatVector ln0 = FloatVector.fromArray(SPECIES, m.logNorm, c);
+            FloatVector ln1 = FloatVector.fromArray(SPECIES, m.logNorm, c + 1 * LANES);
+            a0_0 = ln0.sub(a0_0);
+            a0_0.intoArray(lp, c);
+            m0 = m0.max(a0_0);
+            a0_1 = ln1.sub(a0_1);
+            a0_1.intoArray(lp, c + 1 * LANES);
+            m0 = m0.max(a0_1);
+            a1_0 = ln0.sub(a1_0);
+            a1_0.intoArray(lp, 1 * kpad + c);
+            m1 = m1.max(a1_0);
+            a1_1 = ln1.sub(a1_1);
+            a1_1.intoArray(lp, 1 * kpad + c + 1 * LANES);
+            m1 = m1.max(a1_1);
+            a2_0 = ln0.sub(a2_0);
+            a2_0.intoArray(lp, 2 * kpad + c);
+            m2 = m2.max(a2_0);
+            a2_1 = ln1.sub(a2_1);
+            a2_1.intoArray(lp, 2 * kpad + c + 1 * LANES);
+            m2 = m2.max(a2_1);
+            a3_0 = ln0.sub(a3_0);
+            a3_0.intoArray(lp, 3 * kpad + c);
+            m3 = m3.max(a3_0);
+            a3_1 = ln1.sub(a3_1);
+            a3_1.intoArray(lp, 3 * kpad + c + 1 * LANES);
+            m3 = m3.max(a3_1);
+            a4_0 = ln0.sub(a4_0);
+            a4_0.intoArray(lp, 4 * kpad + c);
+            m4 = m4.max(a4_0);
+            a4_1 = ln1.sub(a4_1);
+            a4_1.intoArray(lp, 4 * kpad + c + 1 * LANES);
+            m4 = m4.max(a4_1);
+            a5_0 = ln0.sub(a5_0);
+            a5_0.intoArray(lp, 5 * kpad + c);
+            m5 = m5.max(a5_0);
+            a5_1 = ln1.sub(a5_1);
+            a5_1.intoArray(lp, 5 * kpad + c + 1 * LANES);
+            m5 = m5.max(a5_1);
+            a6_0 = ln0.sub(a6_0);
+            a6_0.intoArray(lp, 6 * kpad + c);
+            m6 = m6.max(a6_0);
+            a6_1 = ln1.sub(a6_1);
+            a6_1.intoArray(lp, 6 * kpad + c + 1 * LANES);
+            m6 = m6.max(a6_1);
+            a7_0 = ln0.sub(a7_0);
+            a7_0.intoArray(lp, 7 * kpad + c);
+            m7 = m7.max(a7_0);
+            a7_1 = ln1.sub(a7_1);
+            a7_1.intoArray(lp, 7 * kpad + c + 1 * LANES);
+            m7 = m7.max(a7_1);
+        }
+        for (; c < kpad; c += LANES, gi += stride) {
+            FloatVector a0_0 = FloatVector.zero(SPECIES);
+            FloatVector a1_0 = FloatVector.zero(SPECIES);
+            FloatVector a2_0 = FloatVector.zero(SPECIES);
+            FloatVector a3_0 = FloatVector.zero(SPECIES);
+            FloatVector a4_0 = FloatVector.zero(SPECIES);
+            FloatVector a5_0 = FloatVector.zero(SPECIES);
+            FloatVector a6_0 = FloatVector.zero(SPECIES);
+            FloatVector a7_0 = FloatVector.zero(SPECIES);
+            for (int j = 0, i = gi; j < d; j++, i += 2 * LANES) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
+                FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector t0_0 = x0.fma(s0, b0);
+                a0_0 = t0_0.fma(t0_0, a0_0);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector t1_0 = x1.fma(s0, b0);
+                a1_0 = t1_0.fma(t1_0, a1_0);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector t2_0 = x2.fma(s0, b0);
+                a2_0 = t2_0.fma(t2_0, a2_0);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector t3_0 = x3.fma(s0, b0);
+                a3_0 = t3_0.fma(t3_0, a3_0);
+                FloatVector x4 = FloatVector.broadcast(SPECIES, xc[4 * d + j]);
+                FloatVector t4_0 = x4.fma(s0, b0);
+                a4_0 = t4_0.fma(t4_0, a4_0);
+                FloatVector x5 = FloatVector.broadcast(SPECIES, xc[5 * d + j]);
+                FloatVector t5_0 = x5.fma(s0, b0);
+                a5_0 = t5_0.fma(t5_0, a5_0);
+                FloatVector x6 = FloatVector.broadcast(SPECIES, xc[6 * d + j]);
+                FloatVector t6_0 = x6.fma(s0, b0);
+                a6_0 = t6_0.fma(t6_0, a6_0);
+                FloatVector x7 = FloatVector.broadcast(SPECIES, xc[7 * d + j]);
+                FloatVector t7_0 = x7.fma(s0, b0);
+                a7_0 = t7_0.fma(t7_0, a7_0);
+            }
+            FloatVector ln0 = FloatVector.fromArray(SPECIES, m.logNorm, c);
+            a0_0 = ln0.sub(a0_0);
+            a0_0.intoArray(lp, c);
+            m0 = m0.max(a0_0);
+            a1_0 = ln0.sub(a1_0);
+            a1_0.intoArray(lp, 1 * kpad + c);
+            m1 = m1.max(a1_0);
+            a2_0 = ln0.sub(a2_0);
+            a2_0.intoArray(lp, 2 * kpad + c);
+            m2 = m2.max(a2_0);
+            a3_0 = ln0.sub(a3_0);
+            a3_0.intoArray(lp, 3 * kpad + c);
+            m3 = m3.max(a3_0);
+            a4_0 = ln0.sub(a4_0);
+            a4_0.intoArray(lp, 4 * kpad + c);
+            m4 = m4.max(a4_0);
+            a5_0 = ln0.sub(a5_0);
+            a5_0.intoArray(lp, 5 * kpad + c);
+            m5 = m5.max(a5_0);
+            a6_0 = ln0.sub(a6_0);
+            a6_0.intoArray(lp, 6 * kpad + c);
+            m6 = m6.max(a6_0);
+            a7_0 = ln0.sub(a7_0);
+            a7_0.intoArray(lp, 7 * kpad + c);
+            m7 = m7.max(a7_0);
+        }
+        maxes[0] = m0.reduceLanes(VectorOperators.MAX);
+        maxes[1] = m1.reduceLanes(VectorOperators.MAX);
+        maxes[2] = m2.reduceLanes(VectorOperators.MAX);
+        maxes[3] = m3.reduceLanes(VectorOperators.MAX);
+        maxes[4] = m4.reduceLanes(VectorOperators.MAX);
+        maxes[5] = m5.reduceLanes(VectorOperators.MAX);
+        maxes[6] = m6.reduceLanes(VectorOperators.MAX);
+        maxes[7] = m7.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static void pass4(PackedModel m, float[] xc, float[] lp, float[] maxes) {
+        int d = m.d;
+        int kpad = m.kpad;
+        float[] g = m.groups;
+        int stride = 2 * d * LANES;
+        FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m2 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        FloatVector m3 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        int c = 0;
+        int gi = 0;
+        for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
+            FloatVector a0_0 = FloatVector.zero(SPECIES);
+            FloatVector a0_1 = FloatVector.zero(SPECIES);
+            FloatVector a1_0 = FloatVector.zero(SPECIES);
+            FloatVector a1_1 = FloatVector.zero(SPECIES);
+            FloatVector a2_0 = FloatVector.zero(SPECIES);
+            FloatVector a2_1 = FloatVector.zero(SPECIES);
+            FloatVector a3_0 = FloatVector.zero(SPECIES);
+            FloatVector a3_1 = FloatVector.zero(SPECIES);
+            for (int j = 0, i = gi; j < d; j++, i += 2 * LANES) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
+                FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
+                FloatVector s1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride + LANES);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector t0_0 = x0.fma(s0, b0);
+                a0_0 = t0_0.fma(t0_0, a0_0);
+                FloatVector t0_1 = x0.fma(s1, b1);
+                a0_1 = t0_1.fma(t0_1, a0_1);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector t1_0 = x1.fma(s0, b0);
+                a1_0 = t1_0.fma(t1_0, a1_0);
+                FloatVector t1_1 = x1.fma(s1, b1);
+                a1_1 = t1_1.fma(t1_1, a1_1);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector t2_0 = x2.fma(s0, b0);
+                a2_0 = t2_0.fma(t2_0, a2_0);
+                FloatVector t2_1 = x2.fma(s1, b1);
+                a2_1 = t2_1.fma(t2_1, a2_1);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector t3_0 = x3.fma(s0, b0);
+                a3_0 = t3_0.fma(t3_0, a3_0);
+                FloatVector t3_1 = x3.fma(s1, b1);
+                a3_1 = t3_1.fma(t3_1, a3_1);
+            }
+            FloatVector ln0 = FloatVector.fromArray(SPECIES, m.logNorm, c);
+            FloatVector ln1 = FloatVector.fromArray(SPECIES, m.logNorm, c + 1 * LANES);
+            a0_0 = ln0.sub(a0_0);
+            a0_0.intoArray(lp, c);
+            m0 = m0.max(a0_0);
+            a0_1 = ln1.sub(a0_1);
+            a0_1.intoArray(lp, c + 1 * LANES);
+            m0 = m0.max(a0_1);
+            a1_0 = ln0.sub(a1_0);
+            a1_0.intoArray(lp, 1 * kpad + c);
+            m1 = m1.max(a1_0);
+            a1_1 = ln1.sub(a1_1);
+            a1_1.intoArray(lp, 1 * kpad + c + 1 * LANES);
+            m1 = m1.max(a1_1);
+            a2_0 = ln0.sub(a2_0);
+            a2_0.intoArray(lp, 2 * kpad + c);
+            m2 = m2.max(a2_0);
+            a2_1 = ln1.sub(a2_1);
+            a2_1.intoArray(lp, 2 * kpad + c + 1 * LANES);
+            m2 = m2.max(a2_1);
+            a3_0 = ln0.sub(a3_0);
+            a3_0.intoArray(lp, 3 * kpad + c);
+            m3 = m3.max(a3_0);
+            a3_1 = ln1.sub(a3_1);
+            a3_1.intoArray(lp, 3 * kpad + c + 1 * LANES);
+            m3 = m3.max(a3_1);
+        }
+        for (; c < kpad; c += LANES, gi += stride) {
+            FloatVector a0_0 = FloatVector.zero(SPECIES);
+            FloatVector a1_0 = FloatVector.zero(SPECIES);
+            FloatVector a2_0 = FloatVector.zero(SPECIES);
+            FloatVector a3_0 = FloatVector.zero(SPECIES);
+            for (int j = 0, i = gi; j < d; j++, i += 2 * LANES) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
+                FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector t0_0 = x0.fma(s0, b0);
+                a0_0 = t0_0.fma(t0_0, a0_0);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector t1_0 = x1.fma(s0, b0);
+                a1_0 = t1_0.fma(t1_0, a1_0);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector t2_0 = x2.fma(s0, b0);
+                a2_0 = t2_0.fma(t2_0, a2_0);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector t3_0 = x3.fma(s0, b0);
+                a3_0 = t3_0.fma(t3_0, a3_0);
+            }
+            FloatVector ln0 = FloatVector.fromArray(SPECIES, m.logNorm, c);
+            a0_0 = ln0.sub(a0_0);
+            a0_0.intoArray(lp, c);
+            m0 = m0.max(a0_0);
+            a1_0 = ln0.sub(a1_0);
+            a1_0.intoArray(lp, 1 * kpad + c);
+            m1 = m1.max(a1_0);
+            a2_0 = ln0.sub(a2_0);
+            a2_0.intoArray(lp, 2 * kpad + c);
+            m2 = m2.max(a2_0);
+            a3_0 = ln0.sub(a3_0);
+            a3_0.intoArray(lp, 3 * kpad + c);
+            m3 = m3.max(a3_0);
         }
         maxes[0] = m0.reduceLanes(VectorOperators.MAX);
         maxes[1] = m1.reduceLanes(VectorOperators.MAX);
@@ -103,16 +393,17 @@ final class VectorLanes extends Lanes {
     }
 
     @Override
-    void logLikelihoods1(PackedModel m, float[] x, int row, float[] lp, float[] maxes) {
+    void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes) {
         int d = m.d;
-        float[] groups = m.groups;
+        float[] g = m.groups;
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        int g = 0;
-        for (int c = 0; c < m.kpad; c += LANES, g += 2 * d * LANES) {
+        int gi = 0;
+        for (int c = 0; c < m.kpad; c += LANES, gi += 2 * d * LANES) {
             FloatVector a0 = FloatVector.zero(SPECIES);
-            for (int j = 0, idx = g; j < d; j++, idx += 2 * LANES) {
-                FloatVector d0 = FloatVector.fromArray(SPECIES, groups, idx).sub(x[row + j]);
-                a0 = d0.mul(FloatVector.fromArray(SPECIES, groups, idx + LANES)).fma(d0, a0);
+            for (int j = 0, i0 = gi; j < d; j++, i0 += 2 * LANES) {
+                FloatVector t = FloatVector.broadcast(SPECIES, xc[j])
+                        .fma(FloatVector.fromArray(SPECIES, g, i0), FloatVector.fromArray(SPECIES, g, i0 + LANES));
+                a0 = t.fma(t, a0);
             }
             a0 = FloatVector.fromArray(SPECIES, m.logNorm, c).sub(a0);
             a0.intoArray(lp, c);

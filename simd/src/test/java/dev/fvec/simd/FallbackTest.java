@@ -77,15 +77,32 @@ class FallbackTest {
         }
     }
 
-    /** The limit in numbers: D = 64 trusts log-likelihoods down to about -1080 nats, D = 1 to about -10,850. */
+    /**
+     * The limit in numbers: with centred means ({@code B = 0}), D = 64 trusts log-likelihoods down to
+     * about -1000 nats, D = 1 to about -6900; with offsets, the 2-FMA form's extra term
+     * {@code 4 B (sqrt(20 + y) + sqrt(y)) + 16 u B^2} narrows it.
+     */
     @Test
     void theTrustedRangeFollowsTheErrorBound() {
+        double u = 0x1p-24;
         for (int d : new int[] {1, 64, 128}) {
             float[] w = {1};
             DiagonalGmm model = DiagonalGmm.of(w, new float[d], filled(d, 1));
             float limit = SimdKernel.vector(model, Sparsity.none()).minTrustedMax;
-            double bound = 1.1 * 0x1p-24 * (d + 6) * (SimdKernel.NEGLIGIBLE_NATS - 2 * limit);
+            double bound = 1.1 * u * (d + 10) * (SimdKernel.NEGLIGIBLE_NATS - 2 * limit);
             assertEquals(SimdKernel.POSTERIOR_ERROR_LIMIT, bound, 1e-6, "D = " + d + ": the bound at the limit");
+
+            // Two components, means 0 and 2, variance 1: centre 1, b = -+1 / sqrt(2), B = sqrt(d / 2).
+            float[] mu = new float[2 * d];
+            java.util.Arrays.fill(mu, d, 2 * d, 2f);
+            DiagonalGmm two = DiagonalGmm.of(new float[] {0.5f, 0.5f}, mu, filled(2 * d, 1));
+            float limit2 = SimdKernel.vector(two, Sparsity.none()).minTrustedMax;
+            double b = Math.sqrt(d / 2.0);
+            double y = -limit2;
+            double bound2 = 1.1 * u * ((d + 10) * (SimdKernel.NEGLIGIBLE_NATS + 2 * y)
+                    + 4 * b * (Math.sqrt(SimdKernel.NEGLIGIBLE_NATS + y) + Math.sqrt(y)) + 16 * u * b * b);
+            assertEquals(SimdKernel.POSTERIOR_ERROR_LIMIT, bound2, 1e-6, "D = " + d + ", B = " + b);
+            assertTrue(limit2 > limit, "offsets narrow the trusted range");
         }
     }
 

@@ -47,15 +47,16 @@ enum Fault {
                 break;
             case DROP_LAST_DIMENSION:
                 for (int c = 0; c < m.k; c++) {
-                    m.groups[m.meanIndex(c, m.d - 1) + m.lanes] = 0f;
+                    m.groups[m.termIndex(c, m.d - 1)] = 0f;
+                    m.groups[m.termIndex(c, m.d - 1) + m.lanes] = 0f;
                 }
                 break;
             case SWAP_FIRST_TWO_COMPONENTS:
                 if (m.k >= 2) {
                     swap(m.logNorm, 0, 1);
                     for (int j = 0; j < m.d; j++) {
-                        swap(m.groups, m.meanIndex(0, j), m.meanIndex(1, j));
-                        swap(m.groups, m.meanIndex(0, j) + m.lanes, m.meanIndex(1, j) + m.lanes);
+                        swap(m.groups, m.termIndex(0, j), m.termIndex(1, j));
+                        swap(m.groups, m.termIndex(0, j) + m.lanes, m.termIndex(1, j) + m.lanes);
                     }
                 }
                 break;

@@ -23,11 +23,19 @@ import java.util.List;
  *
  * <h2>The model (u = 2^-24, the float unit roundoff)</h2>
  * <ol>
- *   <li><b>Log-likelihoods.</b> The kernel computes {@code lp = fl(rel_k) - sum_j d_j (d_j h_j)}
- *       with {@code d = fl(mu - x)}, {@code h = fl(1 / (2 var))}, {@code rel_k} the log-normaliser
- *       minus the largest one. Each term carries at most 4 roundings and every partial sum is at most
- *       the total (all terms are positive), so
- *       {@code |lp_f - lp| <= E = u (|rel| + (D + 4) quad + |lp_rel|)}, times 1.1 for second order.</li>
+ *   <li><b>Log-likelihoods.</b> The kernel computes {@code lp = fl(rel_k) - sum_j t_j^2} in the
+ *       2-FMA form ({@link PackedModel}): {@code t = fma(x', -s, b)}, {@code x' = fl(x - c)},
+ *       {@code s = fl(1 / sqrt(2 var))}, {@code b = fl((mu - c) s)}, {@code rel_k} the
+ *       log-normaliser minus the largest one. Unlike the direct form's exact {@code fl(mu - x)} near
+ *       the mean, {@code t} carries an absolute error from the rounding of {@code b} and {@code x'}:
+ *       {@code |t_f - t| <= 3u |t| + 2u |b|}, so {@code |t_f^2 - t^2| <= 6u t^2 + 4u |t| |b| + 8u^2 b^2};
+ *       over {@code j}, by Cauchy-Schwarz, {@code 6u quad + 4u sqrt(quad) B_k + 8u^2 B_k^2} with
+ *       {@code B_k = ||b_k||} ({@link PackedModel#offsetNorm}). The FMA accumulation adds at most
+ *       {@code u quad} per term (every partial sum is at most the total, all terms are positive), so
+ *       {@code |lp_f - lp| <= E = u (|rel| + (D + 8) quad + 4 sqrt(quad) B_k + 8u B_k^2 + |lp_rel|)},
+ *       times 1.1 for second order. (The direct form's bound was {@code u (|rel| + (D + 4) quad + |lp_rel|)}:
+ *       the 2-FMA form is a little looser near the means and much looser for components whose
+ *       centred means are many of their standard deviations from the centre, large {@code B_k}.)</li>
  *   <li><b>Posteriors.</b> With every {@code lp_j} off by at most {@code E_j},
  *       {@code q_k = 1 / (1 + R_k)}, {@code R_k = sum_{j != k} exp(lp_j - lp_k)}, lies in
  *       {@code [1 / (1 + R+), 1 / (1 + R-)]} with {@code R+-} the same sum with exponents moved by
@@ -86,7 +94,7 @@ final class FloatErrorModel {
     final double logLikelihood;
     final long keptSlack;
 
-    private FloatErrorModel(DiagonalGmm model, float[] x, int n, Sparsity sparsity) {
+    private FloatErrorModel(DiagonalGmm model, float[] x, int n, Sparsity sparsity, double[] inputError) {
         this.model = model;
         this.k = model.components();
         this.d = model.dimension();
@@ -95,6 +103,7 @@ final class FloatErrorModel {
         int kpad = (k + VectorLanes.LANES - 1) / VectorLanes.LANES * VectorLanes.LANES;
         float[] means = model.means();
         float[] vars = model.variances();
+        PackedModel packed = new PackedModel(model, VectorLanes.LANES);
         double maxLn = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
             maxLn = Math.max(maxLn, model.logNormalizer(c));
@@ -129,10 +138,24 @@ final class FloatErrorModel {
                 quad *= 0.5;
                 double rel = model.logNormalizer(c) - maxLn;
                 lp[c] = model.logNormalizer(c) - quad;
-                err[c] = 1.1 * U * (Math.abs(rel) + (d + 4) * quad + Math.abs(rel - quad))
+                double bk = packed.offsetNorm[c];
+                err[c] = 1.1 * U * (Math.abs(rel) + (d + 8) * quad + 4 * Math.sqrt(quad) * bk + 8 * U * bk * bk
+                        + Math.abs(rel - quad))
                         + DOUBLE_SLACK * (Math.abs(rel) + quad);
                 if (lp[c] > lp[best]) {
                     best = c;
+                }
+            }
+            if (inputError != null) {
+                // The projection term: the SIMD kernel's input (its float projection) differs from the
+                // reference's by up to e_j per dimension, which moves lp_k by sum_j (|x_j - mu_kj| e_j + e_j^2 / 2) / var_kj.
+                for (int c = 0; c < k; c++) {
+                    double moved = 0;
+                    for (int j = 0; j < d; j++) {
+                        double e = inputError[row + j];
+                        moved += (Math.abs(x[row + j] - (double) means[c * d + j]) * e + e * e / 2) / vars[c * d + j];
+                    }
+                    err[c] += moved;
                 }
             }
             double logSum = logSumExp(lp, -1, 0, lp, 0);
@@ -196,6 +219,11 @@ final class FloatErrorModel {
                     acc2[kj] += window * up * y * y + underflow * (1 + Math.abs(y));
                     dbl1[kj] += DOUBLE_SLACK * up * (Math.abs(xv) + Math.abs(mu));
                     dbl2[kj] += DOUBLE_SLACK * up * (xv * xv + 2 * Math.abs(mu * xv) + mu * mu + var);
+                    if (inputError != null) { // the projection term: the inputs themselves differ by up to e
+                        double e = inputError[row + j];
+                        acc1[kj] += up * e;
+                        acc2[kj] += up * (2 * Math.abs(y) * e + e * e);
+                    }
                 }
             }
         }
@@ -221,7 +249,18 @@ final class FloatErrorModel {
 
     /** The error model of {@code n} descriptors {@code x} against {@code model} with {@code sparsity}. */
     static FloatErrorModel of(DiagonalGmm model, float[] x, int n, Sparsity sparsity) {
-        return new FloatErrorModel(model, x, n, sparsity);
+        return new FloatErrorModel(model, x, n, sparsity, null);
+    }
+
+    /**
+     * The error model when the SIMD kernel's inputs are not {@code x} itself but within
+     * {@code inputError[n' * D + j]} of it (PCA: {@code x} is the reference's projection, the SIMD
+     * kernel takes its own float projection; see {@code ProjectionErrorTerm}): the projection term
+     * adds {@code sum_j (|x_j - mu_kj| e_j + e_j^2 / 2) / var_kj} to each log-likelihood bound, and
+     * {@code q e}, {@code q (2 |x - mu| e + e^2)} to the first and second moments' accumulation bounds.
+     */
+    static FloatErrorModel of(DiagonalGmm model, float[] x, int n, Sparsity sparsity, double[] inputError) {
+        return new FloatErrorModel(model, x, n, sparsity, inputError);
     }
 
     private static boolean isSoleContender(double[] lp, double[] err, int best) {
