@@ -56,6 +56,17 @@ final class SimdKernel implements StatisticsKernel {
      * q = [0.5, 0.5], the truth is [0.3775, 0.6225]) falls back.
      */
     static final double POSTERIOR_ERROR_LIMIT = 1e-2;
+    /**
+     * Whether kernels prune ({@link #prunedLogLikelihoods}); off unless {@code -Dfvec.simd.prune=true}.
+     * Measured on Zen 5 (JMH, loaded machine): pruning as built here, group by group per descriptor
+     * after a register-blocked first quarter, was about 2x slower than the unpruned pass at 512 bits
+     * (golden D64 K256, t = 1e-6) and no faster at 128: the model (128 KB) does not fit L1, and
+     * continuing one descriptor's surviving groups streams their strips from L2 once per descriptor
+     * instead of once per block, while 16-lane groups let few be skipped (on the golden case at most
+     * 40% of the work at t = 1e-6, 10% at t = 0, even with the exact max). Kept, exact and tested
+     * (bitwise against the unpruned kernel, twin and vector alike), for a faster layout to build on.
+     */
+    static final boolean PRUNE = Boolean.getBoolean("fvec.simd.prune");
     /** Pruning needs some dimensions to bound with: below this many, every term is computed. */
     static final int MIN_PRUNE_DIMENSION = 16;
     /** Components more than this many nats below the best have posteriors under 2e-9: their error does not matter. */
@@ -113,12 +124,12 @@ final class SimdKernel implements StatisticsKernel {
      * same results (the twin's tests), so a call's output does not depend on which one ran.
      */
     static SimdKernel auto(DiagonalGmm model, Sparsity sparsity) {
-        return new SimdKernel(model, sparsity, Mode.AUTO, true);
+        return new SimdKernel(model, sparsity, Mode.AUTO, PRUNE);
     }
 
     /** The Vector API kernel, always on the vector lanes. */
     static SimdKernel vector(DiagonalGmm model, Sparsity sparsity) {
-        return new SimdKernel(model, sparsity, Mode.VECTOR, true);
+        return new SimdKernel(model, sparsity, Mode.VECTOR, PRUNE);
     }
 
     /** {@link #vector} or {@link #twin} with pruning on or off: pruning's reference, for tests. */
@@ -131,7 +142,7 @@ final class SimdKernel implements StatisticsKernel {
      * results are bitwise those of {@link #vector}.
      */
     static SimdKernel twin(DiagonalGmm model, Sparsity sparsity) {
-        return new SimdKernel(model, sparsity, Mode.TWIN, true);
+        return new SimdKernel(model, sparsity, Mode.TWIN, PRUNE);
     }
 
     /**
@@ -140,7 +151,7 @@ final class SimdKernel implements StatisticsKernel {
      * fixed-lanes branch only, and the first call of an auto kernel would leave the compiled code).
      */
     static SimdKernel warmingUp(DiagonalGmm model, Sparsity sparsity) {
-        return new SimdKernel(model, sparsity, Mode.WARM_UP, true);
+        return new SimdKernel(model, sparsity, Mode.WARM_UP, PRUNE);
     }
 
     /** Which lanes a kernel runs on. */

@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * Exact pruning ({@code SimdKernel#prunedLogLikelihoods}) against the same kernel with pruning off,
+ * Exact pruning ({@code SimdKernel#prunedLogLikelihoods}, off by default: see {@code SimdKernel#PRUNE}) against the same kernel with pruning off,
  * on the vector lanes and on the twin, at the width this JVM runs: with {@code t = 0} and with hard
  * assignment bitwise the same statistics (S0, S1, S2, N, kept terms, log-likelihood); with a
  * threshold {@code t > 0} within {@link FloatErrorModel} (which allows the skipped mass). Shapes
@@ -76,6 +76,12 @@ class PruningProperties {
     @Property(tries = 150)
     void withThresholdPruningStaysWithinTheErrorModel(@ForAll("thresholdCases") Cases.Case c) {
         FloatErrorModel bounds = FloatErrorModel.of(c.model, c.x, c.n, c.sparsity);
+        // The twin prunes exactly as the vector lanes do.
+        GmmStatistics vectorPruned = GmmStatistics.forModel(c.model);
+        SimdKernel.of(c.model, c.sparsity, false, true).accumulate(c.x, 0, c.n, vectorPruned);
+        GmmStatistics twinPruned = GmmStatistics.forModel(c.model);
+        SimdKernel.of(c.model, c.sparsity, true, true).accumulate(c.x, 0, c.n, twinPruned);
+        TwinMatchesVectorProperties.assertBitwiseEqual(vectorPruned, twinPruned, c + ": twin vs vector, pruned");
         for (boolean twin : new boolean[] {false, true}) {
             GmmStatistics unpruned = GmmStatistics.forModel(c.model);
             SimdKernel.of(c.model, c.sparsity, twin, false).accumulate(c.x, 0, c.n, unpruned);
