@@ -44,6 +44,7 @@ public final class Main {
 
     public static void main(String[] args) {
         LIBRARY_LOG.setLevel(Level.WARNING);
+        EarlyStart.begin(args);
         boolean terminal = System.getProperty(TERMINAL_PROPERTY) != null
                 ? Boolean.getBoolean(TERMINAL_PROPERTY)
                 : System.console() != null;

@@ -4,6 +4,7 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.io.DescriptorFiles;
 import dev.fvec.io.Npz;
 import dev.fvec.train.GmmTrainer;
+import dev.fvec.train.Pca;
 import dev.fvec.train.ProgressListener;
 import dev.fvec.train.TrainingResult;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
             "fvec train --components K [--iterations N] [--tolerance E] [--seed S] [--variance-floor V]",
             "                  [--init kmeans++|random] [--threads T] --out MODEL.npz INPUT.npy...",
             "fvec train --spatial --components K [options above] --out MODEL.npz IMAGE.npz...",
+            "fvec train --pca D [--whiten] --components K [options above] --out MODEL.npz INPUT.npy...",
         },
         description = {
             "",
@@ -31,12 +33,16 @@ import picocli.CommandLine.Option;
             "With --spatial the inputs are images with positions (IMAGE.npz: descriptors, positions, image_size);",
             "after EM one more pass sets each component's spatial Gaussian over normalised positions, written as",
             "spatial_means (K, 2) and spatial_variances (K, 2), for fvec encode --spatial.",
+            "",
+            "With --pca D the descriptors are first projected by PCA to D dimensions (as scikit-learn's PCA), the",
+            "mixture is fitted in that space, and the model keeps the projection, so encoding takes raw descriptors.",
         },
         footer = {
             "",
             "Example:",
             "  fvec train --components 256 --seed 1 --out gmm.npz sample1.npy sample2.npy",
             "  fvec train --spatial --components 256 --seed 1 --out gmm.npz img1.npz img2.npz",
+            "  fvec train --pca 64 --components 256 --seed 1 --out gmm.npz sift1.npy sift2.npy",
         })
 final class TrainCommand extends CommandBase {
 
@@ -81,6 +87,16 @@ final class TrainCommand extends CommandBase {
             + " Gaussians (spatial_means, spatial_variances) after EM")
     boolean spatial;
 
+    @Option(names = "--pca", paramLabel = "D", converter = Converters.Positive.class,
+            description = "first fit a PCA projection of the descriptors to D dimensions (mean, top eigenvectors of"
+                    + " the covariance; on at most " + Pca.MAX_ROWS + " evenly spaced rows), then EM in that space;"
+                    + " the model keeps it (pca_mean, pca_components, pca_explained_variance, pca_whiten), so"
+                    + " fvec encode takes the raw descriptors")
+    Integer pca;
+
+    @Option(names = "--whiten", description = "with --pca: divide each projected dimension by its standard deviation")
+    boolean whiten;
+
     @Mixin
     final InputList inputs = new InputList();
 
@@ -101,6 +117,12 @@ final class TrainCommand extends CommandBase {
                 .init("random".equals(init) ? GmmTrainer.Init.RANDOM : GmmTrainer.Init.KMEANS_PP)
                 .threads(threads != null ? threads : Runtime.getRuntime().availableProcessors())
                 .kernel(ctx.kernel());
+        if (whiten && pca == null) {
+            throw new CliException("--whiten needs --pca D");
+        }
+        if (pca != null) {
+            builder.pca(pca, whiten);
+        }
         List<Path> inputs = this.inputs.paths(streams().in);
         if (spatial) {
             return trainSpatial(ctx, k, out, maxIterations, builder, inputs);
@@ -118,8 +140,13 @@ final class TrainCommand extends CommandBase {
             throw new CliException("--components " + k + " needs at least " + k + " descriptors, but the input"
                     + (inputs.size() == 1 ? " has " : "s have ") + rows);
         }
+        if (pca != null && pca > layout.dimension()) {
+            throw new CliException("--pca " + pca + " needs descriptors of at least " + pca + " dimensions, but the"
+                    + " input" + (inputs.size() == 1 ? " has D = " : "s have D = ") + layout.dimension());
+        }
         ctx.info("fvec train: K = " + k + " components on " + Format.count(rows) + " descriptors of D = "
                 + layout.dimension() + " from " + inputs.size() + " file" + (inputs.size() == 1 ? "" : "s") + ", "
+                + (pca != null ? "PCA to D = " + pca + (whiten ? " (whitened)" : "") + ", " : "")
                 + ctx.kernel().name() + " kernel");
 
         TrainingResult result = fit(builder, maxIterations, ctx, trainer -> trainer.fit(inputs));

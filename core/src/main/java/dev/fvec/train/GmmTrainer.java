@@ -109,8 +109,12 @@ public final class GmmTrainer {
     final int threads;
     final KernelProvider kernel; // null: Kernels.provider() at fit time
     final ProgressListener progress; // may be null
+    final int pcaDimensions; // 0: no projection
+    final boolean pcaWhiten;
 
     private GmmTrainer(Builder b) {
+        this.pcaDimensions = b.pcaDimensions;
+        this.pcaWhiten = b.pcaWhiten;
         this.k = b.k;
         this.maxIterations = b.maxIterations;
         this.tolerance = b.tolerance;
@@ -162,6 +166,9 @@ public final class GmmTrainer {
     /** {@link #fit(float[], int, int)}; {@code valuesChecked}: the values were checked as it checks them. */
     private TrainingResult fit(float[] x, int n, int d, boolean valuesChecked) {
         Objects.requireNonNull(x, "x");
+        if (pcaDimensions > 0) {
+            return fitWithProjection(x, n, d);
+        }
         if (d < 1) {
             throw new IllegalArgumentException("D = " + d + ": descriptors need D >= 1 dimensions");
         }
@@ -179,6 +186,54 @@ public final class GmmTrainer {
         }
         return new Training(this, x, n, d, null, n, null, valuesChecked).train();
     }
+
+    /**
+     * With {@link Builder#pca}: fits the projection ({@link Pca#fit}, on at most {@link Pca#MAX_ROWS}
+     * evenly spaced rows), projects every row (in blocks, on the kernel provider's projection), runs
+     * EM in the projected space, and returns the mixture carrying the projection.
+     */
+    private TrainingResult fitWithProjection(float[] x, int n, int din) {
+        if (din < 1) {
+            throw new IllegalArgumentException("D = " + din + ": descriptors need D >= 1 dimensions");
+        }
+        if (pcaDimensions > din) {
+            throw new IllegalArgumentException("PCA to D = " + pcaDimensions + " dimensions needs descriptors of at least"
+                    + " as many, but they have Din = " + din);
+        }
+        if (n < k || n < 2) {
+            throw new IllegalArgumentException("N = " + n + " descriptors cannot train K = " + k
+                    + " components: need N >= K (and N >= 2 for PCA)");
+        }
+        if ((long) n * din > x.length) {
+            throw new IllegalArgumentException("x has length " + x.length + ", too short for N x Din = " + n
+                    + " x " + din + " = " + (long) n * din);
+        }
+        if (initialModel != null && initialModel.dimension() != pcaDimensions) {
+            throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
+                    + " but PCA projects the descriptors to D = " + pcaDimensions);
+        }
+        dev.fvec.Projection projection = Pca.fit(x, n, din, pcaDimensions, pcaWhiten);
+        long projectedLength = (long) n * pcaDimensions;
+        if (projectedLength > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("N x D = " + n + " x " + pcaDimensions + " projected values do not fit"
+                    + " one Java array");
+        }
+        float[] y = new float[(int) projectedLength];
+        KernelProvider provider = kernel != null ? kernel : dev.fvec.Kernels.provider();
+        dev.fvec.spi.ProjectionKernel step = provider.createProjection(projection);
+        float[] block = new float[PROJECTION_BLOCK * pcaDimensions];
+        for (int start = 0; start < n; start += PROJECTION_BLOCK) {
+            int rows = Math.min(PROJECTION_BLOCK, n - start);
+            step.project(x, start * din, rows, block);
+            System.arraycopy(block, 0, y, start * pcaDimensions, rows * pcaDimensions);
+        }
+        // Training checks the projected values as it checks any data (finite, not too large).
+        TrainingResult r = new Training(this, y, n, pcaDimensions, null, n, null, false).train();
+        return r.withModel(r.model().withProjection(projection));
+    }
+
+    /** Rows projected per call when training with PCA. */
+    private static final int PROJECTION_BLOCK = 256;
 
     /**
      * The E-step of EM over descriptors this JVM does not hold (on a cluster, say), for
@@ -230,6 +285,10 @@ public final class GmmTrainer {
      */
     public TrainingResult fit(EStep eStep, long n, double[] dataVariance, float[] sample, int sampleRows) {
         Objects.requireNonNull(eStep, "eStep");
+        if (pcaDimensions > 0) {
+            throw new IllegalStateException("a trainer with PCA fits the projection on the rows themselves: with an"
+                    + " external E-step, fit it first (Pca.fit on a sample) and give projected descriptors");
+        }
         Objects.requireNonNull(dataVariance, "dataVariance");
         Objects.requireNonNull(sample, "sample");
         int d = dataVariance.length;
@@ -290,6 +349,8 @@ public final class GmmTrainer {
         private int threads = Runtime.getRuntime().availableProcessors();
         private KernelProvider kernel;
         private ProgressListener progress;
+        private int pcaDimensions;
+        private boolean pcaWhiten;
 
         private Builder(int k) {
             this.k = k;
@@ -410,6 +471,27 @@ public final class GmmTrainer {
                 throw new IllegalStateException("kernel '" + provider.name() + "' cannot run here: " + why);
             }
             this.kernel = provider;
+            return this;
+        }
+
+        /**
+         * Fits a PCA projection to {@code dimensions} first (SPEC.md, "PCA projection": the mean,
+         * the top eigenvectors of the covariance; {@link Pca#fit}, on at most {@link Pca#MAX_ROWS}
+         * evenly spaced rows), then EM on the projected rows; the model carries the projection, so
+         * its encoders take the raw descriptors. {@code whiten} divides each projected dimension by
+         * the square root of its variance. {@code dimensions = 0} turns it off (the default). Not
+         * available with an external E-step.
+         *
+         * @param dimensions {@code D}, at most the descriptors' dimension; 0 for none
+         * @param whiten whether to whiten
+         * @return this builder
+         */
+        public Builder pca(int dimensions, boolean whiten) {
+            if (dimensions < 0) {
+                throw new IllegalArgumentException("PCA dimensions = " + dimensions + ": need >= 1 (or 0 for none)");
+            }
+            this.pcaDimensions = dimensions;
+            this.pcaWhiten = whiten;
             return this;
         }
 

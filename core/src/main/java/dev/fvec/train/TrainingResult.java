@@ -26,6 +26,11 @@ public final class TrainingResult {
         this.elapsed = elapsed;
     }
 
+    /** This result with another model (the same mixture with its projection, say). */
+    TrainingResult withModel(DiagonalGmm other) {
+        return new TrainingResult(other, iterations, meanLogLikelihood, converged, reseededComponents, elapsed);
+    }
+
     /** The trained model: the result of the last M-step. */
     public DiagonalGmm model() {
         return model;

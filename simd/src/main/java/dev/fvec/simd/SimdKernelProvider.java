@@ -2,7 +2,9 @@ package dev.fvec.simd;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.Sparsity;
+import dev.fvec.Projection;
 import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.ProjectionKernel;
 import dev.fvec.spi.StatisticsKernel;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -76,6 +78,19 @@ public final class SimdKernelProvider implements KernelProvider {
     }
 
     /**
+     * The float projection ({@code SimdProjection}): the vector path once {@code ProjectionWarmUp}
+     * has it compiled, its bitwise twin before.
+     */
+    @Override
+    public ProjectionKernel createProjection(Projection projection) {
+        String why = unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException("the simd kernel cannot run here: " + why);
+        }
+        return new SimdProjection(projection, SimdProjection.Mode.AUTO);
+    }
+
+    /**
      * Compiles the Vector API kernel now, in the calling thread, so that the first real calls run
      * at full speed; returns when done. Idempotent and thread-safe: after the first call (or once
      * the background warm-up that the first kernel starts has finished) it returns at once; a
@@ -104,6 +119,9 @@ public final class SimdKernelProvider implements KernelProvider {
     public void warmUp() {
         if (unavailableReason() == null) {
             VectorWarmUp.ensureWarm();
+            if (VectorWarmUp.isWarm()) {
+                ProjectionWarmUp.ensureWarm(); // the PCA projection's vector path, tens of ms more
+            }
         }
     }
 

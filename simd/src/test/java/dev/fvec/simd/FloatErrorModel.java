@@ -97,7 +97,7 @@ final class FloatErrorModel {
     final double logLikelihood;
     final long keptSlack;
 
-    private FloatErrorModel(DiagonalGmm model, float[] x, int n, Sparsity sparsity) {
+    private FloatErrorModel(DiagonalGmm model, float[] x, int n, Sparsity sparsity, double[] inputError) {
         this.model = model;
         this.k = model.components();
         this.d = model.dimension();
@@ -148,6 +148,18 @@ final class FloatErrorModel {
                         + DOUBLE_SLACK * (Math.abs(rel) + quad);
                 if (lp[c] > lp[best]) {
                     best = c;
+                }
+            }
+            if (inputError != null) {
+                // The projection term: the SIMD kernel's input (its float projection) differs from the
+                // reference's by up to e_j per dimension, which moves lp_k by sum_j (|x_j - mu_kj| e_j + e_j^2 / 2) / var_kj.
+                for (int c = 0; c < k; c++) {
+                    double moved = 0;
+                    for (int j = 0; j < d; j++) {
+                        double e = inputError[row + j];
+                        moved += (Math.abs(x[row + j] - (double) means[c * d + j]) * e + e * e / 2) / vars[c * d + j];
+                    }
+                    err[c] += moved;
                 }
             }
             double logSum = logSumExp(lp, -1, 0, lp, 0);
@@ -212,6 +224,11 @@ final class FloatErrorModel {
                     acc2[kj] += window * up * y * y + underflow * (1 + Math.abs(y));
                     dbl1[kj] += DOUBLE_SLACK * up * (Math.abs(xv) + Math.abs(mu));
                     dbl2[kj] += DOUBLE_SLACK * up * (xv * xv + 2 * Math.abs(mu * xv) + mu * mu + var);
+                    if (inputError != null) { // the projection term: the inputs themselves differ by up to e
+                        double e = inputError[row + j];
+                        acc1[kj] += up * e;
+                        acc2[kj] += up * (2 * Math.abs(y) * e + e * e);
+                    }
                 }
             }
         }
@@ -237,7 +254,18 @@ final class FloatErrorModel {
 
     /** The error model of {@code n} descriptors {@code x} against {@code model} with {@code sparsity}. */
     static FloatErrorModel of(DiagonalGmm model, float[] x, int n, Sparsity sparsity) {
-        return new FloatErrorModel(model, x, n, sparsity);
+        return new FloatErrorModel(model, x, n, sparsity, null);
+    }
+
+    /**
+     * The error model when the SIMD kernel's inputs are not {@code x} itself but within
+     * {@code inputError[n' * D + j]} of it (PCA: {@code x} is the reference's projection, the SIMD
+     * kernel takes its own float projection; see {@code ProjectionErrorTerm}): the projection term
+     * adds {@code sum_j (|x_j - mu_kj| e_j + e_j^2 / 2) / var_kj} to each log-likelihood bound, and
+     * {@code q e}, {@code q (2 |x - mu| e + e^2)} to the first and second moments' accumulation bounds.
+     */
+    static FloatErrorModel of(DiagonalGmm model, float[] x, int n, Sparsity sparsity, double[] inputError) {
+        return new FloatErrorModel(model, x, n, sparsity, inputError);
     }
 
     private static boolean isSoleContender(double[] lp, double[] err, int best) {

@@ -1,0 +1,168 @@
+package dev.fvec.simd;
+
+import dev.fvec.Projection;
+import java.util.SplittableRandom;
+
+/**
+ * Gets {@link SimdProjection}'s vector path compiled before it serves calls, and says when it is.
+ *
+ * <p>Why: as for the kernel's lanes ({@link VectorWarmUp}), uncompiled Vector API code is 100x
+ * slower than the plain float twin, while C2's code is about 10x faster. So
+ * {@link SimdProjection.Mode#AUTO} projections run the twin until this class reports the vector
+ * path compiled. Both paths give bitwise the same floats, so no output depends on when the switch
+ * happens.
+ *
+ * <p>When: the background warm-up starts (on a daemon thread) at the first twin call after the
+ * kernel's own warm-up has succeeded: a job long enough to have paid for that one pays for this
+ * one, which is smaller (tens of milliseconds of CPU). {@link SimdKernelProvider#warmUp()} runs it
+ * in the caller's thread after the kernel's. {@code -Dfvec.simd.warmup} applies as to the kernel:
+ * {@code none} runs the vector path from the first call, {@code off} keeps the twin.
+ *
+ * <p>How: calls on a synthetic projection whose shape takes every branch of the vector path (a
+ * group of 4 vectors, single vectors and scalar tail columns; groups of 4 descriptors and single
+ * ones), until a round of calls allocates nothing (uncompiled Vector API code boxes every vector,
+ * C2's code does not), or, where the JDK cannot count allocations, until the vector path is no
+ * slower than the twin twice running; at most {@link #BUDGET_NANOS} of the thread's CPU time.
+ */
+final class ProjectionWarmUp {
+
+    /** The warm-up's budget of its thread's CPU time; past it, the twin keeps serving. */
+    static final long BUDGET_NANOS = 600_000_000L;
+    private static final int CALLS = 20;
+
+    private static volatile boolean warm = VectorWarmUp.MODE.equals("none");
+    private static volatile boolean started;
+    private static final Object LOCK = new Object();
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private ProjectionWarmUp() {
+    }
+
+    /** Whether {@link SimdProjection.Mode#AUTO} projections run on the vector path. */
+    static boolean isWarm() {
+        return warm;
+    }
+
+    /** Called after each twin call of an auto projection: starts the background warm-up once the kernel's lanes are warm. */
+    static void twinWorked() {
+        if (warm || started || !VectorWarmUp.MODE.equals("background") || !VectorWarmUp.isWarm()) {
+            return;
+        }
+        synchronized (ProjectionWarmUp.class) {
+            if (started) {
+                return;
+            }
+            started = true;
+        }
+        Thread t = new Thread(ProjectionWarmUp::ensureWarm, "fvec-simd-projection-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Runs the warm-up in this thread unless the vector path is warm; waits if another thread runs it. */
+    static void ensureWarm() {
+        if (warm || VectorWarmUp.MODE.equals("off")) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (!warm) {
+                warm = run();
+            }
+        }
+    }
+
+    /** A projection from 96 dimensions to {@code 5 LANES + 1}: a 4-vector group, a single vector, a tail column. */
+    static Projection syntheticProjection() {
+        int din = 96;
+        int d = Math.min(din, 5 * SimdProjection.LANES + 1);
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] mean = new float[din];
+        float[] components = new float[d * din];
+        float[] variance = new float[d];
+        for (int i = 0; i < din; i++) {
+            mean[i] = (float) rnd.nextDouble(0, 50);
+        }
+        for (int i = 0; i < components.length; i++) {
+            components[i] = (float) rnd.nextDouble(-0.2, 0.2);
+        }
+        for (int j = 0; j < d; j++) {
+            variance[j] = (float) rnd.nextDouble(1, 100);
+        }
+        return Projection.of(din, d, mean, components, variance, true);
+    }
+
+    private static boolean run() {
+        Projection p = syntheticProjection();
+        SimdProjection vector = new SimdProjection(p, SimdProjection.Mode.VECTOR);
+        SimdProjection twin = new SimdProjection(p, SimdProjection.Mode.TWIN);
+        int n = 2 * SimdProjection.ROWS + 3;
+        float[] x = new float[n * p.inputDimension()];
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble(0, 100);
+        }
+        float[] y = new float[n * p.outputDimension()];
+        long start = cpuNanos();
+        long probe = probeBytes();
+        int fastRounds = 0;
+        while (cpuNanos() - start < BUDGET_NANOS) {
+            long a0 = allocatedBytes();
+            long t0 = cpuNanos();
+            for (int c = 0; c < CALLS; c++) {
+                vector.vector(x, 0, n, y);
+            }
+            long t1 = cpuNanos();
+            long a1 = allocatedBytes();
+            if (a0 >= 0) {
+                if (a1 - a0 - probe <= 0) {
+                    return true;
+                }
+            } else {
+                long t2 = cpuNanos();
+                for (int c = 0; c < CALLS; c++) {
+                    twin.twin(x, 0, n, y);
+                }
+                long tw = cpuNanos() - t2;
+                fastRounds = t1 - t0 <= tw ? fastRounds + 1 : 0;
+                if (fastRounds >= 2) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static long cpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
+    private static long probeBytes() {
+        long a = allocatedBytes();
+        long b = allocatedBytes();
+        return b - a;
+    }
+
+    /** Bytes this thread has allocated, or -1 where the JDK cannot tell. */
+    private static long allocatedBytes() {
+        return Allocations.PRESENT ? Allocations.bytes() : -1;
+    }
+
+    /** Holds the only reference to {@code com.sun.management}; loaded only when that module is there. */
+    private static final class Allocations {
+        static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.management").isPresent() && supported();
+
+        private static boolean supported() {
+            try {
+                return THREADS instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+                        && t.isThreadAllocatedMemoryEnabled();
+            } catch (LinkageError e) {
+                return false;
+            }
+        }
+
+        static long bytes() {
+            return ((com.sun.management.ThreadMXBean) THREADS).getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+    }
+}
