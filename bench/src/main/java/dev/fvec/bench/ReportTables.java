@@ -135,14 +135,19 @@ final class ReportTables {
             long n = Long.parseLong(dkn[2]);
             long kpad = (k + lanes - 1) / lanes * lanes;
             double fmas = 2.0 * n * kpad * d / lanes;
-            double passNs = r.unit.startsWith("us") ? r.score * 1e3 : r.unit.startsWith("ms") ? r.score * 1e6 : r.score;
+            double passNs = nanos(r.score, r.unit);
+            double peakNs = nanos(peak.score, peak.unit);
             b.append("| ").append(bits).append(" | ").append(d).append(" | ").append(k).append(" | ").append(n)
-                    .append(" | ").append(lanes).append(" | ").append(String.format(Locale.ROOT, "%.3f", peak.score))
+                    .append(" | ").append(lanes).append(" | ").append(String.format(Locale.ROOT, "%.3f", peakNs))
                     .append(" | ").append(time(r.score, r.unit)).append(" | ").append(String.format(Locale.ROOT, "%.3g", fmas))
-                    .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", 100 * peak.score * fmas / passNs))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", 100 * peakNs * fmas / passNs))
                     .append(" |\n");
         }
         b.append('\n');
+    }
+
+    private static double nanos(double v, String unit) {
+        return unit.startsWith("us") ? v * 1e3 : unit.startsWith("ms") ? v * 1e6 : unit.startsWith("s/") ? v * 1e9 : v;
     }
 
     private static void row(StringBuilder b, String k, String v) {
