@@ -129,9 +129,7 @@ public final class SimdKernelProvider implements KernelProvider {
     public void warmUp() {
         if (unavailableReason() == null) {
             VectorWarmUp.ensureWarm();
-            if (VectorWarmUp.isWarm()) {
-                ProjectionWarmUp.ensureWarm(); // the PCA projection's vector path, tens of ms more
-            }
+            ProjectionWarmUp.ensureWarm(); // the PCA projection's vector path: tens of ms more, own budget
         }
     }
 
