@@ -206,7 +206,7 @@ public final class Projection {
         return w;
     }
 
-    /** {@code "PCA 128 -> 64"}, with {@code ", whitened"} when it whitens. */
+    /** {@code "PCA Din=128 -> D=64"}, with {@code ", whitened"} when it whitens. */
     @Override
     public String toString() {
         return "PCA Din=" + din + " -> D=" + d + (whiten ? ", whitened" : "");

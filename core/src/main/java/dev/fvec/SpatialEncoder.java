@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.spi.CellRows;
 import dev.fvec.spi.KeptTermSink;
 import dev.fvec.spi.StatisticsAccess;
 import dev.fvec.spi.StatisticsKernel;
@@ -55,6 +56,7 @@ public final class SpatialEncoder {
     private final int cellLength;
     private final int length;
     private final int chunk;
+    private final CellFinish finish;
     private final WorkspacePool<Workspace> pool;
 
     private SpatialEncoder(Builder b) {
@@ -74,11 +76,13 @@ public final class SpatialEncoder {
         }
         this.cellLength = (int) cell;
         this.length = (int) total;
+        this.finish = new CellFinish(model, form, appearance.power(), appearance.l2(), spatial, cellLength);
         int din = model.inputDimension();
         this.chunk = Math.max(1, CHUNK_FLOATS / din);
         this.pool = new WorkspacePool<>(() -> new Workspace(
                 ProjectingKernel.create(appearance.kernelProvider(), model, appearance.sparsity()),
-                new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), k, d, din));
+                layout.atoms() > 1 ? appearance.kernelProvider().createCellRows() : null,
+                new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), layout.cells(), k, d, din));
     }
 
     /**
@@ -331,7 +335,29 @@ public final class SpatialEncoder {
         }
     }
 
+    /**
+     * SPEC.md: each cell's form vector from its own statistics (the sum of its atoms'), the spatial
+     * block, then the cell's normalisation. One atom: {@link FisherEncoder}'s own arithmetic, so
+     * that {@code 1x1} is the plain vector bit for bit; several: {@link CellFinish#finish}, equal up
+     * to rounding, faster.
+     */
     private void toVector(Workspace ws, SpatialStatistics stats, float[] out, int outOffset) {
+        if (layout.atoms() == 1) {
+            GmmStatistics cs = stats.atoms[0];
+            long count = cs.count();
+            if (count == 0) {
+                Arrays.fill(out, outOffset, outOffset + cellLength, 0f);
+                return;
+            }
+            double invN = 1.0 / count;
+            double[] s0 = StatisticsAccess.s0(cs);
+            form.gradients(model, s0, StatisticsAccess.s1(cs), StatisticsAccess.s2(cs), invN, ws.vector);
+            if (spatial != null) {
+                finish.spatialBlock(s0, stats.t1[0], stats.t2[0], invN, ws.vector);
+            }
+            Normalisation.finish(ws.vector, cellLength, appearance.power(), appearance.l2(), out, outOffset);
+            return;
+        }
         int cells = layout.cells();
         for (int cell = 0; cell < cells; cell++) {
             int[] atoms = layout.cellAtomsShared(cell);
@@ -339,7 +365,6 @@ public final class SpatialEncoder {
             double[] ct1 = null;
             double[] ct2 = null;
             if (atoms.length == 1) {
-                // Not merged into zeros: 0 + (-0.0) is +0.0, and 1x1 must be the plain vector bitwise.
                 cs = stats.atoms[atoms[0]];
                 if (spatial != null) {
                     ct1 = stats.t1[atoms[0]];
@@ -364,53 +389,12 @@ public final class SpatialEncoder {
                     }
                 }
             }
-            cellVector(cs, ct1, ct2, ws.vector, out, outOffset + cell * cellLength);
-        }
-    }
-
-    /** SPEC.md: the form's vector of the cell, the spatial block, then the cell's normalisation. */
-    private void cellVector(GmmStatistics cs, double[] t1, double[] t2, double[] fv, float[] out, int outOffset) {
-        long count = cs.count();
-        if (count == 0) {
-            Arrays.fill(out, outOffset, outOffset + cellLength, 0f);
-            return;
-        }
-        double invN = 1.0 / count;
-        double[] s0 = StatisticsAccess.s0(cs);
-        form.gradients(model, s0, StatisticsAccess.s1(cs), StatisticsAccess.s2(cs), invN, fv);
-        if (spatial != null) {
-            spatialBlock(s0, t1, t2, invN, fv, appearanceLength);
-        }
-        Normalisation.finish(fv, cellLength, appearance.power(), appearance.l2(), out, outOffset);
-    }
-
-    /** The spatial block {@code [a_1 .. a_K | b_1 .. b_K]} (SPEC.md) into {@code fv[base .. base + 4K)}. */
-    private void spatialBlock(double[] s0, double[] t1, double[] t2, double invN, double[] fv, int base) {
-        int k = model.components();
-        int bBase = base + 2 * k;
-        for (int c = 0; c < k; c++) {
-            double s0k = s0[c] * invN;
-            double sqrtW = model.sqrtWeights[c];
-            boolean skipped = form == FisherForm.VLFEAT && model.weights[c] < FisherForm.VLFEAT_MIN_WEIGHT;
-            for (int xy = 0; xy < 2; xy++) {
-                int i = 2 * c + xy;
-                if (skipped) {
-                    fv[base + i] = 0;
-                    fv[bBase + i] = 0;
-                    continue;
-                }
-                double t1k = t1[i] * invN;
-                double t2k = t2[i] * invN;
-                double m = spatial.means[i];
-                double s = spatial.variances[i];
-                if (form == FisherForm.GIST) {
-                    fv[base + i] = t1k - s0k * m;
-                    fv[bBase + i] = -t2k - s0k * m * m + s0k * s + 2 * t1k * m;
-                } else {
-                    fv[base + i] = (t1k - s0k * m) / (sqrtW * spatial.sigmas[i]);
-                    double b = (t2k - 2 * m * t1k + (m * m - s) * s0k) / (Math.sqrt(2.0) * sqrtW * s);
-                    fv[bBase + i] = form == FisherForm.SKIMAGE ? -b : b;
-                }
+            int at = outOffset + cell * cellLength;
+            if (cs.count() == 0) {
+                Arrays.fill(out, at, at + cellLength, 0f);
+            } else {
+                finish.finish(StatisticsAccess.s0(cs), StatisticsAccess.s1(cs), StatisticsAccess.s2(cs), ct1, ct2,
+                        cs.count(), ws.rows, ws.vector, out, at);
             }
         }
     }
@@ -460,6 +444,7 @@ public final class SpatialEncoder {
         final StatisticsKernel kernel;
         final SpatialStatistics stats;
         final double[] vector;
+        final CellRows rows;
         final GmmStatistics cellStats;
         final double[] cellT1;
         final double[] cellT2;
@@ -469,11 +454,12 @@ public final class SpatialEncoder {
         final int[] atomStart;
         final MomentSink sink = new MomentSink();
 
-        Workspace(StatisticsKernel kernel, SpatialStatistics stats, int cellLength, int chunk, int atoms, int k, int d,
-                int din) {
+        Workspace(StatisticsKernel kernel, CellRows rows, SpatialStatistics stats, int cellLength, int chunk, int atoms,
+                int cells, int k, int d, int din) {
             this.kernel = kernel;
             this.stats = stats;
             this.vector = new double[cellLength];
+            this.rows = rows;
             this.cellStats = new GmmStatistics(k, d);
             this.cellT1 = new double[2 * k];
             this.cellT2 = new double[2 * k];

@@ -21,6 +21,38 @@ abstract class Lanes {
     abstract void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes);
 
     /**
+     * Exact pruning, stage 1: {@code acc[b * Kpad + k] = sum_{j < dims} t_bkj^2} for the
+     * {@link SimdKernel#BLOCK} centred descriptors {@code xc[b * D ..]}: the first {@code dims}
+     * terms of {@link #logLikelihoodsBlock}'s sums, with its register blocking and in its order.
+     */
+    abstract void partialBlock(PackedModel m, float[] xc, int dims, float[] acc);
+
+    /**
+     * {@code out[c] = logNorm_c - acc[base + c]} for {@code c < Kpad} (upper bounds of the float
+     * log-likelihoods: the float sums only grow with more terms); returns their max.
+     */
+    abstract float bounds(float[] acc, int base, float[] logNorm, int kpad, float[] out);
+
+    /**
+     * Keeps, in order, the groups of {@code groups[0 .. n)} (their first component) that have a lane
+     * with {@code fl(fl(logNorm_c - acc[base + c]) - max) >= cut} (or NaN), and returns how many.
+     */
+    abstract int pruneGroups(float[] acc, int base, float[] logNorm, float max, float cut, int[] groups, int n);
+
+    /**
+     * Continues the sums {@code acc[base + c]} of the lanes of the groups {@code groups[0 .. n)} of
+     * the centred descriptor {@code xc[at ..]} with the terms {@code from <= j < to}, in order.
+     */
+    abstract void continueGroups(PackedModel m, float[] xc, int at, int from, int to, float[] acc, int base,
+            int[] groups, int n);
+
+    /**
+     * {@code acc[base + c] = logNorm_c - acc[base + c]} in the groups {@code groups[0 .. n)} (their
+     * log-likelihoods); returns their max.
+     */
+    abstract float finishGroups(float[] acc, int base, float[] logNorm, int[] groups, int n);
+
+    /**
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some
      * lane has {@code z >= ExpPolynomial.LOW}, the group is live: {@code lp} becomes
      * {@code exp(z)} (all its lanes) and the group's start is appended to {@code live}; a live group

@@ -85,6 +85,89 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
+    void partialBlock(PackedModel m, float[] xc, int dims, float[] out) {
+        int d = m.d;
+        int kpad = m.kpad;
+        float[][] a = acc;
+        for (int b = 0; b < a.length; b++) {
+            clear(a[b], kpad);
+        }
+        for (int j = 0; j < dims; j++) {
+            float[] s = m.negScaleRows[j];
+            float[] o = m.offsetRows[j];
+            for (int b = 0; b < a.length; b++) {
+                addTerms(s, o, xc[b * d + j], a[b]);
+            }
+        }
+        for (int b = 0; b < a.length; b++) {
+            System.arraycopy(a[b], 0, out, b * kpad, kpad);
+        }
+    }
+
+    @Override
+    float bounds(float[] a, int base, float[] logNorm, int kpad, float[] out) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < kpad; c++) {
+            float u = logNorm[c] - a[base + c];
+            out[c] = u;
+            max = Math.max(max, u);
+        }
+        return max;
+    }
+
+    @Override
+    int pruneGroups(float[] a, int base, float[] logNorm, float max, float cut, int[] groups, int n) {
+        int w = width;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            int c = groups[i];
+            boolean keep = false;
+            for (int l = 0; l < w; l++) {
+                float z = logNorm[c + l] - a[base + c + l] - max;
+                keep |= !(z < cut);
+            }
+            if (keep) {
+                groups[kept++] = c;
+            }
+        }
+        return kept;
+    }
+
+    /** Group by group, dimension-major inside a group (the inner loop over its lanes). */
+    @Override
+    void continueGroups(PackedModel m, float[] xc, int at, int from, int to, float[] a, int base, int[] groups,
+            int n) {
+        int w = width;
+        for (int i = 0; i < n; i++) {
+            int c = groups[i];
+            for (int j = from; j < to; j++) {
+                float x = xc[at + j];
+                float[] s = m.negScaleRows[j];
+                float[] o = m.offsetRows[j];
+                for (int l = c; l < c + w; l++) {
+                    float t = Math.fma(x, s[l], o[l]);
+                    a[base + l] = Math.fma(t, t, a[base + l]);
+                }
+            }
+        }
+    }
+
+    @Override
+    float finishGroups(float[] a, int base, float[] logNorm, int[] groups, int n) {
+        int w = width;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            int c = groups[i];
+            for (int l = c; l < c + w; l++) {
+                float v = logNorm[l] - a[base + l];
+                a[base + l] = v;
+                max = Math.max(max, v);
+            }
+        }
+        return max;
+    }
+
+    @Override
     long expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates) {
         int w = width;
         int nLive = 0;

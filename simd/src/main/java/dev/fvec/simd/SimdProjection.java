@@ -72,7 +72,7 @@ final class SimdProjection implements ProjectionKernel {
         } else {
             twin(x, offset, count, y);
             if (mode == Mode.AUTO) {
-                ProjectionWarmUp.twinWorked();
+                ProjectionWarmUp.twinWorked((long) count * din * d);
             }
         }
     }

@@ -413,6 +413,319 @@ final class VectorLanes extends Lanes {
     }
 
     @Override
+    void partialBlock(PackedModel m, float[] xc, int dims, float[] acc) {
+        if (SimdKernel.BLOCK == 8) {
+            partial8(m, xc, dims, acc);
+        } else {
+            partial4(m, xc, dims, acc);
+        }
+    }
+
+    private static void partial8(PackedModel m, float[] xc, int dims, float[] acc) {
+        int d = m.d;
+        int kpad = m.kpad;
+        float[] g = m.groups;
+        int stride = 2 * d * LANES;
+        int c = 0;
+        int gi = 0;
+        for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
+            FloatVector a0_0 = FloatVector.zero(SPECIES);
+            FloatVector a0_1 = FloatVector.zero(SPECIES);
+            FloatVector a1_0 = FloatVector.zero(SPECIES);
+            FloatVector a1_1 = FloatVector.zero(SPECIES);
+            FloatVector a2_0 = FloatVector.zero(SPECIES);
+            FloatVector a2_1 = FloatVector.zero(SPECIES);
+            FloatVector a3_0 = FloatVector.zero(SPECIES);
+            FloatVector a3_1 = FloatVector.zero(SPECIES);
+            FloatVector a4_0 = FloatVector.zero(SPECIES);
+            FloatVector a4_1 = FloatVector.zero(SPECIES);
+            FloatVector a5_0 = FloatVector.zero(SPECIES);
+            FloatVector a5_1 = FloatVector.zero(SPECIES);
+            FloatVector a6_0 = FloatVector.zero(SPECIES);
+            FloatVector a6_1 = FloatVector.zero(SPECIES);
+            FloatVector a7_0 = FloatVector.zero(SPECIES);
+            FloatVector a7_1 = FloatVector.zero(SPECIES);
+            for (int j = 0, i = gi; j < dims; j++, i += 2 * LANES) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
+                FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
+                FloatVector s1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride + LANES);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector t0_0 = x0.fma(s0, b0);
+                a0_0 = t0_0.fma(t0_0, a0_0);
+                FloatVector t0_1 = x0.fma(s1, b1);
+                a0_1 = t0_1.fma(t0_1, a0_1);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector t1_0 = x1.fma(s0, b0);
+                a1_0 = t1_0.fma(t1_0, a1_0);
+                FloatVector t1_1 = x1.fma(s1, b1);
+                a1_1 = t1_1.fma(t1_1, a1_1);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector t2_0 = x2.fma(s0, b0);
+                a2_0 = t2_0.fma(t2_0, a2_0);
+                FloatVector t2_1 = x2.fma(s1, b1);
+                a2_1 = t2_1.fma(t2_1, a2_1);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector t3_0 = x3.fma(s0, b0);
+                a3_0 = t3_0.fma(t3_0, a3_0);
+                FloatVector t3_1 = x3.fma(s1, b1);
+                a3_1 = t3_1.fma(t3_1, a3_1);
+                FloatVector x4 = FloatVector.broadcast(SPECIES, xc[4 * d + j]);
+                FloatVector t4_0 = x4.fma(s0, b0);
+                a4_0 = t4_0.fma(t4_0, a4_0);
+                FloatVector t4_1 = x4.fma(s1, b1);
+                a4_1 = t4_1.fma(t4_1, a4_1);
+                FloatVector x5 = FloatVector.broadcast(SPECIES, xc[5 * d + j]);
+                FloatVector t5_0 = x5.fma(s0, b0);
+                a5_0 = t5_0.fma(t5_0, a5_0);
+                FloatVector t5_1 = x5.fma(s1, b1);
+                a5_1 = t5_1.fma(t5_1, a5_1);
+                FloatVector x6 = FloatVector.broadcast(SPECIES, xc[6 * d + j]);
+                FloatVector t6_0 = x6.fma(s0, b0);
+                a6_0 = t6_0.fma(t6_0, a6_0);
+                FloatVector t6_1 = x6.fma(s1, b1);
+                a6_1 = t6_1.fma(t6_1, a6_1);
+                FloatVector x7 = FloatVector.broadcast(SPECIES, xc[7 * d + j]);
+                FloatVector t7_0 = x7.fma(s0, b0);
+                a7_0 = t7_0.fma(t7_0, a7_0);
+                FloatVector t7_1 = x7.fma(s1, b1);
+                a7_1 = t7_1.fma(t7_1, a7_1);
+            }
+            a0_0.intoArray(acc, c);
+            a0_1.intoArray(acc, c + 1 * LANES);
+            a1_0.intoArray(acc, 1 * kpad + c);
+            a1_1.intoArray(acc, 1 * kpad + c + 1 * LANES);
+            a2_0.intoArray(acc, 2 * kpad + c);
+            a2_1.intoArray(acc, 2 * kpad + c + 1 * LANES);
+            a3_0.intoArray(acc, 3 * kpad + c);
+            a3_1.intoArray(acc, 3 * kpad + c + 1 * LANES);
+            a4_0.intoArray(acc, 4 * kpad + c);
+            a4_1.intoArray(acc, 4 * kpad + c + 1 * LANES);
+            a5_0.intoArray(acc, 5 * kpad + c);
+            a5_1.intoArray(acc, 5 * kpad + c + 1 * LANES);
+            a6_0.intoArray(acc, 6 * kpad + c);
+            a6_1.intoArray(acc, 6 * kpad + c + 1 * LANES);
+            a7_0.intoArray(acc, 7 * kpad + c);
+            a7_1.intoArray(acc, 7 * kpad + c + 1 * LANES);
+        }
+        for (; c < kpad; c += LANES, gi += stride) {
+            FloatVector a0_0 = FloatVector.zero(SPECIES);
+            FloatVector a1_0 = FloatVector.zero(SPECIES);
+            FloatVector a2_0 = FloatVector.zero(SPECIES);
+            FloatVector a3_0 = FloatVector.zero(SPECIES);
+            FloatVector a4_0 = FloatVector.zero(SPECIES);
+            FloatVector a5_0 = FloatVector.zero(SPECIES);
+            FloatVector a6_0 = FloatVector.zero(SPECIES);
+            FloatVector a7_0 = FloatVector.zero(SPECIES);
+            for (int j = 0, i = gi; j < dims; j++, i += 2 * LANES) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
+                FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector t0_0 = x0.fma(s0, b0);
+                a0_0 = t0_0.fma(t0_0, a0_0);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector t1_0 = x1.fma(s0, b0);
+                a1_0 = t1_0.fma(t1_0, a1_0);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector t2_0 = x2.fma(s0, b0);
+                a2_0 = t2_0.fma(t2_0, a2_0);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector t3_0 = x3.fma(s0, b0);
+                a3_0 = t3_0.fma(t3_0, a3_0);
+                FloatVector x4 = FloatVector.broadcast(SPECIES, xc[4 * d + j]);
+                FloatVector t4_0 = x4.fma(s0, b0);
+                a4_0 = t4_0.fma(t4_0, a4_0);
+                FloatVector x5 = FloatVector.broadcast(SPECIES, xc[5 * d + j]);
+                FloatVector t5_0 = x5.fma(s0, b0);
+                a5_0 = t5_0.fma(t5_0, a5_0);
+                FloatVector x6 = FloatVector.broadcast(SPECIES, xc[6 * d + j]);
+                FloatVector t6_0 = x6.fma(s0, b0);
+                a6_0 = t6_0.fma(t6_0, a6_0);
+                FloatVector x7 = FloatVector.broadcast(SPECIES, xc[7 * d + j]);
+                FloatVector t7_0 = x7.fma(s0, b0);
+                a7_0 = t7_0.fma(t7_0, a7_0);
+            }
+            a0_0.intoArray(acc, c);
+            a1_0.intoArray(acc, 1 * kpad + c);
+            a2_0.intoArray(acc, 2 * kpad + c);
+            a3_0.intoArray(acc, 3 * kpad + c);
+            a4_0.intoArray(acc, 4 * kpad + c);
+            a5_0.intoArray(acc, 5 * kpad + c);
+            a6_0.intoArray(acc, 6 * kpad + c);
+            a7_0.intoArray(acc, 7 * kpad + c);
+        }
+    }
+
+    private static void partial4(PackedModel m, float[] xc, int dims, float[] acc) {
+        int d = m.d;
+        int kpad = m.kpad;
+        float[] g = m.groups;
+        int stride = 2 * d * LANES;
+        int c = 0;
+        int gi = 0;
+        for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
+            FloatVector a0_0 = FloatVector.zero(SPECIES);
+            FloatVector a0_1 = FloatVector.zero(SPECIES);
+            FloatVector a1_0 = FloatVector.zero(SPECIES);
+            FloatVector a1_1 = FloatVector.zero(SPECIES);
+            FloatVector a2_0 = FloatVector.zero(SPECIES);
+            FloatVector a2_1 = FloatVector.zero(SPECIES);
+            FloatVector a3_0 = FloatVector.zero(SPECIES);
+            FloatVector a3_1 = FloatVector.zero(SPECIES);
+            for (int j = 0, i = gi; j < dims; j++, i += 2 * LANES) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
+                FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
+                FloatVector s1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride + LANES);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector t0_0 = x0.fma(s0, b0);
+                a0_0 = t0_0.fma(t0_0, a0_0);
+                FloatVector t0_1 = x0.fma(s1, b1);
+                a0_1 = t0_1.fma(t0_1, a0_1);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector t1_0 = x1.fma(s0, b0);
+                a1_0 = t1_0.fma(t1_0, a1_0);
+                FloatVector t1_1 = x1.fma(s1, b1);
+                a1_1 = t1_1.fma(t1_1, a1_1);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector t2_0 = x2.fma(s0, b0);
+                a2_0 = t2_0.fma(t2_0, a2_0);
+                FloatVector t2_1 = x2.fma(s1, b1);
+                a2_1 = t2_1.fma(t2_1, a2_1);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector t3_0 = x3.fma(s0, b0);
+                a3_0 = t3_0.fma(t3_0, a3_0);
+                FloatVector t3_1 = x3.fma(s1, b1);
+                a3_1 = t3_1.fma(t3_1, a3_1);
+            }
+            a0_0.intoArray(acc, c);
+            a0_1.intoArray(acc, c + 1 * LANES);
+            a1_0.intoArray(acc, 1 * kpad + c);
+            a1_1.intoArray(acc, 1 * kpad + c + 1 * LANES);
+            a2_0.intoArray(acc, 2 * kpad + c);
+            a2_1.intoArray(acc, 2 * kpad + c + 1 * LANES);
+            a3_0.intoArray(acc, 3 * kpad + c);
+            a3_1.intoArray(acc, 3 * kpad + c + 1 * LANES);
+        }
+        for (; c < kpad; c += LANES, gi += stride) {
+            FloatVector a0_0 = FloatVector.zero(SPECIES);
+            FloatVector a1_0 = FloatVector.zero(SPECIES);
+            FloatVector a2_0 = FloatVector.zero(SPECIES);
+            FloatVector a3_0 = FloatVector.zero(SPECIES);
+            for (int j = 0, i = gi; j < dims; j++, i += 2 * LANES) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
+                FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector t0_0 = x0.fma(s0, b0);
+                a0_0 = t0_0.fma(t0_0, a0_0);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector t1_0 = x1.fma(s0, b0);
+                a1_0 = t1_0.fma(t1_0, a1_0);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector t2_0 = x2.fma(s0, b0);
+                a2_0 = t2_0.fma(t2_0, a2_0);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector t3_0 = x3.fma(s0, b0);
+                a3_0 = t3_0.fma(t3_0, a3_0);
+            }
+            a0_0.intoArray(acc, c);
+            a1_0.intoArray(acc, 1 * kpad + c);
+            a2_0.intoArray(acc, 2 * kpad + c);
+            a3_0.intoArray(acc, 3 * kpad + c);
+        }
+    }
+
+    @Override
+    float bounds(float[] acc, int base, float[] logNorm, int kpad, float[] out) {
+        FloatVector mx = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int c = 0; c < kpad; c += LANES) {
+            FloatVector u = FloatVector.fromArray(SPECIES, logNorm, c).sub(FloatVector.fromArray(SPECIES, acc, base + c));
+            u.intoArray(out, c);
+            mx = mx.max(u);
+        }
+        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
+    int pruneGroups(float[] acc, int base, float[] logNorm, float max, float cut, int[] groups, int n) {
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            int c = groups[i];
+            FloatVector z = FloatVector.fromArray(SPECIES, logNorm, c)
+                    .sub(FloatVector.fromArray(SPECIES, acc, base + c)).sub(max);
+            // Pruned only when every lane is below the cut (a NaN lane is not: it keeps the group).
+            if (!z.compare(VectorOperators.LT, cut).allTrue()) {
+                groups[kept++] = c;
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Four groups in flight (four independent chains, the model's four strips streamed side by
+     * side), then the rest one by one.
+     */
+    @Override
+    void continueGroups(PackedModel m, float[] xc, int at, int from, int to, float[] acc, int base, int[] groups,
+            int n) {
+        float[] g = m.groups;
+        int stride = 2 * m.d * LANES;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            int c0 = groups[i];
+            int c1 = groups[i + 1];
+            int c2 = groups[i + 2];
+            int c3 = groups[i + 3];
+            int g0 = c0 / LANES * stride + from * 2 * LANES;
+            int g1 = c1 / LANES * stride + from * 2 * LANES;
+            int g2 = c2 / LANES * stride + from * 2 * LANES;
+            int g3 = c3 / LANES * stride + from * 2 * LANES;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, acc, base + c0);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, acc, base + c1);
+            FloatVector a2 = FloatVector.fromArray(SPECIES, acc, base + c2);
+            FloatVector a3 = FloatVector.fromArray(SPECIES, acc, base + c3);
+            for (int j = from; j < to; j++, g0 += 2 * LANES, g1 += 2 * LANES, g2 += 2 * LANES, g3 += 2 * LANES) {
+                FloatVector x = FloatVector.broadcast(SPECIES, xc[at + j]);
+                FloatVector t0 = x.fma(FloatVector.fromArray(SPECIES, g, g0), FloatVector.fromArray(SPECIES, g, g0 + LANES));
+                a0 = t0.fma(t0, a0);
+                FloatVector t1 = x.fma(FloatVector.fromArray(SPECIES, g, g1), FloatVector.fromArray(SPECIES, g, g1 + LANES));
+                a1 = t1.fma(t1, a1);
+                FloatVector t2 = x.fma(FloatVector.fromArray(SPECIES, g, g2), FloatVector.fromArray(SPECIES, g, g2 + LANES));
+                a2 = t2.fma(t2, a2);
+                FloatVector t3 = x.fma(FloatVector.fromArray(SPECIES, g, g3), FloatVector.fromArray(SPECIES, g, g3 + LANES));
+                a3 = t3.fma(t3, a3);
+            }
+            a0.intoArray(acc, base + c0);
+            a1.intoArray(acc, base + c1);
+            a2.intoArray(acc, base + c2);
+            a3.intoArray(acc, base + c3);
+        }
+        for (; i < n; i++) {
+            int c0 = groups[i];
+            int g0 = c0 / LANES * stride + from * 2 * LANES;
+            FloatVector a0 = FloatVector.fromArray(SPECIES, acc, base + c0);
+            for (int j = from; j < to; j++, g0 += 2 * LANES) {
+                FloatVector t0 = FloatVector.broadcast(SPECIES, xc[at + j])
+                        .fma(FloatVector.fromArray(SPECIES, g, g0), FloatVector.fromArray(SPECIES, g, g0 + LANES));
+                a0 = t0.fma(t0, a0);
+            }
+            a0.intoArray(acc, base + c0);
+        }
+    }
+
+    @Override
+    float finishGroups(float[] acc, int base, float[] logNorm, int[] groups, int n) {
+        FloatVector mx = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i++) {
+            int c = groups[i];
+            FloatVector v = FloatVector.fromArray(SPECIES, logNorm, c).sub(FloatVector.fromArray(SPECIES, acc, base + c));
+            v.intoArray(acc, base + c);
+            mx = mx.max(v);
+        }
+        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
     long expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates) {
         int nLive = 0;
         int nCandidates = 0;

@@ -43,7 +43,10 @@ import java.util.List;
  *       by more than the errors still gets a tight interval. The rest of the float pipeline (the
  *       shift by the max, the polynomial exp, the sum, the reciprocal, the product) adds
  *       {@code u (|lp_k - lp_max| + Kpad + 16 + spread)} relative, where {@link ExpTest} checks the exp
- *       part; and an absolute {@code 1e-37} covers exp's flush to zero below {@code -87.3}.</li>
+ *       part; and an absolute {@code 1e-37} covers exp's flush to zero below {@code -87.3}. With a
+ *       threshold {@code t > 0}, exact pruning may leave out of the sum terms below {@code 2^-26}
+ *       in total (the sum is at least 1): another {@code u} relative, for the posteriors and the
+ *       log-likelihood.</li>
  *   <li><b>Sparsification.</b> A term is <i>ambiguous</i> when its interval straddles the threshold
  *       (widened by {@code 4u}, the rounding of {@code fl(t) * sum}); for hard assignment, when
  *       another component's log-likelihood interval reaches the best one's. An ambiguous term may be
@@ -126,6 +129,7 @@ final class FloatErrorModel {
         long ambiguous = 0;
         double t = sparsity.threshold();
         double window = U * (KeptTerms.FLUSH_TERMS + 4);
+        double pruned = !sparsity.isHard() && t > 0 ? 1 : 0;
         for (int i = 0; i < n; i++) {
             int row = i * d;
             int best = 0;
@@ -167,12 +171,13 @@ final class FloatErrorModel {
             // Log-likelihood: log sum exp(lp + delta) - log sum exp(lp) within [lo, hi].
             double hi = logSumExp(lp, -1, 0, err, 1) - logSum;
             double lo = logSumExp(lp, -1, 0, err, -1) - logSum;
-            llBound += Math.max(Math.abs(hi), Math.abs(lo)) + U * (kpad + 16 + spread)
+            llBound += Math.max(Math.abs(hi), Math.abs(lo)) + U * (kpad + 16 + spread + pruned)
                     + DOUBLE_SLACK * Math.abs(logSum);
 
             for (int c = 0; c < k; c++) {
                 double q = Math.exp(lp[c] - logSum);
-                double r = U * (Math.abs(lp[c] - lp[best]) + kpad + 16 + spread);
+                // + pruned: with t > 0, exact pruning may skip terms below 2^-26 in total (SimdKernel), U/4.
+                double r = U * (Math.abs(lp[c] - lp[best]) + kpad + 16 + spread + pruned);
                 // q_k = 1 / (1 + R_k), R_k = sum_{j != k} exp(lp_j - lp_k), with exponents moved by +-(E_j + E_k).
                 double qLo = 1 / (1 + Math.exp(logSumExp(lp, c, lp[c], err, 1, err[c])));
                 double qHi = 1 / (1 + Math.exp(logSumExp(lp, c, lp[c], err, -1, err[c])));

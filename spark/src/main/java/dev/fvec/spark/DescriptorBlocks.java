@@ -63,9 +63,11 @@ final class DescriptorBlocks implements AutoCloseable {
                         + (idField >= 0 ? " (" + idName + " = " + row.get(idField) + ")" : "");
                 float[] x = kind.read(row, field, d, where);
                 for (int v = 0; v < x.length; v++) {
-                    if (!(Math.abs(x[v]) <= GmmTrainer.MAX_ABS_VALUE)) {
+                    if (!(Math.abs(x[v]) <= GmmTrainer.MAX_ABS_VALUE)) { // also NaN
                         throw new IllegalArgumentException(where.get() + ": value " + x[v] + " at descriptor " + v / d
-                                + ", dimension " + v % d + " has magnitude above " + GmmTrainer.MAX_ABS_VALUE);
+                                + ", dimension " + v % d + (Float.isFinite(x[v])
+                                        ? " has magnitude above " + GmmTrainer.MAX_ABS_VALUE
+                                        : ": every descriptor value must be finite"));
                     }
                 }
                 int rowsInX = x.length / d;

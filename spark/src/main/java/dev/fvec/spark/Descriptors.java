@@ -81,7 +81,8 @@ enum Descriptors implements Serializable {
      * @param where names the row in messages (called only on failure)
      * @throws IllegalArgumentException naming the row if the value is null, holds a null, has a
      *     length that is not a multiple of {@code d} (or an inner array or vector not of length
-     *     {@code d}), or a value that is NaN or infinite (also after rounding to float)
+     *     {@code d}); the values themselves are not checked (NaN, infinity, magnitude): the
+     *     caller's consumer does that once (the encoder, or the trainer's range check)
      */
     float[] read(Row row, int field, int d, java.util.function.Supplier<String> where) {
         if (row.isNullAt(field)) {
@@ -125,7 +126,6 @@ enum Descriptors implements Serializable {
                 break;
             }
         }
-        checkFinite(x, d, where);
         return x;
     }
 
@@ -186,7 +186,6 @@ enum Descriptors implements Serializable {
                 break;
             }
         }
-        checkFinite(x, d, where);
         return x;
     }
 
@@ -216,15 +215,6 @@ enum Descriptors implements Serializable {
         } else {
             for (int i = 0; i < n; i++) {
                 x[offset + i] = (float) a.getDouble(i);
-            }
-        }
-    }
-
-    private static void checkFinite(float[] x, int d, java.util.function.Supplier<String> where) {
-        for (int i = 0; i < x.length; i++) {
-            if (!Float.isFinite(x[i])) {
-                throw new IllegalArgumentException(where.get() + ": value " + x[i] + " at descriptor " + i / d
-                        + ", dimension " + i % d + ": every descriptor value must be finite");
             }
         }
     }

@@ -114,56 +114,83 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         return uid;
     }
 
+    /** The param: the descriptor column (see the class comment for the accepted types); required. */
     public Param<String> inputCol() {
         return inputCol;
     }
 
+    /**
+     * The param: {@code D} of {@code array<float>} rows holding {@code N x D} descriptors; 0 (default):
+     * one descriptor per row.
+     */
     public IntParam dimension() {
         return dimension;
     }
 
+    /** The param: a column whose value names a row in error messages; empty (default): none. */
     public Param<String> idCol() {
         return idCol;
     }
 
+    /** The param: the number of components {@code K}; default 256. */
     public IntParam k() {
         return k;
     }
 
+    /** The param: the maximum number of EM iterations; default {@link GmmTrainer#DEFAULT_MAX_ITERATIONS}. */
     public IntParam maxIter() {
         return maxIter;
     }
 
+    /**
+     * The param: the stopping tolerance: EM stops when the mean log-likelihood changes by at most {@code
+     * tol * max(|L|, 1)}.
+     */
     public DoubleParam tol() {
         return tol;
     }
 
+    /** The param: the seed of every random choice (sampling, seeding, re-seeding); default 0. */
     public LongParam seed() {
         return seed;
     }
 
+    /** The param: no variance goes below this; default {@link GmmTrainer#DEFAULT_ABSOLUTE_VARIANCE_FLOOR}. */
     public DoubleParam absoluteVarianceFloor() {
         return absoluteVarianceFloor;
     }
 
+    /** The param: variances stay at least this times the data's variance in their dimension. */
     public DoubleParam relativeVarianceFloor() {
         return relativeVarianceFloor;
     }
 
+    /**
+     * The param: the initialisation: {@code kmeans++} (default) or {@code random}; ignored with an initial
+     * model.
+     */
     public Param<String> init() {
         return init;
     }
 
+    /**
+     * The param: Lloyd iterations after k-means++ seeding; default {@link
+     * GmmTrainer#DEFAULT_KMEANS_ITERATIONS}.
+     */
     public IntParam kmeansIterations() {
         return kmeansIterations;
     }
 
+    /** The descriptor column: {@code array<float>}, {@code array<array<float>>} or {@code vector}; required. */
     public DiagonalGmmEstimator setInputCol(String value) {
         set(inputCol, value);
         return this;
     }
 
-    /** {@code D} of {@code array<float>} rows that hold {@code N x D} descriptors; 0 (default): one descriptor per row. */
+    /**
+     * {@code D} of {@code array<float>} rows that hold {@code N x D} descriptors; 0 (default): one
+     * descriptor per row.
+     */
     public DiagonalGmmEstimator setDimension(int value) {
         if (value < 0) {
             throw new IllegalArgumentException("dimension = " + value + ": need D >= 1, or 0 for one descriptor per row");
@@ -172,6 +199,10 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         return this;
     }
 
+    /**
+     * A column whose value names a failing row in error messages (e.g. the file path); empty (default):
+     * none.
+     */
     public DiagonalGmmEstimator setIdCol(String value) {
         set(idCol, value);
         return this;
@@ -184,29 +215,43 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         return this;
     }
 
+    /** Maximum EM iterations, {@code >= 1}; default {@link GmmTrainer#DEFAULT_MAX_ITERATIONS}. */
     public DiagonalGmmEstimator setMaxIter(int value) {
         GmmTrainer.builder(1).maxIterations(value);
         set(maxIter, value);
         return this;
     }
 
+    /**
+     * Stop when the mean log-likelihood changes by at most {@code tol * max(|L|, 1)}, {@code >= 0} (0: run
+     * {@code maxIter} iterations); default {@link GmmTrainer#DEFAULT_TOLERANCE}.
+     */
     public DiagonalGmmEstimator setTol(double value) {
         GmmTrainer.builder(1).tolerance(value);
         set(tol, value);
         return this;
     }
 
+    /** The seed of every random choice: the driver sample, the seeding and the re-seeding; default 0. */
     public DiagonalGmmEstimator setSeed(long value) {
         set(seed, value);
         return this;
     }
 
+    /**
+     * No variance goes below this, {@code > 0}; default {@link GmmTrainer#DEFAULT_ABSOLUTE_VARIANCE_FLOOR}
+     * (scikit-learn's {@code reg_covar}).
+     */
     public DiagonalGmmEstimator setAbsoluteVarianceFloor(double value) {
         GmmTrainer.builder(1).absoluteVarianceFloor(value);
         set(absoluteVarianceFloor, value);
         return this;
     }
 
+    /**
+     * Variances stay at least this times the data's variance in their dimension, {@code >= 0}; default
+     * {@link GmmTrainer#DEFAULT_RELATIVE_VARIANCE_FLOOR}.
+     */
     public DiagonalGmmEstimator setRelativeVarianceFloor(double value) {
         GmmTrainer.builder(1).relativeVarianceFloor(value);
         set(relativeVarianceFloor, value);
@@ -220,18 +265,26 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         return this;
     }
 
+    /**
+     * Lloyd iterations after k-means++ seeding, {@code >= 0}; default {@link
+     * GmmTrainer#DEFAULT_KMEANS_ITERATIONS}.
+     */
     public DiagonalGmmEstimator setKmeansIterations(int value) {
         GmmTrainer.builder(1).kmeansIterations(value);
         set(kmeansIterations, value);
         return this;
     }
 
-    /** Starts EM from {@code model} ({@code K} components) instead of an initialisation; {@code null} clears it. */
+    /**
+     * Starts EM from {@code model} ({@code K} components) instead of an initialisation; {@code null}
+     * clears it.
+     */
     public DiagonalGmmEstimator setInitialModel(DiagonalGmm model) {
         this.initialModel = model;
         return this;
     }
 
+    /** The initial model {@link #setInitialModel} set, or {@code null}. */
     public DiagonalGmm getInitialModel() {
         return initialModel;
     }

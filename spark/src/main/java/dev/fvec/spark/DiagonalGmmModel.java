@@ -48,19 +48,23 @@ public final class DiagonalGmmModel extends Model<DiagonalGmmModel> implements M
         return uid;
     }
 
+    /** The param: the descriptor column {@link #transform} encodes (set to the estimator's input column). */
     public Param<String> inputCol() {
         return inputCol;
     }
 
+    /** The param: the Fisher-vector column {@link #transform} adds; default {@code fisherVector}. */
     public Param<String> outputCol() {
         return outputCol;
     }
 
+    /** The descriptor column {@link #transform} encodes. */
     public DiagonalGmmModel setInputCol(String value) {
         set(inputCol, value);
         return this;
     }
 
+    /** The Fisher-vector column {@link #transform} adds; default {@code fisherVector}. */
     public DiagonalGmmModel setOutputCol(String value) {
         set(outputCol, value);
         return this;
@@ -79,7 +83,10 @@ public final class DiagonalGmmModel extends Model<DiagonalGmmModel> implements M
         return training;
     }
 
-    /** Writes the mixture as an {@code .npz} ({@code weights}, {@code means}, {@code covariances}) to any Hadoop path. */
+    /**
+     * Writes the mixture as an {@code .npz} ({@code weights}, {@code means}, {@code covariances}) to any
+     * Hadoop path.
+     */
     public void toNpz(String path) {
         ModelFiles.write(gmm, path, org.apache.spark.sql.SparkSession.active().sparkContext().hadoopConfiguration(),
                 true);

@@ -59,6 +59,11 @@ import org.apache.spark.sql.types.StructType;
  * {@code setOutputType("array")}; layout and length as {@link FisherForm} says
  * ({@code 2KD} for VLFeat). Other columns pass through.
  *
+ * <p><b>PCA</b>: a model with a {@link dev.fvec.Projection} ({@link DiagonalGmm#withProjection},
+ * or {@code pca_*} entries in the {@code .npz}) takes {@code Din}-column descriptors, which the
+ * encoder projects to the mixture's {@code D} as {@link FisherEncoder} does; {@code D} above (and
+ * {@link #setDimension}) then means {@code Din}.
+ *
  * <p><b>Params</b>: {@code form} ({@code vlfeat} default, {@code gist}, {@code skimage}),
  * {@code power} (0 = none, 0.5 = signed square root), {@code l2}, {@code threshold} (posteriors
  * below it dropped; unset, each form's origin: {@code 1e-6} for VLFeat, exact for the others) or
@@ -135,55 +140,80 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
 
     // ---- params (Spark finds them by reflection on these public no-argument methods) ----------
 
+    /**
+     * The param: the descriptor column: {@code array<float>} ({@code N x D} row-major) or {@code
+     * array<array<float>>}; required.
+     */
     public Param<String> inputCol() {
         return inputCol;
     }
 
+    /** The param: the Fisher-vector column to add; default {@code fisherVector}. */
     public Param<String> outputCol() {
         return outputCol;
     }
 
+    /** The param: {@code D} of {@code array<float>} input; 0 (default): the model's. */
     public IntParam dimension() {
         return dimension;
     }
 
+    /** The param: the Fisher-vector form: {@code vlfeat} (default), {@code gist} or {@code skimage}. */
     public Param<String> form() {
         return form;
     }
 
+    /** The param: the power-normalisation exponent, in {@code (0, 1]}; 0 (default): none. */
     public DoubleParam power() {
         return power;
     }
 
+    /** The param: whether the vector is L2-normalised (after power normalisation); default false. */
     public BooleanParam l2() {
         return l2;
     }
 
+    /** The param: posteriors below this are dropped, in {@code [0, 1]}; unset: the form's default. */
     public DoubleParam threshold() {
         return threshold;
     }
 
+    /**
+     * The param: hard assignment (each descriptor to its top component only), overriding {@code
+     * threshold}; default false.
+     */
     public BooleanParam hard() {
         return hard;
     }
 
+    /** The param: an {@code .npz} model path on any Hadoop file system, read when no in-memory model is set. */
     public Param<String> modelPath() {
         return modelPath;
     }
 
+    /**
+     * The param: {@code vector} (default: an ml.linalg dense vector) or {@code array} ({@code
+     * array<float>}).
+     */
     public Param<String> outputType() {
         return outputType;
     }
 
+    /**
+     * The param: a column whose value names a row in error messages (e.g. the file path); empty (default):
+     * none.
+     */
     public Param<String> idCol() {
         return idCol;
     }
 
+    /** Sets {@link #inputCol()}. */
     public FisherVectorTransformer setInputCol(String value) {
         set(inputCol, value);
         return this;
     }
 
+    /** Sets {@link #outputCol()}. */
     public FisherVectorTransformer setOutputCol(String value) {
         set(outputCol, value);
         return this;
@@ -212,6 +242,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         return this;
     }
 
+    /** Whether to L2-normalise each vector (after power normalisation); default false. */
     public FisherVectorTransformer setL2(boolean value) {
         set(l2, value);
         return this;
@@ -241,6 +272,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         return this;
     }
 
+    /**
+     * Hard assignment: each descriptor to its top component only (VLFeat's FAST flag); overrides the
+     * threshold. Default false.
+     */
     public FisherVectorTransformer setHard(boolean value) {
         set(hard, value);
         return this;
@@ -262,6 +297,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         return this;
     }
 
+    /**
+     * A column whose value names a failing row in error messages (e.g. the file path); empty (default):
+     * none.
+     */
     public FisherVectorTransformer setIdCol(String value) {
         set(idCol, value);
         return this;
@@ -307,10 +346,12 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         SparkSession spark = dataset.sparkSession();
         DiagonalGmm gmm = model != null ? model
                 : ModelFiles.read(getOrDefault(modelPath), spark.sparkContext().hadoopConfiguration());
-        int d = gmm.dimension();
+        int d = gmm.inputDimension(); // Din: with a PCA projection, the descriptors before it
         int dim = (Integer) getOrDefault(dimension);
         if (dim != 0 && dim != d) {
-            throw new IllegalArgumentException("dimension = " + dim + " but the model has D = " + d);
+            throw new IllegalArgumentException("dimension = " + dim + " but the model takes "
+                    + (gmm.projection().isPresent() ? "Din = " + d + " (D = " + gmm.dimension() + " after its PCA)"
+                            : "D = " + d));
         }
         Broadcast<GmmData> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new GmmData(gmm));
         String id = getOrDefault(idCol);
@@ -418,7 +459,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         @Override
         public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
             FisherEncoder encoder = encoder();
-            int d = encoder.model().dimension();
+            int d = encoder.model().inputDimension();
             int partition = TaskContext.getPartitionId();
             VectorUDT udt = new VectorUDT();
             // The input row may be reused by Spark once the next one is asked for; the joined row is

@@ -105,7 +105,11 @@ class DiagonalGmmEstimatorTest {
             double[][] g = {got.s0(), got.s1(), got.s2()};
             for (int a = 0; a < 3; a++) {
                 for (int i = 0; i < w[a].length; i++) {
-                    assertEquals(w[a][i], g[a][i], 1e-6 * Math.max(1, Math.abs(w[a][i])), "S" + a + "[" + i + "]");
+                    // The SIMD kernel sums kept terms in float windows of up to 128 terms per component
+                    // (error up to u * 132 ~ 8e-6 relative, typically far less), and other partitions
+                    // fill the windows differently: 1e-6 was exceeded (1.2e-6) once the kernel's 2-FMA
+                    // form moved the posteriors' last bits.
+                    assertEquals(w[a][i], g[a][i], 1e-5 * Math.max(1, Math.abs(w[a][i])), "S" + a + "[" + i + "]");
                 }
             }
             double[] variance = blocks.variance();

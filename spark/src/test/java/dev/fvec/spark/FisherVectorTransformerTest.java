@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
+import dev.fvec.Projection;
 import dev.fvec.Sparsity;
 import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.TestModels;
 import dev.fvec.io.Npz;
+import dev.fvec.train.Pca;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -220,6 +222,32 @@ class FisherVectorTransformerTest {
     }
 
     @Test
+    void pcaModelTakesInputDimensionDescriptorsAndEqualsFisherEncoder(@TempDir Path dir) throws Exception {
+        // A whitened PCA from Din = 13 to D = 4 in front of a mixture fitted to the projected data.
+        float[] data = SyntheticDescriptors.generate(7, 2000, D, K);
+        Projection pca = Pca.fit(data, 2000, D, 4, true);
+        float[] projected = new float[2000 * 4];
+        pca.project(data, 0, 2000, projected, 0);
+        DiagonalGmm withPca = TestModels.fromData(projected, 2000, 4, K, 3, 1.0).withProjection(pca);
+        assertEquals(D, withPca.inputDimension());
+        assertSameAsEncoder(FisherEncoder.builder(withPca).improved().build(), collect(new FisherVectorTransformer()
+                .setModel(withPca).setInputCol("descriptors").setOutputCol("fv").setImproved()
+                .transform(flat(images)), "fv"));
+
+        // Through an .npz (pca_* entries) read by the driver, and with D given as Din.
+        Path npz = dir.resolve("pca.npz");
+        Npz.writeModel(npz, withPca);
+        assertSameAsEncoder(FisherEncoder.builder(withPca).form(FisherForm.GIST).build(),
+                collect(new FisherVectorTransformer().setModelPath(npz.toString()).setDimension(D)
+                        .setInputCol("descriptors").setOutputCol("fv").setForm("gist").transform(nested(images)),
+                        "fv"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FisherVectorTransformer()
+                .setModel(withPca).setInputCol("descriptors").setDimension(4).transform(flat(images)));
+        assertTrue(e.getMessage().contains("dimension = 4 but the model takes Din = 13 (D = 4 after its PCA)"),
+                e.getMessage());
+    }
+
+    @Test
     void badRowsFailNamingTheRow() {
         float[] bad = images.get(3).clone();
         bad[5 * D + 2] = Float.NaN;
@@ -249,7 +277,7 @@ class FisherVectorTransformerTest {
         assertTrue(e.getMessage().contains("no model"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new FisherVectorTransformer().setModel(gmm)
                 .setInputCol("descriptors").setDimension(D + 1).transform(df));
-        assertTrue(e.getMessage().contains("dimension = 14 but the model has D = 13"), e.getMessage());
+        assertTrue(e.getMessage().contains("dimension = 14 but the model takes D = 13"), e.getMessage());
     }
 
     static String fullMessage(Throwable t) {
