@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds bench/target/benchmarks.jar and runs the short benchmark suite (~10 minutes), then writes
+# Builds bench/target/benchmarks.jar and runs the short benchmark suite (~17 minutes), then writes
 # bench/results/: raw JMH JSON (jmh-<group>.json), results.md (tables with ratios from this run),
 # headline.md (the README's excerpt of it), chart.png, and meta.properties (CPU, JDK, VLFeat version, commit, exact command and JMH flags).
 #
@@ -91,6 +91,20 @@ group() {
 
 # 1. The headline: every shape, VLFeat's improved FV with t = 1e-6: scalar, simd, VLFeat; allocation via -prof gc.
 group encode "$encode_regex" "${timing[@]}" -p shape=$shapes -p variant=vlfeat-improved-t1e-6 -p kernel=scalar,simd -prof gc
+headline_shapes=64x256x1000,128x64x2000,64x1024x1000
+if $golden; then headline_shapes=$headline_shapes,golden:a_D64_K256_N1000; fi
+# 1b. The exact mode (t = 0) and hard assignment at every headline shape (VLFeat: hard; it has no exact mode).
+group sparsity 'EncodeBench' "${timing[@]}" -p shape=$headline_shapes -p variant=vlfeat-improved-t0,vlfeat-improved-hard -p kernel=simd
+if $vlfeat; then
+  group sparsity-vlfeat 'VlfeatBench' "${timing[@]}" -p shape=$headline_shapes -p variant=vlfeat-improved-hard
+fi
+# 1c. The SIMD kernel at 256 bits forced (what an AVX2 machine runs), t = 1e-6, t = 0 and hard.
+group simd256 'EncodeBench' "${timing[@]}" -p shape=$headline_shapes \
+  -p variant=vlfeat-improved-t1e-6,vlfeat-improved-t0,vlfeat-improved-hard -p kernel=simd -jvmArgsPrepend -Dfvec.simd.bits=256
+# 1d. The log-likelihood pass alone against the FMA peak, per width (each width in its own fork).
+bits_list=256,128
+if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then bits_list=512,256,128; fi
+group fma 'FmaPeakBench|LogLikelihoodBench' "${timing[@]}" -p bits=$bits_list -p shape=64x256x1000,128x64x2000,64x1024x1000
 # 2. Other forms, normalisations and sparsities at the headline shape.
 group variants 'EncodeBench' "${timing[@]}" -p shape=64x256x1000 \
   -p variant=vlfeat-none-t1e-6,vlfeat-improved-hard,gist-none-t0,skimage-improved-t0 -p kernel=scalar,simd

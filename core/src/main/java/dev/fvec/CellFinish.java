@@ -1,11 +1,14 @@
 package dev.fvec;
 
+import dev.fvec.spi.CellRows;
+
 /**
  * The vector of one pyramid cell from its statistics, for layouts of several cells, where it runs
  * once per cell: the form's gradients (SPEC.md, "Fisher-vector forms"), the spatial block, power
  * and L2 normalisation, as {@link FisherForm#gradients} and {@link Normalisation} compute them, but
- * arranged for speed: the per-element divisors are reciprocals precomputed once per encoder, the
- * loops are plain array loops the JIT vectorises, and the L2 sum has four partial sums. The result
+ * arranged for speed: the per-element divisors are reciprocals precomputed once per encoder, and the
+ * rows of each component are {@link CellRows}' work (the kernel provider's: the SIMD kernel does them
+ * in its lanes), with the L2 sum in partial sums. The result
  * differs from theirs by rounding only (a few units in the last place of a double, before the
  * rounding to float). A single-cell layout keeps the exact {@link FisherEncoder} arithmetic, so
  * that {@code 1x1} is the plain vector bit for bit.
@@ -78,70 +81,54 @@ final class CellFinish {
 
     /**
      * Writes the cell's normalised vector of {@code length} floats to {@code out[outOffset ..]};
-     * {@code t1}, {@code t2} are ignored without a spatial model. {@code count > 0}.
+     * {@code t1}, {@code t2} are ignored without a spatial model. {@code count > 0}. The rows of
+     * {@code u} and {@code v} (and their square roots and squares) are {@code rows}' work, which a
+     * vector kernel does in its lanes.
      *
      * @param fv scratch, {@code length} doubles
-     * @param scratch scratch, {@code length} doubles
      */
-    void finish(double[] s0, double[] s1, double[] s2, double[] t1, double[] t2, long count, double[] fv,
-            double[] scratch, float[] out, int outOffset) {
+    void finish(double[] s0, double[] s1, double[] s2, double[] t1, double[] t2, long count, CellRows rows,
+            double[] fv, float[] out, int outOffset) {
         double invN = 1.0 / count;
         int base = form == FisherForm.VLFEAT ? 0 : k;
         int sigmaBase = base + k * d;
+        boolean root = power == 0.5;
+        double squares = 0;
         for (int c = 0; c < k; c++) {
             double s0k = s0[c] * invN;
-            if (form == FisherForm.GIST) {
-                fv[c] = s0k - weights[c];
-            } else if (form == FisherForm.SKIMAGE) {
-                fv[c] = (s0k - weights[c]) / sqrtWeights[c];
-            }
             int off = c * d;
-            int ub = base + off;
-            for (int j = 0; j < d; j++) {
-                fv[ub + j] = (s1[off + j] * invN - s0k * mu[off + j]) * uScale[off + j];
-            }
-            int vb = sigmaBase + off;
-            for (int j = 0; j < d; j++) {
-                double m1 = s1[off + j] * invN;
-                double m = mu[off + j];
-                fv[vb + j] = (s2[off + j] * invN - 2 * m * m1 + muSqMinusVar[off + j] * s0k) * vScale[off + j] + vZero;
+            squares += rows.row(s1, s2, off, d, invN, s0k, mu, muSqMinusVar, uScale, vScale, vZero, root, fv,
+                    base + off, sigmaBase + off);
+        }
+        // The few values outside the rows: d_pi (GIST, SKIMAGE) and the spatial block.
+        if (form != FisherForm.VLFEAT) {
+            for (int c = 0; c < k; c++) {
+                double s0k = s0[c] * invN;
+                double z = form == FisherForm.GIST ? s0k - weights[c] : (s0k - weights[c]) / sqrtWeights[c];
+                z = root ? Math.copySign(Math.sqrt(Math.abs(z)), z) : z;
+                fv[c] = z;
+                squares += z * z;
             }
         }
         if (spatial != null) {
             spatialBlock(s0, t1, t2, invN, fv);
+            for (int i = appearanceLength; i < length; i++) {
+                double z = fv[i];
+                z = root ? Math.copySign(Math.sqrt(Math.abs(z)), z) : z;
+                fv[i] = z;
+                squares += z * z;
+            }
         }
-        if (power == 0.5) {
-            // Two loops: the JIT vectorises the square roots only without the copySign (3x faster).
-            for (int i = 0; i < length; i++) {
-                scratch[i] = Math.sqrt(Math.abs(fv[i]));
-            }
-            for (int i = 0; i < length; i++) {
-                fv[i] = Math.copySign(scratch[i], fv[i]);
-            }
-        } else if (power != 0) {
+        if (power != 0 && !root) {
+            squares = 0;
             for (int i = 0; i < length; i++) {
                 double z = fv[i];
-                fv[i] = Math.copySign(Math.pow(Math.abs(z), power), z);
+                z = Math.copySign(Math.pow(Math.abs(z), power), z);
+                fv[i] = z;
+                squares += z * z;
             }
         }
-        double scale = 1;
-        if (l2) {
-            double a = 0;
-            double b = 0;
-            double c = 0;
-            double e = 0;
-            int i = 0;
-            for (; i + 4 <= length; i += 4) {
-                a += fv[i] * fv[i];
-                b += fv[i + 1] * fv[i + 1];
-                c += fv[i + 2] * fv[i + 2];
-                e += fv[i + 3] * fv[i + 3];
-            }
-            for (; i < length; i++) {
-                a += fv[i] * fv[i];
-            }
-            scale = 1 / Math.max(Math.sqrt((a + b) + (c + e)), 1e-12);
-        }
+        double scale = l2 ? 1 / Math.max(Math.sqrt(squares), 1e-12) : 1;
         for (int i = 0; i < length; i++) {
             out[outOffset + i] = (float) (fv[i] * scale);
         }

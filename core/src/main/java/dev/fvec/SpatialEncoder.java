@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import dev.fvec.spi.CellRows;
 import dev.fvec.spi.KeptTermSink;
 import dev.fvec.spi.StatisticsAccess;
 import dev.fvec.spi.StatisticsKernel;
@@ -80,6 +81,7 @@ public final class SpatialEncoder {
         this.chunk = Math.max(1, CHUNK_FLOATS / din);
         this.pool = new WorkspacePool<>(() -> new Workspace(
                 ProjectingKernel.create(appearance.kernelProvider(), model, appearance.sparsity()),
+                layout.atoms() > 1 ? appearance.kernelProvider().createCellRows() : null,
                 new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), layout.cells(), k, d, din));
     }
 
@@ -392,7 +394,7 @@ public final class SpatialEncoder {
                 Arrays.fill(out, at, at + cellLength, 0f);
             } else {
                 finish.finish(StatisticsAccess.s0(cs), StatisticsAccess.s1(cs), StatisticsAccess.s2(cs), ct1, ct2,
-                        cs.count(), ws.vector, ws.scratch, out, at);
+                        cs.count(), ws.rows, ws.vector, out, at);
             }
         }
     }
@@ -442,7 +444,7 @@ public final class SpatialEncoder {
         final StatisticsKernel kernel;
         final SpatialStatistics stats;
         final double[] vector;
-        final double[] scratch;
+        final CellRows rows;
         final GmmStatistics cellStats;
         final double[] cellT1;
         final double[] cellT2;
@@ -452,12 +454,12 @@ public final class SpatialEncoder {
         final int[] atomStart;
         final MomentSink sink = new MomentSink();
 
-        Workspace(StatisticsKernel kernel, SpatialStatistics stats, int cellLength, int chunk, int atoms, int cells, int k,
-                int d, int din) {
+        Workspace(StatisticsKernel kernel, CellRows rows, SpatialStatistics stats, int cellLength, int chunk, int atoms,
+                int cells, int k, int d, int din) {
             this.kernel = kernel;
             this.stats = stats;
             this.vector = new double[cellLength];
-            this.scratch = new double[atoms > 1 ? cellLength : 0];
+            this.rows = rows;
             this.cellStats = new GmmStatistics(k, d);
             this.cellT1 = new double[2 * k];
             this.cellT2 = new double[2 * k];

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class SpatialEncoderTest {
+public class SpatialEncoderTest {
 
     /** K = 1, D = 1, mean 0, variance 1: every posterior is 1, so the statistics are plain sums. */
     private static final DiagonalGmm ONE = DiagonalGmm.of(new float[] {1}, new float[] {0}, new float[] {1});
@@ -254,6 +254,45 @@ class SpatialEncoderTest {
         }
         assertEquals(n, sum.count());
         assertClose(whole.cell(0).s1(), sum.s1(), "2x2 cells sum to the whole");
+    }
+
+    /** Rounds of encodes until nothing is allocated (the JIT has compiled the path), at most ~2 minutes. */
+    public static long bytesAfterWarmUp(SpatialEncoder e, float[] x, float[] pos, int n, int w, int h) {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        bean.setThreadAllocatedMemoryEnabled(true);
+        float[] out = new float[e.length()];
+        SpatialStatistics stats = e.newStatistics();
+        long tid = Thread.currentThread().getId();
+        long last = -1;
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        for (int round = 0; last != 0 && (round < 20 || System.nanoTime() < deadline); round++) {
+            long before = bean.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 50; i++) {
+                e.encode(x, 0, pos, 0, n, w, h, out, 0);
+                stats.reset();
+                e.accumulate(x, 0, pos, 0, n, w, h, stats);
+                e.encode(stats, out, 0);
+            }
+            last = bean.getThreadAllocatedBytes(tid) - before;
+        }
+        return last;
+    }
+
+    @Test
+    void encodingAllocatesNothingOnceWarm() {
+        Random r = new Random(3);
+        int k = 16;
+        int d = 8;
+        int n = 200;
+        float[] x = gaussian(r, n * d);
+        DiagonalGmm m = TestModels.fromData(x, n, d, k, 2, 1.0);
+        float[] pos = positions(r, n, 100, 80);
+        FisherEncoder plain = FisherEncoder.builder(m).improved().kernel(Kernels.scalar()).build();
+        for (String layout : new String[] {"1x1", "1x1,2x2,3x1"}) {
+            SpatialEncoder e = SpatialEncoder.builder(plain).pyramid(layout).spatial(SpatialModel.uniform(k)).build();
+            assertEquals(0, bytesAfterWarmUp(e, x, pos, n, 100, 80), layout + ": bytes allocated by 50 rounds");
+        }
     }
 
     @Test

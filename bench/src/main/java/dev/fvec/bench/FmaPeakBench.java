@@ -9,6 +9,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -22,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
  * {@code -jvmArgsAppend}, preferred otherwise.
  *
  * <pre>
- * java -jar bench/target/benchmarks.jar 'FmaPeakBench|LogLikelihoodBench' -jvmArgsAppend -Dfvec.simd.bits=256
+ * java -jar bench/target/benchmarks.jar 'FmaPeakBench|LogLikelihoodBench' -p bits=preferred,256
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -32,31 +33,51 @@ public class FmaPeakBench extends JmhDefaults {
 
     static final int ITERATIONS = 4096;
     static final int CHAINS = 16;
-    static final VectorSpecies<Float> SPECIES = species();
     static final int OPS = ITERATIONS * CHAINS;
+
+    /**
+     * {@code preferred} or a bit size, set as {@code fvec.simd.bits} before the kernel's classes
+     * load (each parameter runs in its own fork), so one run measures every width.
+     */
+    @Param({"preferred"})
+    public String bits;
 
     private float a;
     private float b;
 
-    static VectorSpecies<Float> species() {
-        String bits = System.getProperty("fvec.simd.bits");
-        return bits == null || bits.isEmpty() ? FloatVector.SPECIES_PREFERRED
-                : VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
+    /** The species, a constant for C2: initialised on first use, after {@link #setup} set the width. */
+    static final class Width {
+        static final VectorSpecies<Float> SPECIES = species();
+
+        static VectorSpecies<Float> species() {
+            String bits = System.getProperty("fvec.simd.bits");
+            return bits == null || bits.isEmpty() ? FloatVector.SPECIES_PREFERRED
+                    : VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
+        }
+    }
+
+    /** Sets {@code fvec.simd.bits} from {@code bits} (before anything reads it in this fork). */
+    static void setWidth(String bits) {
+        if (!bits.equals("preferred")) {
+            System.setProperty("fvec.simd.bits", bits);
+        }
     }
 
     @Setup
     public void setup() {
+        setWidth(bits);
         a = 0.999999f;
         b = 1e-7f;
     }
 
-    /** Per lane-FMA: the score times the lane count is the time per vector FMA. */
+    /** Per vector FMA (one FMA instruction at the species width). */
     @Benchmark
     @OperationsPerInvocation(OPS)
     public float fmaChains() {
-        FloatVector va = FloatVector.broadcast(SPECIES, a);
-        FloatVector vb = FloatVector.broadcast(SPECIES, b);
-        FloatVector c0 = FloatVector.broadcast(SPECIES, 1f);
+        VectorSpecies<Float> species = Width.SPECIES;
+        FloatVector va = FloatVector.broadcast(species, a);
+        FloatVector vb = FloatVector.broadcast(species, b);
+        FloatVector c0 = FloatVector.broadcast(species, 1f);
         FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
         for (int i = 0; i < ITERATIONS; i++) {
@@ -79,6 +100,6 @@ public class FmaPeakBench extends JmhDefaults {
         }
         FloatVector s = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7)
                 .add(c8).add(c9).add(c10).add(c11).add(c12).add(c13).add(c14).add(c15);
-        return s.lane(0) * SPECIES.length();
+        return s.lane(0) * species.length();
     }
 }

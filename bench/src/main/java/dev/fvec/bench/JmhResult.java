@@ -38,9 +38,20 @@ final class JmhResult {
         return params.getOrDefault(name, "");
     }
 
-    /** scalar, simd or VLFeat. */
+    /** scalar, simd or VLFeat; simd at a forced width (fork flag {@code -Dfvec.simd.bits=N}) is {@code simd N-bit}. */
     String impl() {
-        return bench.equals("VlfeatBench") ? VLFEAT : p("kernel");
+        if (bench.equals("VlfeatBench")) {
+            return VLFEAT;
+        }
+        String bits = forcedBits();
+        return bits.isEmpty() || !p("kernel").equals("simd") ? p("kernel") : p("kernel") + " " + bits + "-bit";
+    }
+
+    /** The N of a {@code -Dfvec.simd.bits=N} fork flag, or "". */
+    String forcedBits() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-Dfvec\\.simd\\.bits=(\\d+)")
+                .matcher(jvmArgs == null ? "" : jvmArgs);
+        return m.find() ? m.group(1) : "";
     }
 
     /**

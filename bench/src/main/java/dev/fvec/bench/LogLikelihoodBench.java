@@ -16,11 +16,11 @@ import org.openjdk.jmh.annotations.State;
  * term of {@code N} descriptors, nothing else (no exp, no statistics). Score: nanoseconds per lane
  * call ({@code N x Kpad x D} terms, {@code Kpad} = K rounded up to the lane count); with {@code F}
  * FMA-unit operations per term (2 in both the direct and the 2-FMA form), its share of the FMA
- * peak is {@code F * N * Kpad * D * FmaPeakBench.score / (1000 * score)}. Same {@code -Dfvec.simd.bits} as {@link FmaPeakBench} to
- * compare in one run.
+ * peak is {@code F * N * Kpad * D * FmaPeakBench.score / (1000 * score)}. Same {@code bits} as {@link FmaPeakBench} to compare in one
+ * run; {@code Report} prints the share.
  *
  * <pre>
- * java -jar bench/target/benchmarks.jar 'FmaPeakBench|LogLikelihoodBench' -p shape=64x256x1000
+ * java -jar bench/target/benchmarks.jar 'FmaPeakBench|LogLikelihoodBench' -p shape=64x256x1000 -p bits=preferred,256
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -35,16 +35,21 @@ public class LogLikelihoodBench extends JmhDefaults {
     @Param({"vector"})
     public String lanes;
 
+    /** As {@link FmaPeakBench#bits}. */
+    @Param({"preferred"})
+    public String bits;
+
     private float[] x;
     private int n;
     private KernelProbe probe;
 
     @Setup
     public void setup() {
+        FmaPeakBench.setWidth(bits);
         Inputs in = Inputs.of(shape);
         probe = new KernelProbe(in.model, lanes);
         x = in.x;
-        n = in.n / 4 * 4;
+        n = in.n; // a multiple of the block (4 or 8) for the shapes used
     }
 
     /** One pass over N descriptors: {@code N * Kpad * D} terms (Kpad: K rounded up to the lane count). */

@@ -8,6 +8,8 @@ import static dev.fvec.bench.Formats.time;
 import static dev.fvec.bench.JmhResult.VLFEAT;
 import static dev.fvec.bench.Report.HEADLINE_VARIANT;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,6 +81,7 @@ final class ReportTables {
         batchTable(b, rows);
         tailTable(b, rows);
         estepTable(b, rows);
+        fmaTable(b, rows);
 
         b.append("## How to read this\n\n");
         b.append("- Scores are JMH means with their 99.9% confidence half-width (`± error`); with one fork and few"
@@ -94,6 +97,57 @@ final class ReportTables {
                 + " spectrum) and a model derived from a separate training part of the same stream; see"
                 + " `bench/src/main/java/dev/fvec/bench/Inputs.java`.\n");
         return b.toString();
+    }
+
+    /**
+     * The SIMD log-likelihood pass against the FMA peak of the same run, per width: the pass does
+     * 2 FMA-unit operations per (descriptor, padded component, dimension) term at {@code bits / 32}
+     * lanes per vector, so its vector FMAs per call are {@code 2 N Kpad D / lanes}.
+     */
+    private static void fmaTable(StringBuilder b, List<JmhResult> rows) {
+        List<JmhResult> peaks = JmhResult.select(rows, "FmaPeakBench");
+        List<JmhResult> passes = JmhResult.select(rows, "LogLikelihoodBench");
+        if (peaks.isEmpty() || passes.isEmpty()) {
+            return;
+        }
+        b.append("## Log-likelihood pass vs FMA peak, one thread\n\n");
+        b.append("`FmaPeakBench`: 16 independent register FMA chains, time per vector FMA. `LogLikelihoodBench`: the"
+                + " kernel's unpruned log-likelihood pass alone (2-FMA form, register-blocked) over N descriptors,"
+                + " 2 vector FMAs per padded component, dimension and descriptor and vector of lanes; its share of"
+                + " the peak = peak time x FMAs / pass time.\n\n");
+        b.append("| width | D | K | N | lanes | FMA peak (ns per vector FMA) | pass | vector FMAs | share of peak |\n");
+        b.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (JmhResult r : passes) {
+            JmhResult peak = null;
+            for (JmhResult p : peaks) {
+                if (p.p("bits").equals(r.p("bits"))) {
+                    peak = p;
+                }
+            }
+            String bits = r.p("bits");
+            String[] dkn = dkn(r.p("shape"));
+            if (peak == null || !bits.matches("\\d+") || dkn.length < 3) {
+                continue;
+            }
+            int lanes = Integer.parseInt(bits) / 32;
+            long d = Long.parseLong(dkn[0]);
+            long k = Long.parseLong(dkn[1]);
+            long n = Long.parseLong(dkn[2]);
+            long kpad = (k + lanes - 1) / lanes * lanes;
+            double fmas = 2.0 * n * kpad * d / lanes;
+            double passNs = nanos(r.score, r.unit);
+            double peakNs = nanos(peak.score, peak.unit);
+            b.append("| ").append(bits).append(" | ").append(d).append(" | ").append(k).append(" | ").append(n)
+                    .append(" | ").append(lanes).append(" | ").append(String.format(Locale.ROOT, "%.3f", peakNs))
+                    .append(" | ").append(time(r.score, r.unit)).append(" | ").append(String.format(Locale.ROOT, "%.3g", fmas))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", 100 * peakNs * fmas / passNs))
+                    .append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    private static double nanos(double v, String unit) {
+        return unit.startsWith("us") ? v * 1e3 : unit.startsWith("ms") ? v * 1e6 : unit.startsWith("s/") ? v * 1e9 : v;
     }
 
     private static void row(StringBuilder b, String k, String v) {
@@ -147,16 +201,25 @@ final class ReportTables {
                 + " per-iteration allocation (a few kB) is spread over the operations of an iteration, so millisecond"
                 + " operations show tens to hundreds of bytes per op even when the timed code allocates nothing;"
                 + " the microsecond shape shows the true figure.\n\n");
+        b.append("`simd N-bit` is the SIMD kernel at a forced width (`-Dfvec.simd.bits=N`), `simd` at the preferred one."
+                + " For `t0` variants (fvec's exact mode), \"vs VLFeat\" compares with VLFeat's `t1e-6` time of the same"
+                + " shape and normalisation: VLFeat has no exact mode.\n\n");
         b.append("| D | K | N | input | variant | implementation | time per encode | ± error | alloc B/op | vs scalar | vs VLFeat |\n");
         b.append("|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|\n");
-        for (Map<String, JmhResult> g : groups.values()) {
+        for (Map.Entry<String, Map<String, JmhResult>> ge : groups.entrySet()) {
+            Map<String, JmhResult> g = ge.getValue();
             JmhResult scalar = g.get("scalar");
             JmhResult vl = g.get(VLFEAT);
-            for (String impl : new String[] {"scalar", "simd", VLFEAT}) {
+            if (vl == null && ge.getKey().endsWith("-t0")) {
+                // fvec's exact mode against VLFeat's thresholded one (VLFeat has no exact mode).
+                Map<String, JmhResult> thresholded = groups.get(ge.getKey().replaceFirst("-t0$", "-t1e-6"));
+                vl = thresholded == null ? null : thresholded.get(VLFEAT);
+            }
+            List<String> impls = new ArrayList<>(g.keySet());
+            impls.sort(Comparator.comparing((String i) -> i.equals("scalar") ? 0 : i.equals(VLFEAT) ? 2 : 1)
+                    .thenComparing(Comparator.naturalOrder()));
+            for (String impl : impls) {
                 JmhResult r = g.get(impl);
-                if (r == null) {
-                    continue;
-                }
                 String[] dkn = dkn(r.p("shape"));
                 b.append("| ").append(dkn[0]).append(" | ").append(dkn[1]).append(" | ").append(dkn[2]).append(" | ")
                         .append(input(r.p("shape"))).append(" | ").append(r.p("variant")).append(" | ").append(impl)

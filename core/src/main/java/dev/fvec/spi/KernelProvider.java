@@ -72,4 +72,14 @@ public interface KernelProvider {
      */
     default void warmUp() {
     }
+
+    /**
+     * The row arithmetic of spatial-pyramid cells ({@link CellRows}) for this provider's kernels; a
+     * new instance, for one thread. The default is plain Java ({@link CellRows#scalar(int)}, 4 lanes).
+     *
+     * @return the rows
+     */
+    default CellRows createCellRows() {
+        return CellRows.scalar(4);
+    }
 }

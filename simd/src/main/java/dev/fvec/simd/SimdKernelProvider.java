@@ -68,6 +68,16 @@ public final class SimdKernelProvider implements KernelProvider {
         };
     }
 
+    /** The pyramid cells' rows in Vector API lanes of doubles ({@code VectorCellRows}), on the twin until warm. */
+    @Override
+    public dev.fvec.spi.CellRows createCellRows() {
+        String why = unavailableReason();
+        if (why != null) {
+            throw new IllegalStateException("the simd kernel cannot run here: " + why);
+        }
+        return new VectorCellRows.Rows();
+    }
+
     @Override
     public StatisticsKernel create(DiagonalGmm model, Sparsity sparsity) {
         String why = unavailableReason();

@@ -113,6 +113,20 @@ class SpatialSimdTest {
     }
 
     @Test
+    void encodingAllocatesNothingOnceWarmOnTheSimdKernel() {
+        SpatialFiles.Image img = SpatialCases.image("tiny_K3_D5_N40");
+        DiagonalGmm m = SpatialCases.model("tiny_K3_D5_N40");
+        FisherEncoder simd = FisherEncoder.builder(m).improved().build();
+        assertEquals("simd", simd.implementationName());
+        for (String layout : new String[] {"1x1", "1x1,2x2,3x1"}) {
+            SpatialEncoder e = SpatialEncoder.builder(simd).pyramid(layout).spatial(SpatialCases.spatialModel("tiny_K3_D5_N40"))
+                    .build();
+            assertEquals(0, dev.fvec.SpatialEncoderTest.bytesAfterWarmUp(e, img.descriptors(), img.positions(),
+                    img.count(), img.width(), img.height()), layout);
+        }
+    }
+
+    @Test
     void spatialEncoderOnTheDefaultKernelIsCloseToScalar() {
         SpatialFiles.Image img = SpatialCases.image("mid_K16_D24_N600");
         DiagonalGmm m = SpatialCases.model("mid_K16_D24_N600");
