@@ -416,6 +416,8 @@ public final class SpatialEncoder {
         private int last;
         private double lx;
         private double ly;
+        private double lxx;
+        private double lyy;
 
         void bind(float[] positions, int base, int width, int height, double[] t1, double[] t2) {
             this.positions = positions;
@@ -432,13 +434,15 @@ public final class SpatialEncoder {
             if (descriptor != last) {
                 lx = positions[base + 2 * descriptor] / width;
                 ly = positions[base + 2 * descriptor + 1] / height;
+                lxx = lx * lx;
+                lyy = ly * ly;
                 last = descriptor;
             }
             int i = 2 * component;
             t1[i] += q * lx;
             t1[i + 1] += q * ly;
-            t2[i] += q * lx * lx;
-            t2[i + 1] += q * ly * ly;
+            t2[i] += q * lxx;
+            t2[i + 1] += q * lyy;
         }
     }
 
