@@ -82,7 +82,8 @@ public final class SpatialEncoder {
         this.pool = new WorkspacePool<>(() -> new Workspace(
                 ProjectingKernel.create(appearance.kernelProvider(), model, appearance.sparsity()),
                 layout.atoms() > 1 ? appearance.kernelProvider().createCellRows() : null,
-                new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), layout.cells(), k, d, din));
+                new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), layout.cells(),
+                k, d, din));
     }
 
     /**
@@ -245,7 +246,8 @@ public final class SpatialEncoder {
     }
 
     private void check(float[] x, int xOffset, float[] positions, int positionsOffset, int n, int width, int height) {
-        dev.fvec.internal.Checks.requireDescriptors(x, xOffset, n, model.inputDimension()); // Din: before any projection
+        // Din: the descriptors before any projection.
+        dev.fvec.internal.Checks.requireDescriptors(x, xOffset, n, model.inputDimension());
         requirePositions(positions, positionsOffset, n, width, height);
     }
 
@@ -263,7 +265,8 @@ public final class SpatialEncoder {
     public static void requirePositions(float[] positions, int offset, int n, int width, int height) {
         Objects.requireNonNull(positions, "positions");
         if (width < 1 || height < 1) {
-            throw new IllegalArgumentException("image size " + width + " x " + height + ": width and height must be >= 1");
+            throw new IllegalArgumentException("image size " + width + " x " + height
+                    + ": width and height must be >= 1");
         }
         if (n < 0 || offset < 0 || offset + 2L * n > positions.length) {
             throw new IllegalArgumentException("positions has length " + positions.length + ", too short for " + n
@@ -413,6 +416,8 @@ public final class SpatialEncoder {
         private int last;
         private double lx;
         private double ly;
+        private double lxx;
+        private double lyy;
 
         void bind(float[] positions, int base, int width, int height, double[] t1, double[] t2) {
             this.positions = positions;
@@ -429,13 +434,15 @@ public final class SpatialEncoder {
             if (descriptor != last) {
                 lx = positions[base + 2 * descriptor] / width;
                 ly = positions[base + 2 * descriptor + 1] / height;
+                lxx = lx * lx;
+                lyy = ly * ly;
                 last = descriptor;
             }
             int i = 2 * component;
             t1[i] += q * lx;
             t1[i + 1] += q * ly;
-            t2[i] += q * lx * lx;
-            t2[i + 1] += q * ly * ly;
+            t2[i] += q * lxx;
+            t2[i + 1] += q * lyy;
         }
     }
 

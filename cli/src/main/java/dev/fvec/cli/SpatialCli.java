@@ -88,8 +88,8 @@ final class SpatialCli {
         SpatialModel sm = spatial ? SpatialFiles.readSpatialModel(modelPath, model.components()) : null;
         SpatialEncoder encoder = SpatialEncoder.builder(plain).pyramid(layout).spatial(sm).build();
         ctx.debug("fvec encode: pyramid " + layout + " (" + layout.cells() + " cells), spatial block "
-                + (spatial ? "on (" + (sm.equals(SpatialModel.uniform(model.components())) ? "uniform" : "from the model")
-                        + ")" : "off") + ", vector length " + encoder.length());
+                + (spatial ? "on (" + (sm.equals(SpatialModel.uniform(model.components())) ? "uniform"
+                        : "from the model") + ")" : "off") + ", vector length " + encoder.length());
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "fvec-spatial-encode");
             t.setDaemon(true);
@@ -147,7 +147,7 @@ final class SpatialCli {
         }
     }
 
-    /** The images of {@code fvec train --spatial}, read once: their descriptors stacked for EM, kept for the spatial pass. */
+    /** The images of {@code fvec train --spatial}, read once: descriptors stacked for EM, kept for the spatial pass. */
     static final class TrainingImages {
         final List<SpatialFiles.Image> images = new ArrayList<>();
         float[] stacked;

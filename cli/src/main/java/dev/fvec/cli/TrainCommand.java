@@ -164,9 +164,14 @@ final class TrainCommand extends CommandBase {
             throw new CliException("--components " + k + " needs at least " + k + " descriptors, but the input"
                     + (inputs.size() == 1 ? " has " : "s have ") + images.rows);
         }
+        if (pca != null && pca > images.dimension) {
+            throw new CliException("--pca " + pca + " needs descriptors of at least " + pca + " dimensions, but the"
+                    + " input" + (inputs.size() == 1 ? " has D = " : "s have D = ") + images.dimension);
+        }
         ctx.info("fvec train: K = " + k + " components on " + Format.count(images.rows) + " descriptors of D = "
                 + images.dimension + " from " + inputs.size() + " image" + (inputs.size() == 1 ? "" : "s")
-                + " with positions, " + ctx.kernel().name() + " kernel");
+                + " with positions, " + (pca != null ? "PCA to D = " + pca + (whiten ? " (whitened)" : "") + ", " : "")
+                + ctx.kernel().name() + " kernel");
         TrainingResult result = fit(builder, maxIterations, ctx,
                 trainer -> trainer.fit(images.stacked, images.rows, images.dimension));
         DiagonalGmm model = result.model();

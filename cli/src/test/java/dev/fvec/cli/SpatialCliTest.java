@@ -156,4 +156,26 @@ class SpatialCliTest {
         assertEquals(0, e.status, e.toString());
         assertEquals(5 * (2 * 4 * 24 + 4 * 4), Npy.read(out).cols());
     }
+
+    @Test
+    void trainSpatialWithPcaKeepsBothAndEncodesDinColumns() throws IOException {
+        Path image = fixture("image.npz");
+        Path model = dir.resolve("gmm-pca.npz");
+        CliRun r = run("train", "--spatial", "--pca", "8", "--components", "3", "--seed", "2", "--iterations", "10",
+                "--out", model.toString(), image.toString());
+        assertEquals(0, r.status, r.toString());
+        DiagonalGmm gmm = Npz.readModel(model);
+        assertEquals(24, gmm.inputDimension());
+        assertEquals(8, gmm.dimension());
+        assertNotEquals(SpatialModel.uniform(3), SpatialFiles.readSpatialModel(model, 3));
+        Path out = dir.resolve("fv.npy");
+        CliRun e = run("encode", "--model", model.toString(), "--improved", "--spatial", "--pyramid", "1x1,2x2",
+                "--out", out.toString(), image.toString());
+        assertEquals(0, e.status, e.toString());
+        assertEquals(5 * (2 * 3 * 8 + 4 * 3), Npy.read(out).cols());
+        CliRun tooWide = run("train", "--spatial", "--pca", "25", "--components", "3", "--out", model.toString(),
+                image.toString());
+        assertEquals(2, tooWide.status, tooWide.toString());
+        assertTrue(tooWide.err.contains("--pca 25"), tooWide.err);
+    }
 }

@@ -57,6 +57,27 @@ class PcaTest {
     }
 
     @Test
+    void pastMaxRowsItFitsTheDocumentedEvenlySpacedSample() {
+        int n = Pca.MAX_ROWS + 37_000;
+        int din = 3;
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        float[] x = new float[n * din];
+        for (int r = 0; r < n; r++) {
+            // The second half is shifted and stretched: a sample that missed it would see another covariance.
+            double s = r < n / 2 ? 1 : 3;
+            for (int i = 0; i < din; i++) {
+                x[r * din + i] = (float) (s * rnd.nextGaussian() * (i + 1) + (r < n / 2 ? 0 : 2));
+            }
+        }
+        float[] sample = new float[Pca.MAX_ROWS * din];
+        for (int r = 0; r < Pca.MAX_ROWS; r++) {
+            int row = (int) ((long) r * n / Pca.MAX_ROWS);
+            System.arraycopy(x, row * din, sample, r * din, din);
+        }
+        assertEquals(Pca.fit(sample, Pca.MAX_ROWS, din, 2, true), Pca.fit(x, n, din, 2, true));
+    }
+
+    @Test
     void rejectsWhatItCannotFit() {
         assertMessage(() -> Pca.fit(new float[8], 4, 2, 3, false), "PCA from Din = 2 to D = 3 dimensions");
         assertMessage(() -> Pca.fit(new float[2], 1, 2, 1, false), "at least 2 descriptors");

@@ -113,17 +113,19 @@ public final class SimdKernelProvider implements KernelProvider {
      * a few seconds of work, a background thread compiles the vector code and kernels switch to it.
      *
      * <p>Cost, measured on a 2-core AMD Zen 5 (AVX-512, 16 float lanes) shared with other jobs (load
-     * about 6), JDK 17 and 25 alike: 0.27 to 0.35 s of the calling thread's CPU time (capped at 0.8 s:
-     * past it the warm-up gives up and kernels keep the twin), 0.9 to 1.1 s of process CPU time in
-     * all (the JIT's compiler threads included: most of it is C2 compiling the Vector API), 2 to 3 s
-     * of wall time (it sleeps while the JIT works rather than compete with it for the CPU); it
-     * allocates 160 to 250 MB of short-lived garbage (the uncompiled Vector API boxes), runs within a
-     * 64 MB heap ({@code -Xmx64m}), and retains under 1 MB. After it, the first encode of 1000 x 64
-     * descriptors against K = 256 took 1.7 to 2.4x the steady-state median (0.8 ms) in most runs
-     * (4.7x at worst) and the slowest of the first 100 calls but one 1.1 to 1.9x, in thread CPU
-     * time; its wall time adds whatever the machine's load takes. A warm-up that runs out of budget
-     * (1 of 13 fresh JVMs on JDK 25 there, 0 of 5 on JDK 17; 1.7 s of process CPU then) compiles
-     * the twin instead, and the twin serves: first call 1.9 to 2.6x the twin's median (2.4 ms).
+     * about 13), with the 2-FMA kernel (8-descriptor blocks), JDK 17 and 25 alike: 0.47 to 0.61 s of
+     * the calling thread's CPU time (capped at 0.8 s: past it the warm-up gives up and kernels keep
+     * the twin), 1.3 to 1.7 s of process CPU time in all (the JIT's compiler threads included: most
+     * of it is C2 compiling the kernel's {@code accumulate} with its block pass inlined), 4.7 to
+     * 5.6 s of wall time on that busy machine (it sleeps while the JIT works rather than compete with
+     * it for the CPU; about 2.5 s when the machine was nearly idle, with the earlier kernel); it
+     * allocates about 1 GB of short-lived garbage (the uncompiled Vector API boxes), runs within a
+     * 64 MB heap ({@code -Xmx64m}), and retains under 1 MB. After it, the first encode of
+     * 1000 x 64 descriptors against K = 256 took 1.7 to 1.9 ms, 2.1 to 2.4x the steady-state median
+     * (0.79 to 0.83 ms), in 7 of 8 fresh JVMs (4.7 ms once), wall time on the busy machine. Before
+     * the kernel's blocks grew to 8 descriptors this cost 0.27 to 0.35 s of the calling thread and
+     * 0.9 to 1.1 s of the process. A warm-up that runs out of budget compiles the twin instead, and
+     * the twin serves.
      */
     @Override
     public void warmUp() {

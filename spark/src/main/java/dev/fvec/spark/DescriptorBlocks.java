@@ -3,7 +3,9 @@ package dev.fvec.spark;
 import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
+import dev.fvec.Projection;
 import dev.fvec.Sparsity;
+import dev.fvec.spi.ProjectionKernel;
 import dev.fvec.spi.StatisticsKernel;
 import dev.fvec.train.GmmTrainer;
 import java.util.ArrayList;
@@ -257,6 +259,56 @@ final class DescriptorBlocks implements AutoCloseable {
             }
             return sum;
         }).sortByKey().values().collect();
+    }
+
+    private DescriptorBlocks(JavaSparkContext jsc, JavaRDD<float[]> blocks, int d, long n) {
+        this.jsc = jsc;
+        this.blocks = blocks;
+        this.d = d;
+        this.n = n;
+    }
+
+    /**
+     * These descriptors through {@code projection} ({@code Din = d} columns to its {@code D}), in
+     * the same blocks, computed on the executors with the projection step of the kernel provider
+     * {@link Kernels#provider()} chooses there (as {@link GmmTrainer} projects) and cached; the
+     * projected values are checked as the trainer checks its data. This object stays open: close
+     * it when the projected blocks are computed ({@link #n} has been counted, so that is on return).
+     */
+    DescriptorBlocks project(Projection projection) {
+        if (projection.inputDimension() != d) {
+            throw new IllegalArgumentException("the projection takes Din = " + projection.inputDimension()
+                    + " but the descriptors have D = " + d);
+        }
+        GmmData.ProjectionData shared = new GmmData.ProjectionData(projection);
+        int din = d;
+        int dout = projection.outputDimension();
+        JavaRDD<float[]> projected = blocks.mapPartitionsWithIndex((partition, it) -> {
+            ProjectionKernel step = Kernels.provider().createProjection(shared.toProjection());
+            List<float[]> out = new ArrayList<>();
+            long block = 0;
+            while (it.hasNext()) {
+                float[] b = it.next();
+                int rows = b.length / din;
+                float[] y = new float[rows * dout];
+                step.project(b, 0, rows, y);
+                for (int v = 0; v < y.length; v++) {
+                    if (!(Math.abs(y[v]) <= GmmTrainer.MAX_ABS_VALUE)) {
+                        throw new IllegalArgumentException("partition " + partition + ", block " + block
+                                + ": projected value " + y[v] + " (descriptor " + v / dout + " of the block, dimension "
+                                + v % dout + ") is not finite or above " + GmmTrainer.MAX_ABS_VALUE + " in magnitude");
+                    }
+                }
+                out.add(y);
+                block++;
+            }
+            return out.iterator();
+        }, true).persist(StorageLevel.MEMORY_AND_DISK());
+        long rows = projected.map(b -> (long) (b.length / dout)).fold(0L, Long::sum);
+        if (rows != n) {
+            throw new IllegalStateException("projected " + rows + " descriptors of " + n);
+        }
+        return new DescriptorBlocks(jsc, projected, dout, n);
     }
 
     @Override

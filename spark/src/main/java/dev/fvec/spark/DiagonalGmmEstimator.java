@@ -1,12 +1,15 @@
 package dev.fvec.spark;
 
 import dev.fvec.DiagonalGmm;
+import dev.fvec.Projection;
 import dev.fvec.train.GmmTrainer;
+import dev.fvec.train.Pca;
 import dev.fvec.train.ProgressListener;
 import dev.fvec.train.TrainingResult;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -50,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * {@code idCol} value). The descriptors are cached on the executors ({@code MEMORY_AND_DISK})
  * during {@code fit}, as float arrays of {@code N x D}.
  *
+ * <p><b>PCA</b> ({@code fvec train --pca D [--whiten]}): {@link #setPca} fits a projection on a
+ * sample drawn to the driver, projects every descriptor on the executors and runs EM in the
+ * projected space; an initial model with a projection ({@link DiagonalGmm#withProjection}) brings
+ * its own. Either way the model carries the projection, and its encoders take the original
+ * {@code Din}-column descriptors ({@link #setDimension} is {@code Din}).
+ *
  * <p><b>Progress</b>: one line per EM iteration in Spark's log (logger
  * {@code dev.fvec.spark.DiagonalGmmEstimator}, INFO), and a {@link ProgressListener} if set.
  *
@@ -73,6 +82,8 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
     private final DoubleParam relativeVarianceFloor;
     private final Param<String> init;
     private final IntParam kmeansIterations;
+    private final IntParam pca;
+    private final BooleanParam whiten;
     private transient DiagonalGmm initialModel;
     private transient ProgressListener progress;
 
@@ -97,6 +108,8 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
                 "variances stay >= this times the data's variance in their dimension");
         init = new Param<>(this, "init", "initialisation: kmeans++ or random (ignored with an initial model)");
         kmeansIterations = new IntParam(this, "kmeansIterations", "Lloyd iterations after k-means++ seeding");
+        pca = new IntParam(this, "pca", "PCA to this many dimensions before EM (fitted on a sample); 0: none");
+        whiten = new BooleanParam(this, "whiten", "with pca: divide each projected dimension by its standard deviation");
         setDefault(dimension, 0);
         setDefault(idCol, "");
         setDefault(k, 256);
@@ -107,6 +120,8 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         setDefault(relativeVarianceFloor, GmmTrainer.DEFAULT_RELATIVE_VARIANCE_FLOOR);
         setDefault(init, "kmeans++");
         setDefault(kmeansIterations, GmmTrainer.DEFAULT_KMEANS_ITERATIONS);
+        setDefault(pca, 0);
+        setDefault(whiten, false);
     }
 
     @Override
@@ -275,6 +290,38 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         return this;
     }
 
+    /** The param: PCA to this many dimensions before EM; 0 (default): none. */
+    public IntParam pca() {
+        return pca;
+    }
+
+    /** The param: with {@code pca}, whether each projected dimension is divided by its standard deviation. */
+    public BooleanParam whiten() {
+        return whiten;
+    }
+
+    /**
+     * PCA to {@code value} dimensions first, as {@code fvec train --pca} ({@link GmmTrainer.Builder#pca}):
+     * the projection is fitted ({@link Pca#fit}) on a uniform sample of at most {@link Pca#MAX_ROWS}
+     * descriptors drawn to the driver, every descriptor is projected on the executors, EM runs in the
+     * projected space, and the model carries the projection (its encoders take {@code Din}-column
+     * descriptors). 0 (default): none. An initial model with a projection brings its own (this must
+     * then be 0 or its {@code D}).
+     */
+    public DiagonalGmmEstimator setPca(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("pca = " + value + ": need D >= 1, or 0 for no PCA");
+        }
+        set(pca, value);
+        return this;
+    }
+
+    /** With {@link #setPca}: divide each projected dimension by its standard deviation; default false. */
+    public DiagonalGmmEstimator setWhiten(boolean value) {
+        set(whiten, value);
+        return this;
+    }
+
     /**
      * Starts EM from {@code model} ({@code K} components) instead of an initialisation; {@code null}
      * clears it.
@@ -318,7 +365,7 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
                 .relativeVarianceFloor((Double) getOrDefault(relativeVarianceFloor))
                 .init(parseInit(getOrDefault(init)))
                 .kmeansIterations((Integer) getOrDefault(kmeansIterations))
-                .initialModel(initialModel)
+                .initialModel(initialModel == null ? null : initialModel.withProjection(null)) // EM runs after any PCA
                 .progress((iteration, meanLogLikelihood, elapsed) -> {
                     LOG.info("EM iteration {}: mean log-likelihood {} ({} s)", iteration, meanLogLikelihood,
                             elapsed.toMillis() / 1000.0);
@@ -344,15 +391,47 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         String col = getOrDefault(inputCol);
         int dim = (Integer) getOrDefault(dimension);
         Descriptors kind = Descriptors.of(schema, col, dim > 0);
-        int d = dim > 0 ? dim : firstDimension(df, kind, col);
-        if (initialModel != null && initialModel.dimension() != d) {
+        int din = dim > 0 ? dim : firstDimension(df, kind, col);
+        int pcaDimensions = (Integer) getOrDefault(pca);
+        Projection given = initialModel == null ? null : initialModel.projection().orElse(null);
+        if (given != null) {
+            if (given.inputDimension() != din) {
+                throw new IllegalArgumentException("the initial model's PCA takes Din = " + given.inputDimension()
+                        + " but the descriptors have D = " + din);
+            }
+            if (pcaDimensions != 0 && pcaDimensions != given.outputDimension()) {
+                throw new IllegalArgumentException("pca = " + pcaDimensions + " but the initial model's PCA projects"
+                        + " to D = " + given.outputDimension() + " (set pca to 0: the initial model's projection is used)");
+            }
+        } else if (pcaDimensions > din) {
+            throw new IllegalArgumentException("pca = " + pcaDimensions + " needs descriptors of at least that many"
+                    + " dimensions, but they have D = " + din);
+        } else if (initialModel != null && initialModel.dimension() != (pcaDimensions > 0 ? pcaDimensions : din)) {
             throw new IllegalArgumentException("the initial model has D = " + initialModel.dimension()
-                    + " but the descriptors have D = " + d);
+                    + " but the descriptors have D = " + din + (pcaDimensions > 0 ? ", " + pcaDimensions
+                            + " after PCA" : ""));
         }
         String id = getOrDefault(idCol);
         long start = System.nanoTime();
-        try (DescriptorBlocks data = new DescriptorBlocks(df, kind, schema.fieldIndex(col), d,
-                id.isEmpty() ? -1 : schema.fieldIndex(id), id)) {
+        long seedValue = (Long) getOrDefault(seed);
+        DescriptorBlocks raw = new DescriptorBlocks(df, kind, schema.fieldIndex(col), din,
+                id.isEmpty() ? -1 : schema.fieldIndex(id), id);
+        DescriptorBlocks data = raw;
+        Projection projection = given;
+        try {
+            if (projection == null && pcaDimensions > 0) {
+                // As GmmTrainer with pca(...): fitted on at most Pca.MAX_ROWS rows (here a uniform
+                // sample drawn to the driver, not evenly spaced rows), before any EM.
+                float[] rows = raw.sample(Pca.MAX_ROWS, seedValue ^ 0x5CA1AB1EL);
+                projection = Pca.fit(rows, rows.length / din, din, pcaDimensions, (Boolean) getOrDefault(whiten));
+                LOG.info("PCA from Din = {} to D = {} fitted on {} sampled descriptors", din, pcaDimensions,
+                        rows.length / din);
+            }
+            if (projection != null) {
+                data = raw.project(projection);
+                raw.close(); // the projected blocks are computed and cached; the originals are not needed
+            }
+            int d = data.d;
             int components = trainer.components();
             if (data.n < components) {
                 throw new IllegalArgumentException("N = " + data.n + " descriptors cannot train K = " + components
@@ -360,15 +439,20 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
             }
             double[] variance = data.variance();
             // The driver's sample: k-means++ and Lloyd run on it, and collapsed components are re-seeded from it.
-            float[] sample = data.sample(GmmTrainer.seedingSampleSize(components), (Long) getOrDefault(seed));
+            float[] sample = data.sample(GmmTrainer.seedingSampleSize(components), seedValue);
             LOG.info("training K = {} on N = {} descriptors of D = {} ({} partitions), {} sampled to the driver for"
                     + " initialisation and re-seeding", components, data.n, d, df.rdd().getNumPartitions(),
                     sample.length / d);
             TrainingResult r = trainer.fit(data::statistics, data.n, variance, sample, sample.length / d);
             LOG.info("trained in {} s: {}", Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0, r);
-            DiagonalGmmModel model = new DiagonalGmmModel(Identifiable.randomUID("diagonalGmmModel"), r.model(), r);
+            // With PCA the result's model() is the mixture in the projected space; gmm() carries the projection.
+            DiagonalGmm gmm = projection == null ? r.model() : r.model().withProjection(projection);
+            DiagonalGmmModel model = new DiagonalGmmModel(Identifiable.randomUID("diagonalGmmModel"), gmm, r);
             model.setInputCol(col);
             return model.setParent(this);
+        } finally {
+            raw.close();
+            data.close();
         }
     }
 

@@ -19,11 +19,7 @@ final class GmmData implements Serializable {
     final float[] weights;
     final float[] means;
     final float[] variances;
-    /** The projection's arrays, all null without one; {@code pcaVariance} may be null with one. */
-    final float[] pcaMean;
-    final float[] pcaComponents;
-    final float[] pcaVariance;
-    final boolean whiten;
+    final ProjectionData projection; // null: none
 
     GmmData(DiagonalGmm model) {
         this.k = model.components();
@@ -31,16 +27,37 @@ final class GmmData implements Serializable {
         this.weights = model.weights();
         this.means = model.means();
         this.variances = model.variances();
-        Projection p = model.projection().orElse(null);
-        this.pcaMean = p == null ? null : p.mean();
-        this.pcaComponents = p == null ? null : p.components();
-        this.pcaVariance = p == null ? null : p.explainedVariance().orElse(null);
-        this.whiten = p != null && p.whiten();
+        this.projection = model.projection().map(ProjectionData::new).orElse(null);
     }
 
     DiagonalGmm toModel() {
         DiagonalGmm m = DiagonalGmm.of(k, d, weights, means, variances);
-        return pcaMean == null ? m
-                : m.withProjection(Projection.of(pcaMean.length, d, pcaMean, pcaComponents, pcaVariance, whiten));
+        return projection == null ? m : m.withProjection(projection.toProjection());
+    }
+
+    /** A {@link Projection} as plain arrays ({@code explainedVariance} may be null), for the same reason. */
+    static final class ProjectionData implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        final int din;
+        final int d;
+        final float[] mean;
+        final float[] components;
+        final float[] explainedVariance;
+        final boolean whiten;
+
+        ProjectionData(Projection p) {
+            this.din = p.inputDimension();
+            this.d = p.outputDimension();
+            this.mean = p.mean();
+            this.components = p.components();
+            this.explainedVariance = p.explainedVariance().orElse(null);
+            this.whiten = p.whiten();
+        }
+
+        Projection toProjection() {
+            return Projection.of(din, d, mean, components, explainedVariance, whiten);
+        }
     }
 }

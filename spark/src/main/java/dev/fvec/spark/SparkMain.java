@@ -2,6 +2,7 @@ package dev.fvec.spark;
 
 import dev.fvec.Kernels;
 import dev.fvec.train.GmmTrainer;
+import dev.fvec.train.Pca;
 import dev.fvec.train.TrainingResult;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -149,10 +150,23 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--init", paramLabel = "INIT", description = "kmeans++ (default) or random")
         String init = "kmeans++";
 
+        @Option(names = "--pca", paramLabel = "D",
+                description = "first fit a PCA projection of the descriptors to D dimensions (on at most "
+                        + Pca.MAX_ROWS + " rows sampled to the driver), then EM in that space; the model keeps it,"
+                        + " so encode takes the raw descriptors")
+        Integer pca;
+
+        @Option(names = "--whiten", description = "with --pca: divide each projected dimension by its standard deviation")
+        boolean whiten;
+
         @Override
         public Integer call() {
+            if (whiten && pca == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--whiten needs --pca D");
+            }
             DiagonalGmmEstimator estimator = new DiagonalGmmEstimator().setK(components).setMaxIter(iterations)
-                    .setTol(tolerance).setSeed(seed).setAbsoluteVarianceFloor(varianceFloor).setInit(init);
+                    .setTol(tolerance).setSeed(seed).setAbsoluteVarianceFloor(varianceFloor).setInit(init)
+                    .setPca(pca == null ? 0 : pca).setWhiten(whiten);
             SparkSession spark = session("fvec-spark train");
             try {
                 Dataset<Row> files = NpyFiles.read(spark, inputs);

@@ -2,16 +2,19 @@ package dev.fvec.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
+import dev.fvec.Projection;
 import dev.fvec.Sparsity;
 import dev.fvec.internal.SyntheticDescriptors;
 import dev.fvec.TestModels;
 import dev.fvec.io.Npz;
 import dev.fvec.train.GmmTrainer;
+import dev.fvec.train.Pca;
 import dev.fvec.train.TrainingResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +89,49 @@ class DiagonalGmmEstimatorTest {
         assertClose(want.weights(), got.weights(), 1e-5, "weights");
         assertClose(want.means(), got.means(), 1e-5, "means");
         assertClose(want.variances(), got.variances(), 1e-5, "variances");
+    }
+
+    @Test
+    void pcaFromAnInitialModelOrFittedOnASampleAndTheModelCarriesIt() {
+        // An initial model with a whitened projection from D = 9 to 4: EM in the projected space,
+        // the same model as GmmTrainer on the projected descriptors from the same start.
+        Projection p = Pca.fit(x, N, D, 4, true);
+        float[] y = new float[N * 4];
+        Kernels.provider().createProjection(p).project(x, 0, N, y);
+        DiagonalGmm start = TestModels.fromData(y, N, 4, K, 3, 1.0);
+        TrainingResult single = GmmTrainer.builder(K).initialModel(start).maxIterations(5).tolerance(0).threads(1)
+                .seed(9).build().fit(y, N, 4);
+        DiagonalGmm got = new DiagonalGmmEstimator().setK(K).setInitialModel(start.withProjection(p)).setMaxIter(5)
+                .setTol(0).setSeed(9).setInputCol("descriptors").setDimension(D).fit(images).gmm();
+        assertEquals(p, got.projection().orElseThrow());
+        assertEquals(D, got.inputDimension());
+        assertClose(single.model().weights(), got.weights(), 1e-5, "weights");
+        assertClose(single.model().means(), got.means(), 1e-5, "means");
+        assertClose(single.model().variances(), got.variances(), 1e-5, "variances");
+
+        // setPca: the projection fitted on the driver's sample (all N rows here, N < Pca.MAX_ROWS, in
+        // partition order) is Pca.fit's up to summation order; encoders of the model take D = 9.
+        DiagonalGmmModel fitted = new DiagonalGmmEstimator().setK(K).setPca(4).setWhiten(true).setMaxIter(3)
+                .setSeed(2).setInputCol("descriptors").setDimension(D).fit(images);
+        Projection q = fitted.gmm().projection().orElseThrow();
+        assertEquals(4, q.outputDimension());
+        assertTrue(q.whiten());
+        assertClose(p.mean(), q.mean(), 1e-5, "pca mean");
+        assertClose(p.explainedVariance().orElseThrow(), q.explainedVariance().orElseThrow(), 1e-4, "pca variance");
+        for (int j = 0; j < 4; j++) { // each component the same direction (up to sign)
+            double dot = 0;
+            for (int i = 0; i < D; i++) {
+                dot += p.components()[j * D + i] * q.components()[j * D + i];
+            }
+            assertEquals(1.0, Math.abs(dot), 1e-4, "component " + j);
+        }
+        Row first = fitted.transform(images).select("fisherVector").first();
+        assertEquals(2 * K * 4, ((org.apache.spark.ml.linalg.Vector) first.get(0)).size());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DiagonalGmmEstimator()
+                .setK(K).setPca(D + 1).setInputCol("descriptors").setDimension(D).fit(images));
+        assertTrue(e.getMessage().contains("pca = 10 needs descriptors of at least that many dimensions"),
+                e.getMessage());
     }
 
     @Test

@@ -239,7 +239,11 @@ public final class SparkBench {
         for (int rep = 0; rep < 5; rep++) { // alternated; the first of each (the JIT warming up) is not counted
             long t0 = System.nanoTime();
             double c0 = cpuSeconds();
+            java.util.Map<String, Double> before1 = threadCpu();
             encodeFiles(encoder, files, dir.resolve("fv-one-jvm.npy"));
+            if (Boolean.getBoolean("bench.threads")) {
+                System.out.println("one JVM run " + rep + ": " + cpuDelta(before1, threadCpu(), cpuSeconds() - c0));
+            }
             if (rep > 0) {
                 ow.add(seconds(t0));
                 oc.add(cpuSeconds() - c0);
@@ -249,7 +253,11 @@ public final class SparkBench {
             Dataset<Row> fv = new FisherVectorTransformer().setModel(model).setInputCol("descriptors")
                     .setImproved().setOutputCol("fv")
                     .transform(NpyFiles.read(spark, List.of(imgs + "/*.npy")));
+            java.util.Map<String, Double> before = threadCpu();
             NpyFiles.writeNpy(fv, "fv", "index", dir.resolve("fv-spark.npy"));
+            if (Boolean.getBoolean("bench.threads")) {
+                System.out.println("transformer run " + rep + ": " + cpuDelta(before, threadCpu(), cpuSeconds() - c0));
+            }
             if (rep > 0) {
                 sw.add(seconds(t0));
                 sc.add(cpuSeconds() - c0);
@@ -329,6 +337,35 @@ public final class SparkBench {
             stamps.add(elapsed.toNanos() / 1e9);
             cpu.add(cpuSeconds());
         };
+    }
+
+    /** CPU seconds of every live Java thread, summed by name with digits dropped. */
+    static java.util.Map<String, Double> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Double> byName = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null) {
+                long ns = mx.getThreadCpuTime(t.getThreadId());
+                if (ns > 0) {
+                    byName.merge(t.getThreadName().replaceAll("[0-9]+", "N"), ns / 1e9, Double::sum);
+                }
+            }
+        }
+        return byName;
+    }
+
+    /** Where the CPU went between two {@link #threadCpu()} readings; the rest of {@code process} is non-Java threads (GC, JIT). */
+    static String cpuDelta(java.util.Map<String, Double> before, java.util.Map<String, Double> after, double process) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "process %.2f s:", process));
+        double java = 0;
+        for (var e : after.entrySet()) {
+            double d = e.getValue() - before.getOrDefault(e.getKey(), 0.0);
+            java += d;
+            if (d >= 0.02) {
+                b.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), d));
+            }
+        }
+        return b.append(String.format(Locale.ROOT, " non-Java threads %.2f", process - java)).toString();
     }
 
     /** CPU time of this whole process (every thread: Spark's, the trainer's, the JIT's and the GC's). */

@@ -35,7 +35,7 @@ class SparkMainOptionsTest {
 
     /** Options both {@code train} commands must have. */
     static final Set<String> TRAIN = Set.of("--components", "--out", "--iterations", "--tolerance", "--seed",
-            "--variance-floor", "--init", "--threads", "--quiet", "--verbose", "--kernel");
+            "--variance-floor", "--init", "--threads", "--quiet", "--verbose", "--kernel", "--pca", "--whiten");
 
     /** Options both {@code encode} commands must have. */
     static final Set<String> ENCODE = Set.of("--model", "--out", "--form", "--improved", "--power", "--l2",

@@ -54,6 +54,25 @@ class SparkMainTest {
                     Arrays.copyOfRange(fv.data(), r * fv.cols(), (r + 1) * fv.cols()), "row " + r);
         }
 
+        // --pca: the model keeps the projection, and encode takes the raw D = 5 descriptors.
+        String pcaModel = dir.resolve("pca.npz").toString();
+        assertEquals(0, SparkMain.run(new String[] {"train", "--quiet", "--components", "3", "--seed", "2",
+            "--iterations", "3", "--pca", "3", "--whiten", "--out", pcaModel, dir + "/f[0-2].npy"}, e),
+                err.toString(StandardCharsets.UTF_8));
+        DiagonalGmm withPca = Npz.readModel(Path.of(pcaModel));
+        assertEquals(3, withPca.dimension());
+        assertEquals(D, withPca.inputDimension());
+        assertTrue(withPca.projection().orElseThrow().whiten());
+        Path pcaOut = dir.resolve("fv-pca.npy");
+        assertEquals(0, SparkMain.run(new String[] {"encode", "--quiet", "--model", pcaModel, "--out",
+            pcaOut.toString(), dir.resolve("f1.npy").toString()}, e), err.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(FisherEncoder.builder(withPca).build().encode(Arrays.copyOfRange(x, 300 * D, 600 * D), 300),
+                Npy.read(pcaOut).data());
+        assertEquals(2, SparkMain.run(new String[] {"train", "--components", "3", "--whiten", "--out", pcaModel,
+            dir + "/f[0-2].npy"}, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--whiten needs --pca D"),
+                err.toString(StandardCharsets.UTF_8));
+
         err.reset();
         assertEquals(2, SparkMain.run(new String[] {"encode", "--model", model, "--out", out.toString(),
             dir + "/missing.npy"}, e));
