@@ -5,7 +5,8 @@
 #           seconds per iteration and held-out log-likelihoods (one scorer for all)
 #   budget  MLlib at K = 16 (IT iterations), then the largest K fvec-spark trains in that time
 #   scale   SCALE_N x 64 (>= 1,000,000): fvec-spark EM per iteration vs GmmTrainer (2 threads)
-#   encode  IMAGES files of 1,000 x 64: transformer vs FisherEncoder on 2 threads, in-process; then
+#   encode  IMAGES files of 1,000 x 64, in-process: FisherEncoder on 2 threads vs the transformer on
+#           NpyFiles.read's DataFrame and vs transformFiles (read and encode in one step); then
 #           end to end (JVM start included): fvec encode --threads 2 vs fvec-spark encode
 #
 #   spark/bench.sh [STAGES=em,budget,scale,encode] [DIR=/tmp/fvec-spark-bench]

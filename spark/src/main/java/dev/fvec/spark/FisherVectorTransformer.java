@@ -76,6 +76,10 @@ import org.apache.spark.sql.types.StructType;
  * {@link dev.fvec.Kernels#provider()} chooses in the executor, so the SIMD kernel wherever the
  * executor's JVM has {@code jdk.incubator.vector} (spark-submit adds it in Spark 4).
  *
+ * <p><b>Files</b>: {@link #transformFiles} encodes {@code .npy} files (paths or Hadoop globs) as it
+ * reads them on the executors, the same vectors as {@code transform(NpyFiles.read(...))} without a
+ * DataFrame of descriptors in between (what {@code fvec-spark encode} runs).
+ *
  * <p><b>Errors</b>: a bad row (null, NaN or infinity, a length that is not a multiple of
  * {@code D}) fails the job with an {@link IllegalArgumentException} naming the partition, the row
  * within it and the {@code idCol} value.
@@ -370,6 +374,149 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 rows.toJavaRDD().mapPartitions(task).rdd(), outSchema, false);
     }
 
+    /**
+     * Fisher vectors of {@code .npy} files (paths or Hadoop globs, as {@link NpyFiles#read}), each
+     * file read and encoded in one step on the executors: equal to
+     * {@code transform(NpyFiles.read(spark, paths))} but without a DataFrame of descriptors in
+     * between (whose rows of {@code N x D} floats are copied several times into and out of Spark's
+     * format; this path reads each file into a buffer reused for the partition's files, as
+     * {@code fvec encode} does). Rows: {@code path} (string), {@code index} (long, the file's
+     * position in the expanded list, as {@link NpyFiles#read} numbers them) and this transformer's
+     * output column. The input column, {@code dimension} and {@code idCol} params are not used; a
+     * bad file fails the job with its path named.
+     *
+     * @throws IllegalArgumentException if a path or glob matches no file, or a param is invalid
+     */
+    public Dataset<Row> transformFiles(SparkSession spark, java.util.List<String> paths) {
+        DiagonalGmm gmm = model != null ? model
+                : ModelFiles.read(getOrDefault(modelPath), spark.sparkContext().hadoopConfiguration());
+        java.util.List<String> files = NpyFiles.expand(paths, spark.sparkContext().hadoopConfiguration());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        java.util.List<scala.Tuple2<Long, String>> indexed = new java.util.ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            indexed.add(new scala.Tuple2<>((long) i, files.get(i)));
+        }
+        Broadcast<GmmData> shared = jsc.broadcast(new GmmData(gmm));
+        Broadcast<NpyFiles.HadoopConf> conf = jsc.broadcast(new NpyFiles.HadoopConf(spark.sparkContext().hadoopConfiguration()));
+        FisherForm fisherForm = parseForm(getOrDefault(form));
+        boolean asArray = getOrDefault(outputType).equals("array");
+        FileEncodeTask task = new FileEncodeTask(shared, conf, UUID.randomUUID().toString(), fisherForm,
+                (Double) getOrDefault(power), (Boolean) getOrDefault(l2), sparsity(fisherForm), asArray);
+        StructType schema = new StructType().add("path", DataTypes.StringType, false)
+                .add("index", DataTypes.LongType, false)
+                .add(getOrDefault(outputCol), asArray ? DataTypes.createArrayType(DataTypes.FloatType, false)
+                        : SQLDataTypes.VectorType(), false);
+        int partitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
+        return Sessions.classic(spark).internalCreateDataFrame(
+                jsc.parallelize(indexed, partitions).mapPartitions(task).rdd(), schema, false);
+    }
+
+    /** The encoder these params describe, one per executor JVM and transformation ({@code key}). */
+    private static FisherEncoder cachedEncoder(String key, Broadcast<GmmData> model, FisherForm form, double power,
+            boolean l2, boolean hard, double threshold) {
+        return EncoderCache.get(key, () -> FisherEncoder.builder(model.value().toModel())
+                .form(form)
+                .power(power)
+                .l2(l2)
+                .sparsity(hard ? Sparsity.hard() : Sparsity.threshold(threshold))
+                .build());
+    }
+
+    /** What {@link #transformFiles} runs on the executors: (index, path) in, (path, index, vector) out. */
+    private static final class FileEncodeTask
+            implements FlatMapFunction<Iterator<scala.Tuple2<Long, String>>, InternalRow> {
+        private static final long serialVersionUID = 1L;
+
+        private final Broadcast<GmmData> model;
+        private final Broadcast<NpyFiles.HadoopConf> conf;
+        private final String key;
+        private final FisherForm form;
+        private final double power;
+        private final boolean l2;
+        private final boolean hard;
+        private final double threshold;
+        private final boolean asArray;
+
+        FileEncodeTask(Broadcast<GmmData> model, Broadcast<NpyFiles.HadoopConf> conf, String key, FisherForm form,
+                double power, boolean l2, Sparsity sparsity, boolean asArray) {
+            this.model = model;
+            this.conf = conf;
+            this.key = key;
+            this.form = form;
+            this.power = power;
+            this.l2 = l2;
+            this.hard = sparsity.isHard();
+            this.threshold = sparsity.threshold();
+            this.asArray = asArray;
+        }
+
+        @Override
+        public Iterator<InternalRow> call(Iterator<scala.Tuple2<Long, String>> files) {
+            FisherEncoder encoder = cachedEncoder(key, model, form, power, l2, hard, threshold);
+            int din = encoder.model().inputDimension();
+            VectorUDT udt = new VectorUDT();
+            dev.fvec.io.NpyBuffer buffer = new dev.fvec.io.NpyBuffer();
+            float[] fv = new float[encoder.length()];
+            double[] v = asArray ? null : new double[fv.length];
+            DenseVector dense = asArray ? null : new DenseVector(v);
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return files.hasNext();
+                }
+
+                @Override
+                public InternalRow next() {
+                    scala.Tuple2<Long, String> file = files.next();
+                    String name = file._2();
+                    float[] x;
+                    int rows;
+                    int cols;
+                    try {
+                        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(name);
+                        if ("file".equals(path.toUri().getScheme())) {
+                            // A local file: into the partition's buffer, through a file channel.
+                            dev.fvec.io.Npy.readInto(java.nio.file.Path.of(path.toUri()), buffer);
+                            x = buffer.data();
+                            rows = buffer.ndim() == 2 ? buffer.rows() : -1;
+                            cols = buffer.ndim() == 2 ? buffer.cols() : -1;
+                        } else {
+                            dev.fvec.io.NpyArray a = NpyFiles.readArray(name, conf.value().get());
+                            x = a.data();
+                            rows = a.ndim() == 2 ? a.rows() : -1;
+                            cols = a.ndim() == 2 ? a.cols() : -1;
+                        }
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(name + ": " + e.getMessage(), e);
+                    }
+                    if (rows < 0) {
+                        throw new IllegalArgumentException(name + ": not a 2-D array; descriptors must be (N, D)");
+                    }
+                    if (cols != din) {
+                        throw new IllegalArgumentException(name + ": descriptors of D = " + cols + ", but the model takes "
+                                + (encoder.model().projection().isPresent() ? "Din = " : "D = ") + din);
+                    }
+                    try {
+                        encoder.encode(x, 0, rows, fv, 0);
+                    } catch (IllegalArgumentException | ArithmeticException e) {
+                        throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+                    }
+                    Object vector;
+                    if (asArray) {
+                        vector = UnsafeArrayData.fromPrimitiveArray(fv); // a copy: fv is reused
+                    } else {
+                        for (int j = 0; j < fv.length; j++) {
+                            v[j] = fv[j];
+                        }
+                        vector = udt.serialize(dense); // a copy: v is reused
+                    }
+                    return new GenericInternalRow(new Object[] {
+                        org.apache.spark.unsafe.types.UTF8String.fromString(name), file._1(), vector});
+                }
+            };
+        }
+    }
+
     @Override
     public FisherVectorTransformer copy(ParamMap extra) {
         FisherVectorTransformer t = defaultCopy(extra);
@@ -448,12 +595,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         }
 
         private FisherEncoder encoder() {
-            return EncoderCache.get(key, () -> FisherEncoder.builder(model.value().toModel())
-                    .form(form)
-                    .power(power)
-                    .l2(l2)
-                    .sparsity(hard ? Sparsity.hard() : Sparsity.threshold(threshold))
-                    .build());
+            return cachedEncoder(key, model, form, power, l2, hard, threshold);
         }
 
         @Override
@@ -466,6 +608,11 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
             // read (and copied) by Spark's scan before that, so one of each serves the partition.
             JoinedRow joined = new JoinedRow();
             GenericInternalRow out = new GenericInternalRow(1);
+            // One descriptor array, one vector and one double copy per partition, reused row after row.
+            Descriptors.Buffer x = new Descriptors.Buffer();
+            float[] fv = new float[encoder.length()];
+            double[] v = asArray ? null : new double[fv.length];
+            DenseVector dense = asArray ? null : new DenseVector(v);
             return new Iterator<>() {
                 private long index;
 
@@ -480,21 +627,20 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                     long i = index++;
                     Supplier<String> where = () -> "row " + i + " of partition " + partition
                             + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
-                    float[] x = kind.read(row, field, type, d, where);
-                    float[] fv;
+                    kind.read(row, field, type, d, where, x);
                     try {
-                        fv = encoder.encode(x, x.length / d);
+                        encoder.encode(x.values, 0, x.length / d, fv, 0);
                     } catch (IllegalArgumentException | ArithmeticException e) {
                         throw new IllegalArgumentException(where.get() + ": " + e.getMessage(), e);
                     }
+                    // Both conversions copy the values into Spark's format: fv and v are reused.
                     if (asArray) {
                         out.update(0, UnsafeArrayData.fromPrimitiveArray(fv));
                     } else {
-                        double[] v = new double[fv.length];
                         for (int j = 0; j < fv.length; j++) {
                             v[j] = fv[j];
                         }
-                        out.update(0, udt.serialize(new DenseVector(v)));
+                        out.update(0, udt.serialize(dense));
                     }
                     return joined.apply(row, out);
                 }

@@ -118,13 +118,17 @@ public final class NpyFiles {
         return new ArrayList<>(files);
     }
 
+    /** The array in the {@code .npy} file {@code name} (any Hadoop path), its errors naming it. */
+    static NpyArray readArray(String name, Configuration conf) throws IOException {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(name);
+        try (InputStream in = path.getFileSystem(conf).open(path)) {
+            return Npy.read(in, name, MAX_FILE_BYTES);
+        }
+    }
+
     private static InternalRow parse(Tuple2<Long, String> file, Configuration conf) throws IOException {
         String name = file._2();
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(name);
-        NpyArray a;
-        try (InputStream in = path.getFileSystem(conf).open(path)) {
-            a = Npy.read(in, name, MAX_FILE_BYTES);
-        }
+        NpyArray a = readArray(name, conf);
         if (a.ndim() != 2) {
             throw new IllegalArgumentException(name + ": shape " + Arrays.toString(a.shape())
                     + " is not 2-D; descriptors must be an (N, D) array");

@@ -227,7 +227,7 @@ public final class SparkMain implements Callable<Integer> {
                         "--improved is --power 0.5 --l2; give one or the other");
             }
             FisherVectorTransformer t = new FisherVectorTransformer().setModelPath(model).setForm(form)
-                    .setInputCol("descriptors").setOutputCol("vector").setIdCol("path").setHard(hard);
+                    .setOutputCol("vector").setHard(hard);
             if (improved) {
                 t.setImproved();
             }
@@ -238,9 +238,12 @@ public final class SparkMain implements Callable<Integer> {
             if (threshold != null) {
                 t.setThreshold(threshold);
             }
+            if (out.endsWith(".npy")) {
+                t.setOutputType("array"); // float32 as written: no double vector to build and narrow again
+            }
             SparkSession spark = session("fvec-spark encode");
             try {
-                Dataset<Row> fv = t.transform(NpyFiles.read(spark, inputs));
+                Dataset<Row> fv = t.transformFiles(spark, inputs); // each file read and encoded in one step
                 if (out.endsWith(".npy")) {
                     long rows = NpyFiles.writeNpy(fv, "vector", "index", Path.of(out));
                     info("fvec-spark encode: wrote " + out + " (" + rows + " vectors)");

@@ -248,6 +248,33 @@ class FisherVectorTransformerTest {
     }
 
     @Test
+    void filesEncodedAsTheyAreReadEqualFisherEncoderAndBadFilesAreNamed(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < images.size(); i++) {
+            float[] x = images.get(i);
+            dev.fvec.io.Npy.write(dir.resolve("img" + i + ".npy"), x, x.length / D, D);
+        }
+        for (String type : new String[] {"vector", "array"}) {
+            Dataset<Row> out = new FisherVectorTransformer().setModel(gmm).setOutputCol("fv").setImproved()
+                    .setOutputType(type).transformFiles(spark, List.of(dir + "/img*.npy"));
+            assertEquals(List.of("path", "index", "fv"), List.of(out.columns()));
+            java.util.Map<String, float[]> byId = new java.util.HashMap<>();
+            Dataset<Row> named = out.withColumn("id", org.apache.spark.sql.functions.regexp_extract(
+                    out.col("path"), "(img[0-9]+)\\.npy$", 1));
+            byId.putAll(collect(named, "fv"));
+            assertSameAsEncoder(FisherEncoder.builder(gmm).improved().build(), byId);
+            // The index is the file's position in the expanded glob, as NpyFiles.read numbers them.
+            for (Row r : out.select("path", "index").collectAsList()) {
+                assertTrue(r.getString(0).endsWith("/img" + r.getLong(1) + ".npy"), r.toString());
+            }
+        }
+        dev.fvec.io.Npy.write(dir.resolve("wide.npy"), new float[2 * (D + 1)], 2, D + 1);
+        Exception e = assertThrows(Exception.class, () -> new FisherVectorTransformer().setModel(gmm)
+                .transformFiles(spark, List.of(dir + "/wide.npy")).collectAsList());
+        String m = fullMessage(e);
+        assertTrue(m.contains("wide.npy: descriptors of D = 14, but the model takes D = 13"), m);
+    }
+
+    @Test
     void badRowsFailNamingTheRow() {
         float[] bad = images.get(3).clone();
         bad[5 * D + 2] = Float.NaN;

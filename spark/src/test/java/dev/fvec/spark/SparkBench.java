@@ -70,6 +70,13 @@ public final class SparkBench {
     static final int HELD_OUT = 20_000;
     static final int PARTITIONS = 8;
 
+    /** The one-JVM encoder's 2 threads (kept, so that their CPU time can be read after a run). */
+    static final ExecutorService POOL = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "one-jvm-encode");
+        t.setDaemon(true);
+        return t;
+    });
+
     public static void main(String[] args) throws Exception {
         List<String> stages = Arrays.asList(args[0].split(","));
         int n = Integer.parseInt(args[1]);
@@ -234,37 +241,54 @@ public final class SparkBench {
         FisherEncoder encoder = FisherEncoder.builder(model).improved().build();
         List<Double> ow = new ArrayList<>();
         List<Double> oc = new ArrayList<>();
-        List<Double> sw = new ArrayList<>();
-        List<Double> sc = new ArrayList<>();
+        List<Double> tw = new ArrayList<>(); // the transformer on NpyFiles.read's DataFrame
+        List<Double> tc = new ArrayList<>();
+        List<Double> fw = new ArrayList<>(); // transformFiles: each file read and encoded in one step
+        List<Double> fc = new ArrayList<>();
         for (int rep = 0; rep < 5; rep++) { // alternated; the first of each (the JIT warming up) is not counted
             long t0 = System.nanoTime();
             double c0 = cpuSeconds();
-            java.util.Map<String, Double> before1 = threadCpu();
+            java.util.Map<String, Double> before = threadCpu();
             encodeFiles(encoder, files, dir.resolve("fv-one-jvm.npy"));
-            if (Boolean.getBoolean("bench.threads")) {
-                System.out.println("one JVM run " + rep + ": " + cpuDelta(before1, threadCpu(), cpuSeconds() - c0));
-            }
+            report("one JVM", rep, before, c0);
             if (rep > 0) {
                 ow.add(seconds(t0));
                 oc.add(cpuSeconds() - c0);
             }
+            // array<float> out, as fvec-spark encode --out X.npy asks for.
             t0 = System.nanoTime();
             c0 = cpuSeconds();
+            before = threadCpu();
             Dataset<Row> fv = new FisherVectorTransformer().setModel(model).setInputCol("descriptors")
-                    .setImproved().setOutputCol("fv")
+                    .setImproved().setOutputCol("fv").setOutputType("array")
                     .transform(NpyFiles.read(spark, List.of(imgs + "/*.npy")));
-            java.util.Map<String, Double> before = threadCpu();
             NpyFiles.writeNpy(fv, "fv", "index", dir.resolve("fv-spark.npy"));
-            if (Boolean.getBoolean("bench.threads")) {
-                System.out.println("transformer run " + rep + ": " + cpuDelta(before, threadCpu(), cpuSeconds() - c0));
-            }
+            report("transform", rep, before, c0);
             if (rep > 0) {
-                sw.add(seconds(t0));
-                sc.add(cpuSeconds() - c0);
+                tw.add(seconds(t0));
+                tc.add(cpuSeconds() - c0);
+            }
+            t0 = System.nanoTime();
+            c0 = cpuSeconds();
+            before = threadCpu();
+            fv = new FisherVectorTransformer().setModel(model).setImproved().setOutputCol("fv").setOutputType("array")
+                    .transformFiles(spark, List.of(imgs + "/*.npy"));
+            NpyFiles.writeNpy(fv, "fv", "index", dir.resolve("fv-spark-files.npy"));
+            report("transformFiles", rep, before, c0);
+            if (rep > 0) {
+                fw.add(seconds(t0));
+                fc.add(cpuSeconds() - c0);
             }
         }
-        throughputRow("encode --improved (read, encode, write .npy), s, wall: median (min) of " + ow.size(), ow, sw);
-        throughputRow("encode --improved, s, process CPU: median (min) of " + oc.size(), oc, sc);
+        throughputRow("encode --improved, transform(NpyFiles.read(...)) then writeNpy, s, wall: median (min) of "
+                + ow.size(), ow, tw);
+        throughputRow("the same, process CPU s", oc, tc);
+        throughputRow("encode --improved, transformFiles(...) then writeNpy (fvec-spark encode's path), s, wall",
+                ow, fw);
+        throughputRow("the same, process CPU s", oc, fc);
+        System.out.println(Arrays.equals(Npy.read(dir.resolve("fv-spark.npy")).data(),
+                Npy.read(dir.resolve("fv-spark-files.npy")).data()) ? "both Spark paths give the same vectors"
+                        : "the Spark paths DIFFER");
         System.out.println(Arrays.equals(Npy.read(dir.resolve("fv-one-jvm.npy")).data(),
                 Npy.read(dir.resolve("fv-spark.npy")).data()) ? "encoded vectors bitwise equal"
                         : "encoded vectors DIFFER");
@@ -285,23 +309,18 @@ public final class SparkBench {
     static void encodeFiles(FisherEncoder encoder, List<Path> files, Path out) throws Exception {
         float[] rows = new float[files.size() * encoder.length()];
         AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 2; t++) {
-                done.add(pool.submit(() -> {
-                    for (int i; (i = next.getAndIncrement()) < files.size(); ) {
-                        NpyArray a = Npy.read(files.get(i));
-                        encoder.encode(a.data(), 0, a.rows(), rows, i * encoder.length());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            done.add(POOL.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < files.size(); ) {
+                    NpyArray a = Npy.read(files.get(i));
+                    encoder.encode(a.data(), 0, a.rows(), rows, i * encoder.length());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
         }
         Npy.write(out, rows, files.size(), encoder.length());
     }
@@ -337,6 +356,13 @@ public final class SparkBench {
             stamps.add(elapsed.toNanos() / 1e9);
             cpu.add(cpuSeconds());
         };
+    }
+
+    /** With -Dbench.threads=true: where the process's CPU time went since {@code before}. */
+    static void report(String what, int rep, java.util.Map<String, Double> before, double c0) {
+        if (Boolean.getBoolean("bench.threads")) {
+            System.out.println(what + " run " + rep + ": " + cpuDelta(before, threadCpu(), cpuSeconds() - c0));
+        }
     }
 
     /** CPU seconds of every live Java thread, summed by name with digits dropped. */
