@@ -72,7 +72,7 @@ public class PcaEncodeBench extends JmhDefaults {
     }
 
     /** Components with orthonormal rows (Gram-Schmidt of Gaussian rows), mean of SIFT-like size. */
-    static Projection orthonormalProjection(int din, int d, long seed) {
+    public static Projection orthonormalProjection(int din, int d, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double[][] rows = new double[d][din];
         for (int j = 0; j < d; j++) {
@@ -110,7 +110,7 @@ public class PcaEncodeBench extends JmhDefaults {
     }
 
     /** {@code mean + C^T y} per row: raw descriptors that {@code p} projects back onto {@code y}. */
-    static float[] lift(Projection p, float[] y, int n) {
+    public static float[] lift(Projection p, float[] y, int n) {
         int din = p.inputDimension();
         int d = p.outputDimension();
         float[] mean = p.mean();
