@@ -77,9 +77,24 @@ public class FmaPeakBench extends JmhDefaults {
         VectorSpecies<Float> species = Width.SPECIES;
         FloatVector va = FloatVector.broadcast(species, a);
         FloatVector vb = FloatVector.broadcast(species, b);
+        // Distinct starting values, so that no chain is provably a copy of another.
         FloatVector c0 = FloatVector.broadcast(species, 1f);
-        FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-        FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+        FloatVector c1 = FloatVector.broadcast(species, 1f + 1 / 64f);
+        FloatVector c2 = FloatVector.broadcast(species, 1f + 2 / 64f);
+        FloatVector c3 = FloatVector.broadcast(species, 1f + 3 / 64f);
+        FloatVector c4 = FloatVector.broadcast(species, 1f + 4 / 64f);
+        FloatVector c5 = FloatVector.broadcast(species, 1f + 5 / 64f);
+        FloatVector c6 = FloatVector.broadcast(species, 1f + 6 / 64f);
+        FloatVector c7 = FloatVector.broadcast(species, 1f + 7 / 64f);
+        FloatVector c8 = FloatVector.broadcast(species, 1f + 8 / 64f);
+        FloatVector c9 = FloatVector.broadcast(species, 1f + 9 / 64f);
+        FloatVector c10 = FloatVector.broadcast(species, 1f + 10 / 64f);
+        FloatVector c11 = FloatVector.broadcast(species, 1f + 11 / 64f);
+        FloatVector c12 = FloatVector.broadcast(species, 1f + 12 / 64f);
+        FloatVector c13 = FloatVector.broadcast(species, 1f + 13 / 64f);
+        FloatVector c14 = FloatVector.broadcast(species, 1f + 14 / 64f);
+        FloatVector c15 = FloatVector.broadcast(species, 1f + 15 / 64f);
+
         for (int i = 0; i < ITERATIONS; i++) {
             c0 = c0.fma(va, vb);
             c1 = c1.fma(va, vb);

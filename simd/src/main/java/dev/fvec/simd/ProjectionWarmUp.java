@@ -12,12 +12,15 @@ import java.util.SplittableRandom;
  * path compiled. Both paths give bitwise the same floats, so no output depends on when the switch
  * happens.
  *
- * <p>When: the background warm-up starts (on a daemon thread) at the first twin call after the
- * kernel's own warm-up has succeeded (a job long enough to have paid for that one pays for this
- * one, which is smaller: tens of milliseconds of CPU), or after {@link #TWIN_WORK_BEFORE_WARM_UP}
- * multiply-adds of twin work. {@link SimdKernelProvider#warmUp()} runs it in the caller's thread
- * after the kernel's. {@code -Dfvec.simd.warmup} applies as to the kernel:
- * {@code none} runs the vector path from the first call, {@code off} keeps the twin.
+ * <p>When: on a daemon thread, once auto projections have computed
+ * {@link #TWIN_WORK_BEFORE_WARM_UP} multiply-adds on the twin (about a third of a second of twin
+ * time), so that a short job never pays for it and a long one does once the twin's extra cost could
+ * have paid for it (the kernel's own warm-up follows the same rule). It costs 0.14 to 0.2 s of its
+ * thread's CPU time (0.6 to 0.9 s of wall time) on the 2-core Zen 5 machine under load, measured
+ * after the kernel's warm-up; that is why {@link SimdKernelProvider#warmUp()}, which every service
+ * may call, does not run it: models without a projection never need it. {@code -Dfvec.simd.warmup}
+ * applies as to the kernel: {@code none} runs the vector path from the first call, {@code off}
+ * keeps the twin.
  *
  * <p>How: calls on a synthetic projection whose shape takes every branch of the vector path (a
  * group of 4 vectors, single vectors and scalar tail columns; groups of 4 descriptors and single
@@ -46,22 +49,24 @@ final class ProjectionWarmUp {
     }
 
     /**
-     * Multiply-adds the twin computes before the background warm-up starts even though the kernel's
-     * lanes are not warm: about half a second of twin time (1.2 ms per 1000 descriptors of 128 -> 64
-     * on the 2-core Zen 5 machine), tens of times what the warm-up costs.
+     * Multiply-adds the twin computes before the background warm-up starts: about 0.3 s of twin time
+     * (1.2 ms per 1000 descriptors of 128 -> 64, 8.2M multiply-adds, on the 2-core Zen 5 machine),
+     * about what the warm-up itself costs.
      */
-    static final long TWIN_WORK_BEFORE_WARM_UP = 1L << 32;
+    static final long TWIN_WORK_BEFORE_WARM_UP = 1L << 31;
     private static final java.util.concurrent.atomic.AtomicLong TWIN_WORK = new java.util.concurrent.atomic.AtomicLong();
+    /** {@link #TWIN_WORK_BEFORE_WARM_UP}, then doubled after each warm-up that ran out of budget. */
+    private static volatile long nextStart = TWIN_WORK_BEFORE_WARM_UP;
 
     /**
      * Called after each twin call of an auto projection with its multiply-adds: starts the background
-     * warm-up once the kernel's lanes are warm, or after {@link #TWIN_WORK_BEFORE_WARM_UP}.
+     * warm-up after {@link #TWIN_WORK_BEFORE_WARM_UP} in all.
      */
     static void twinWorked(long work) {
         if (warm || started || !VectorWarmUp.MODE.equals("background")) {
             return;
         }
-        if (!VectorWarmUp.isWarm() && TWIN_WORK.addAndGet(work) < TWIN_WORK_BEFORE_WARM_UP) {
+        if (TWIN_WORK.addAndGet(work) < nextStart) {
             return;
         }
         synchronized (ProjectionWarmUp.class) {
@@ -70,7 +75,13 @@ final class ProjectionWarmUp {
             }
             started = true;
         }
-        Thread t = new Thread(ProjectionWarmUp::ensureWarm, "fvec-simd-projection-warm-up");
+        Thread t = new Thread(() -> {
+            ensureWarm();
+            if (!warm) { // out of budget (a busy machine): try again after twice as much twin work
+                nextStart = 2 * Math.max(TWIN_WORK.get(), nextStart);
+                started = false;
+            }
+        }, "fvec-simd-projection-warm-up");
         t.setDaemon(true);
         t.start();
     }

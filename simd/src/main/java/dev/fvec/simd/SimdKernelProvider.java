@@ -89,7 +89,8 @@ public final class SimdKernelProvider implements KernelProvider {
 
     /**
      * The float projection ({@code SimdProjection}): the vector path once {@code ProjectionWarmUp}
-     * has it compiled, its bitwise twin before.
+     * has it compiled (in the background, after a third of a second of twin work), its bitwise twin
+     * before.
      */
     @Override
     public ProjectionKernel createProjection(Projection projection) {
@@ -131,7 +132,6 @@ public final class SimdKernelProvider implements KernelProvider {
     public void warmUp() {
         if (unavailableReason() == null) {
             VectorWarmUp.ensureWarm();
-            ProjectionWarmUp.ensureWarm(); // the PCA projection's vector path: tens of ms more, own budget
         }
     }
 
