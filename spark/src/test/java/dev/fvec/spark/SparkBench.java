@@ -194,8 +194,14 @@ public final class SparkBench {
         Timed[] single = new Timed[2];
         Timed[] fs = new Timed[2];
         for (int rep = 0; rep < 2; rep++) { // alternated, so both see the machine's load alike
+            double c0 = cpuSeconds();
+            java.util.Map<String, Double> before = threadCpu();
             single[rep] = timedTrainer(k, iterations, x, n);
+            report("GmmTrainer fit", rep, before, c0);
+            c0 = cpuSeconds();
+            before = threadCpu();
             fs[rep] = timedSpark(sets, k, iterations);
+            report("fvec-spark fit", rep, before, c0);
         }
         sets.unpersist();
         List<Double> sw = new ArrayList<>();
