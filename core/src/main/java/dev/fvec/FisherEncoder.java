@@ -5,7 +5,6 @@ import dev.fvec.spi.KernelProvider;
 import dev.fvec.spi.StatisticsAccess;
 import dev.fvec.spi.StatisticsKernel;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Turns a set of local descriptors into one Fisher vector.
@@ -57,7 +56,7 @@ public final class FisherEncoder {
     private final Sparsity sparsity;
     private final KernelProvider kernels;
     private final int length;
-    private final AtomicReferenceArray<Workspace> pool = new AtomicReferenceArray<>(POOL_SLOTS);
+    private final WorkspacePool<Workspace> pool = new WorkspacePool<>(this::newWorkspace);
 
     private FisherEncoder(Builder b) {
         this.model = b.model;
@@ -151,13 +150,13 @@ public final class FisherEncoder {
         Objects.requireNonNull(out, "out");
         Checks.requireRange("out", out.length, outOffset, length);
         checkDescriptors(x, offset, n);
-        Workspace ws = borrow();
+        Workspace ws = pool.borrow();
         try {
             ws.stats.reset();
             ws.kernel.accumulate(x, offset, n, ws.stats);
             toVector(ws.stats, ws.vector, out, outOffset);
         } finally {
-            giveBack(ws);
+            pool.giveBack(ws);
         }
     }
 
@@ -176,11 +175,11 @@ public final class FisherEncoder {
     public void accumulate(float[] x, int offset, int n, GmmStatistics stats) {
         checkStatistics(stats);
         checkDescriptors(x, offset, n);
-        Workspace ws = borrow();
+        Workspace ws = pool.borrow();
         try {
             ws.kernel.accumulate(x, offset, n, stats);
         } finally {
-            giveBack(ws);
+            pool.giveBack(ws);
         }
     }
 
@@ -204,48 +203,17 @@ public final class FisherEncoder {
         checkStatistics(stats);
         Objects.requireNonNull(out, "out");
         Checks.requireRange("out", out.length, outOffset, length);
-        Workspace ws = borrow();
+        Workspace ws = pool.borrow();
         try {
             toVector(stats, ws.vector, out, outOffset);
         } finally {
-            giveBack(ws);
+            pool.giveBack(ws);
         }
     }
 
-    /**
-     * Takes a scratch space from the pool, scanning from a slot derived from the thread's id so
-     * that threads mostly use different slots; allocates one only when every slot is empty.
-     */
-    private Workspace borrow() {
-        int start = startSlot();
-        for (int i = 0; i < POOL_SLOTS; i++) {
-            int slot = start + i < POOL_SLOTS ? start + i : start + i - POOL_SLOTS;
-            if (pool.get(slot) != null) {
-                Workspace ws = pool.getAndSet(slot, null);
-                if (ws != null) {
-                    return ws;
-                }
-            }
-        }
+    private Workspace newWorkspace() {
         return new Workspace(ProjectingKernel.create(kernels, model, sparsity), GmmStatistics.forModel(model),
                 new double[length]);
-    }
-
-    /** Puts a scratch space back in the first free slot from the thread's start; drops it when none is free. */
-    private void giveBack(Workspace ws) {
-        int start = startSlot();
-        for (int i = 0; i < POOL_SLOTS; i++) {
-            int slot = start + i < POOL_SLOTS ? start + i : start + i - POOL_SLOTS;
-            if (pool.get(slot) == null && pool.compareAndSet(slot, null, ws)) {
-                return;
-            }
-        }
-    }
-
-    private static int startSlot() {
-        // Thread.getId is deprecated from JDK 19 (for threadId), but is what JDK 17 has; ids are unique.
-        long id = Thread.currentThread().getId();
-        return (int) (((id * 0x9E3779B97F4A7C15L) >>> 32) % POOL_SLOTS);
     }
 
     private void checkStatistics(GmmStatistics stats) {

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
- * A small lock-free pool of per-call scratch spaces, as {@link FisherEncoder}'s: at most
- * {@link FisherEncoder#POOL_SLOTS} kept; a borrow with every slot empty makes a new one, and a
+ * A small lock-free pool of per-call scratch spaces, the one behind {@link FisherEncoder} and
+ * {@link SpatialEncoder}: at most {@link FisherEncoder#POOL_SLOTS} kept; a borrow with every slot empty makes a new one, and a
  * give-back with every slot full drops it. Nothing is tied to a thread. Thread-safe.
  */
 final class WorkspacePool<W> {
