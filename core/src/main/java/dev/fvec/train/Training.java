@@ -93,6 +93,10 @@ final class Training {
                 previousReseeded = m.reseeded > 0;
             }
             return new TrainingResult(model, iteration, meanLogLikelihood, converged, reseeded, elapsed());
+        } finally {
+            if (primer != null) {
+                primer.interrupt(); // also when the initialisation or a pass failed
+            }
         }
     }
 
