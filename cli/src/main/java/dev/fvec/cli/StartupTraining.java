@@ -34,7 +34,12 @@ final class StartupTraining {
     }
 
     public static void main(String[] args) throws IOException {
-        Path dir = Files.createTempDirectory("fvec-startup-training");
+        trainIn(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** Runs the training steps in a new directory under {@code parent}, and removes it. */
+    static void trainIn(Path parent) throws IOException {
+        Path dir = Files.createTempDirectory(parent, "fvec-startup-training");
         try {
             run(dir);
         } finally {
