@@ -35,7 +35,6 @@ final class ProjectionWarmUp {
     private static final int CALLS = 20;
 
     private static volatile boolean warm = VectorWarmUp.MODE.equals("none");
-    private static volatile boolean started;
     private static final Object LOCK = new Object();
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
@@ -54,36 +53,20 @@ final class ProjectionWarmUp {
      * about what the warm-up itself costs.
      */
     static final long TWIN_WORK_BEFORE_WARM_UP = 1L << 31;
-    private static final java.util.concurrent.atomic.AtomicLong TWIN_WORK = new java.util.concurrent.atomic.AtomicLong();
-    /** {@link #TWIN_WORK_BEFORE_WARM_UP}, then doubled after each warm-up that ran out of budget. */
-    private static volatile long nextStart = TWIN_WORK_BEFORE_WARM_UP;
+    private static final WarmUpTrigger TRIGGER = new WarmUpTrigger(TWIN_WORK_BEFORE_WARM_UP,
+            "fvec-simd-projection-warm-up", () -> {
+                ensureWarm();
+                return warm;
+            });
 
     /**
      * Called after each twin call of an auto projection with its multiply-adds: starts the background
      * warm-up after {@link #TWIN_WORK_BEFORE_WARM_UP} in all.
      */
     static void twinWorked(long work) {
-        if (warm || started || !VectorWarmUp.MODE.equals("background")) {
-            return;
+        if (!warm) {
+            TRIGGER.twinWorked(work);
         }
-        if (TWIN_WORK.addAndGet(work) < nextStart) {
-            return;
-        }
-        synchronized (ProjectionWarmUp.class) {
-            if (started) {
-                return;
-            }
-            started = true;
-        }
-        Thread t = new Thread(() -> {
-            ensureWarm();
-            if (!warm) { // out of budget (a busy machine): try again after twice as much twin work
-                nextStart = 2 * Math.max(TWIN_WORK.get(), nextStart);
-                started = false;
-            }
-        }, "fvec-simd-projection-warm-up");
-        t.setDaemon(true);
-        t.start();
     }
 
     /** Runs the warm-up in this thread unless the vector path is warm; waits if another thread runs it. */

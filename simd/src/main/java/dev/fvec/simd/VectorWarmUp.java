@@ -56,10 +56,6 @@ final class VectorWarmUp {
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private static final boolean DEBUG = Boolean.getBoolean("fvec.simd.warmup.debug");
     private static volatile boolean warm = MODE.equals("none");
-    private static volatile boolean started;
-    private static volatile long nextStart = 1L << 33; // TWIN_WORK_BEFORE_WARM_UP, then doubled after a failed attempt
-    /** Descriptor x component x dimension terms the twin has computed in auto kernels, roughly. */
-    private static final java.util.concurrent.atomic.AtomicLong TWIN_WORK = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Terms (descriptors x Kpad x D) the twin computes before the background warm-up starts: about
      * 2-3 s of twin CPU time, roughly twice what the warm-up itself costs (its thread and C2's).
@@ -73,6 +69,11 @@ final class VectorWarmUp {
      */
     static final long TWIN_WORK_BEFORE_WARM_UP = 1L << 33;
     private static final Object LOCK = new Object();
+    /** Counts the descriptor x component x dimension terms the twin computes in auto kernels. */
+    private static final WarmUpTrigger TRIGGER = new WarmUpTrigger(TWIN_WORK_BEFORE_WARM_UP, "fvec-simd-warm-up", () -> {
+        ensureWarm();
+        return warm;
+    });
 
     /** Statistics of the last warm-up, for the harnesses: rounds run and nanoseconds spent. */
     static volatile int rounds;
@@ -93,27 +94,9 @@ final class VectorWarmUp {
      * was long, the machine busy) is tried again after twice as much twin work in all.
      */
     static void twinWorked(long work) {
-        if (warm || started || !MODE.equals("background")) {
-            return;
+        if (!warm) {
+            TRIGGER.twinWorked(work);
         }
-        if (TWIN_WORK.addAndGet(work) < nextStart) {
-            return;
-        }
-        synchronized (VectorWarmUp.class) {
-            if (started) {
-                return;
-            }
-            started = true;
-        }
-        Thread t = new Thread(() -> {
-            ensureWarm();
-            if (!warm) {
-                nextStart = 2 * Math.max(TWIN_WORK.get(), nextStart);
-                started = false;
-            }
-        }, "fvec-simd-warm-up");
-        t.setDaemon(true);
-        t.start();
     }
 
     /**
