@@ -65,6 +65,10 @@ public final class Main {
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal) {
         Streams streams = new Streams(in, out, err, terminal);
+        DirectParse.Parsed direct = DirectParse.parse(args, streams);
+        if (direct != null) {
+            return runDirect(direct, out, err);
+        }
         CommandLine cli = commandLine(streams, commandNamed(args));
         try {
             cli.setParameterExceptionHandler((e, a) -> Errors.usage(e, a, err));
@@ -72,6 +76,20 @@ public final class Main {
             return cli.execute(args);
         } catch (OutOfMemoryError e) { // picocli hands only exceptions to the handler above
             return Errors.outOfMemory(e, verbose(cli.getParseResult()), err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** A command line {@link DirectParse} took: run as picocli's execute would, with the same error handling. */
+    private static int runDirect(DirectParse.Parsed parsed, PrintStream out, PrintStream err) {
+        try {
+            return parsed.command.call();
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(e, parsed.verbose(), err);
+        } catch (Exception e) {
+            return Errors.failed(e, parsed.verbose(), err);
         } finally {
             out.flush();
             err.flush();
