@@ -65,6 +65,7 @@ final class StartupTraining {
         String model = dir.resolve("model.npz").toString();
         String out = dir.resolve("out.npy").toString();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        EarlyStart.begin(new String[] {"encode"}); // main()'s classes, in the archive too
         check(Main.run(new String[] {"train", "--components", "16", "--iterations", "3", "--out", model, train}, quiet, quiet));
         check(Main.run(new String[] {"encode", "--model", model, "--improved", "--out", out, inputs.get(0)}, quiet, quiet));
         // The same through picocli's parser (DirectParse leaves lines with "--" to it), so the lines
