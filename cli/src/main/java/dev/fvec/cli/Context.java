@@ -27,6 +27,9 @@ final class Context {
         this.verbose = common.verbose;
         String forced = common.kernel;
         this.kernelForced = forced != null;
+        if (forced == null) {
+            Main.quietLibraryLog(); // before the choice is taken here (it logs it)
+        }
         try {
             this.choice = forced != null ? null : Kernels.choice();
             this.kernel = forced != null ? Kernels.byName(forced) : choice.provider();

@@ -25,26 +25,42 @@ final class EarlyStart {
     private EarlyStart() {
     }
 
-    /** Starts it for {@code args} when worth it. */
-    static void begin(String[] args) {
-        String command = Main.commandNamed(args);
-        if (!("encode".equals(command) || "train".equals(command)) || Runtime.getRuntime().availableProcessors() < 2
-                || System.getProperty(PROPERTY, "true").equals("false")) {
-            return;
+    /** The early-start thread. */
+    private static final class Choosing extends Thread {
+        Choosing() {
+            super("fvec-early-start");
         }
-        for (String a : args) {
-            if (a.equals("--kernel") || a.startsWith("--kernel=") || a.equals("--help") || a.equals("-h")) {
-                return;
-            }
-        }
-        Thread t = new Thread(() -> {
+
+        @Override
+        public void run() {
             try {
+                Main.quietLibraryLog();
                 Kernels.choice();
             } catch (RuntimeException | LinkageError e) {
                 // Only a head start: the command meets (and reports) the problem itself.
             }
-        }, "fvec-early-start");
+        }
+    }
+
+    /**
+     * Starts it for {@code args} when worth it; true when it did. The thread also quiets the
+     * library's log ({@link Main#quietLibraryLog}) before it takes the choice, so that
+     * java.util.logging starts there rather than on the main thread.
+     */
+    static boolean begin(String[] args) {
+        String command = Main.commandNamed(args);
+        if (!("encode".equals(command) || "train".equals(command)) || Runtime.getRuntime().availableProcessors() < 2
+                || System.getProperty(PROPERTY, "true").equals("false")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("--kernel") || a.startsWith("--kernel=") || a.equals("--help") || a.equals("-h")) {
+                return false;
+            }
+        }
+        Thread t = new Choosing(); // a class, not a lambda: a lambda's first use spins a class at run time
         t.setDaemon(true);
         t.start();
+        return true;
     }
 }
