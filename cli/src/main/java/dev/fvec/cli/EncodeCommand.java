@@ -132,6 +132,10 @@ final class EncodeCommand extends CommandBase {
             shapes.add(shape);
         }
 
+        if (!spatialLayout) {
+            WarmUpPolicy.forJob(shapes, model.components(), model.dimension(), ctx);
+        }
+
         FisherEncoder.Builder builder = FisherEncoder.builder(model)
                 .form(form).power(exponent).l2(normalise).kernel(ctx.kernel());
         if (hard) {

@@ -59,8 +59,17 @@ public final class Main {
         System.exit(status);
     }
 
-    /** Whether {@link #main} runs: only then is the library's log quieted (tests see it as it is). */
+    /**
+     * Whether {@link #main} runs (one command in its own JVM): only then is the library's log
+     * quieted (tests see it as it is) and may a command set JVM-wide properties
+     * ({@link WarmUpPolicy}).
+     */
     private static volatile boolean quiet;
+
+    /** Whether this JVM runs {@link #main}: one command, its own process. */
+    static boolean ownProcess() {
+        return quiet;
+    }
 
     /**
      * The library logs its kernel choice at INFO; the tool reports it itself (in its summary lines,
