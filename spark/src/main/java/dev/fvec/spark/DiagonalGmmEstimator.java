@@ -95,6 +95,7 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
     private final Param<String> positionsCol;
     private final Param<String> imageSizeCol;
     private final BooleanParam spatial;
+    private final IntParam numPartitions;
     private transient DiagonalGmm initialModel;
     private transient ProgressListener progress;
 
@@ -125,6 +126,10 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
                 "with spatial: positions column, array<float> (N x 2 row-major, x, y in pixels) or array<array<float>>");
         imageSizeCol = new Param<>(this, "imageSizeCol", "with spatial: image size column, array<int> (W, H)");
         spatial = new BooleanParam(this, "spatial", "after EM, fit the spatial Gaussians over the images' positions");
+        numPartitions = new IntParam(this, "numPartitions", "EM passes run on at most this many partitions of the"
+                + " cached descriptors (joined in order, no shuffle); 0: the input's; -1: one per core in local mode,"
+                + " else the input's");
+        setDefault(numPartitions, -1);
         setDefault(positionsCol, "");
         setDefault(imageSizeCol, "");
         setDefault(spatial, false);
@@ -340,6 +345,29 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         return this;
     }
 
+    /** The param: the number of partitions EM's passes run on (see {@link #setNumPartitions}). */
+    public IntParam numPartitions() {
+        return numPartitions;
+    }
+
+    /**
+     * EM's passes run on at most this many partitions of the cached descriptors: consecutive input
+     * partitions are joined in order, without a shuffle (so the model stays deterministic; it
+     * depends on this partitioning only through the summation order). Each task's fixed cost
+     * (scheduling, its statistics shipped and merged) is paid on every iteration, so fewer, larger
+     * tasks are faster as long as every core has one. {@code 0}: the input's partitioning; {@code -1}
+     * (default): in local mode one partition per core (Spark's default parallelism), on a cluster the
+     * input's (whose executors may not all be there yet when training starts).
+     */
+    public DiagonalGmmEstimator setNumPartitions(int value) {
+        if (value < -1) {
+            throw new IllegalArgumentException("numPartitions = " + value + ": need >= 1, 0 (the input's) or -1"
+                    + " (Spark's default parallelism)");
+        }
+        set(numPartitions, value);
+        return this;
+    }
+
     /** The param: with {@code spatial}, the positions column; empty (default): none. */
     public Param<String> positionsCol() {
         return positionsCol;
@@ -488,8 +516,11 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         String id = getOrDefault(idCol);
         long start = System.nanoTime();
         long seedValue = (Long) getOrDefault(seed);
+        int partitions = (Integer) getOrDefault(numPartitions);
         DescriptorBlocks raw = new DescriptorBlocks(df, kind, schema.fieldIndex(col), din,
-                id.isEmpty() ? -1 : schema.fieldIndex(id), id);
+                id.isEmpty() ? -1 : schema.fieldIndex(id), id,
+                partitions >= 0 ? partitions : df.sparkSession().sparkContext().isLocal()
+                        ? df.sparkSession().sparkContext().defaultParallelism() : 0);
         DescriptorBlocks data = raw;
         Projection projection = given;
         try {

@@ -558,7 +558,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 .add("index", DataTypes.LongType, false)
                 .add(getOrDefault(outputCol), asArray ? DataTypes.createArrayType(DataTypes.FloatType, false)
                         : SQLDataTypes.VectorType(), false);
-        int partitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
+        // Locally one task per core (each task's fixed cost is paid once); on a cluster 4 per core, so
+        // that a slow executor holds up less of the job.
+        int perCore = jsc.sc().isLocal() ? 1 : 4;
+        int partitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * perCore));
         return Sessions.classic(spark).internalCreateDataFrame(
                 jsc.parallelize(indexed, partitions).mapPartitions(task).rdd(), schema, false);
     }

@@ -4,7 +4,6 @@ import dev.fvec.SpatialModel;
 import java.io.Serializable;
 import java.util.List;
 import java.util.function.Supplier;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
@@ -146,49 +145,6 @@ final class SpatialColumns implements Serializable {
         return size;
     }
 
-    /** As {@link #read(InternalRow, int, Descriptors.Buffer, Supplier)}, on the Row API. */
-    int[] read(Row row, int n, Descriptors.Buffer into, Supplier<String> where) {
-        if (row.isNullAt(sizeField)) {
-            throw new IllegalArgumentException(where.get() + ": the image size is null");
-        }
-        List<Object> s = row.getList(sizeField);
-        int[] size = size(s.size(), i -> s.get(i), where);
-        if (row.isNullAt(positionsField)) {
-            throw new IllegalArgumentException(where.get() + ": the positions are null");
-        }
-        List<Object> a = row.getList(positionsField);
-        float[] p;
-        if (nested) {
-            requireCount(a.size(), n, " positions (x, y)", where);
-            p = into.take(2 * n);
-            for (int i = 0; i < a.size(); i++) {
-                Object pair = a.get(i);
-                if (pair == null) {
-                    throw new IllegalArgumentException(where.get() + ": the position of descriptor " + i + " is null");
-                }
-                @SuppressWarnings("unchecked")
-                List<Object> xy = scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<Object>) pair);
-                if (xy.size() != 2) {
-                    throw new IllegalArgumentException(where.get() + ": the position of descriptor " + i + " has "
-                            + xy.size() + " values, expected 2 (x, y)");
-                }
-                p[2 * i] = number(xy.get(0), 2 * i, where);
-                p[2 * i + 1] = number(xy.get(1), 2 * i + 1, where);
-            }
-        } else {
-            if (a.size() != 2 * n) {
-                throw new IllegalArgumentException(where.get() + ": " + a.size() + " position values for " + n
-                        + " descriptors; expected " + 2L * n + " (x, y per descriptor, N x 2 row-major)");
-            }
-            p = into.take(a.size());
-            for (int i = 0; i < a.size(); i++) {
-                p[i] = number(a.get(i), i, where);
-            }
-        }
-        check(p, n, size[0], size[1], where);
-        return size;
-    }
-
     private static void requireCount(int count, int n, String what, Supplier<String> where) {
         if (count != n) {
             throw new IllegalArgumentException(where.get() + ": " + count + what + " for " + n
@@ -201,13 +157,6 @@ final class SpatialColumns implements Serializable {
             throw new IllegalArgumentException(where.get() + ": position value " + i + " is null");
         }
         return type.elementType().equals(DataTypes.FloatType) ? a.getFloat(i) : (float) a.getDouble(i);
-    }
-
-    private static float number(Object o, int i, Supplier<String> where) {
-        if (o == null) {
-            throw new IllegalArgumentException(where.get() + ": position value " + i + " is null");
-        }
-        return ((Number) o).floatValue();
     }
 
     private int[] size(InternalRow row, Supplier<String> where) {

@@ -17,6 +17,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
 
 /**
  * The spatial pass of {@code fvec train --spatial} ({@link SpatialFit}; SPEC.md, "Spatial layout")
@@ -43,7 +45,10 @@ final class SpatialPass {
         Broadcast<GmmData> shared = jsc.broadcast(new GmmData(model));
         int k = model.components();
         try {
-            List<double[]> parts = df.javaRDD().mapPartitionsWithIndex((partition, rows) -> {
+            DataType type = df.schema().apply(field).dataType();
+            DataType idType = idField >= 0 ? df.schema().apply(idField).dataType() : null;
+            // Internal rows, as DescriptorBlocks reads them: no boxed value per float.
+            List<double[]> parts = df.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex((partition, rows) -> {
                 DiagonalGmm m = shared.value().toModel();
                 ProjectionKernel projection = m.projection().map(p -> Kernels.provider().createProjection(p))
                         .orElse(null);
@@ -54,15 +59,17 @@ final class SpatialPass {
                 // [count, S0 (K), T1 (K x 2), T2 (K x 2)]
                 double[] sums = new double[1 + 5 * k];
                 Descriptors.Buffer positions = new Descriptors.Buffer();
+                Descriptors.Buffer descriptors = new Descriptors.Buffer();
                 float[] projected = new float[0];
                 long index = 0;
                 while (rows.hasNext()) {
-                    Row row = rows.next();
+                    InternalRow row = rows.next();
                     long i = index++;
                     Supplier<String> where = () -> "row " + i + " of partition " + partition
-                            + (idField >= 0 ? " (" + idName + " = " + row.get(idField) + ")" : "");
-                    float[] x = kind.read(row, field, din, where);
-                    int n = x.length / din;
+                            + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
+                    kind.read(row, field, type, din, where, descriptors);
+                    float[] x = descriptors.values;
+                    int n = descriptors.length / din;
                     int[] size = columns.read(row, n, positions, where);
                     float[] p = positions.values;
                     float[] y = x;
