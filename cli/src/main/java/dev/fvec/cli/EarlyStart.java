@@ -1,6 +1,7 @@
 package dev.fvec.cli;
 
 import dev.fvec.Kernels;
+import dev.fvec.spi.KernelProvider;
 
 /**
  * The library's kernel choice ({@link Kernels#choice()}: the service lookup, the Vector API
@@ -34,7 +35,14 @@ final class EarlyStart {
         @Override
         public void run() {
             try {
-                Main.quietLibraryLog();
+                // The slow part of the choice first (the service lookup, the Vector API species, the JIT
+                // beans: nothing there logs), while the main thread starts java.util.logging; then the
+                // choice itself, which logs, once the library's log is quiet.
+                KernelProvider simd = KernelProvider.installed("simd");
+                if (simd != null) {
+                    simd.unavailableReason();
+                }
+                Main.quietLibraryLog(); // waits for the main thread's, if that one is under way
                 Kernels.choice();
             } catch (RuntimeException | LinkageError e) {
                 // Only a head start: the command meets (and reports) the problem itself.
@@ -43,9 +51,10 @@ final class EarlyStart {
     }
 
     /**
-     * Starts it for {@code args} when worth it; true when it did. The thread also quiets the
-     * library's log ({@link Main#quietLibraryLog}) before it takes the choice, so that
-     * java.util.logging starts there rather than on the main thread.
+     * Starts it for {@code args} when worth it; true when it did. The caller then quiets the
+     * library's log ({@link Main#quietLibraryLog}, which starts java.util.logging) while this thread
+     * does the slow part of the choice; the thread quiets it too (or waits for the caller's) before
+     * it takes the choice, which logs.
      */
     static boolean begin(String[] args) {
         String command = Main.commandNamed(args);

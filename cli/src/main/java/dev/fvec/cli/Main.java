@@ -31,9 +31,9 @@ public final class Main {
 
     /**
      * Holds the library's logger, so the level {@link #quietLibraryLog} sets sticks (java.util.logging
-     * keeps loggers weakly). A class of its own so that java.util.logging starts only when it is
-     * first needed: on the early-start thread in a run that has one (its set-up, about 130 classes
-     * and the logging configuration, was 10-25 ms of the main thread's start).
+     * keeps loggers weakly). A class of its own so that java.util.logging (about 130 classes and the
+     * logging configuration, 10-25 ms) starts only after the early-start thread has begun the slow
+     * part of the kernel choice, and alongside it.
      */
     private static final class LibraryLog {
         static final Logger LOG = Logger.getLogger("dev.fvec");
@@ -47,9 +47,8 @@ public final class Main {
 
     public static void main(String[] args) {
         quiet = true;
-        if (!EarlyStart.begin(args)) {
-            quietLibraryLog();
-        } // else the early-start thread does it, before it takes the kernel choice (which logs)
+        EarlyStart.begin(args); // first: it runs beside the logging set-up below
+        quietLibraryLog();
         boolean terminal = System.getProperty(TERMINAL_PROPERTY) != null
                 ? Boolean.getBoolean(TERMINAL_PROPERTY)
                 : System.console() != null;
@@ -59,15 +58,24 @@ public final class Main {
         System.exit(status);
     }
 
-    /** Whether {@link #main} runs: only then is the library's log quieted (tests see it as it is). */
+    /**
+     * Whether {@link #main} runs (one command in its own JVM): only then is the library's log
+     * quieted (tests see it as it is) and may a command set JVM-wide properties
+     * ({@link WarmUpPolicy}).
+     */
     private static volatile boolean quiet;
+
+    /** Whether this JVM runs {@link #main}: one command, its own process. */
+    static boolean ownProcess() {
+        return quiet;
+    }
 
     /**
      * The library logs its kernel choice at INFO; the tool reports it itself (in its summary lines,
      * and with the reason under {@code --verbose}), so in {@link #main}'s runs the log's two-line
      * records stay off the console. Called before anything takes the kernel choice: by
-     * {@link #main} or the early-start thread, and again (cheap by then) by {@link Context}, which
-     * may take the choice before the early-start thread has.
+     * {@link #main}, by the early-start thread (which waits for the main thread's call, if under
+     * way: class initialisation) and by {@link Context} (cheap by then).
      */
     static void quietLibraryLog() {
         if (quiet) {
