@@ -174,7 +174,7 @@ final class SimdKernel implements StatisticsKernel {
         this.threshold = sparsity.threshold();
         this.keepAll = !hard && threshold == 0;
         this.scalar = Kernels.scalar().create(model, sparsity);
-        this.keptTerms = new KeptTerms(this.model, BLOCK, mode == Mode.WARM_UP);
+        this.keptTerms = new KeptTerms(this.model, BLOCK);
         int kpad = this.model.kpad;
         this.likelihoods = new float[BLOCK * kpad];
         this.maxes = new float[BLOCK];
