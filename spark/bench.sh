@@ -12,18 +12,18 @@
 #           included): fvec encode --threads 2 vs fvec-spark encode
 #
 # The overhead target (issue 14: throughput >= 0.7x one JVM with 2 threads, >= 1,000,000 x 64):
-#   spark/bench.sh scale,encode     (about 6 minutes idle; EM with the estimator's default partitioning,
+#   spark/bench.sh scale,encode     (about 7 minutes idle; EM with the estimator's default partitioning,
 #                                    one partition per core in local mode)
 #
 #   spark/bench.sh [STAGES=em,budget,scale,encode] [DIR=/tmp/fvec-spark-bench]
-#   environment: N=100000 K=64 IT=10 MLLIB_IT=2 SCALE_N=1000000 SCALE_IT=5 IMAGES=10000
+#   environment: N=100000 K=64 IT=10 MLLIB_IT=2 SCALE_N=1000000 SCALE_IT=10 IMAGES=10000
 #
 # About 10 minutes on a 2-core machine (MLlib is most of it). MLlib's EM is full-covariance
 # (O(K D^2) per point) and slow: in `em` its iteration count is separate (MLLIB_IT).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 stages=${1:-em,budget,scale,encode} dir=${2:-/tmp/fvec-spark-bench}
-n=${N:-100000} k=${K:-64} it=${IT:-10} mit=${MLLIB_IT:-2} sn=${SCALE_N:-1000000} sit=${SCALE_IT:-5} images=${IMAGES:-10000}
+n=${N:-100000} k=${K:-64} it=${IT:-10} mit=${MLLIB_IT:-2} sn=${SCALE_N:-1000000} sit=${SCALE_IT:-10} images=${IMAGES:-10000}
 cd "$root"
 echo "spark/bench.sh $stages $dir (N=$n K=$k IT=$it MLLIB_IT=$mit SCALE_N=$sn SCALE_IT=$sit IMAGES=$images)," \
   "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC')"
