@@ -27,7 +27,12 @@ abstract class CommandBase implements Callable<Integer> {
 
     @Override
     public final Integer call() throws CliException, IOException {
-        return run(new Context(streams, common.or(rootOptions)));
+        return run(new Context(streams, common.or(rootOptions), choosesKernelLater()));
+    }
+
+    /** Whether {@link #run} calls {@link Context#chooseKernel()} itself, when it needs the kernel. */
+    boolean choosesKernelLater() {
+        return false;
     }
 
     /** The command proper; returns the exit status. */

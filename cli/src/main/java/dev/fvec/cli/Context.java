@@ -13,20 +13,47 @@ final class Context {
     final boolean terminal;
     final boolean quiet;
     final boolean verbose;
-    private final KernelProvider kernel;
+    private final String forced;
     private final boolean kernelForced;
+    private KernelProvider kernel;
     /** The library's choice ({@link Kernels#choice()}) when {@code --kernel} is not given, else {@code null}. */
-    private final KernelChoice choice;
+    private KernelChoice choice;
 
-    /** {@code common}: the command's common options merged with the root command's ({@link CommonOptions#or}). */
+    /**
+     * {@code common}: the command's common options merged with the root command's
+     * ({@link CommonOptions#or}); the kernel is chosen here.
+     */
     Context(Main.Streams streams, CommonOptions common) throws CliException {
+        this(streams, common, false);
+    }
+
+    /**
+     * With {@code later}, the kernel is chosen by {@link #chooseKernel()}, which the command calls
+     * when it needs the kernel, unless {@code --verbose} asks for the choice at once: on the main
+     * thread a command then reads its inputs while the early-start thread ({@link EarlyStart}) is
+     * still taking the library's choice, rather than wait for it first.
+     */
+    Context(Main.Streams streams, CommonOptions common, boolean later) throws CliException {
         this.out = streams.out;
         this.err = streams.err;
         this.terminal = streams.terminal;
         this.quiet = common.quiet;
         this.verbose = common.verbose;
-        String forced = common.kernel;
+        this.forced = common.kernel;
         this.kernelForced = forced != null;
+        if (!later || verbose) {
+            chooseKernel();
+        }
+    }
+
+    /** Takes the kernel choice unless taken already; a command calls it before it uses {@link #kernel()}. */
+    void chooseKernel() throws CliException {
+        if (kernel != null) {
+            return;
+        }
+        if (forced == null) {
+            Main.quietLibraryLog(); // before the choice is taken here (it logs it)
+        }
         try {
             this.choice = forced != null ? null : Kernels.choice();
             this.kernel = forced != null ? Kernels.byName(forced) : choice.provider();
@@ -40,6 +67,9 @@ final class Context {
 
     /** The kernel to use: forced with {@code --kernel}, else the library's choice. */
     KernelProvider kernel() {
+        if (kernel == null) {
+            throw new IllegalStateException("the kernel is not chosen yet: call chooseKernel() first");
+        }
         return kernel;
     }
 

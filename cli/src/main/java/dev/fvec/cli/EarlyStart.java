@@ -1,6 +1,7 @@
 package dev.fvec.cli;
 
 import dev.fvec.Kernels;
+import dev.fvec.spi.KernelProvider;
 
 /**
  * The library's kernel choice ({@link Kernels#choice()}: the service lookup, the Vector API
@@ -25,26 +26,50 @@ final class EarlyStart {
     private EarlyStart() {
     }
 
-    /** Starts it for {@code args} when worth it. */
-    static void begin(String[] args) {
-        String command = Main.commandNamed(args);
-        if (!("encode".equals(command) || "train".equals(command)) || Runtime.getRuntime().availableProcessors() < 2
-                || System.getProperty(PROPERTY, "true").equals("false")) {
-            return;
+    /** The early-start thread. */
+    private static final class Choosing extends Thread {
+        Choosing() {
+            super("fvec-early-start");
         }
-        for (String a : args) {
-            if (a.equals("--kernel") || a.startsWith("--kernel=") || a.equals("--help") || a.equals("-h")) {
-                return;
-            }
-        }
-        Thread t = new Thread(() -> {
+
+        @Override
+        public void run() {
             try {
+                // The slow part of the choice first (the service lookup, the Vector API species, the JIT
+                // beans: nothing there logs), while the main thread starts java.util.logging; then the
+                // choice itself, which logs, once the library's log is quiet.
+                KernelProvider simd = KernelProvider.installed("simd");
+                if (simd != null) {
+                    simd.unavailableReason();
+                }
+                Main.quietLibraryLog(); // waits for the main thread's, if that one is under way
                 Kernels.choice();
             } catch (RuntimeException | LinkageError e) {
                 // Only a head start: the command meets (and reports) the problem itself.
             }
-        }, "fvec-early-start");
+        }
+    }
+
+    /**
+     * Starts it for {@code args} when worth it; true when it did. The caller then quiets the
+     * library's log ({@link Main#quietLibraryLog}, which starts java.util.logging) while this thread
+     * does the slow part of the choice; the thread quiets it too (or waits for the caller's) before
+     * it takes the choice, which logs.
+     */
+    static boolean begin(String[] args) {
+        String command = Main.commandNamed(args);
+        if (!("encode".equals(command) || "train".equals(command)) || Runtime.getRuntime().availableProcessors() < 2
+                || System.getProperty(PROPERTY, "true").equals("false")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.equals("--kernel") || a.startsWith("--kernel=") || a.equals("--help") || a.equals("-h")) {
+                return false;
+            }
+        }
+        Thread t = new Choosing(); // a class, not a lambda: a lambda's first use spins a class at run time
         t.setDaemon(true);
         t.start();
+        return true;
     }
 }

@@ -99,6 +99,11 @@ final class EncodeCommand extends CommandBase {
         super(rootOptions, streams);
     }
 
+    @Override
+    boolean choosesKernelLater() {
+        return true;
+    }
+
     static String describe(Sparsity s) {
         return s.isHard() ? "hard assignment" : s.threshold() == 0 ? "exact (threshold 0)"
                 : "threshold " + Format.number(s.threshold());
@@ -132,6 +137,11 @@ final class EncodeCommand extends CommandBase {
             shapes.add(shape);
         }
 
+        if (!spatialLayout) {
+            WarmUpPolicy.forJob(shapes, model.components(), model.dimension(), ctx);
+        }
+
+        ctx.chooseKernel(); // here, after the model and the headers are read (see Context)
         FisherEncoder.Builder builder = FisherEncoder.builder(model)
                 .form(form).power(exponent).l2(normalise).kernel(ctx.kernel());
         if (hard) {

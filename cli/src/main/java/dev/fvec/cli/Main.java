@@ -30,11 +30,14 @@ public final class Main {
     static final String TERMINAL_PROPERTY = "fvec.terminal";
 
     /**
-     * Held so the level set in {@link #main} sticks: java.util.logging keeps loggers weakly. The
-     * library logs its kernel choice at INFO; the tool reports it itself (in its summary lines, and
-     * with the reason under {@code --verbose}), so the log's two-line records stay off the console.
+     * Holds the library's logger, so the level {@link #quietLibraryLog} sets sticks (java.util.logging
+     * keeps loggers weakly). A class of its own so that java.util.logging (about 130 classes and the
+     * logging configuration, 10-25 ms) starts only after the early-start thread has begun the slow
+     * part of the kernel choice, and alongside it.
      */
-    private static final Logger LIBRARY_LOG = Logger.getLogger("dev.fvec");
+    private static final class LibraryLog {
+        static final Logger LOG = Logger.getLogger("dev.fvec");
+    }
 
     /** Help is wrapped to this many columns. */
     private static final int HELP_WIDTH = 100;
@@ -43,8 +46,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        LIBRARY_LOG.setLevel(Level.WARNING);
-        EarlyStart.begin(args);
+        quiet = true;
+        EarlyStart.begin(args); // first: it runs beside the logging set-up below
+        quietLibraryLog();
         boolean terminal = System.getProperty(TERMINAL_PROPERTY) != null
                 ? Boolean.getBoolean(TERMINAL_PROPERTY)
                 : System.console() != null;
@@ -52,6 +56,31 @@ public final class Main {
         System.out.flush();
         System.err.flush();
         System.exit(status);
+    }
+
+    /**
+     * Whether {@link #main} runs (one command in its own JVM): only then is the library's log
+     * quieted (tests see it as it is) and may a command set JVM-wide properties
+     * ({@link WarmUpPolicy}).
+     */
+    private static volatile boolean quiet;
+
+    /** Whether this JVM runs {@link #main}: one command, its own process. */
+    static boolean ownProcess() {
+        return quiet;
+    }
+
+    /**
+     * The library logs its kernel choice at INFO; the tool reports it itself (in its summary lines,
+     * and with the reason under {@code --verbose}), so in {@link #main}'s runs the log's two-line
+     * records stay off the console. Called before anything takes the kernel choice: by
+     * {@link #main}, by the early-start thread (which waits for the main thread's call, if under
+     * way: class initialisation) and by {@link Context} (cheap by then).
+     */
+    static void quietLibraryLog() {
+        if (quiet) {
+            LibraryLog.LOG.setLevel(Level.WARNING);
+        }
     }
 
     /** Runs one command line with progress as plain lines and an empty stdin; returns the exit status. */
@@ -65,6 +94,10 @@ public final class Main {
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, boolean terminal) {
         Streams streams = new Streams(in, out, err, terminal);
+        DirectParse.Parsed direct = DirectParse.parse(args, streams);
+        if (direct != null) {
+            return runDirect(direct, out, err);
+        }
         CommandLine cli = commandLine(streams, commandNamed(args));
         try {
             cli.setParameterExceptionHandler((e, a) -> Errors.usage(e, a, err));
@@ -72,6 +105,20 @@ public final class Main {
             return cli.execute(args);
         } catch (OutOfMemoryError e) { // picocli hands only exceptions to the handler above
             return Errors.outOfMemory(e, verbose(cli.getParseResult()), err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** A command line {@link DirectParse} took: run as picocli's execute would, with the same error handling. */
+    private static int runDirect(DirectParse.Parsed parsed, PrintStream out, PrintStream err) {
+        try {
+            return parsed.command.call();
+        } catch (OutOfMemoryError e) {
+            return Errors.outOfMemory(e, parsed.verbose(), err);
+        } catch (Exception e) {
+            return Errors.failed(e, parsed.verbose(), err);
         } finally {
             out.flush();
             err.flush();

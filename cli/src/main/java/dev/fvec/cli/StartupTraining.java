@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * their classes pre-parsed and pre-verified instead of read from the jar.
  *
  * <p>Why a run of its own: the archive must hold the classes every command needs, and a run of one
- * user command loads only its own. This one runs {@code train}, {@code encode} (one file and a few)
- * and {@code --help} on small synthetic data in a temporary directory, through {@link Main#run}, in
+ * user command loads only its own. This one runs {@code train}, {@code encode} (one file and a few;
+ * parsed by {@link DirectParse} and by picocli) and {@code --help} on small synthetic data in a temporary directory, through {@link Main#run}, in
  * about half a second; nothing is written outside that directory, nothing is printed. picocli's
  * classes (class-file version 49) cannot go into JDK 17's dynamic archive
  * ({@code -XX:ArchiveClassesAtExit} skips them) nor into JDK 25's AOT cache, hence the static one.
@@ -65,8 +65,13 @@ final class StartupTraining {
         String model = dir.resolve("model.npz").toString();
         String out = dir.resolve("out.npy").toString();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        EarlyStart.begin(new String[] {"encode"}); // main()'s classes, in the archive too
         check(Main.run(new String[] {"train", "--components", "16", "--iterations", "3", "--out", model, train}, quiet, quiet));
         check(Main.run(new String[] {"encode", "--model", model, "--improved", "--out", out, inputs.get(0)}, quiet, quiet));
+        // The same through picocli's parser (DirectParse leaves lines with "--" to it), so the lines
+        // DirectParse does not take start from the archive too.
+        check(Main.run(new String[] {"encode", "--model", model, "--improved", "--out", out, "--", inputs.get(0)},
+                quiet, quiet));
         List<String> many = new ArrayList<>(List.of("encode", "--model", model, "--threads", "2", "--out", out));
         many.addAll(inputs);
         check(Main.run(many.toArray(new String[0]), quiet, quiet));

@@ -56,8 +56,11 @@ abstract class Lanes {
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some
      * lane has {@code z >= ExpPolynomial.LOW}, the group is live: {@code lp} becomes
      * {@code exp(z)} (all its lanes) and the group's start is appended to {@code live}; a live group
-     * with a lane {@code >= groupCut} is also appended to {@code candidates}. Groups that are not
-     * live keep their {@code lp}.
+     * with a lane {@code >= groupCut} (which is {@code > 0}) is also appended to {@code candidates}.
+     * A group that is not live may be treated alike (its lanes all become {@code exp(z) = 0}, it
+     * is listed in {@code live}, never in {@code candidates}) or skipped (it keeps its {@code lp},
+     * and is not listed): the two give bitwise the same {@link #sumOfLiveGroups} and candidates, so
+     * implementations choose (the vector lanes treat every group, the twin skips).
      *
      * @return {@code nLive << 32 | nCandidates}
      */
@@ -65,10 +68,18 @@ abstract class Lanes {
             int[] candidates);
 
     /**
-     * The sum of the live groups' values: per lane, in the order of {@code live}, then the lanes in
-     * index order (a fixed order, unlike {@code reduceLanes(ADD)}). {@code laneSums}: scratch.
+     * The sum of the listed groups' values: per lane, in the order of {@code live}, then the lanes in
+     * index order (a fixed order, unlike {@code reduceLanes(ADD)}); groups listed with only zeros
+     * leave every lane sum's bits unchanged (it starts at {@code +0} and adds values {@code >= 0}).
+     * {@code laneSums}: scratch.
      */
     abstract float sumOfLiveGroups(float[] lp, int base, int[] live, int nLive, float[] laneSums);
+
+    /**
+     * Whether some {@code x[row + j]}, {@code j < d}, is NaN or has {@code |x| > }
+     * {@link PackedModel#VALUE_LIMIT}: an exact predicate, so every implementation decides alike.
+     */
+    abstract boolean outOfRange(float[] x, int row, int d);
 
     /** The first component {@code c < Kpad} with {@code lp[base + c] == max}; there must be one. */
     abstract int firstIndexOf(float[] lp, int base, int kpad, float max);

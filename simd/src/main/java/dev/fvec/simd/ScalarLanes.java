@@ -214,6 +214,15 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
+    boolean outOfRange(float[] x, int row, int d) {
+        float m = 0;
+        for (int j = 0; j < d; j++) {
+            m = Math.max(m, Math.abs(x[row + j])); // NaN stays NaN
+        }
+        return !(m <= PackedModel.VALUE_LIMIT);
+    }
+
+    @Override
     int firstIndexOf(float[] lp, int base, int kpad, float max) {
         for (int c = 0; c < kpad; c++) {
             if (lp[base + c] == max) {

@@ -174,7 +174,7 @@ final class SimdKernel implements StatisticsKernel {
         this.threshold = sparsity.threshold();
         this.keepAll = !hard && threshold == 0;
         this.scalar = Kernels.scalar().create(model, sparsity);
-        this.keptTerms = new KeptTerms(this.model, BLOCK);
+        this.keptTerms = new KeptTerms(this.model, BLOCK, mode == Mode.WARM_UP);
         int kpad = this.model.kpad;
         this.likelihoods = new float[BLOCK * kpad];
         this.maxes = new float[BLOCK];
@@ -282,7 +282,7 @@ final class SimdKernel implements StatisticsKernel {
         int base = b * kpad;
         float[] lp = likelihoods;
         float max = maxes[b]; // padding lanes are -inf and never win
-        if (!(max >= minTrustedMax) || !(maxAbs(x, row, model.d) <= PackedModel.VALUE_LIMIT)) {
+        if (!(max >= minTrustedMax) || ops.outOfRange(x, row, model.d)) {
             // -inf (overflow) fails the first test too.
             scalar.accumulate(x, row, 1, stats, fallbackSink.at(row));
             scalarDescriptors++;
@@ -490,14 +490,5 @@ final class SimdKernel implements StatisticsKernel {
     /** Descriptors given to the scalar reference so far (not counting a whole model that float cannot hold). */
     long fallbacks() {
         return fallbacks;
-    }
-
-    /** {@code max_j |x[row + j]|}, {@code j < d}. */
-    private static float maxAbs(float[] x, int row, int d) {
-        float m = 0;
-        for (int j = 0; j < d; j++) {
-            m = Math.max(m, Math.abs(x[row + j]));
-        }
-        return m;
     }
 }

@@ -18,6 +18,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -49,32 +51,50 @@ final class DescriptorBlocks implements AutoCloseable {
      * caches the blocks.
      *
      * @param idField a column naming a row in errors, or -1
+     * @param partitions at most this many partitions (consecutive input partitions are joined, in
+     *     order, without a shuffle); 0: the input's partitioning
      */
-    DescriptorBlocks(Dataset<Row> data, Descriptors kind, int field, int d, int idField, String idName) {
+    DescriptorBlocks(Dataset<Row> data, Descriptors kind, int field, int d, int idField, String idName,
+            int partitions) {
         this.jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         this.d = d;
-        this.blocks = data.javaRDD().mapPartitionsWithIndex((partition, rows) -> {
+        DataType type = data.schema().apply(field).dataType();
+        DataType idType = idField >= 0 ? data.schema().apply(idField).dataType() : null;
+        // Spark's internal rows: each row's floats are copied out of Spark's buffer in one go. Through
+        // the Row API (javaRDD()) every value was boxed, a Float per value: gigabytes of garbage for a
+        // million descriptors, which the collector was still marking during the EM iterations.
+        JavaRDD<InternalRow> internal = data.queryExecution().toRdd().toJavaRDD();
+        if (partitions > 0 && partitions < internal.getNumPartitions()) {
+            // Fewer, larger tasks per EM pass: each task has a fixed cost (scheduling, its result
+            // shipped and merged) paid on every iteration. coalesce keeps the rows' order (partition
+            // i of the result is a run of consecutive input partitions), so the result stays
+            // deterministic.
+            internal = internal.coalesce(partitions, false);
+        }
+        this.blocks = internal.mapPartitionsWithIndex((partition, it) -> {
             List<float[]> out = new ArrayList<>();
+            Descriptors.Buffer x = new Descriptors.Buffer();
             float[] block = new float[BLOCK_ROWS * d];
             int filled = 0; // rows in block
             long index = 0;
-            while (rows.hasNext()) {
-                Row row = rows.next();
+            while (it.hasNext()) {
+                InternalRow row = it.next();
                 long i = index++;
                 Supplier<String> where = () -> "row " + i + " of partition " + partition
-                        + (idField >= 0 ? " (" + idName + " = " + row.get(idField) + ")" : "");
-                float[] x = kind.read(row, field, d, where);
-                for (int v = 0; v < x.length; v++) {
-                    if (!(Math.abs(x[v]) <= GmmTrainer.MAX_ABS_VALUE)) { // also NaN
-                        throw new IllegalArgumentException(where.get() + ": value " + x[v] + " at descriptor " + v / d
-                                + ", dimension " + v % d + (Float.isFinite(x[v])
+                        + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
+                kind.read(row, field, type, d, where, x);
+                float[] v = x.values;
+                for (int j = 0; j < x.length; j++) {
+                    if (!(Math.abs(v[j]) <= GmmTrainer.MAX_ABS_VALUE)) { // also NaN
+                        throw new IllegalArgumentException(where.get() + ": value " + v[j] + " at descriptor " + j / d
+                                + ", dimension " + j % d + (Float.isFinite(v[j])
                                         ? " has magnitude above " + GmmTrainer.MAX_ABS_VALUE
                                         : ": every descriptor value must be finite"));
                     }
                 }
                 int rowsInX = x.length / d;
                 for (int r = 0; r < rowsInX; r++) {
-                    System.arraycopy(x, r * d, block, filled * d, d);
+                    System.arraycopy(v, r * d, block, filled * d, d);
                     if (++filled == BLOCK_ROWS) {
                         out.add(block);
                         block = new float[BLOCK_ROWS * d];

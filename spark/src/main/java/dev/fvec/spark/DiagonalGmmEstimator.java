@@ -2,6 +2,7 @@ package dev.fvec.spark;
 
 import dev.fvec.DiagonalGmm;
 import dev.fvec.Projection;
+import dev.fvec.SpatialModel;
 import dev.fvec.train.GmmTrainer;
 import dev.fvec.train.Pca;
 import dev.fvec.train.ProgressListener;
@@ -59,6 +60,13 @@ import org.slf4j.LoggerFactory;
  * its own. Either way the model carries the projection, and its encoders take the original
  * {@code Din}-column descriptors ({@link #setDimension} is {@code Din}).
  *
+ * <p><b>Spatial Gaussians</b> ({@code fvec train --spatial}; {@code docs/SPATIAL.md}): with
+ * {@link #setSpatial}, rows are images (descriptor sets) with {@link #setPositionsCol} and
+ * {@link #setImageSizeCol} (as {@link FisherVectorTransformer} reads them; {@link ImageFiles#read}
+ * gives such rows); after EM one more pass over the images fits each component's 2-D Gaussian over
+ * normalised positions ({@link dev.fvec.SpatialFit}'s rule, per-partition sums merged in
+ * partition-index order), {@link DiagonalGmmModel#spatialModel()}, written with the model.
+ *
  * <p><b>Progress</b>: one line per EM iteration in Spark's log (logger
  * {@code dev.fvec.spark.DiagonalGmmEstimator}, INFO), and a {@link ProgressListener} if set.
  *
@@ -84,6 +92,10 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
     private final IntParam kmeansIterations;
     private final IntParam pca;
     private final BooleanParam whiten;
+    private final Param<String> positionsCol;
+    private final Param<String> imageSizeCol;
+    private final BooleanParam spatial;
+    private final IntParam numPartitions;
     private transient DiagonalGmm initialModel;
     private transient ProgressListener progress;
 
@@ -110,6 +122,17 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         kmeansIterations = new IntParam(this, "kmeansIterations", "Lloyd iterations after k-means++ seeding");
         pca = new IntParam(this, "pca", "PCA to this many dimensions before EM (fitted on a sample); 0: none");
         whiten = new BooleanParam(this, "whiten", "with pca: divide each projected dimension by its standard deviation");
+        positionsCol = new Param<>(this, "positionsCol",
+                "with spatial: positions column, array<float> (N x 2 row-major, x, y in pixels) or array<array<float>>");
+        imageSizeCol = new Param<>(this, "imageSizeCol", "with spatial: image size column, array<int> (W, H)");
+        spatial = new BooleanParam(this, "spatial", "after EM, fit the spatial Gaussians over the images' positions");
+        numPartitions = new IntParam(this, "numPartitions", "EM passes run on at most this many partitions of the"
+                + " cached descriptors (joined in order, no shuffle); 0: the input's; -1: one per core in local mode,"
+                + " else the input's");
+        setDefault(numPartitions, -1);
+        setDefault(positionsCol, "");
+        setDefault(imageSizeCol, "");
+        setDefault(spatial, false);
         setDefault(dimension, 0);
         setDefault(idCol, "");
         setDefault(k, 256);
@@ -322,6 +345,69 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         return this;
     }
 
+    /** The param: the number of partitions EM's passes run on (see {@link #setNumPartitions}). */
+    public IntParam numPartitions() {
+        return numPartitions;
+    }
+
+    /**
+     * EM's passes run on at most this many partitions of the cached descriptors: consecutive input
+     * partitions are joined in order, without a shuffle (so the model stays deterministic; it
+     * depends on this partitioning only through the summation order). Each task's fixed cost
+     * (scheduling, its statistics shipped and merged) is paid on every iteration, so fewer, larger
+     * tasks are faster as long as every core has one. {@code 0}: the input's partitioning; {@code -1}
+     * (default): in local mode one partition per core (Spark's default parallelism), on a cluster the
+     * input's (whose executors may not all be there yet when training starts).
+     */
+    public DiagonalGmmEstimator setNumPartitions(int value) {
+        if (value < -1) {
+            throw new IllegalArgumentException("numPartitions = " + value + ": need >= 1, 0 (the input's) or -1"
+                    + " (Spark's default parallelism)");
+        }
+        set(numPartitions, value);
+        return this;
+    }
+
+    /** The param: with {@code spatial}, the positions column; empty (default): none. */
+    public Param<String> positionsCol() {
+        return positionsCol;
+    }
+
+    /** The param: with {@code spatial}, the image size column; empty (default): none. */
+    public Param<String> imageSizeCol() {
+        return imageSizeCol;
+    }
+
+    /** The param: whether the spatial Gaussians are fitted after EM; default false. */
+    public BooleanParam spatial() {
+        return spatial;
+    }
+
+    /**
+     * Each image's positions ({@code array<float>} of {@code N x 2} row-major or
+     * {@code array<array<float>>}, {@code (x, y)} in pixels, one per descriptor), for {@link #setSpatial}.
+     */
+    public DiagonalGmmEstimator setPositionsCol(String value) {
+        set(positionsCol, value);
+        return this;
+    }
+
+    /** Each image's size {@code (W, H)}, {@code array<int>}, for {@link #setSpatial}. */
+    public DiagonalGmmEstimator setImageSizeCol(String value) {
+        set(imageSizeCol, value);
+        return this;
+    }
+
+    /**
+     * After EM, fit each component's spatial Gaussian over the images' normalised positions, as
+     * {@code fvec train --spatial}; needs image rows (descriptor sets) and the positions and image size
+     * columns. Default false.
+     */
+    public DiagonalGmmEstimator setSpatial(boolean value) {
+        set(spatial, value);
+        return this;
+    }
+
     /**
      * Starts EM from {@code model} ({@code K} components) instead of an initialisation; {@code null}
      * clears it.
@@ -378,8 +464,23 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
 
     @Override
     public StructType transformSchema(StructType schema) {
-        Descriptors.of(schema, getOrDefault(inputCol), (Integer) getOrDefault(dimension) > 0);
+        Descriptors kind = Descriptors.of(schema, getOrDefault(inputCol), (Integer) getOrDefault(dimension) > 0);
+        spatialColumns(schema, kind);
         return schema;
+    }
+
+    /** With {@code spatial}: the positions and size columns, checked; else null. */
+    private SpatialColumns spatialColumns(StructType schema, Descriptors kind) {
+        if (!(Boolean) getOrDefault(spatial)) {
+            return null;
+        }
+        if (kind != Descriptors.FLAT && kind != Descriptors.NESTED) {
+            throw new IllegalArgumentException("spatial needs one image per row: the input column '"
+                    + getOrDefault(inputCol) + "' must hold descriptor sets (array<float> with dimension set, or"
+                    + " array<array<float>>), not one descriptor per row");
+        }
+        return SpatialColumns.of(schema, getOrDefault(positionsCol), getOrDefault(imageSizeCol),
+                "spatial (the spatial Gaussians)");
     }
 
     @Override
@@ -391,6 +492,7 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         String col = getOrDefault(inputCol);
         int dim = (Integer) getOrDefault(dimension);
         Descriptors kind = Descriptors.of(schema, col, dim > 0);
+        SpatialColumns positions = spatialColumns(schema, kind);
         int din = dim > 0 ? dim : firstDimension(df, kind, col);
         int pcaDimensions = (Integer) getOrDefault(pca);
         Projection given = initialModel == null ? null : initialModel.projection().orElse(null);
@@ -414,8 +516,11 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         String id = getOrDefault(idCol);
         long start = System.nanoTime();
         long seedValue = (Long) getOrDefault(seed);
+        int partitions = (Integer) getOrDefault(numPartitions);
         DescriptorBlocks raw = new DescriptorBlocks(df, kind, schema.fieldIndex(col), din,
-                id.isEmpty() ? -1 : schema.fieldIndex(id), id);
+                id.isEmpty() ? -1 : schema.fieldIndex(id), id,
+                partitions >= 0 ? partitions : df.sparkSession().sparkContext().isLocal()
+                        ? df.sparkSession().sparkContext().defaultParallelism() : 0);
         DescriptorBlocks data = raw;
         Projection projection = given;
         try {
@@ -447,7 +552,15 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
             LOG.info("trained in {} s: {}", Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0, r);
             // With PCA the result's model() is the mixture in the projected space; gmm() carries the projection.
             DiagonalGmm gmm = projection == null ? r.model() : r.model().withProjection(projection);
-            DiagonalGmmModel model = new DiagonalGmmModel(Identifiable.randomUID("diagonalGmmModel"), gmm, r);
+            SpatialModel spatialModel = null;
+            if (positions != null) {
+                long t = System.nanoTime();
+                spatialModel = SpatialPass.fit(df, gmm, kind, schema.fieldIndex(col), din, positions,
+                        id.isEmpty() ? -1 : schema.fieldIndex(id), id);
+                LOG.info("spatial Gaussians fitted in {} s", Duration.ofNanos(System.nanoTime() - t).toMillis() / 1000.0);
+            }
+            DiagonalGmmModel model = new DiagonalGmmModel(Identifiable.randomUID("diagonalGmmModel"), gmm,
+                    spatialModel, r);
             model.setInputCol(col);
             return model.setParent(this);
         } finally {

@@ -1,6 +1,7 @@
 package dev.fvec.spark;
 
 import dev.fvec.DiagonalGmm;
+import dev.fvec.SpatialModel;
 import dev.fvec.train.TrainingResult;
 import java.util.Objects;
 import org.apache.spark.ml.Model;
@@ -32,11 +33,13 @@ public final class DiagonalGmmModel extends Model<DiagonalGmmModel> implements M
     private final Param<String> inputCol;
     private final Param<String> outputCol;
     private transient DiagonalGmm gmm;
+    private transient SpatialModel spatial;
     private transient TrainingResult training;
 
-    DiagonalGmmModel(String uid, DiagonalGmm gmm, TrainingResult training) {
+    DiagonalGmmModel(String uid, DiagonalGmm gmm, SpatialModel spatial, TrainingResult training) {
         this.uid = uid;
         this.gmm = gmm;
+        this.spatial = spatial;
         this.training = training;
         inputCol = new Param<>(this, "inputCol", "descriptor column for transform (Fisher vectors)");
         outputCol = new Param<>(this, "outputCol", "Fisher vector column");
@@ -76,6 +79,15 @@ public final class DiagonalGmmModel extends Model<DiagonalGmmModel> implements M
     }
 
     /**
+     * The spatial Gaussians fitted after EM ({@link DiagonalGmmEstimator#setSpatial}), or {@code null}
+     * when there are none; {@link #toNpz} and {@link #write()} store them as {@code spatial_means} and
+     * {@code spatial_variances}, {@link #toTransformer()} hands them on.
+     */
+    public SpatialModel spatialModel() {
+        return spatial;
+    }
+
+    /**
      * What training reported (iterations, final mean log-likelihood per descriptor, convergence,
      * re-seeded components), or {@code null} for a loaded model.
      */
@@ -84,17 +96,18 @@ public final class DiagonalGmmModel extends Model<DiagonalGmmModel> implements M
     }
 
     /**
-     * Writes the mixture as an {@code .npz} ({@code weights}, {@code means}, {@code covariances}) to any
-     * Hadoop path.
+     * Writes the mixture as an {@code .npz} ({@code weights}, {@code means}, {@code covariances}, the PCA
+     * and spatial entries when it has them) to any Hadoop path.
      */
     public void toNpz(String path) {
-        ModelFiles.write(gmm, path, org.apache.spark.sql.SparkSession.active().sparkContext().hadoopConfiguration(),
+        ModelFiles.write(gmm, spatial, path, org.apache.spark.sql.SparkSession.active().sparkContext().hadoopConfiguration(),
                 true);
     }
 
     /** A Fisher-vector transformer on this model, with this model's input and output columns. */
     public FisherVectorTransformer toTransformer() {
-        FisherVectorTransformer t = new FisherVectorTransformer().setModel(gmm).setOutputCol(getOrDefault(outputCol));
+        FisherVectorTransformer t = new FisherVectorTransformer().setModel(gmm).setSpatialModel(spatial)
+                .setOutputCol(getOrDefault(outputCol));
         if (isDefined(inputCol)) {
             t.setInputCol(getOrDefault(inputCol));
         }
@@ -113,19 +126,19 @@ public final class DiagonalGmmModel extends Model<DiagonalGmmModel> implements M
 
     @Override
     public DiagonalGmmModel copy(ParamMap extra) {
-        DiagonalGmmModel m = copyValues(new DiagonalGmmModel(uid, gmm, training), extra);
+        DiagonalGmmModel m = copyValues(new DiagonalGmmModel(uid, gmm, spatial, training), extra);
         return m.setParent(parent());
     }
 
     @Override
     public MLWriter write() {
-        return Persistence.writer(this, () -> gmm);
+        return Persistence.writer(this, () -> gmm, () -> spatial);
     }
 
     /** A reader for {@link #write()}'s output. */
     public static MLReader<DiagonalGmmModel> read() {
-        return Persistence.reader(DiagonalGmmModel.class, uid -> new DiagonalGmmModel(uid, null, null),
-                (m, g) -> m.gmm = Objects.requireNonNull(g));
+        return Persistence.reader(DiagonalGmmModel.class, uid -> new DiagonalGmmModel(uid, null, null, null),
+                (m, g) -> m.gmm = Objects.requireNonNull(g), (m, s) -> m.spatial = s);
     }
 
     /** Loads a model saved with {@link #write()}. */

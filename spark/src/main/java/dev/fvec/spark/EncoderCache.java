@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * One {@link FisherEncoder} per executor JVM and transformation: every task of a
+ * One {@link FisherEncoder} (or {@link dev.fvec.SpatialEncoder}) per executor JVM and transformation: every task of a
  * {@link FisherVectorTransformer#transform} call that runs in this JVM shares it, so the model is
  * rebuilt from the broadcast once, and each executor thread keeps its encoder workspace (a kernel
  * and its statistics) from one partition to the next. A few recent transformations are kept
@@ -16,11 +16,11 @@ final class EncoderCache {
 
     private static final int CAPACITY = 4;
 
-    private static final Map<String, FisherEncoder> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
+    private static final Map<String, Object> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, FisherEncoder> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
             return size() > CAPACITY;
         }
     };
@@ -28,10 +28,14 @@ final class EncoderCache {
     private EncoderCache() {
     }
 
-    /** The encoder for {@code key}, built by {@code build} on first use in this JVM. */
-    static FisherEncoder get(String key, Supplier<FisherEncoder> build) {
+    /**
+     * The encoder for {@code key} (a {@link FisherEncoder} or, with a spatial layout, a
+     * {@link dev.fvec.SpatialEncoder}), built by {@code build} on first use in this JVM.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T get(String key, Supplier<T> build) {
         synchronized (CACHE) {
-            FisherEncoder e = CACHE.get(key);
+            T e = (T) CACHE.get(key);
             if (e == null) {
                 e = build.get();
                 CACHE.put(key, e);

@@ -3,6 +3,9 @@ package dev.fvec.spark;
 import dev.fvec.DiagonalGmm;
 import dev.fvec.FisherEncoder;
 import dev.fvec.FisherForm;
+import dev.fvec.PyramidLayout;
+import dev.fvec.SpatialEncoder;
+import dev.fvec.SpatialModel;
 import dev.fvec.Sparsity;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -71,6 +74,18 @@ import org.apache.spark.sql.types.StructType;
  * read once by the driver, which broadcasts it); {@code idCol}: a column (e.g. the file path) whose
  * value names a row in error messages.
  *
+ * <p><b>Spatial layout</b> ({@code docs/SPATIAL.md}; {@code fvec encode --pyramid/--spatial}):
+ * {@link #setPyramid} (grids such as {@code 1x1,2x2,3x1}: one block per cell, each normalised alone)
+ * and {@link #setSpatial} (the spatial Fisher vector's {@code 4K} more per block) encode each row
+ * with {@link SpatialEncoder}, whose output this equals bit for bit. They need two more columns:
+ * {@link #setPositionsCol} ({@code array<float>} of {@code N x 2} row-major, or
+ * {@code array<array<float>>} of {@code N} pairs: {@code (x, y)} in pixels, origin top-left, one per
+ * descriptor in the descriptors' order) and {@link #setImageSizeCol} ({@code array<int>}
+ * {@code (W, H)}); positions must lie in {@code [0, W] x [0, H]}. The spatial Gaussians are
+ * {@link #setSpatialModel}'s, else the {@code spatial_means}/{@code spatial_variances} of the
+ * {@code .npz} at {@code modelPath}, else (or with an in-memory model) the uniform square's
+ * ({@link SpatialModel#uniform}), as {@code fvec encode --spatial} does.
+ *
  * <p><b>Execution</b>: the model is broadcast; each executor JVM builds one encoder per
  * transformation and uses it for all its partitions ({@code mapPartitions}); the kernel is what
  * {@link dev.fvec.Kernels#provider()} chooses in the executor, so the SIMD kernel wherever the
@@ -81,7 +96,7 @@ import org.apache.spark.sql.types.StructType;
  * DataFrame of descriptors in between (what {@code fvec-spark encode} runs).
  *
  * <p><b>Errors</b>: a bad row (null, NaN or infinity, a length that is not a multiple of
- * {@code D}) fails the job with an {@link IllegalArgumentException} naming the partition, the row
+ * {@code D}; positions that are not one finite {@code (x, y)} inside the image per descriptor) fails the job with an {@link IllegalArgumentException} naming the partition, the row
  * within it and the {@code idCol} value.
  *
  * <p>Persistence: {@link #write()} saves the params and the in-memory model if set;
@@ -103,7 +118,12 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
     private final Param<String> modelPath;
     private final Param<String> outputType;
     private final Param<String> idCol;
+    private final Param<String> positionsCol;
+    private final Param<String> imageSizeCol;
+    private final Param<String> pyramid;
+    private final BooleanParam spatial;
     private transient DiagonalGmm model;
+    private transient SpatialModel spatialModel;
 
     /** A transformer with a random uid. */
     public FisherVectorTransformer() {
@@ -124,6 +144,15 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         modelPath = new Param<>(this, "modelPath", ".npz model path (any Hadoop file system); unused when a model is set in memory");
         outputType = new Param<>(this, "outputType", "vector (ml.linalg dense) or array (array<float>)");
         idCol = new Param<>(this, "idCol", "column whose value names a row in error messages; empty: none");
+        positionsCol = new Param<>(this, "positionsCol",
+                "positions column: array<float> (N x 2 row-major, x, y in pixels) or array<array<float>>; empty: none");
+        imageSizeCol = new Param<>(this, "imageSizeCol", "image size column: array<int> (W, H); empty: none");
+        pyramid = new Param<>(this, "pyramid", "spatial pyramid grids RxC, comma-separated (e.g. 1x1,2x2,3x1); empty: none");
+        spatial = new BooleanParam(this, "spatial", "append the spatial Fisher vector block (4K per block)");
+        setDefault(positionsCol, "");
+        setDefault(imageSizeCol, "");
+        setDefault(pyramid, "");
+        setDefault(spatial, false);
         setDefault(outputCol, "fisherVector");
         setDefault(dimension, 0);
         setDefault(form, "vlfeat");
@@ -209,6 +238,114 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
      */
     public Param<String> idCol() {
         return idCol;
+    }
+
+    /** The param: the positions column (see {@link #setPositionsCol}); empty (default): none. */
+    public Param<String> positionsCol() {
+        return positionsCol;
+    }
+
+    /** The param: the image size column (see {@link #setImageSizeCol}); empty (default): none. */
+    public Param<String> imageSizeCol() {
+        return imageSizeCol;
+    }
+
+    /** The param: the spatial pyramid's grids, e.g. {@code 1x1,2x2,3x1}; empty (default): none ({@code 1x1}). */
+    public Param<String> pyramid() {
+        return pyramid;
+    }
+
+    /** The param: whether each block gains the spatial Fisher vector's {@code 4K} entries; default false. */
+    public BooleanParam spatial() {
+        return spatial;
+    }
+
+    /**
+     * Each image's positions: {@code array<float>} (or double) of {@code N x 2} row-major
+     * ({@code x0, y0, x1, y1, ...}) or {@code array<array<float>>} of {@code N} pairs; {@code (x, y)}
+     * in pixels, origin top-left, one per descriptor in the descriptors' order. Needed with
+     * {@link #setPyramid} or {@link #setSpatial}.
+     */
+    public FisherVectorTransformer setPositionsCol(String value) {
+        set(positionsCol, value);
+        return this;
+    }
+
+    /**
+     * Each image's size {@code (W, H)} in pixels: {@code array<int>} (long, or float/double with
+     * integral values, too), each {@code >= 1}. Needed with {@link #setPositionsCol}.
+     */
+    public FisherVectorTransformer setImageSizeCol(String value) {
+        set(imageSizeCol, value);
+        return this;
+    }
+
+    /**
+     * A spatial pyramid, as {@code fvec encode --pyramid}: grids {@code RxC} (R rows by C columns),
+     * comma-separated ({@link PyramidLayout#parse}); one block per cell, grid by grid, cells
+     * row-major, each normalised alone. Empty (default): the whole image only.
+     *
+     * @throws IllegalArgumentException if it does not parse
+     */
+    public FisherVectorTransformer setPyramid(String value) {
+        if (!value.isEmpty()) {
+            PyramidLayout.parse(value); // the layout's own check and message
+        }
+        set(pyramid, value);
+        return this;
+    }
+
+    /**
+     * Appends the spatial Fisher vector block ({@code 4K} per block), as {@code fvec encode --spatial};
+     * default false. The Gaussians: see the class comment.
+     */
+    public FisherVectorTransformer setSpatial(boolean value) {
+        set(spatial, value);
+        return this;
+    }
+
+    /**
+     * The spatial Gaussians for {@link #setSpatial} (e.g. {@link DiagonalGmmModel#spatialModel()}),
+     * held in memory and saved with an in-memory model; {@code null} (default): from the
+     * {@code modelPath} archive, or uniform.
+     */
+    public FisherVectorTransformer setSpatialModel(SpatialModel value) {
+        this.spatialModel = value;
+        return this;
+    }
+
+    /** The in-memory spatial Gaussians, or {@code null}. */
+    public SpatialModel getSpatialModel() {
+        return spatialModel;
+    }
+
+    /** Whether rows are encoded with positions: a positions column, a pyramid or the spatial block is set. */
+    private boolean withPositions() {
+        return !getOrDefault(positionsCol).isEmpty() || !getOrDefault(pyramid).isEmpty()
+                || (Boolean) getOrDefault(spatial);
+    }
+
+    /** The layout these params ask for, with the spatial Gaussians resolved for {@code gmm}. */
+    private SpatialColumns.Layout layout(DiagonalGmm gmm, SpatialModel fromFile) {
+        SpatialModel sm = null;
+        if ((Boolean) getOrDefault(spatial)) {
+            sm = spatialModel != null ? spatialModel : fromFile != null ? fromFile : SpatialModel.uniform(gmm.components());
+            if (sm.components() != gmm.components()) {
+                throw new IllegalArgumentException("spatial model of K = " + sm.components()
+                        + " does not match the mixture's K = " + gmm.components());
+            }
+        }
+        return new SpatialColumns.Layout(getOrDefault(pyramid), sm);
+    }
+
+    /** The mixture and, with {@code spatial} and no in-memory spatial model, the archive's spatial Gaussians. */
+    private Object[] models(org.apache.hadoop.conf.Configuration conf) {
+        if (model != null) {
+            return new Object[] {model, null};
+        }
+        boolean needSpatial = (Boolean) getOrDefault(spatial) && spatialModel == null;
+        ModelFiles.WithSpatial m = ModelFiles.readWithSpatial(getOrDefault(modelPath), conf, needSpatial);
+        return new Object[] {m.gmm, m.spatial};
     }
 
     /** Sets {@link #inputCol()}. */
@@ -337,10 +474,19 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         if (model == null && getOrDefault(modelPath).isEmpty()) {
             throw new IllegalArgumentException("no model: call setModel(DiagonalGmm) or setModelPath(.npz path)");
         }
+        if (withPositions()) {
+            SpatialColumns.of(schema, getOrDefault(positionsCol), getOrDefault(imageSizeCol), spatialWhy());
+        }
         DataType type = getOrDefault(outputType).equals("array")
                 ? DataTypes.createArrayType(DataTypes.FloatType, false)
                 : SQLDataTypes.VectorType();
         return schema.add(out, type, false);
+    }
+
+    /** What asks for positions, for messages. */
+    private String spatialWhy() {
+        return !getOrDefault(pyramid).isEmpty() ? "pyramid " + getOrDefault(pyramid)
+                : (Boolean) getOrDefault(spatial) ? "the spatial block (spatial = true)" : "positionsCol";
     }
 
     @Override
@@ -348,8 +494,11 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         StructType schema = dataset.schema();
         StructType outSchema = transformSchema(schema);
         SparkSession spark = dataset.sparkSession();
-        DiagonalGmm gmm = model != null ? model
-                : ModelFiles.read(getOrDefault(modelPath), spark.sparkContext().hadoopConfiguration());
+        Object[] models = models(spark.sparkContext().hadoopConfiguration());
+        DiagonalGmm gmm = (DiagonalGmm) models[0];
+        SpatialColumns.Layout layout = withPositions() ? layout(gmm, (SpatialModel) models[1]) : null;
+        SpatialColumns columns = layout == null ? null
+                : SpatialColumns.of(schema, getOrDefault(positionsCol), getOrDefault(imageSizeCol), spatialWhy());
         int d = gmm.inputDimension(); // Din: with a PCA projection, the descriptors before it
         int dim = (Integer) getOrDefault(dimension);
         if (dim != 0 && dim != d) {
@@ -365,7 +514,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 (Double) getOrDefault(power), (Boolean) getOrDefault(l2), sparsity(fisherForm),
                 Descriptors.of(schema, in, true), schema.fieldIndex(in), schema.apply(in).dataType(),
                 id.isEmpty() ? -1 : schema.fieldIndex(id), id.isEmpty() ? null : schema.apply(id).dataType(), id,
-                getOrDefault(outputType).equals("array"));
+                getOrDefault(outputType).equals("array"), layout, columns);
         // Spark's internal rows in and out: the descriptors are copied out of Spark's buffers and
         // the vector in as one primitive array, where the Row API would box every value both ways
         // (and re-encode the passed-through descriptor column), at several times the encoder's cost.
@@ -388,8 +537,11 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
      * @throws IllegalArgumentException if a path or glob matches no file, or a param is invalid
      */
     public Dataset<Row> transformFiles(SparkSession spark, java.util.List<String> paths) {
-        DiagonalGmm gmm = model != null ? model
-                : ModelFiles.read(getOrDefault(modelPath), spark.sparkContext().hadoopConfiguration());
+        Object[] models = models(spark.sparkContext().hadoopConfiguration());
+        DiagonalGmm gmm = (DiagonalGmm) models[0];
+        // With a pyramid or the spatial block, the files are .npz images (positions and size inside).
+        SpatialColumns.Layout layout = !getOrDefault(pyramid).isEmpty() || (Boolean) getOrDefault(spatial)
+                ? layout(gmm, (SpatialModel) models[1]) : null;
         java.util.List<String> files = NpyFiles.expand(paths, spark.sparkContext().hadoopConfiguration());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         java.util.List<scala.Tuple2<Long, String>> indexed = new java.util.ArrayList<>(files.size());
@@ -401,12 +553,15 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         FisherForm fisherForm = parseForm(getOrDefault(form));
         boolean asArray = getOrDefault(outputType).equals("array");
         FileEncodeTask task = new FileEncodeTask(shared, conf, UUID.randomUUID().toString(), fisherForm,
-                (Double) getOrDefault(power), (Boolean) getOrDefault(l2), sparsity(fisherForm), asArray);
+                (Double) getOrDefault(power), (Boolean) getOrDefault(l2), sparsity(fisherForm), asArray, layout);
         StructType schema = new StructType().add("path", DataTypes.StringType, false)
                 .add("index", DataTypes.LongType, false)
                 .add(getOrDefault(outputCol), asArray ? DataTypes.createArrayType(DataTypes.FloatType, false)
                         : SQLDataTypes.VectorType(), false);
-        int partitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * 4));
+        // Locally one task per core (each task's fixed cost is paid once); on a cluster 4 per core, so
+        // that a slow executor holds up less of the job.
+        int perCore = jsc.sc().isLocal() ? 1 : 4;
+        int partitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * perCore));
         return Sessions.classic(spark).internalCreateDataFrame(
                 jsc.parallelize(indexed, partitions).mapPartitions(task).rdd(), schema, false);
     }
@@ -420,6 +575,12 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 .l2(l2)
                 .sparsity(hard ? Sparsity.hard() : Sparsity.threshold(threshold))
                 .build());
+    }
+
+    /** The spatial encoder on {@link #cachedEncoder}'s, one per executor JVM and transformation. */
+    private static SpatialEncoder cachedSpatialEncoder(String key, FisherEncoder plain, SpatialColumns.Layout layout) {
+        return EncoderCache.get(key + "/spatial", () -> SpatialEncoder.builder(plain).pyramid(layout.layout())
+                .spatial(layout.spatial()).build());
     }
 
     /** What {@link #transformFiles} runs on the executors: (index, path) in, (path, index, vector) out. */
@@ -436,9 +597,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         private final boolean hard;
         private final double threshold;
         private final boolean asArray;
+        private final SpatialColumns.Layout layout; // null: plain .npy descriptor files
 
         FileEncodeTask(Broadcast<GmmData> model, Broadcast<NpyFiles.HadoopConf> conf, String key, FisherForm form,
-                double power, boolean l2, Sparsity sparsity, boolean asArray) {
+                double power, boolean l2, Sparsity sparsity, boolean asArray, SpatialColumns.Layout layout) {
             this.model = model;
             this.conf = conf;
             this.key = key;
@@ -448,15 +610,17 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
             this.hard = sparsity.isHard();
             this.threshold = sparsity.threshold();
             this.asArray = asArray;
+            this.layout = layout;
         }
 
         @Override
         public Iterator<InternalRow> call(Iterator<scala.Tuple2<Long, String>> files) {
             FisherEncoder encoder = cachedEncoder(key, model, form, power, l2, hard, threshold);
+            SpatialEncoder spatialEncoder = layout == null ? null : cachedSpatialEncoder(key, encoder, layout);
             int din = encoder.model().inputDimension();
             VectorUDT udt = new VectorUDT();
             dev.fvec.io.NpyBuffer buffer = new dev.fvec.io.NpyBuffer();
-            float[] fv = new float[encoder.length()];
+            float[] fv = new float[spatialEncoder != null ? spatialEncoder.length() : encoder.length()];
             double[] v = asArray ? null : new double[fv.length];
             DenseVector dense = asArray ? null : new DenseVector(v);
             return new Iterator<>() {
@@ -469,6 +633,21 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 public InternalRow next() {
                     scala.Tuple2<Long, String> file = files.next();
                     String name = file._2();
+                    if (spatialEncoder != null) {
+                        dev.fvec.io.SpatialFiles.Image img = ImageFiles.read(name, conf.value().get());
+                        if (img.dimension() != din) {
+                            throw new IllegalArgumentException(name + ": descriptors of D = " + img.dimension()
+                                    + ", but the model takes " + (encoder.model().projection().isPresent() ? "Din = "
+                                            : "D = ") + din);
+                        }
+                        try {
+                            spatialEncoder.encode(img.descriptors(), 0, img.positions(), 0, img.count(), img.width(),
+                                    img.height(), fv, 0);
+                        } catch (IllegalArgumentException | ArithmeticException e) {
+                            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+                        }
+                        return row(name, file._1());
+                    }
                     float[] x;
                     int rows;
                     int cols;
@@ -501,6 +680,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                     } catch (IllegalArgumentException | ArithmeticException e) {
                         throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
                     }
+                    return row(name, file._1());
+                }
+
+                private InternalRow row(String name, long index) {
                     Object vector;
                     if (asArray) {
                         vector = UnsafeArrayData.fromPrimitiveArray(fv); // a copy: fv is reused
@@ -511,7 +694,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                         vector = udt.serialize(dense); // a copy: v is reused
                     }
                     return new GenericInternalRow(new Object[] {
-                        org.apache.spark.unsafe.types.UTF8String.fromString(name), file._1(), vector});
+                        org.apache.spark.unsafe.types.UTF8String.fromString(name), index, vector});
                 }
             };
         }
@@ -521,18 +704,32 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
     public FisherVectorTransformer copy(ParamMap extra) {
         FisherVectorTransformer t = defaultCopy(extra);
         t.model = model;
+        t.spatialModel = spatialModel;
         return t;
     }
 
+    /**
+     * Saves the params and the in-memory model with its in-memory spatial Gaussians (in
+     * {@code data/model.npz}, as {@code fvec train --spatial} writes them).
+     *
+     * @throws IllegalStateException on save if spatial Gaussians are in memory but the mixture is not
+     *     (they are kept with it)
+     */
     @Override
     public MLWriter write() {
-        return Persistence.writer(this, () -> model);
+        return Persistence.writer(this, () -> {
+            if (model == null && spatialModel != null) {
+                throw new IllegalStateException("the in-memory spatial model is saved with an in-memory mixture"
+                        + " (setModel); with modelPath, write it into that .npz instead");
+            }
+            return model;
+        }, () -> spatialModel);
     }
 
     /** A reader for {@link #write()}'s output. */
     public static MLReader<FisherVectorTransformer> read() {
         return Persistence.reader(FisherVectorTransformer.class, FisherVectorTransformer::new,
-                FisherVectorTransformer::setModel);
+                FisherVectorTransformer::setModel, FisherVectorTransformer::setSpatialModel);
     }
 
     /** Loads what {@link #write()} saved at {@code path}. */
@@ -574,10 +771,12 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         private final DataType idType;
         private final String idName;
         private final boolean asArray;
+        private final SpatialColumns.Layout layout; // null: no positions
+        private final SpatialColumns columns;
 
         EncodeTask(Broadcast<GmmData> model, String key, FisherForm form, double power, boolean l2, Sparsity sparsity,
                 Descriptors kind, int field, DataType type, int idField, DataType idType, String idName,
-                boolean asArray) {
+                boolean asArray, SpatialColumns.Layout layout, SpatialColumns columns) {
             this.model = model;
             this.key = key;
             this.form = form;
@@ -592,6 +791,8 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
             this.idType = idType;
             this.idName = idName;
             this.asArray = asArray;
+            this.layout = layout;
+            this.columns = columns;
         }
 
         private FisherEncoder encoder() {
@@ -601,8 +802,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         @Override
         public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
             FisherEncoder encoder = encoder();
+            SpatialEncoder spatialEncoder = layout == null ? null : cachedSpatialEncoder(key, encoder, layout);
             int d = encoder.model().inputDimension();
             int partition = TaskContext.getPartitionId();
+            Descriptors.Buffer positions = new Descriptors.Buffer();
             VectorUDT udt = new VectorUDT();
             // The input row may be reused by Spark once the next one is asked for; the joined row is
             // read (and copied) by Spark's scan before that, so one of each serves the partition.
@@ -610,7 +813,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
             GenericInternalRow out = new GenericInternalRow(1);
             // One descriptor array, one vector and one double copy per partition, reused row after row.
             Descriptors.Buffer x = new Descriptors.Buffer();
-            float[] fv = new float[encoder.length()];
+            float[] fv = new float[spatialEncoder != null ? spatialEncoder.length() : encoder.length()];
             double[] v = asArray ? null : new double[fv.length];
             DenseVector dense = asArray ? null : new DenseVector(v);
             return new Iterator<>() {
@@ -628,8 +831,15 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                     Supplier<String> where = () -> "row " + i + " of partition " + partition
                             + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
                     kind.read(row, field, type, d, where, x);
+                    // Positions and size checked here, so a bad one is named with its row.
+                    int[] size = spatialEncoder == null ? null : columns.read(row, x.length / d, positions, where);
                     try {
-                        encoder.encode(x.values, 0, x.length / d, fv, 0);
+                        if (spatialEncoder != null) {
+                            spatialEncoder.encode(x.values, 0, positions.values, 0, x.length / d, size[0], size[1],
+                                    fv, 0);
+                        } else {
+                            encoder.encode(x.values, 0, x.length / d, fv, 0);
+                        }
                     } catch (IllegalArgumentException | ArithmeticException e) {
                         throw new IllegalArgumentException(where.get() + ": " + e.getMessage(), e);
                     }

@@ -174,6 +174,16 @@ public final class NpyFiles {
      * @throws IllegalArgumentException if vectors differ in length or one is null (names its row)
      */
     public static long writeNpy(Dataset<Row> df, String vectorCol, String orderCol, Path out) throws IOException {
+        Dataset<Row> selected = df.select(orderCol, vectorCol);
+        StructType schema = selected.schema();
+        DataType ot = schema.apply(0).dataType();
+        DataType vt = schema.apply(1).dataType();
+        if (!schema.apply(0).nullable() && (ot.equals(DataTypes.LongType) || ot.equals(DataTypes.IntegerType))
+                && (vt.equals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType())
+                        || vt.equals(DataTypes.createArrayType(DataTypes.FloatType, false))
+                        || vt.equals(DataTypes.createArrayType(DataTypes.FloatType, true)))) {
+            return writeNpyFast(selected, orderCol, out);
+        }
         // Cached first: the vectors are computed once, by all executors in parallel (the order check
         // or the sort's sampling), then streamed to the driver partition by partition.
         Dataset<Row> vectors = df.select(orderCol, vectorCol).persist(StorageLevel.MEMORY_AND_DISK());
@@ -212,6 +222,199 @@ public final class NpyFiles {
         }
         return written[0];
     }
+
+    /**
+     * {@link #writeNpy} for what transformers write (a non-null integral order, {@code vector} or
+     * {@code array<float>}): on Spark's internal rows, each vector taken out as one {@code float[]}
+     * and cached as such, where the Row API boxed every value and the Dataset cache re-encoded
+     * every vector into columns.
+     */
+    private static long writeNpyFast(Dataset<Row> selected, String orderCol, Path out) throws IOException {
+        DataType ot = selected.schema().apply(0).dataType();
+        boolean isVector = selected.schema().apply(1).dataType().equals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType());
+        boolean isLong = ot.equals(DataTypes.LongType);
+        org.apache.spark.api.java.JavaPairRDD<Long, float[]> vectors = selected.queryExecution().toRdd().toJavaRDD()
+                .mapToPair(r -> {
+                    long key = isLong ? r.getLong(0) : r.getInt(0);
+                    if (r.isNullAt(1)) {
+                        throw new IllegalArgumentException("the vector of " + orderCol + " = " + key + " is null");
+                    }
+                    float[] v;
+                    if (isVector) {
+                        double[] d = VECTOR_UDT.deserialize(r.getStruct(1, VECTOR_UDT.sqlType().size())).toArray();
+                        v = new float[d.length];
+                        for (int i = 0; i < d.length; i++) {
+                            v[i] = (float) d[i];
+                        }
+                    } else {
+                        org.apache.spark.sql.catalyst.util.ArrayData a = r.getArray(1);
+                        for (int i = 0; i < a.numElements(); i++) {
+                            if (a.isNullAt(i)) {
+                                throw new IllegalArgumentException("the vector of " + orderCol + " = " + key
+                                        + " has a null at " + i);
+                            }
+                        }
+                        v = a.toFloatArray();
+                    }
+                    return new Tuple2<>(key, v);
+                }).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            // One job computes every partition (in parallel) and checks the order; the rows are then
+            // streamed to the driver a partition at a time, sorted first only if they were not in order.
+            List<long[]> ranges = vectors.mapPartitions(it -> {
+                long first = 0;
+                long last = 0;
+                boolean any = false;
+                boolean sorted = true;
+                long count = 0;
+                while (it.hasNext()) {
+                    long v = it.next()._1();
+                    count++;
+                    if (!any) {
+                        first = v;
+                        any = true;
+                    } else if (v < last) {
+                        sorted = false;
+                    }
+                    last = v;
+                }
+                return List.of(new long[] {any ? 1 : 0, sorted ? 1 : 0, first, last, count}).iterator();
+            }).collect();
+            boolean ordered = true;
+            boolean seen = false;
+            long previous = 0;
+            for (long[] p : ranges) {
+                if (p[1] == 0 || (p[0] == 1 && seen && p[2] < previous)) {
+                    ordered = false;
+                    break;
+                }
+                if (p[0] == 1) {
+                    seen = true;
+                    previous = p[3];
+                }
+            }
+            long[] counts = new long[ranges.size()];
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = ranges.get(i)[4];
+            }
+            org.apache.spark.api.java.JavaPairRDD<Long, float[]> sorted = vectors;
+            if (!ordered) {
+                sorted = vectors.sortByKey().persist(StorageLevel.MEMORY_AND_DISK());
+                counts = sorted.mapPartitions(it -> {
+                    long c = 0;
+                    for (; it.hasNext(); it.next()) {
+                        c++;
+                    }
+                    return List.of(c).iterator();
+                }).collect().stream().mapToLong(Long::longValue).toArray();
+            }
+            org.apache.spark.api.java.JavaPairRDD<Long, float[]> source = sorted;
+            long[] rows = counts;
+            long[] written = new long[1];
+            try {
+                AtomicFile.write(out, ch -> {
+                    NpyRowWriter w = null;
+                    int cols = -1;
+                    float[] row = null;
+                    for (int p = 0; p < rows.length; p++) {
+                        // In chunks of about CHUNK_BYTES: the driver holds one chunk, not a whole partition
+                        // (with one partition per core, half of every vector on 2 cores).
+                        long chunk = -1;
+                        for (long offset = 0; offset < rows[p]; offset += chunk) {
+                            Chunk c = chunk(source, p, offset, chunk < 0 ? 1 : chunk, orderCol);
+                            if (w == null) {
+                                cols = c.cols;
+                                w = new NpyRowWriter(ch, cols);
+                                row = new float[cols];
+                            } else if (c.cols != cols) {
+                                throw new IllegalArgumentException("the vector of " + orderCol + " = " + c.firstKey
+                                        + " has length " + c.cols + ", the earlier ones " + cols);
+                            }
+                            for (int r = 0; r < c.rows; r++) {
+                                System.arraycopy(c.values, r * cols, row, 0, cols);
+                                w.writeRow(row);
+                            }
+                            if (chunk < 0) { // the first chunk was one row: now its size is known
+                                chunk = Math.max(1, CHUNK_BYTES / (4L * Math.max(1, cols)));
+                                offset -= chunk - 1;
+                            }
+                        }
+                    }
+                    if (w == null) {
+                        w = new NpyRowWriter(ch, 0);
+                    }
+                    w.finish();
+                    written[0] = w.rows();
+                });
+            } finally {
+                if (sorted != vectors) {
+                    sorted.unpersist(false);
+                }
+            }
+            return written[0];
+        } finally {
+            vectors.unpersist(false);
+        }
+    }
+
+    /** Vectors fetched to the driver at a time by {@link #writeNpy}, in bytes. */
+    private static final long CHUNK_BYTES = 64L << 20;
+
+    /** Rows {@code [offset, offset + count)} of partition {@code p}, all of one length, packed row-major. */
+    static final class Chunk implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final int rows;
+        final int cols;
+        final long firstKey;
+        final float[] values;
+
+        Chunk(int rows, int cols, long firstKey, float[] values) {
+            this.rows = rows;
+            this.cols = cols;
+            this.firstKey = firstKey;
+            this.values = values;
+        }
+    }
+
+    private static Chunk chunk(org.apache.spark.api.java.JavaPairRDD<Long, float[]> rdd, int p, long offset,
+            long count, String orderCol) {
+        List<Chunk>[] parts = rdd.mapPartitionsWithIndex((i, it) -> {
+            if (i != p) {
+                return java.util.Collections.<Chunk>emptyIterator();
+            }
+            for (long s = 0; s < offset && it.hasNext(); s++) {
+                it.next();
+            }
+            float[] values = null;
+            int rows = 0;
+            int cols = -1;
+            long firstKey = 0;
+            while (rows < count && it.hasNext()) {
+                Tuple2<Long, float[]> t = it.next();
+                float[] v = t._2();
+                if (values == null) {
+                    cols = v.length;
+                    firstKey = t._1();
+                    values = new float[(int) Math.min(Integer.MAX_VALUE - 8, count * (long) cols)];
+                } else if (v.length != cols) {
+                    throw new IllegalArgumentException("the vector of " + orderCol + " = " + t._1() + " has length "
+                            + v.length + ", the earlier ones " + cols);
+                }
+                System.arraycopy(v, 0, values, rows * cols, cols);
+                rows++;
+            }
+            if (values == null) {
+                values = new float[0];
+                cols = 0;
+            } else if (rows * cols < values.length) {
+                values = java.util.Arrays.copyOf(values, rows * cols);
+            }
+            return List.of(new Chunk(rows, cols, firstKey, values)).iterator();
+        }, true).collectPartitions(new int[] {p});
+        return parts[0].get(0);
+    }
+
+    private static final org.apache.spark.ml.linalg.VectorUDT VECTOR_UDT = new org.apache.spark.ml.linalg.VectorUDT();
 
     /**
      * Whether column 0 of {@code vectors} is integral, never null, and increasing along the rows

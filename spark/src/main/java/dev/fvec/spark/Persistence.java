@@ -1,6 +1,7 @@
 package dev.fvec.spark;
 
 import dev.fvec.DiagonalGmm;
+import dev.fvec.SpatialModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.BiConsumer;
@@ -28,13 +29,22 @@ final class Persistence {
 
     /** A writer of {@code stage}'s params and of the model {@code model} supplies (null: none). */
     static MLWriter writer(Params stage, Supplier<DiagonalGmm> model) {
+        return writer(stage, model, () -> null);
+    }
+
+    /**
+     * As {@link #writer(Params, Supplier)}, with the model's spatial Gaussians ({@code null}: none)
+     * as {@code spatial_means}/{@code spatial_variances} in the same {@code .npz}.
+     */
+    static MLWriter writer(Params stage, Supplier<DiagonalGmm> model, Supplier<SpatialModel> spatial) {
         return new MLWriter() {
             @Override
             public void saveImpl(String path) {
-                DefaultParamsWriter.saveMetadata(stage, path, sparkSession());
                 DiagonalGmm m = model.get();
+                SpatialModel s = spatial.get();
+                DefaultParamsWriter.saveMetadata(stage, path, sparkSession());
                 if (m != null) {
-                    ModelFiles.write(m, path + "/" + MODEL_FILE, hadoopConf(this), true);
+                    ModelFiles.write(m, s, path + "/" + MODEL_FILE, hadoopConf(this), true);
                 }
             }
         };
@@ -46,6 +56,15 @@ final class Persistence {
      */
     static <T extends Params> MLReader<T> reader(Class<T> type, Function<String, T> create,
             BiConsumer<T, DiagonalGmm> setModel) {
+        return reader(type, create, setModel, (stage, spatial) -> { });
+    }
+
+    /**
+     * As {@link #reader(Class, Function, BiConsumer)}; {@code setSpatial} receives the stored
+     * spatial Gaussians when the {@code .npz} has them.
+     */
+    static <T extends Params> MLReader<T> reader(Class<T> type, Function<String, T> create,
+            BiConsumer<T, DiagonalGmm> setModel, BiConsumer<T, SpatialModel> setSpatial) {
         return new MLReader<T>() {
             @Override
             public T load(String path) {
@@ -58,7 +77,11 @@ final class Persistence {
                 try {
                     FileSystem fs = file.getFileSystem(conf);
                     if (fs.exists(file)) {
-                        setModel.accept(stage, ModelFiles.read(file.toString(), conf));
+                        ModelFiles.WithSpatial m = ModelFiles.readWithSpatial(file.toString(), conf, true);
+                        setModel.accept(stage, m.gmm);
+                        if (m.stored) {
+                            setSpatial.accept(stage, m.spatial);
+                        }
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);

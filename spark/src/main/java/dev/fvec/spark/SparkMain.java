@@ -79,7 +79,7 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--kernel", paramLabel = "NAME", description = "force a kernel: scalar or simd")
         String kernel;
 
-        @Parameters(paramLabel = "INPUT.npy", arity = "1..*", description = ".npy files or Hadoop globs (N x D each)")
+        @Parameters(paramLabel = "INPUT.npy", arity = "1..*", description = ".npy files or Hadoop globs (N x D each); IMAGE.npz archives with --pyramid/--spatial")
         List<String> inputs;
 
         SparkSession session(String app) {
@@ -159,6 +159,10 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--whiten", description = "with --pca: divide each projected dimension by its standard deviation")
         boolean whiten;
 
+        @Option(names = "--spatial", description = "inputs are IMAGE.npz with positions; also fit the spatial"
+                + " Gaussians (spatial_means, spatial_variances) after EM")
+        boolean spatial;
+
         @Override
         public Integer call() {
             if (whiten && pca == null) {
@@ -169,7 +173,10 @@ public final class SparkMain implements Callable<Integer> {
                     .setPca(pca == null ? 0 : pca).setWhiten(whiten);
             SparkSession spark = session("fvec-spark train");
             try {
-                Dataset<Row> files = NpyFiles.read(spark, inputs);
+                Dataset<Row> files = spatial ? ImageFiles.read(spark, inputs) : NpyFiles.read(spark, inputs);
+                if (spatial) {
+                    estimator.setSpatial(true).setPositionsCol("positions").setImageSizeCol("image_size");
+                }
                 int d = files.select("dimension").distinct().count() == 1
                         ? files.select("dimension").first().getInt(0) : -1;
                 if (d < 1) {
@@ -181,7 +188,8 @@ public final class SparkMain implements Callable<Integer> {
                         .fit(files);
                 model.toNpz(out);
                 TrainingResult r = model.trainingResult();
-                info("fvec-spark train: wrote " + out + " (" + r.iterations() + " iterations, "
+                info("fvec-spark train: wrote " + out + (spatial ? " with spatial Gaussians" : "") + " ("
+                        + r.iterations() + " iterations, "
                         + (r.converged() ? "converged" : "stopped at the iteration limit") + ", mean log-likelihood "
                         + String.format(Locale.ROOT, "%.4f", r.meanLogLikelihood()) + ")");
                 return 0;
@@ -220,6 +228,15 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--hard", description = "hard assignment")
         boolean hard;
 
+        @Option(names = "--pyramid", paramLabel = "GRIDS",
+                description = "spatial pyramid: grids RxC (R rows by C columns), comma-separated, e.g. 1x1,2x2,3x1;"
+                        + " one block per cell, each normalised alone (inputs: IMAGE.npz)")
+        String pyramid;
+
+        @Option(names = "--spatial", description = "append the spatial Fisher vector block, 4K per block (inputs:"
+                + " IMAGE.npz)")
+        boolean spatial;
+
         @Override
         public Integer call() throws Exception {
             if (improved && (power != null || l2)) {
@@ -238,6 +255,14 @@ public final class SparkMain implements Callable<Integer> {
             if (threshold != null) {
                 t.setThreshold(threshold);
             }
+            if (pyramid != null) {
+                try {
+                    t.setPyramid(pyramid);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--pyramid: " + e.getMessage());
+                }
+            }
+            t.setSpatial(spatial);
             if (out.endsWith(".npy")) {
                 t.setOutputType("array"); // float32 as written: no double vector to build and narrow again
             }

@@ -92,6 +92,23 @@ class DiagonalGmmEstimatorTest {
     }
 
     @Test
+    void eachPartitioningGivesGmmTrainersModelAndTheSameOneEveryTime() {
+        // The input's 4 partitions (numPartitions 0), the default (local[2]: joined into 2) and 3.
+        DiagonalGmm start = TestModels.fromData(x, N, D, K, 3, 1.0);
+        DiagonalGmm want = GmmTrainer.builder(K).initialModel(start).maxIterations(3).tolerance(0).threads(1)
+                .build().fit(x, N, D).model();
+        for (int partitions : new int[] {0, -1, 3}) {
+            DiagonalGmmEstimator e = new DiagonalGmmEstimator().setK(K).setInitialModel(start).setMaxIter(3).setTol(0)
+                    .setInputCol("descriptors").setDimension(D).setNumPartitions(partitions);
+            DiagonalGmm got = e.fit(images).gmm();
+            assertClose(want.means(), got.means(), 1e-5, "means, numPartitions " + partitions);
+            assertClose(want.variances(), got.variances(), 1e-5, "variances, numPartitions " + partitions);
+            assertEquals(got, e.fit(images).gmm(), "a second fit, numPartitions " + partitions);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new DiagonalGmmEstimator().setNumPartitions(-2));
+    }
+
+    @Test
     void pcaFromAnInitialModelOrFittedOnASampleAndTheModelCarriesIt() {
         // An initial model with a whitened projection from D = 9 to 4: EM in the projected space,
         // the same model as GmmTrainer on the projected descriptors from the same start.
@@ -140,7 +157,7 @@ class DiagonalGmmEstimatorTest {
         GmmStatistics want = GmmStatistics.forModel(model);
         Kernels.provider().create(model, Sparsity.threshold(1e-9)).accumulate(x, 0, N, want);
         // 40 partitions > 32: partitions are summed in groups of 7 on the executors first.
-        try (DescriptorBlocks blocks = new DescriptorBlocks(images.repartition(40), Descriptors.FLAT, 1, D, -1, "")) {
+        try (DescriptorBlocks blocks = new DescriptorBlocks(images.repartition(40), Descriptors.FLAT, 1, D, -1, "", 0)) {
             assertEquals(N, blocks.n);
             GmmStatistics got = blocks.statistics(model, Sparsity.threshold(1e-9));
             assertEquals(want.count(), got.count());

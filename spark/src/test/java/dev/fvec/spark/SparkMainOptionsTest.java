@@ -27,19 +27,18 @@ import picocli.CommandLine.Model.OptionSpec;
  * command classes are package-private and bound to its streams): this test keeps the two from
  * drifting apart. Every option the commands shared when this was written must still be on both;
  * an option on both has the same names, parameter label and default (after the CLI's converter:
- * a {@code FisherForm} default is compared by name). Options added to {@code fvec} later (PCA,
- * spatial layout) are listed when missing here, not failed, so adding one does not break this
- * module's build.
+ * a {@code FisherForm} default is compared by name). Options added to {@code fvec} later are
+ * listed when missing here, not failed, so adding one does not break this module's build.
  */
 class SparkMainOptionsTest {
 
     /** Options both {@code train} commands must have. */
     static final Set<String> TRAIN = Set.of("--components", "--out", "--iterations", "--tolerance", "--seed",
-            "--variance-floor", "--init", "--threads", "--quiet", "--verbose", "--kernel", "--pca", "--whiten");
+            "--variance-floor", "--init", "--threads", "--quiet", "--verbose", "--kernel", "--pca", "--whiten", "--spatial");
 
     /** Options both {@code encode} commands must have. */
     static final Set<String> ENCODE = Set.of("--model", "--out", "--form", "--improved", "--power", "--l2",
-            "--threshold", "--hard", "--threads", "--quiet", "--verbose", "--kernel");
+            "--threshold", "--hard", "--threads", "--quiet", "--verbose", "--kernel", "--pyramid", "--spatial");
 
     /**
      * Options whose default differs on purpose: {@code --threads} (fvec: all processors; fvec-spark:

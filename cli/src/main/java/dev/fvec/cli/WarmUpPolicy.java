@@ -1,0 +1,59 @@
+package dev.fvec.cli;
+
+import java.util.List;
+
+/**
+ * {@code fvec encode} knows its whole job before it starts (every file's header is read first),
+ * so it can tell when the SIMD kernel's background warm-up cannot pay for itself, and then runs
+ * without it, as {@code -Dfvec.simd.warmup=off} would: the scalar twin, bitwise equal to the vector
+ * lanes, serves every call (outputs are the same either way).
+ *
+ * <p>The library starts the warm-up after {@code 2^33} terms (descriptors x K x D) of twin work;
+ * it costs about 1-1.5 s of CPU (its own thread and C2 compiling the vector kernel), and the vector
+ * lanes then save about 1.8 ms per 16.4M terms (1000 x 64 descriptors at K = 256: 2.5 ms on the
+ * twin, 0.7 ms on the vector lanes, 2-core Zen 5, JDK 17). It pays back only when about
+ * {@code 1.4 x 2^33} terms are left after it starts, so a job of fewer than
+ * {@link #WARM_UP_PAYS} terms (about 1570 files of 1000 x 64 at K = 256) is better off without
+ * it. Measured there (load 9-12, two runs each, alternated): 900 such files took 10.5 s of wall
+ * and 5.41 s of CPU time with the warm-up starting after file ~524, 7.6 s and 4.66 s without;
+ * 1500 files 16.8 s / 8.75 s with it (it ran out of its budget on the busy machine), 9.2 s / 5.30 s
+ * without. Jobs of 524 files or fewer never reached the warm-up and are unchanged.
+ *
+ * <p>Only in {@link Main#main}'s own process (a system property is JVM-wide), and never over a
+ * {@code fvec.simd.warmup} the user set.
+ */
+final class WarmUpPolicy {
+
+    /** The library's property (dev.fvec.simd.VectorWarmUp): {@code off} keeps the twin serving. */
+    static final String PROPERTY = "fvec.simd.warmup";
+
+    /** Jobs of fewer terms (descriptors x K x D) than this run without the warm-up: 3 x 2^33. */
+    static final long WARM_UP_PAYS = 3L << 33;
+
+    private WarmUpPolicy() {
+    }
+
+    /** Sets the warm-up off for a job of these files against a K x D model, when it cannot pay. */
+    static void forJob(List<Inputs.Shape> files, int k, int d, Context ctx) {
+        if (!Main.ownProcess() || System.getProperty(PROPERTY) != null) {
+            return;
+        }
+        long terms = terms(files, k, d);
+        if (terms < WARM_UP_PAYS) {
+            System.setProperty(PROPERTY, "off");
+            ctx.debug("fvec encode: " + Format.count(terms) + " terms of work (descriptors x K x D), fewer than the SIMD"
+                    + " warm-up needs to pay back (" + Format.count(WARM_UP_PAYS) + "): the scalar twin serves throughout"
+                    + " (bitwise the same results)");
+        }
+    }
+
+    /** Descriptors x K x D over the files, saturating. */
+    static long terms(List<Inputs.Shape> files, int k, int d) {
+        long rows = 0;
+        for (Inputs.Shape s : files) {
+            rows += s.rows;
+        }
+        long perRow = (long) k * d;
+        return rows > Long.MAX_VALUE / Math.max(1, perRow) ? Long.MAX_VALUE : rows * perRow;
+    }
+}
