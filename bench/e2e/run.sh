@@ -121,7 +121,7 @@ threads_option=false
 if "$root/fvec" encode --help 2>&1 | grep -q -- '--threads'; then threads_option=true; fi
 
 # --- timing: measure ID RUNS WARMUP COMMAND... records the median and min wall time of RUNS runs
-declare -A median min runs_of command_of
+declare -A median min runs_of command_of cpu
 failed=()
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "${FVEC_E2E_TIMER:-}" != loop ] && command -v hyperfine >/dev/null 2>&1; then timer="hyperfine $(hyperfine --version | cut -d' ' -f2)"; else timer="a shell loop (date +%s%N)"; fi
@@ -140,7 +140,9 @@ measure() {
     hyperfine --shell=none --style basic --runs "$runs" --warmup "$warm" --export-csv "$bin/$id.csv" \
       --command-name "$id" "$(printf '%q ' "$@")" >>"$log" 2>&1 || ok=false
     if $ok; then
-      IFS=, read -r _ _ _ median[$id] _ _ min[$id] _ < <(tail -n 1 "$bin/$id.csv")
+      local user system
+      IFS=, read -r _ _ _ median[$id] user system min[$id] _ < <(tail -n 1 "$bin/$id.csv")
+      cpu[$id]=$(awk -v u="$user" -v s="$system" 'BEGIN {printf "%.6f", u + s}') # mean CPU time of a run
     fi
   else
     local i t0 t1 times=()
@@ -156,7 +158,8 @@ measure() {
     fi
   fi
   if $ok; then
-    printf '   median %.3f s, min %.3f s (%d runs)\n' "${median[$id]}" "${min[$id]}" "$runs"
+    printf '   median %.3f s, min %.3f s (%d runs)%s\n' "${median[$id]}" "${min[$id]}" "$runs" \
+      "$(if [ -n "${cpu[$id]:-}" ]; then awk -v c="${cpu[$id]}" 'BEGIN {printf ", CPU %.3f s a run", c}'; fi)"
   else
     failed+=("$id")
     echo "   FAILED; its output, run once more:"
@@ -351,13 +354,18 @@ $notes
 
 Run in \`$(realpath --relative-to="$root" "$data")\` (the inputs), \`<repo>\` the repository root.
 
-| id | median (min) | runs | command |
-|---|---:|---:|---|
+CPU is the mean user + system time of a run (all threads; hyperfine's figures; less sensitive to other
+load than wall time).
+
+| id | median (min) | CPU | runs | command |
+|---|---:|---:|---:|---|
 EOF
   for id in java-version fvec-1-1c fvec-1 vlfeat-1-1c vlfeat-1 fvec-all-1c fvec-all fvec-all-t1 vlfeat-all-1c \
     vlfeat-all fvec-train-small sklearn-train-small fvec-train-large fvec-train-large-all vlfeat-train-large; do
     if [ -n "${command_of[$id]:-}" ]; then
-      printf '| %s | %s | %s | `%s` |\n' "$id" "$(secs "$id")" "${runs_of[$id]}" "${command_of[$id]}"
+      printf '| %s | %s | %s | %s | `%s` |\n' "$id" "$(secs "$id")" \
+        "$(if [ -n "${cpu[$id]:-}" ]; then awk -v c="${cpu[$id]}" 'BEGIN {printf "%.3f s", c}'; else echo "—"; fi)" \
+        "${runs_of[$id]}" "${command_of[$id]}"
     fi
   done
 } >"$report"
