@@ -83,6 +83,11 @@ public final class Main {
         }
     }
 
+    /** The library's logger (java.util.logging started), for {@link StartupTraining}. */
+    static Logger libraryLogger() {
+        return LibraryLog.LOG;
+    }
+
     /** Runs one command line with progress as plain lines and an empty stdin; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return run(args, InputStream.nullInputStream(), out, err, false);

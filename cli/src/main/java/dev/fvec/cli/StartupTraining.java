@@ -66,6 +66,7 @@ final class StartupTraining {
         String out = dir.resolve("out.npy").toString();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         EarlyStart.begin(new String[] {"encode"}); // main()'s classes, in the archive too
+        Main.libraryLogger(); // (main() quiets the library's log through it; here it is only made)
         check(Main.run(new String[] {"train", "--components", "16", "--iterations", "3", "--out", model, train}, quiet, quiet));
         check(Main.run(new String[] {"encode", "--model", model, "--improved", "--out", out, inputs.get(0)}, quiet, quiet));
         // The same through picocli's parser (DirectParse leaves lines with "--" to it), so the lines

@@ -43,15 +43,12 @@ final class KeptTerms {
     static final int TERM_CAPACITY = 4096;
     /** Float terms summed per component before flushing into double: keeps the error ~1e-6 relative. */
     static final int FLUSH_TERMS = 128;
-    /** {@link #FLUSH_TERMS} of the warm-up's kernels (see the constructor). */
-    static final int WARM_UP_FLUSH_TERMS = 8;
 
     private final PackedModel model;
     private final int k;
     private final int d;
     private final int dpad;
     private final int batchRows; // descriptors per batch: a multiple of the kernel's block
-    private final int flushTerms; // FLUSH_TERMS, but for the warm-up's kernels
     private final float[][] xBatch; // batchRows rows of Dpad: the batch's descriptors, zero tails
     private final int[] termComp; // the queued terms of the batch, in descriptor order: component,
     private final float[] termQ; // posterior,
@@ -71,24 +68,12 @@ final class KeptTerms {
     private int batchDescriptors; // rows of xBatch in use
     private int queuedTerms;
 
-    /**
-     * @param warmUp for the warm-up's kernels ({@code SimdKernel#warmingUp}): batches of one block
-     *     and windows of {@value #WARM_UP_FLUSH_TERMS} terms, so that the warm-up's small calls take
-     *     the branches that real calls take ({@link #makeRoom} adding the queued terms mid-call, a
-     *     window flushing mid-batch). With the real sizes they stayed untaken through the warm-up's
-     *     first phase, C2 compiled them as uncommon traps, and the second phase (or the first real
-     *     calls) deoptimised {@code accumulate} and {@code addQueued} and had them compiled again
-     *     (LogCompilation, Zen 5: up to 3 and 6 C2 compilations of them in one warm-up, some
-     *     finishing after it returned). The outputs of those kernels are thrown away; their bits
-     *     do not matter.
-     */
-    KeptTerms(PackedModel model, int block, boolean warmUp) {
+    KeptTerms(PackedModel model, int block) {
         this.model = model;
         this.k = model.k;
         this.d = model.d;
         this.dpad = model.dpad;
-        this.batchRows = warmUp ? block : Math.max(block, Math.min(BATCH_DESCRIPTORS, BATCH_FLOATS / dpad) / block * block);
-        this.flushTerms = warmUp ? WARM_UP_FLUSH_TERMS : FLUSH_TERMS;
+        this.batchRows = Math.max(block, Math.min(BATCH_DESCRIPTORS, BATCH_FLOATS / dpad) / block * block);
         this.xBatch = new float[batchRows][dpad];
         this.slotDescriptor = new int[batchRows];
         int capacity = Math.max(TERM_CAPACITY, 2 * block * k);
@@ -138,8 +123,7 @@ final class KeptTerms {
 
     /** Adds the queued terms when the next {@code block} descriptors might not fit the batch. */
     void makeRoom(int block, GmmStatistics stats, Lanes lanes) {
-        // '|': one branch for both reasons, which the warm-up's calls take.
-        if (batchDescriptors + block > batchRows | queuedTerms + block * k > termQ.length) {
+        if (batchDescriptors + block > batchRows || queuedTerms + block * k > termQ.length) {
             addQueued(stats, lanes);
         }
     }
@@ -169,7 +153,7 @@ final class KeptTerms {
         for (int comp = 0; comp < k; comp++) {
             int end = bucketStart[comp];
             while (start < end) {
-                int stop = Math.min(end, start + flushTerms - windowTerms[comp]);
+                int stop = Math.min(end, start + FLUSH_TERMS - windowTerms[comp]);
                 lanes.addToWindows(model.muRows[comp], xBatch, sortedSlot, sortedQ, start, stop, centred1[comp],
                         centred2[comp]);
                 double w = weight[comp];
@@ -178,7 +162,7 @@ final class KeptTerms {
                 }
                 weight[comp] = w;
                 windowTerms[comp] += stop - start;
-                if (windowTerms[comp] == flushTerms) {
+                if (windowTerms[comp] == FLUSH_TERMS) {
                     flush(comp, stats);
                 }
                 start = stop;

@@ -28,7 +28,7 @@ import java.util.Arrays;
  *       posterior is exactly 0, with no masked loads (slow on JDK 17).</li>
  *   <li>Log-normalisers are stored relative to the largest one ({@link #maxLogNorm}, added back in
  *       double to the log-likelihood), so the float values stay small.</li>
- *   <li>{@link #muRows}: the means, {@code K} rows of {@code Dpad}, zero-padded, for the centred statistics.</li>
+ *   <li>{@link #muRows}: the means, {@code K} rows of {@code Dpad} (D rounded up to twice the lane count), zero-padded, for the centred statistics.</li>
  *   <li>{@link #negScaleRows}, {@link #offsetRows}: the same {@code -s} and {@code b}, dimension-major.</li>
  * </ul>
  * Immutable after construction; the arrays are package-private so tests can break them on purpose.
@@ -75,7 +75,7 @@ final class PackedModel {
         this.d = model.dimension();
         this.lanes = lanes;
         this.kpad = roundUp(k, lanes);
-        this.dpad = roundUp(d, lanes);
+        this.dpad = roundUp(d, 2 * lanes); // whole pairs of vectors (see VectorLanes#addToWindows)
         float[] means = model.means();
         float[] vars = model.variances();
         this.groups = new float[2 * d * kpad];

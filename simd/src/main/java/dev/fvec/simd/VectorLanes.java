@@ -828,69 +828,40 @@ final class VectorLanes extends Lanes {
     }
 
     /**
-     * Four vectors of dimensions side by side, then one at a time: each element's sums take the
-     * terms in order ({@code c1 = y q + c1}, {@code c2 = fma(y q, y, c2)}, the twin's operations),
-     * but with four vectors the loop over terms carries eight independent chains instead of two.
-     * One vector at a time, the add and FMA latencies bounded it (a component with many terms:
-     * 79 kept terms per descriptor at D = 64, K = 1024 synthetic, where this was 15% of an encode).
+     * Two vectors of dimensions side by side (rows are {@code Dpad} long, a whole number of pairs):
+     * each element's sums take the terms in order ({@code c1 = y q + c1}, {@code c2 = fma(y q, y,
+     * c2)}, the twin's operations), but the loop over terms carries four independent chains
+     * instead of two; one vector at a time, the add and FMA latencies bounded it (components with
+     * many terms: 79 kept terms per descriptor at D = 64, K = 1024 synthetic, where this was 15%
+     * of an encode). No remainder loop: a loop that the warm-up's small model (D = 17) never
+     * entered was compiled as a trap, which the first real model hit (deoptimised, then run
+     * uncompiled: a slow warm-up round).
      */
     @Override
     void addToWindows(float[] mu, float[][] xBatch, int[] slots, float[] q, int from, int to, float[] c1, float[] c2) {
-        int j = 0;
-        for (; j + 4 * LANES <= mu.length; j += 4 * LANES) {
+        for (int j = 0; j < mu.length; j += 2 * LANES) {
             FloatVector m0 = FloatVector.fromArray(SPECIES, mu, j);
             FloatVector m1 = FloatVector.fromArray(SPECIES, mu, j + LANES);
-            FloatVector m2 = FloatVector.fromArray(SPECIES, mu, j + 2 * LANES);
-            FloatVector m3 = FloatVector.fromArray(SPECIES, mu, j + 3 * LANES);
             FloatVector s10 = FloatVector.fromArray(SPECIES, c1, j);
             FloatVector s11 = FloatVector.fromArray(SPECIES, c1, j + LANES);
-            FloatVector s12 = FloatVector.fromArray(SPECIES, c1, j + 2 * LANES);
-            FloatVector s13 = FloatVector.fromArray(SPECIES, c1, j + 3 * LANES);
             FloatVector s20 = FloatVector.fromArray(SPECIES, c2, j);
             FloatVector s21 = FloatVector.fromArray(SPECIES, c2, j + LANES);
-            FloatVector s22 = FloatVector.fromArray(SPECIES, c2, j + 2 * LANES);
-            FloatVector s23 = FloatVector.fromArray(SPECIES, c2, j + 3 * LANES);
             for (int t = from; t < to; t++) {
                 float[] x = xBatch[slots[t]];
                 float qt = q[t];
                 FloatVector y0 = FloatVector.fromArray(SPECIES, x, j).sub(m0);
                 FloatVector y1 = FloatVector.fromArray(SPECIES, x, j + LANES).sub(m1);
-                FloatVector y2 = FloatVector.fromArray(SPECIES, x, j + 2 * LANES).sub(m2);
-                FloatVector y3 = FloatVector.fromArray(SPECIES, x, j + 3 * LANES).sub(m3);
                 FloatVector qy0 = y0.mul(qt);
                 FloatVector qy1 = y1.mul(qt);
-                FloatVector qy2 = y2.mul(qt);
-                FloatVector qy3 = y3.mul(qt);
                 s10 = qy0.add(s10);
                 s11 = qy1.add(s11);
-                s12 = qy2.add(s12);
-                s13 = qy3.add(s13);
                 s20 = qy0.fma(y0, s20);
                 s21 = qy1.fma(y1, s21);
-                s22 = qy2.fma(y2, s22);
-                s23 = qy3.fma(y3, s23);
             }
             s10.intoArray(c1, j);
             s11.intoArray(c1, j + LANES);
-            s12.intoArray(c1, j + 2 * LANES);
-            s13.intoArray(c1, j + 3 * LANES);
             s20.intoArray(c2, j);
             s21.intoArray(c2, j + LANES);
-            s22.intoArray(c2, j + 2 * LANES);
-            s23.intoArray(c2, j + 3 * LANES);
-        }
-        for (; j < mu.length; j += LANES) {
-            FloatVector m = FloatVector.fromArray(SPECIES, mu, j);
-            FloatVector s1 = FloatVector.fromArray(SPECIES, c1, j);
-            FloatVector s2 = FloatVector.fromArray(SPECIES, c2, j);
-            for (int t = from; t < to; t++) {
-                FloatVector y = FloatVector.fromArray(SPECIES, xBatch[slots[t]], j).sub(m);
-                FloatVector qy = y.mul(q[t]);
-                s1 = qy.add(s1);
-                s2 = qy.fma(y, s2);
-            }
-            s1.intoArray(c1, j);
-            s2.intoArray(c2, j);
         }
     }
 

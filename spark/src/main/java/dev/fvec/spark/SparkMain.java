@@ -96,6 +96,21 @@ public final class SparkMain implements Callable<Integer> {
                 m = threads != null ? "local[" + threads + "]" : "local[*]";
             }
             b.master(m);
+            if (m.startsWith("local")) {
+                // The executors run in this JVM: warm the kernel up while Spark starts (seconds), so the
+                // tasks run the compiled vector code from their first image rather than its scalar twin
+                // (on a loaded machine the kernel's own warm-up, started by the first calls, ran out of
+                // budget and the twin encoded most of 10,000 images).
+                Thread warm = new Thread(() -> {
+                    try {
+                        Kernels.warmUp();
+                    } catch (RuntimeException e) {
+                        // optional: the kernel's own warm-up still runs on first use
+                    }
+                }, "fvec-spark-warm-up");
+                warm.setDaemon(true);
+                warm.start();
+            }
             if (m.startsWith("local") && System.getProperty("spark.ui.enabled") == null) {
                 // A local run that ends with its job has little use for the web UI, whose start costs
                 // about a second of CPU time; -Dspark.ui.enabled=true (or spark-submit's --conf) keeps it.

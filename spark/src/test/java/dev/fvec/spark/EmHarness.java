@@ -23,6 +23,14 @@ import org.apache.spark.sql.types.StructType;
 
 /** Where an E-step's time goes: args N K REPS PARTITIONS. Not a test. */
 public final class EmHarness {
+    static long gcMillis() {
+        long t = 0;
+        for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += b.getCollectionTime();
+        }
+        return t;
+    }
+
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
         int k = Integer.parseInt(args[1]);
@@ -40,10 +48,10 @@ public final class EmHarness {
         for (int r = 0; r * 1000 < n; r++) {
             rows.add(RowFactory.create((Object) Arrays.copyOfRange(x, r * 1000 * d, Math.min(n, (r + 1) * 1000) * d)));
         }
-        Dataset<Row> sets = spark.createDataFrame(rows, schema).repartition(partitions).cache();
+        Dataset<Row> sets = spark.createDataFrame(rows, schema).repartition(8).cache();
         sets.count();
         rows = null;
-        DescriptorBlocks blocks = new DescriptorBlocks(sets, Descriptors.FLAT, 0, d, -1, "", 0);
+        DescriptorBlocks blocks = new DescriptorBlocks(sets, Descriptors.FLAT, 0, d, -1, "", partitions);
         sets.unpersist(true);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Sparsity sp = Sparsity.threshold(1e-4);
@@ -71,13 +79,16 @@ public final class EmHarness {
             }
             double w1 = (System.nanoTime() - t0) / 1e9;
             double c1 = EncodeHarness.cpu() / 1e9 - c0;
+            long g0 = gcMillis();
+            long j0 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             t0 = System.nanoTime();
             c0 = EncodeHarness.cpu() / 1e9;
             blocks.statistics(model, sp);
             double w2 = (System.nanoTime() - t0) / 1e9;
             double c2 = EncodeHarness.cpu() / 1e9 - c0;
-            System.out.printf(Locale.ROOT, "rep %2d  one JVM wall %.3f cpu %.3f | spark wall %.3f cpu %.3f | ratio %.2f%n",
-                    rep, w1, c1, w2, c2, w1 / w2);
+            long j1 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            System.out.printf(Locale.ROOT, "rep %2d  one JVM wall %.3f cpu %.3f | spark wall %.3f cpu %.3f (gc %d ms, jit %d ms) | ratio %.2f%n",
+                    rep, w1, c1, w2, c2, gcMillis() - g0, j1 - j0, w1 / w2);
         }
         pool.shutdown();
         spark.stop();

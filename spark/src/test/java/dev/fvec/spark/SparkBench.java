@@ -250,6 +250,11 @@ public final class SparkBench {
         header();
         Path imgs = dir.resolve("images");
         Files.createDirectories(imgs);
+        try (var old = Files.newDirectoryStream(imgs, "img*.npy")) { // a former run's, maybe more of them
+            for (Path f : old) {
+                Files.delete(f);
+            }
+        }
         float[] source = SyntheticDescriptors.generate(2028, 100_000, D, 2 * k);
         float[] img = new float[1000 * D];
         List<Path> files = new ArrayList<>();
