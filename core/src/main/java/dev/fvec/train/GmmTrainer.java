@@ -27,9 +27,8 @@ import java.util.Objects;
  *
  * <p>Initialisation ({@link Init}): greedy k-means++ on a sample of {@code max(4096, 64 K)}
  * descriptors (the best of up to 6 attempts when K is small: 6 up to K = 64), then {@link
- * Builder#kmeansIterations Lloyd iterations} on the same sample until the centers settle
- * (scikit-learn's {@code KMeans} rule and tolerance; at most 100), then one M-step from the
- * sample's hard assignment; or random descriptors; or a {@link Builder#initialModel given model}. E-step: posteriors below {@link #E_STEP_THRESHOLD} dropped (far below float resolution,
+ * Builder#kmeansIterations Lloyd iterations} on the same sample (5, fewer once the centers settle
+ * by scikit-learn's {@code KMeans} rule), then one M-step from the sample's hard assignment; or random descriptors; or a {@link Builder#initialModel given model}. E-step: posteriors below {@link #E_STEP_THRESHOLD} dropped (far below float resolution,
  * as SPEC.md allows). M-step in double, variances floored per dimension (see the builder's
  * floors); a component whose mass falls below {@link #COLLAPSE_MASS} is re-seeded. Stop when
  * {@code |L_i - L_(i-1)| <= tolerance} for the mean log-likelihood per descriptor {@code L_i}, in
@@ -46,7 +45,8 @@ import java.util.Objects;
  * N = 12,000, K = 64: seeding (6 attempts on 4096) 0.12 s, Lloyd 0.02 s, an EM iteration 0.02-0.04 s
  * (was 0.4 s and 0.12 s for the first two). The whole {@code fvec train --components 64} of those
  * 12,000 descriptors, JVM start included, took about 0.55 s of wall time and 0.86 s of process CPU
- * on the 2-core machine (was about 0.85 s and 1.3 s). A fit sure to do a lot of kernel work
+ * on the 2-core machine (was about 0.85 s and 1.3 s), with 5 EM iterations; the absolute stopping
+ * rule (1e-3 nats) makes it 7, each 0.02-0.04 s. A fit sure to do a lot of kernel work
  * (with the default tolerance, 2 EM passes of {@code N K D >= 2^33}) starts the kernel's warm-up
  * beside the seeding; otherwise the kernel starts it itself after that much work on the twin.
  * Memory: the data (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample
@@ -95,7 +95,7 @@ public final class GmmTrainer {
     /** Default {@link Builder#relativeVarianceFloor(double)}. */
     public static final double DEFAULT_RELATIVE_VARIANCE_FLOOR = 1e-4;
     /** Default {@link Builder#kmeansIterations(int)}. */
-    public static final int DEFAULT_KMEANS_ITERATIONS = 100;
+    public static final int DEFAULT_KMEANS_ITERATIONS = 5;
 
     static final Sparsity E_STEP_SPARSITY = Sparsity.threshold(E_STEP_THRESHOLD);
 
@@ -449,18 +449,19 @@ public final class GmmTrainer {
 
         /**
          * Most Lloyd iterations after k-means++ seeding ({@link Init#KMEANS_PP} only), {@code >= 0};
-         * default 100. They run on the seeding's sample of {@code max(4096, 64 K)} descriptors and
+         * default 5. They run on the seeding's sample of {@code max(4096, 64 K)} descriptors and
          * stop early when the centers settle: no center moves, or an update moves them by at most
          * {@code 1e-4} times the data's mean per-dimension variance in all (summed squared moves;
          * scikit-learn's {@code KMeans} rule and default {@code tol}). Each costs about a tenth of
          * an E-step at N = 100,000, K = 256.
          *
-         * <p>Measured (issue 16): on SIFT-like descriptors through PCA to 64 dimensions, N = 40,000,
-         * K = 256, they settle after 29 to 44 iterations, and the held-out log-likelihood after EM
-         * was 0.013 nats per descriptor higher (mean of 6 seeds, each seed's same seeding) than
-         * with the former fixed 5; on the end-to-end benchmark's sets they settle after 7 (12,000 x
-         * 64, K = 64, the same model as with 5) and 2 (100,000 x 64, K = 256). Earlier, at N =
-         * 100,000, K = 256 on every descriptor, 5, 10 or 20 had given the same held-out likelihood.
+         * <p>Measured (issue 16), SIFT-like descriptors through PCA to 64 dimensions, N = 40,000,
+         * K = 256, 12 seeds: run until they settle (29 to 44 iterations instead of 5, each seed
+         * from its same seeding), they raised the held-out log-likelihood after EM by 0.004 nats
+         * per descriptor, standard error 0.006: nothing worth their cost (a third of the EM time
+         * there). On the end-to-end benchmark's sets they settle after 7 (12,000 x 64, K = 64: the
+         * same model as after 5) and 2 (100,000 x 64, K = 256). Earlier, at N = 100,000, K = 256 on
+         * every descriptor, 5, 10 or 20 gave the same held-out likelihood.
          */
         public Builder kmeansIterations(int iterations) {
             if (iterations < 0) {

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * <p><b>k-means++</b>: greedy k-means++ seeding on a sample ({@link Seeding}; the best of up to 6
  * attempts where K is small enough for that to be cheap), then Lloyd iterations on the same
  * sample ({@link Seeding#lloyd}: nearest centers by the seeding's vectorised column sweeps, empty
- * clusters re-seeded, stopping when the centers settle, {@link #LLOYD_TOLERANCE}), then one M-step
+ * clusters re-seeded, stopping early when the centers settle, {@link #LLOYD_TOLERANCE}), then one M-step
  * from the sample's final
  * hard assignment (weights = cluster sizes / sample size, variances = within-cluster variances,
  * floored); EM then runs on every descriptor. Lloyd iterations used to run as hard-assignment kernel
