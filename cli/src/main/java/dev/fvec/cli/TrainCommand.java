@@ -59,8 +59,8 @@ final class TrainCommand extends CommandBase {
     int iterations = GmmTrainer.DEFAULT_MAX_ITERATIONS;
 
     @Option(names = "--tolerance", paramLabel = "E", converter = Converters.NonNegative.class,
-            description = "stop when the mean log-likelihood per descriptor changes by at most E nats"
-                    + " (default " + GmmTrainer.DEFAULT_TOLERANCE + ", scikit-learn's tol)")
+            description = "stop when the mean log-likelihood changes by at most E, relatively: |change| <= E max(|L|, 1)"
+                    + " (default " + GmmTrainer.DEFAULT_TOLERANCE + ")")
     double tolerance = GmmTrainer.DEFAULT_TOLERANCE;
 
     @Option(names = "--seed", paramLabel = "S", converter = Converters.AnyLong.class,
@@ -207,7 +207,8 @@ final class TrainCommand extends CommandBase {
             @Override
             public void onIteration(int iteration, double meanLogLikelihood, Duration elapsed) {
                 String change = Double.isNaN(previous[0]) ? ""
-                        : ", change " + Format.sci(Math.abs(meanLogLikelihood - previous[0]));
+                        : ", relative change " + Format.sci(Math.abs(meanLogLikelihood - previous[0])
+                                / Math.max(Math.abs(meanLogLikelihood), 1));
                 previous[0] = meanLogLikelihood;
                 progress.update(iteration, "mean log-likelihood " + Format.fixed(meanLogLikelihood, 4) + change);
             }

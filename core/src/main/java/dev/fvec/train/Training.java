@@ -84,9 +84,8 @@ final class Training {
                 MStep.Result m = mStep.apply(stats);
                 model = m.model;
                 reseeded += m.reseeded;
-                // Absolute, in nats per descriptor, as scikit-learn's tol: a relative rule's threshold
-                // moves with the data's scale (scaling x by c shifts L by -D ln c), its changes do not.
-                if (!previousReseeded && Math.abs(meanLogLikelihood - previous) <= t.tolerance) {
+                if (!previousReseeded && Math.abs(meanLogLikelihood - previous)
+                        <= t.tolerance * Math.max(Math.abs(meanLogLikelihood), 1)) {
                     converged = true;
                     break;
                 }

@@ -181,8 +181,8 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
     }
 
     /**
-     * The param: the stopping tolerance: EM stops when the mean log-likelihood per descriptor changes by
-     * at most {@code tol} nats.
+     * The param: the stopping tolerance: EM stops when the mean log-likelihood changes by at most {@code
+     * tol * max(|L|, 1)}.
      */
     public DoubleParam tol() {
         return tol;
@@ -261,7 +261,7 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
     }
 
     /**
-     * Stop when the mean log-likelihood per descriptor changes by at most {@code tol} nats, {@code >= 0} (0: run
+     * Stop when the mean log-likelihood changes by at most {@code tol * max(|L|, 1)}, {@code >= 0} (0: run
      * {@code maxIter} iterations); default {@link GmmTrainer#DEFAULT_TOLERANCE}.
      */
     public DiagonalGmmEstimator setTol(double value) {
