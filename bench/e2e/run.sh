@@ -238,8 +238,8 @@ if $sklearn; then
 fi
 measure fvec-train-large "$long_runs" 0 "${pin[@]}" "$root/fvec" train --components "$k_large" \
   --iterations "$iterations" --out models/fvec-large.npz train-large.npy
-# The same number of EM iterations as VLFeat: fvec's default stopping rule (relative change below
-# 1e-4) may stop earlier, so this row compares equal work.
+# The same number of EM iterations as VLFeat: fvec's default stopping rule (a relative change of
+# the mean log-likelihood below 1e-5) may stop earlier, so this row compares equal work.
 measure fvec-train-large-all "$long_runs" 0 "${pin[@]}" "$root/fvec" train --components "$k_large" \
   --iterations "$iterations" --tolerance 0 --out models/fvec-large-all.npz train-large.npy
 if $vlfeat; then

@@ -184,7 +184,7 @@ public final class FisherEncoder {
     }
 
     private void checkDescriptors(float[] x, int offset, int n) {
-        Checks.requireDescriptors(x, offset, n, model.inputDimension()); // Din: before any projection
+        Checks.requireModelInput(x, offset, n, model); // Din: before any projection
     }
 
     /** Encodes accumulated statistics into a new vector. */

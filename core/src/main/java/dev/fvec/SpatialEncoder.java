@@ -247,7 +247,7 @@ public final class SpatialEncoder {
 
     private void check(float[] x, int xOffset, float[] positions, int positionsOffset, int n, int width, int height) {
         // Din: the descriptors before any projection.
-        dev.fvec.internal.Checks.requireDescriptors(x, xOffset, n, model.inputDimension());
+        dev.fvec.internal.Checks.requireModelInput(x, xOffset, n, model);
         requirePositions(positions, positionsOffset, n, width, height);
     }
 

@@ -70,7 +70,7 @@ public final class SpatialFit {
      * @throws IllegalArgumentException as {@link SpatialEncoder#encode(float[], float[], int, int, int)}
      */
     public void add(float[] x, float[] positions, int n, int width, int height) {
-        dev.fvec.internal.Checks.requireDescriptors(x, 0, n, model.inputDimension()); // Din: before any projection
+        dev.fvec.internal.Checks.requireModelInput(x, 0, n, model); // Din: before any projection
         SpatialEncoder.requirePositions(positions, 0, n, width, height);
         double w = width;
         double h = height;

@@ -82,7 +82,12 @@ class ProjectionTest {
         FisherEncoder e = FisherEncoder.builder(m).kernel(Kernels.scalar()).build();
         assertEquals(2 * 2 * 2, e.length());
         e.encode(new float[6], 2); // two descriptors of Din = 3
-        assertMessage(() -> e.encode(new float[5], 2), "x has length 5, too short for 2 descriptors of D = 3");
+        // Both dimensions named: "D = 3" alone read as the mixture's D, which is 2.
+        String tooShort = "x has length 5, too short for 2 descriptors of Din = 3 (the model's PCA projects them to D = 2)";
+        assertMessage(() -> e.encode(new float[5], 2), tooShort);
+        assertMessage(() -> new SpatialFit(m).add(new float[5], new float[4], 2, 10, 10), tooShort);
+        assertMessage(() -> SpatialEncoder.builder(e).pyramid("1x1").build().encode(new float[5], new float[4], 2, 10, 10),
+                tooShort);
         float[] huge = {3e38f, 3e38f, 3e38f};
         assertMessage(() -> e.encode(huge, 1), "descriptor 0 projects to Infinity in dimension 1 of D = 2");
     }

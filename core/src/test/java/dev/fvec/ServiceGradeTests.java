@@ -105,13 +105,14 @@ public abstract class ServiceGradeTests {
         }
         start.countDown();
         Thread.sleep(runNanos / 3_000_000L);
-        usedAfterWarmup[0] = EncoderLifetime.usedHeapAfterGc();
+        usedAfterWarmup[0] = EncoderLifetime.liveBytes();
         for (Thread th : workers) {
             th.join();
         }
         assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.peek());
         assertTrue(calls.get() >= threads, "only " + calls.get() + " calls completed");
         // Per-thread scratch is ~2 * K * D doubles; retained growth beyond a few MB means a leak.
+        // Live bytes come from the class histogram (Runtime's used-after-gc is not what is retained).
         // The heap is shared with the test runner, so a high reading is taken again (after the
         // runner's own buffers have had time to drain) before it counts as growth; a failure
         // carries the class histogram that says what is retained.
@@ -120,7 +121,7 @@ public abstract class ServiceGradeTests {
             if (attempt > 0) {
                 Thread.sleep(200);
             }
-            growth = EncoderLifetime.usedHeapAfterGc() - usedAfterWarmup[0];
+            growth = EncoderLifetime.liveBytes() - usedAfterWarmup[0];
         }
         if (growth >= 16L << 20) {
             fail("retained heap grew by " + growth + " bytes during the run; largest classes:\n"

@@ -59,8 +59,8 @@ final class TrainCommand extends CommandBase {
     int iterations = GmmTrainer.DEFAULT_MAX_ITERATIONS;
 
     @Option(names = "--tolerance", paramLabel = "E", converter = Converters.NonNegative.class,
-            description = "stop when the mean log-likelihood changes by less than E, relatively (default "
-                    + GmmTrainer.DEFAULT_TOLERANCE + ")")
+            description = "stop when the mean log-likelihood changes by at most E, relatively: |change| <= E max(|L|, 1)"
+                    + " (default " + GmmTrainer.DEFAULT_TOLERANCE + ")")
     double tolerance = GmmTrainer.DEFAULT_TOLERANCE;
 
     @Option(names = "--seed", paramLabel = "S", converter = Converters.AnyLong.class,

@@ -92,6 +92,20 @@ public final class Checks {
      *     infinity, or saying how the block does not fit
      */
     public static void requireDescriptors(float[] x, int offset, int n, int d) {
+        requireDescriptors(x, offset, n, d, null);
+    }
+
+    /**
+     * {@link #requireDescriptors(float[], int, int, int)} for the input of {@code model}: its
+     * {@code Din} columns, which a model with a PCA projection maps to its {@code D}; a message
+     * about the length then names both ({@code "descriptors of Din = 128 (the model's PCA projects them to D = 64)"}).
+     */
+    public static void requireModelInput(float[] x, int offset, int n, dev.fvec.DiagonalGmm model) {
+        requireDescriptors(x, offset, n, model.inputDimension(), model);
+    }
+
+    /** {@code model}: whose input the {@code d} columns are, or null; only looked at to word an error. */
+    private static void requireDescriptors(float[] x, int offset, int n, int d, dev.fvec.DiagonalGmm model) {
         Objects.requireNonNull(x, "x");
         if (n < 0) {
             throw new IllegalArgumentException("descriptor count n = " + n + " is negative");
@@ -99,7 +113,9 @@ public final class Checks {
         long length = (long) n * d;
         if (!fits(x.length, offset, length)) {
             throw new IllegalArgumentException("x has length " + x.length + ", too short for " + n
-                    + " descriptors of D = " + d + " from offset " + offset);
+                    + " descriptors of " + (model == null || model.projection().isEmpty() ? "D = " + d
+                            : "Din = " + d + " (the model's PCA projects them to D = " + model.dimension() + ")")
+                    + " from offset " + offset);
         }
         int i = firstNonFinite(x, offset, (int) (offset + length));
         if (i >= 0) {

@@ -144,7 +144,10 @@ public final class Npz {
 
     /**
      * Reads every array of an archive, keyed by entry name without {@code .npy}, in archive
-     * order. Every entry must be a {@code .npy} array that {@link Npy} reads.
+     * order. Every entry must be a {@code .npy} array that {@link Npy} reads, except the PCA flag
+     * {@code pca_whiten} (a 0-d bool or integer, 0 or 1, see the class comment), which is returned
+     * as a 1-element vector, {@code 1} for true and {@code 0} for false, so that a model with a
+     * projection reads as well as one without.
      *
      * @throws NpyFormatException if an entry is duplicated, not a {@code .npy}, or malformed
      * @throws IOException if the file cannot be read
@@ -158,7 +161,13 @@ public final class Npz {
                 if (!name.endsWith(".npy")) {
                     throw new NpyFormatException(source, "entry " + Npy.quote(name) + " is not a .npy array");
                 }
-                out.put(name.substring(0, name.length() - 4), readEntry(zip, e.getValue(), file, source));
+                String key = name.substring(0, name.length() - 4);
+                if (key.equals(NpzProjection.WHITEN)) { // a 0-d bool, which NpyArray (float, 1-D or 2-D) cannot hold
+                    boolean whiten = NpzProjection.readWhiten(zip, e.getValue(), source);
+                    out.put(key, NpyArray.vector(new float[] {whiten ? 1f : 0f}));
+                } else {
+                    out.put(key, readEntry(zip, e.getValue(), file, source));
+                }
             }
         }
         return out;

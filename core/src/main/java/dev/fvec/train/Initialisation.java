@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  * <p><b>k-means++</b>: greedy k-means++ seeding on a sample ({@link Seeding}; the best of up to 6
  * attempts where K is small enough for that to be cheap), then Lloyd iterations on the same
  * sample ({@link Seeding#lloyd}: nearest centers by the seeding's vectorised column sweeps, empty
- * clusters re-seeded, stopping early when no center moves), then one M-step from the sample's final
+ * clusters re-seeded, stopping early when the centers settle, {@link #LLOYD_TOLERANCE}), then one M-step
+ * from the sample's final
  * hard assignment (weights = cluster sizes / sample size, variances = within-cluster variances,
  * floored); EM then runs on every descriptor. Lloyd iterations used to run as hard-assignment kernel
  * passes over every descriptor: at N = 12,000, D = 64, K = 64 in a fresh JVM, 5 of them took about
@@ -28,6 +29,13 @@ import java.util.function.Supplier;
  * <p>All random choices come from the fit's one {@link SplittableRandom}.
  */
 final class Initialisation {
+
+    /**
+     * Lloyd iterations stop once an update moves the centers by at most this times the data's mean
+     * per-dimension variance (summed squared moves of all centers): scikit-learn's {@code KMeans}
+     * default {@code tol}, relative as there.
+     */
+    static final double LLOYD_TOLERANCE = 1e-4;
 
     /** Progress reports of the seeding phase (about this many, plus the last). */
     private static final int SEEDING_REPORTS = 8;
@@ -77,7 +85,8 @@ final class Initialisation {
     DiagonalGmm kmeans(int lloydIterations) {
         Seeding seeding = new Seeding(x, n, d, k, Seeding.initialSampleSize(k), passes, rnd);
         float[] centers = seed(seeding);
-        GmmStatistics stats = seeding.lloyd(centers, k, lloydIterations,
+        double shiftTolerance = LLOYD_TOLERANCE * mStep.meanDataVariance();
+        GmmStatistics stats = seeding.lloyd(centers, k, lloydIterations, shiftTolerance,
                 done -> report("k-means", done, lloydIterations));
         return mStep.apply(stats).model;
     }

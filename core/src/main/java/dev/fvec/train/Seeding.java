@@ -204,7 +204,10 @@ final class Seeding {
     /**
      * Lloyd iterations on the sample, from {@code centers} ({@code K x D}, updated in place): at
      * most {@code iterations} updates (each center moved to the mean of its sampled rows, empty
-     * clusters re-seeded by {@link #place}), stopping early when no center moves. Every sampled row
+     * clusters re-seeded by {@link #place}), stopping early when no center moves, or when an update
+     * moved the centers by at most {@code shiftTolerance} in all (the sum over centers of the squared
+     * distance each moved: scikit-learn's {@code KMeans} rule, which then assigns the rows once more
+     * to the final centers, as this does). Every sampled row
      * goes to its nearest center by {@link #squaredDistance} (ties: the lowest index), so the
      * distances are the column sweeps of the seeding. {@code onIteration} (may be null) is told
      * the number of updates made after each.
@@ -213,9 +216,10 @@ final class Seeding {
      *     cluster sizes, {@code S1}, {@code S2} the sums of the rows and of their squares, in double,
      *     summed in row order (so the same for every thread count)
      */
-    GmmStatistics lloyd(float[] centers, int k, int iterations, IntConsumer onIteration) {
+    GmmStatistics lloyd(float[] centers, int k, int iterations, double shiftTolerance, IntConsumer onIteration) {
         int[] assignment = new int[size];
         float[] scratch = candidateDist[0];
+        boolean settled = false; // the last update moved the centers by at most shiftTolerance
         for (int iteration = 0; ; iteration++) {
             passes.forEachBlock(size, (block, from, to) -> {
                 sweep(centers, 0, 1, dist, from, to);
@@ -233,7 +237,7 @@ final class Seeding {
             for (int j = 0; j < d; j++) {
                 clusterSums(columns[j], assignment, j, d, s1, s2);
             }
-            if (iteration == iterations) {
+            if (iteration == iterations || settled) {
                 return stats;
             }
             float[] next = new float[k * d];
@@ -260,8 +264,19 @@ final class Seeding {
             if (Arrays.equals(next, centers)) {
                 return stats; // assignments stable: the statistics are those of these centers
             }
+            settled = emptyCount == 0 && squaredShift(centers, next) <= shiftTolerance;
             System.arraycopy(next, 0, centers, 0, next.length);
         }
+    }
+
+    /** {@code sum (a[i] - b[i])^2} in double, in index order. */
+    private static double squaredShift(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double e = (double) a[i] - b[i];
+            sum += e * e;
+        }
+        return sum;
     }
 
     /** Copies sampled row {@code row} to {@code to[offset..offset+d)}. */

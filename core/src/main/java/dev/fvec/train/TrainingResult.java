@@ -52,8 +52,8 @@ public final class TrainingResult {
     }
 
     /**
-     * Whether training stopped because the relative change of the mean log-likelihood fell below
-     * the tolerance ({@code false}: it stopped at the maximum iteration count).
+     * Whether training stopped because the relative change of the mean log-likelihood per
+     * descriptor fell to the tolerance or below ({@code false}: it stopped at the maximum iteration count).
      */
     public boolean converged() {
         return converged;

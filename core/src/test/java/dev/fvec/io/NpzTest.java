@@ -59,6 +59,27 @@ class NpzTest {
     }
 
     @Test
+    void readAllReadsAModelWithAProjectionItsWhitenFlagAsAOneElementVector() throws IOException {
+        // scikit-learn's export (README): float64 mixture, float32 PCA arrays, pca_whiten a 0-d bool (True).
+        Path file = golden("pca/sift_D32_K8_whiten/model.npz");
+        Map<String, NpyArray> all = Npz.readAll(file);
+        assertEquals(List.of("weights", "means", "covariances", "pca_mean", "pca_components", "pca_explained_variance",
+                "pca_whiten"), List.copyOf(all.keySet()));
+        assertArrayEquals(new int[] {32, 128}, all.get("pca_components").shape());
+        assertArrayEquals(new int[] {1}, all.get("pca_whiten").shape());
+        assertArrayEquals(new float[] {1f}, all.get("pca_whiten").data());
+        DiagonalGmm m = Npz.readModel(file);
+        assertArrayEquals(m.projection().orElseThrow().components(), all.get("pca_components").data());
+
+        // fvec's own writer, without whitening: the flag reads as 0.
+        Path written = dir.resolve("unwhitened.npz");
+        float[] mean = new float[128];
+        float[] components = all.get("pca_components").data();
+        Npz.writeModel(written, m.withProjection(dev.fvec.Projection.of(128, 32, mean, components, null, false)));
+        assertArrayEquals(new float[] {0f}, Npz.readAll(written).get("pca_whiten").data());
+    }
+
+    @Test
     void readsGoldenModels() throws IOException {
         // Values from NumPy: m['means'][-1, -1], m['covariances'][1, 2], m['weights'][0].
         checkGolden("a_D64_K256_N1000", 256, 64, -0.12922128f, 0.02487663f, 0.0026600072f);

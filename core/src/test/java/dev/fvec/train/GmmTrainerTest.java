@@ -149,6 +149,30 @@ class GmmTrainerTest {
     }
 
     @Test
+    void stopsAtTheFirstRelativeChangeOfAtMostTheTolerance() {
+        // SPEC.md's rule, |L_i - L_(i-1)| <= tol * max(|L_i|, 1); |L| is about 12.6 here, so an
+        // absolute rule with the same tol would stop at other iterations.
+        int n = 5000;
+        int d = 16;
+        float[] x = SyntheticDescriptors.generate(21, n, d, 12);
+        List<Double> lls = new ArrayList<>();
+        TrainingResult r = GmmTrainer.builder(10).seed(2).threads(1)
+                .progress((it, ll, elapsed) -> lls.add(ll)).build().fit(x, n, d);
+        assertTrue(r.converged(), "converged within " + GmmTrainer.DEFAULT_MAX_ITERATIONS + " iterations");
+        assertEquals(0, r.reseededComponents());
+        int last = lls.size() - 1;
+        assertTrue(last >= 2, "more than two iterations: " + lls);
+        double tol = GmmTrainer.DEFAULT_TOLERANCE;
+        assertTrue(Math.abs(lls.get(last) - lls.get(last - 1)) <= tol * Math.max(Math.abs(lls.get(last)), 1),
+                lls.toString());
+        for (int i = 1; i < last; i++) {
+            assertTrue(Math.abs(lls.get(i) - lls.get(i - 1)) > tol * Math.max(Math.abs(lls.get(i)), 1),
+                    "iteration " + (i + 1) + " changed L by at most the tolerance but EM went on: " + lls);
+        }
+        assertTrue(Math.abs(lls.get(last)) > 5, "|L| well above 1, so an absolute rule would differ: " + lls);
+    }
+
+    @Test
     void logLikelihoodNeverDecreasesAndProgressIsReported() {
         int n = 5000;
         int d = 16;

@@ -2,6 +2,7 @@ package dev.fvec.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fvec.GmmStatistics;
 import dev.fvec.internal.SyntheticDescriptors;
@@ -60,7 +61,7 @@ class InitialisationTest {
         for (int threads = 1; threads <= 2; threads++) {
             try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
                 float[] moved = centers.clone();
-                GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(moved, k, 0, null);
+                GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(moved, k, 0, 0, null);
                 assertArrayEquals(centers, moved, "no update with 0 iterations");
                 assertArrayEquals(count, stats.s0(), threads + " threads");
                 assertArrayEquals(sum, stats.s1(), 0.0, "summed in row order");
@@ -75,8 +76,34 @@ class InitialisationTest {
         float[] centers = {10, 0, 10, 20};
         float[] x = {5, 15, 10};
         try (ParallelPasses passes = new ParallelPasses(x, 3, 1, 1)) {
-            GmmStatistics stats = wholeSample(x, 3, 1, 4, passes).lloyd(centers, 4, 0, null);
+            GmmStatistics stats = wholeSample(x, 3, 1, 4, passes).lloyd(centers, 4, 0, 0, null);
             assertArrayEquals(new double[] {3, 0, 0, 0}, stats.s0(), "5, 15 and 10 all go to center 0");
+        }
+    }
+
+    @Test
+    void lloydStopsOnceAnUpdateMovesTheCentersByAtMostTheShiftTolerance() {
+        int n = 4000;
+        int d = 16;
+        int k = 12;
+        float[] x = SyntheticDescriptors.generate(77, n, d, 3 * k);
+        try (ParallelPasses passes = new ParallelPasses(x, n, d, 1)) {
+            float[] exact = java.util.Arrays.copyOf(x, k * d); // the first k rows
+            int[] exactReports = {0};
+            wholeSample(x, n, d, k, passes).lloyd(exact, k, 50, 0, done -> exactReports[0] = done);
+            assertTrue(exactReports[0] > 3, "this start needs several updates to settle: " + exactReports[0]);
+
+            // Any shift is small enough: one update, then the rows assigned to the moved centers.
+            float[] loose = java.util.Arrays.copyOf(x, k * d);
+            int[] reports = {0};
+            GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(loose, k, 50, Double.POSITIVE_INFINITY,
+                    done -> reports[0] = done);
+            assertEquals(1, reports[0]);
+            float[] once = java.util.Arrays.copyOf(x, k * d);
+            GmmStatistics onceStats = wholeSample(x, n, d, k, passes).lloyd(once, k, 1, 0, null);
+            assertArrayEquals(once, loose, "the centers after one update");
+            assertArrayEquals(onceStats.s0(), stats.s0(), "the assignment to those centers");
+            assertArrayEquals(onceStats.s1(), stats.s1(), 0.0);
         }
     }
 
@@ -91,7 +118,7 @@ class InitialisationTest {
             try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
                 float[] centers = java.util.Arrays.copyOf(x, k * d); // the first k rows
                 int[] reports = {0};
-                GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(centers, k, 50, done -> reports[0] = done);
+                GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(centers, k, 50, 0, done -> reports[0] = done);
                 // Converged (or 50 updates): every center is the mean of the rows nearest to it.
                 if (reports[0] < 50) {
                     for (int c = 0; c < k; c++) {

@@ -153,7 +153,7 @@ public final class SparkMain implements Callable<Integer> {
         @Option(names = "--iterations", paramLabel = "N", description = "maximum EM iterations (default 100)")
         int iterations = GmmTrainer.DEFAULT_MAX_ITERATIONS;
 
-        @Option(names = "--tolerance", paramLabel = "E", description = "relative log-likelihood change to stop (default 1e-4)")
+        @Option(names = "--tolerance", paramLabel = "E", description = "stop when the mean log-likelihood changes by at most E, relatively: |change| <= E max(|L|, 1) (default 1e-5)")
         double tolerance = GmmTrainer.DEFAULT_TOLERANCE;
 
         @Option(names = "--seed", paramLabel = "S", description = "seed (default 0)")
