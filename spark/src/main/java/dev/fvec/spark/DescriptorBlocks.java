@@ -80,8 +80,7 @@ final class DescriptorBlocks implements AutoCloseable {
             while (it.hasNext()) {
                 InternalRow row = it.next();
                 long i = index++;
-                Supplier<String> where = () -> "row " + i + " of partition " + partition
-                        + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
+                Supplier<String> where = Descriptors.where(i, partition, row, idField, idName, idType);
                 kind.read(row, field, type, d, where, x);
                 float[] v = x.values;
                 for (int j = 0; j < x.length; j++) {

@@ -40,6 +40,17 @@ enum Descriptors implements Serializable {
     VECTOR;
 
     /**
+     * How an error names row {@code i} of partition {@code partition}: with the value of the
+     * {@code idField} column ({@code idName}, of {@code idType}) when there is one ({@code >= 0}).
+     * A supplier, so that the text is only built when a row fails.
+     */
+    static java.util.function.Supplier<String> where(long i, int partition, InternalRow row, int idField,
+            String idName, DataType idType) {
+        return () -> "row " + i + " of partition " + partition
+                + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
+    }
+
+    /**
      * The kind of column {@code col} of {@code schema}; {@code flatIsSet} chooses between
      * {@link #FLAT} (a set of descriptors) and {@link #SINGLE} for {@code array<float>}.
      *

@@ -828,8 +828,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 public InternalRow next() {
                     InternalRow row = rows.next();
                     long i = index++;
-                    Supplier<String> where = () -> "row " + i + " of partition " + partition
-                            + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
+                    Supplier<String> where = Descriptors.where(i, partition, row, idField, idName, idType);
                     kind.read(row, field, type, d, where, x);
                     // Positions and size checked here, so a bad one is named with its row.
                     int[] size = spatialEncoder == null ? null : columns.read(row, x.length / d, positions, where);

@@ -20,22 +20,6 @@ final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** Reads the {@code .npz} model at {@code path} (any Hadoop URI or a local path). */
-    static DiagonalGmm read(String path, Configuration conf) {
-        org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(path);
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("fvec-model-", ".npz");
-            FileSystem fs = src.getFileSystem(conf);
-            fs.copyToLocalFile(false, src, new org.apache.hadoop.fs.Path(tmp.toUri()), true);
-            return Npz.readModel(tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the model " + path + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(tmp);
-        }
-    }
-
     /** A mixture and the spatial Gaussians of its archive. */
     static final class WithSpatial {
         final DiagonalGmm gmm;
@@ -52,7 +36,8 @@ final class ModelFiles {
     }
 
     /**
-     * Reads the {@code .npz} model at {@code path} and, if {@code spatial}, its spatial Gaussians
+     * Reads the {@code .npz} model at {@code path} (any Hadoop URI or a local path) and, if
+     * {@code spatial}, its spatial Gaussians
      * ({@link SpatialFiles#readSpatialModel}: uniform when the archive has none), from one copy.
      */
     static WithSpatial readWithSpatial(String path, Configuration conf, boolean spatial) {
@@ -78,11 +63,6 @@ final class ModelFiles {
         } finally {
             deleteQuietly(tmp);
         }
-    }
-
-    /** Writes {@code model} as an {@code .npz} to {@code path}, replacing it if {@code overwrite}. */
-    static void write(DiagonalGmm model, String path, Configuration conf, boolean overwrite) {
-        write(model, null, path, conf, overwrite);
     }
 
     /**

@@ -65,8 +65,7 @@ final class SpatialPass {
                 while (rows.hasNext()) {
                     InternalRow row = rows.next();
                     long i = index++;
-                    Supplier<String> where = () -> "row " + i + " of partition " + partition
-                            + (idField >= 0 ? " (" + idName + " = " + row.get(idField, idType) + ")" : "");
+                    Supplier<String> where = Descriptors.where(i, partition, row, idField, idName, idType);
                     kind.read(row, field, type, din, where, descriptors);
                     float[] x = descriptors.values;
                     int n = descriptors.length / din;
