@@ -51,10 +51,24 @@ import org.apache.spark.sql.types.StructType;
  *       log-likelihood.
  *   <li>{@code scale}: the overhead target at {@code SCALE_N x 64} (at least 1,000,000):
  *       fvec-spark's EM per iteration vs {@link GmmTrainer} with 2 threads ({@code K}, {@code
- *       SCALE_IT} iterations), then encoding {@code IMAGES} {@code .npy} files of 1,000 x 64 with
- *       {@link FisherVectorTransformer} (files read, encoded, one {@code .npy} written) vs
- *       {@link FisherEncoder} on 2 threads in one JVM doing the same; alternated, three EM fits each, the
- *       first not counted (the JIT compiling Spark's code and the trainer's).
+ *       SCALE_IT} iterations); alternated, three EM fits each, the first not counted (the JIT
+ *       compiling Spark's code and the trainer's). Writes its model for {@code encode}.
+ *   <li>{@code encode}: the encoding overhead target: {@code IMAGES} {@code .npy} files of
+ *       1,000 x 64 (10,000 by default: 10,000,000 descriptors), the model {@code K} (stage
+ *       {@code scale}'s), improved Fisher vectors. The same work on each side, in this one process
+ *       (the JVM and the Spark session already up, so neither start is timed): every file read,
+ *       encoded, and its vector written as row {@code i} of one float32 {@code .npy}, made
+ *       atomically (forced, then moved), the file list given (one JVM: the paths; Spark: the glob,
+ *       listed inside the timed call, as {@code fvec-spark encode} lists it). One JVM
+ *       ({@link #encodeFiles}): 2 threads take files one at a time and write each row in place as it
+ *       is done ({@code fvec encode --threads 2} streams rows to its writer as they are done);
+ *       fvec-spark: {@link FisherVectorTransformer#transformFilesToNpy} ({@code fvec-spark encode}'s
+ *       path: on {@code local[2]} the executors write their rows in place), and, for comparison,
+ *       the DataFrame route ({@code transform(NpyFiles.read(...))}, then {@link NpyFiles#writeNpy},
+ *       which brings the vectors through the driver). Five rounds, alternated, the first not counted;
+ *       a full GC before each timed call (untimed), so no side pays for the garbage of the one before.
+ *       Medians (minima) of wall and process CPU seconds; the ratio is throughput, one JVM's time
+ *       over fvec-spark's. All three outputs are compared bit for bit.
  * </ul>
  *
  * <p><b>Held-out scoring</b>: every model is scored by one double-precision scorer
@@ -287,6 +301,7 @@ public final class SparkBench {
         List<Double> fw = new ArrayList<>(); // transformFilesToNpy: each file read, encoded and written in one step
         List<Double> fc = new ArrayList<>();
         for (int rep = 0; rep < 5; rep++) { // alternated; the first of each (the JIT warming up) is not counted
+            System.gc(); // untimed: each side starts with the heap collected
             long t0 = System.nanoTime();
             double c0 = cpuSeconds();
             java.util.Map<String, Double> before = threadCpu();
@@ -297,6 +312,7 @@ public final class SparkBench {
                 oc.add(cpuSeconds() - c0);
             }
             // array<float> out, as fvec-spark encode --out X.npy asks for.
+            System.gc();
             t0 = System.nanoTime();
             c0 = cpuSeconds();
             before = threadCpu();
@@ -309,6 +325,7 @@ public final class SparkBench {
                 tw.add(seconds(t0));
                 tc.add(cpuSeconds() - c0);
             }
+            System.gc();
             t0 = System.nanoTime();
             c0 = cpuSeconds();
             before = threadCpu();
