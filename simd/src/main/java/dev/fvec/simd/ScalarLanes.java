@@ -23,27 +23,21 @@ final class ScalarLanes extends Lanes {
     }
 
     /**
-     * Dimension-major: for each {@code j}, one pass over all components per descriptor. Each
-     * component's sum still takes its terms in {@code j} order with the same operations as the
-     * vector lanes (whose register blocking changes only which terms run side by side), and the
-     * inner loop is long and plain (one accumulator array, rows without offsets), which C2
-     * vectorises; with several accumulators in one loop JDK 17's does not.
+     * Dimension-major: for each pair of dimensions {@code j, j + 1}, one pass over all components
+     * per descriptor. Each component's sum still takes its terms in {@code j} order with the same
+     * operations as the vector lanes (whose register blocking changes only which terms run side by
+     * side), and the inner loop is long and plain (one accumulator array, rows without offsets),
+     * which C2 vectorises; with several accumulators in one loop JDK 17's does not. Two dimensions
+     * per pass load and store the accumulators half as often (the pass is bound by loads and
+     * stores, not FMAs); with more, the loop body outgrows what C2 unrolls, and so vectorises
+     * ({@code LoopUnrollLimit}). The first pair starts from {@code +0} without reading the
+     * accumulators: {@code fma(t, t, +0)}, the very operation on a cleared accumulator.
      */
     @Override
     void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes) {
-        int d = m.d;
-        int kpad = m.kpad;
         float[][] a = acc;
-        for (int b = 0; b < a.length; b++) {
-            clear(a[b], kpad);
-        }
-        for (int j = 0; j < d; j++) {
-            float[] s = m.negScaleRows[j];
-            float[] o = m.offsetRows[j];
-            for (int b = 0; b < a.length; b++) {
-                addTerms(s, o, xc[b * d + j], a[b]);
-            }
-        }
+        sums(m, xc, m.d, a.length, a);
+        int kpad = m.kpad;
         for (int b = 0; b < a.length; b++) {
             maxes[b] = finish(m.logNorm, a[b], lp, b * kpad, kpad);
         }
@@ -51,12 +45,47 @@ final class ScalarLanes extends Lanes {
 
     @Override
     void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes) {
-        float[] a0 = acc[0];
-        clear(a0, m.kpad);
-        for (int j = 0; j < m.d; j++) {
-            addTerms(m.negScaleRows[j], m.offsetRows[j], xc[j], a0);
+        sums(m, xc, m.d, 1, acc);
+        maxes[0] = finish(m.logNorm, acc[0], lp, 0, m.kpad);
+    }
+
+    /**
+     * {@code a[b][c] = sum_{j < dims} t_bcj^2} for the first {@code n} descriptors of {@code xc}
+     * (rows of {@code D}), each sum in {@code j} order.
+     */
+    private static void sums(PackedModel m, float[] xc, int dims, int n, float[][] a) {
+        int d = m.d;
+        float[][] s = m.negScaleRows;
+        float[][] o = m.offsetRows;
+        if (dims < 2) {
+            for (int b = 0; b < n; b++) {
+                clear(a[b], m.kpad);
+            }
+            if (dims == 1) {
+                for (int b = 0; b < n; b++) {
+                    addTerms(s[0], o[0], xc[b * d], a[b]);
+                }
+            }
+            return;
         }
-        maxes[0] = finish(m.logNorm, a0, lp, 0, m.kpad);
+        for (int b = 0; b < n; b++) {
+            firstTerms(s[0], o[0], s[1], o[1], xc[b * d], xc[b * d + 1], a[b]);
+        }
+        int j = 2;
+        for (; j + 2 <= dims; j += 2) {
+            float[] s0 = s[j];
+            float[] o0 = o[j];
+            float[] s1 = s[j + 1];
+            float[] o1 = o[j + 1];
+            for (int b = 0; b < n; b++) {
+                addTerms2(s0, o0, s1, o1, xc[b * d + j], xc[b * d + j + 1], a[b]);
+            }
+        }
+        if (j < dims) {
+            for (int b = 0; b < n; b++) {
+                addTerms(s[j], o[j], xc[b * d + j], a[b]);
+            }
+        }
     }
 
     private static void clear(float[] a, int n) {
@@ -73,7 +102,30 @@ final class ScalarLanes extends Lanes {
         }
     }
 
-    /** {@code lp[at + c] = logNorm_c - a_c}; returns their max. */
+    /** {@link #addTerms} for two dimensions in order, {@code x0} then {@code x1}. */
+    private static void addTerms2(float[] negS0, float[] b0, float[] negS1, float[] b1, float x0, float x1, float[] a) {
+        for (int c = 0; c < a.length; c++) {
+            float t0 = Math.fma(x0, negS0[c], b0[c]);
+            float u = Math.fma(t0, t0, a[c]);
+            float t1 = Math.fma(x1, negS1[c], b1[c]);
+            a[c] = Math.fma(t1, t1, u);
+        }
+    }
+
+    /** {@link #addTerms2} onto cleared accumulators ({@code +0}), without reading them. */
+    private static void firstTerms(float[] negS0, float[] b0, float[] negS1, float[] b1, float x0, float x1, float[] a) {
+        for (int c = 0; c < a.length; c++) {
+            float t0 = Math.fma(x0, negS0[c], b0[c]);
+            float u = Math.fma(t0, t0, 0f);
+            float t1 = Math.fma(x1, negS1[c], b1[c]);
+            a[c] = Math.fma(t1, t1, u);
+        }
+    }
+
+    /**
+     * {@code lp[at + c] = logNorm_c - a_c}; returns their max. One running max: four independent
+     * ones (the max does not depend on the order) measured twice as slow on JDK 17.
+     */
     private static float finish(float[] logNorm, float[] a, float[] lp, int at, int kpad) {
         float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < kpad; c++) {
@@ -86,19 +138,9 @@ final class ScalarLanes extends Lanes {
 
     @Override
     void partialBlock(PackedModel m, float[] xc, int dims, float[] out) {
-        int d = m.d;
-        int kpad = m.kpad;
         float[][] a = acc;
-        for (int b = 0; b < a.length; b++) {
-            clear(a[b], kpad);
-        }
-        for (int j = 0; j < dims; j++) {
-            float[] s = m.negScaleRows[j];
-            float[] o = m.offsetRows[j];
-            for (int b = 0; b < a.length; b++) {
-                addTerms(s, o, xc[b * d + j], a[b]);
-            }
-        }
+        sums(m, xc, dims, a.length, a);
+        int kpad = m.kpad;
         for (int b = 0; b < a.length; b++) {
             System.arraycopy(a[b], 0, out, b * kpad, kpad);
         }
