@@ -39,7 +39,7 @@ opens=$(sed -n '/<fvec.test.argLine>/,/<\/fvec.test.argLine>/p' spark/pom.xml | 
 # for the collector to mark, which would weigh on whatever is timed next).
 for stage in ${stages//,/ }; do
   # shellcheck disable=SC2086
-  java -Xmx8g ${BENCH_JAVA_OPTS:-} $opens -Dlog4j2.configurationFile=classpath:dev/fvec/spark/log4j2-cli.properties -cp "$cp" \
+  java -Xms8g -Xmx8g ${BENCH_JAVA_OPTS:-} $opens -Dlog4j2.configurationFile=classpath:dev/fvec/spark/log4j2-cli.properties -cp "$cp" \
     dev.fvec.spark.SparkBench "$stage" "$n" "$k" "$it" "$mit" "$sn" "$sit" "$images" "$dir" 2>&1 |
     grep --line-buffered -v "^WARNING: Using incubator\|WARN Utils\|NativeCodeLoader\|WARN TaskSetManager: Stage .* very large size\|WARN DAGScheduler: Broadcasting large task binary\|ERROR Utils: Uncaught exception in thread executor-heartbeater\|PartitionKeyedAccumulator\|^\s*at "
 done
