@@ -175,7 +175,7 @@ final class SimdKernel implements StatisticsKernel {
     private SimdKernel(DiagonalGmm model, Sparsity sparsity, Mode mode, boolean prune) {
         int width = VectorLanes.LANES;
         this.model = new PackedModel(model, width);
-        this.twinLanes = mode == Mode.VECTOR ? null : new ScalarLanes(width, this.model.kpad);
+        this.twinLanes = mode == Mode.VECTOR ? null : new ScalarLanes(this.model);
         this.fixedLanes = mode == Mode.VECTOR ? VectorLanes.INSTANCE : mode == Mode.TWIN ? twinLanes : null;
         this.warmingUp = mode == Mode.WARM_UP;
         this.hard = sparsity.isHard();
@@ -400,7 +400,8 @@ final class SimdKernel implements StatisticsKernel {
                 int seed = ops.firstIndexOf(boundRow, 0, kpad, best);
                 float a = acc[base + seed];
                 for (int j = check1; j < d; j++) {
-                    float t = Math.fma(centred[at + j], m.negScaleRows[j][seed], m.offsetRows[j][seed]);
+                    int g = m.termIndex(seed, j);
+                    float t = Math.fma(centred[at + j], m.groups[g], m.groups[g + width]);
                     a = Math.fma(t, t, a);
                 }
                 float lower = ln[seed] - a;
