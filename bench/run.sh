@@ -41,7 +41,7 @@ else
   tail_timing=(-f 1 -wi 3 -w 1s -i 10 -r 1s)
 fi
 mkdir -p "$out"
-rm -f "$out"/jmh-*.json "$out"/results.md "$out"/headline.md "$out"/chart.png "$out"/meta.properties
+rm -f "$out"/jmh-*.json "$out"/spatial-cost.txt "$out"/results.md "$out"/headline.md "$out"/chart.png "$out"/meta.properties
 logs=bench/target/bench-logs
 mkdir -p "$logs"
 
@@ -65,8 +65,8 @@ fi
 
 shapes=64x256x1000,128x64x2000,64x1024x1000,5x3x7
 if $golden; then shapes=$shapes,golden:a_D64_K256_N1000; fi
-encode_regex='EncodeBench'
-if $vlfeat; then encode_regex='EncodeBench|VlfeatBench'; fi
+encode_regex='\.EncodeBench\.'
+if $vlfeat; then encode_regex='\.(EncodeBench|VlfeatBench)\.'; fi
 
 # name, then JMH arguments. Failures of single benchmarks (a @Setup check, a missing library) are
 # reported by JMH and leave the rest running; the script fails at the end if any group failed.
@@ -94,19 +94,19 @@ group encode "$encode_regex" "${timing[@]}" -p shape=$shapes -p variant=vlfeat-i
 headline_shapes=64x256x1000,128x64x2000,64x1024x1000
 if $golden; then headline_shapes=$headline_shapes,golden:a_D64_K256_N1000; fi
 # 1b. The exact mode (t = 0) and hard assignment at every headline shape (VLFeat: hard; it has no exact mode).
-group sparsity 'EncodeBench' "${timing[@]}" -p shape=$headline_shapes -p variant=vlfeat-improved-t0,vlfeat-improved-hard -p kernel=simd
+group sparsity '\.EncodeBench\.' "${timing[@]}" -p shape=$headline_shapes -p variant=vlfeat-improved-t0,vlfeat-improved-hard -p kernel=simd
 if $vlfeat; then
   group sparsity-vlfeat 'VlfeatBench' "${timing[@]}" -p shape=$headline_shapes -p variant=vlfeat-improved-hard
 fi
 # 1c. The SIMD kernel at 256 bits forced (what an AVX2 machine runs), t = 1e-6, t = 0 and hard.
-group simd256 'EncodeBench' "${timing[@]}" -p shape=$headline_shapes \
+group simd256 '\.EncodeBench\.' "${timing[@]}" -p shape=$headline_shapes \
   -p variant=vlfeat-improved-t1e-6,vlfeat-improved-t0,vlfeat-improved-hard -p kernel=simd -jvmArgsPrepend -Dfvec.simd.bits=256
 # 1d. The log-likelihood pass alone against the FMA peak, per width (each width in its own fork).
 bits_list=256,128
 if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then bits_list=512,256,128; fi
 group fma 'FmaPeakBench|LogLikelihoodBench' "${timing[@]}" -p bits=$bits_list -p shape=64x256x1000,128x64x2000,64x1024x1000
 # 2. Other forms, normalisations and sparsities at the headline shape.
-group variants 'EncodeBench' "${timing[@]}" -p shape=64x256x1000 \
+group variants '\.EncodeBench\.' "${timing[@]}" -p shape=64x256x1000 \
   -p variant=vlfeat-none-t1e-6,vlfeat-improved-hard,gist-none-t0,skimage-improved-t0 -p kernel=scalar,simd
 if $vlfeat; then
   group variants-vlfeat 'VlfeatBench' "${timing[@]}" -p shape=64x256x1000 -p variant=vlfeat-none-t1e-6,vlfeat-improved-hard
@@ -117,6 +117,17 @@ group batch 'BatchBench' "${timing[@]}" -p kernel=scalar,simd
 group tail 'TailLatencyBench' "${tail_timing[@]}" -p kernel=simd,scalar
 # 5. EM E-step cost per descriptor.
 group estep 'EStepBench' "${timing[@]}" -p kernel=scalar,simd
+# 6. A PCA projection in the model (issue 16): raw 128-D input vs already-projected 64-D, t = 1e-6 and t = 0.
+group pca 'PcaEncodeBench' "${timing[@]}" -p variant=vlfeat-improved-t1e-6,vlfeat-improved-t0 -p kernel=simd
+# 7. The spatial layout's cost relative to a plain encode (not JMH: interleaved minimum of rounds).
+rounds=400
+if $quick; then rounds=5; fi
+echo "== [spatial] java -cp $jar dev.fvec.bench.SpatialCost simd $rounds"
+if ! "$java" --add-modules jdk.incubator.vector -cp "$jar" dev.fvec.bench.SpatialCost simd "$rounds" \
+    >"$out/spatial-cost.txt" 2>"$logs/spatial.log"; then
+  echo "   failed (details in $logs/spatial.log)"
+  failed+=(spatial)
+fi
 
 # --- what the JSON does not record
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)
@@ -138,6 +149,11 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo u
 } | sed 's/\\/\\\\/g' >"$out/meta.properties"
 
 "$java" -Djava.awt.headless=true -cp "$jar" dev.fvec.bench.Report --out "$out" --meta "$out/meta.properties" "$out"/jmh-*.json
+if [ -s "$out/spatial-cost.txt" ]; then
+  { printf '## Spatial layout cost (SpatialCost, not JMH)\n\n`%s`, interleaved rounds, minimum of each:\n\n' \
+      "java --add-modules jdk.incubator.vector -cp $jar dev.fvec.bench.SpatialCost simd $rounds"
+    sed 's/^/- /' "$out/spatial-cost.txt"; echo; } >>"$out/results.md"
+fi
 echo "== results: $out/results.md, $out/headline.md (for the README), $out/chart.png (logs: $logs)"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "== groups with failures: ${failed[*]}"

@@ -6,10 +6,13 @@
 #   budget  MLlib at K = 16 (IT iterations), then the largest K fvec-spark trains in that time
 #   scale   SCALE_N x 64 (>= 1,000,000, as SCALE_N / 1,000 .npy files read as fvec-spark train reads
 #           them): fvec-spark EM per iteration vs GmmTrainer (2 threads), alternated
-#   encode  IMAGES files of 1,000 x 64 (the issue's 10,000 images by default), in-process: FisherEncoder
-#           on 2 threads vs the transformer on NpyFiles.read's DataFrame and vs transformFiles (read
-#           and encode in one step, what fvec-spark encode runs); then end to end (JVM start
-#           included): fvec encode --threads 2 vs fvec-spark encode
+#   encode  IMAGES files of 1,000 x 64 (the issue's 10,000 images by default), K from stage scale's
+#           model, in-process (JVM and Spark session up; each side reads every file, encodes it and
+#           writes its row of one .npy): FisherEncoder on 2 threads vs transformFilesToNpy (what
+#           fvec-spark encode runs; local executors write rows in place) and vs the DataFrame route
+#           (NpyFiles.read, transform, writeNpy); then end to end (JVM start included): fvec encode
+#           --threads 2 vs fvec-spark encode
+#   BENCH_JAVA_OPTS: extra JVM options for SparkBench (e.g. -Dbench.threads=true: CPU by thread)
 #
 # The overhead target (issue 14: throughput >= 0.7x one JVM with 2 threads, >= 1,000,000 x 64):
 #   spark/bench.sh scale,encode     (about 7 minutes idle; EM with the estimator's default partitioning,
@@ -36,7 +39,7 @@ opens=$(sed -n '/<fvec.test.argLine>/,/<\/fvec.test.argLine>/p' spark/pom.xml | 
 # for the collector to mark, which would weigh on whatever is timed next).
 for stage in ${stages//,/ }; do
   # shellcheck disable=SC2086
-  java -Xmx8g $opens -Dlog4j2.configurationFile=classpath:dev/fvec/spark/log4j2-cli.properties -cp "$cp" \
+  java -Xms8g -Xmx8g ${BENCH_JAVA_OPTS:-} $opens -Dlog4j2.configurationFile=classpath:dev/fvec/spark/log4j2-cli.properties -cp "$cp" \
     dev.fvec.spark.SparkBench "$stage" "$n" "$k" "$it" "$mit" "$sn" "$sit" "$images" "$dir" 2>&1 |
     grep --line-buffered -v "^WARNING: Using incubator\|WARN Utils\|NativeCodeLoader\|WARN TaskSetManager: Stage .* very large size\|WARN DAGScheduler: Broadcasting large task binary\|ERROR Utils: Uncaught exception in thread executor-heartbeater\|PartitionKeyedAccumulator\|^\s*at "
 done

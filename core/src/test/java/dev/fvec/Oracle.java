@@ -18,36 +18,17 @@ public final class Oracle {
         double[] s0 = new double[k];
         double[][] s1 = new double[k][d];
         double[][] s2 = new double[k][d];
-        double[] lp = new double[k];
+        double[][] q = posteriors(m, x, n, sparsity);
         for (int i = 0; i < n; i++) {
-            int best = 0;
             for (int c = 0; c < k; c++) {
-                double sum = 0;
-                for (int j = 0; j < d; j++) {
-                    double v = m.variance(c, j);
-                    double diff = x[i * d + j] - (double) m.mean(c, j);
-                    sum += Math.log(2 * Math.PI) + Math.log(v) + diff * diff / v;
-                }
-                lp[c] = Math.log(m.weight(c)) - 0.5 * sum;
-                if (lp[c] > lp[best]) {
-                    best = c;
-                }
-            }
-            double z = 0;
-            for (int c = 0; c < k; c++) {
-                z += Math.exp(lp[c] - lp[best]);
-            }
-            double lse = lp[best] + Math.log(z);
-            for (int c = 0; c < k; c++) {
-                double q = sparsity.isHard() ? (c == best ? 1 : 0) : Math.exp(lp[c] - lse);
-                if (sparsity.isHard() ? c != best : q < sparsity.threshold()) {
+                if (q[i][c] == 0) {
                     continue;
                 }
-                s0[c] += q;
+                s0[c] += q[i][c];
                 for (int j = 0; j < d; j++) {
                     double xv = x[i * d + j];
-                    s1[c][j] += q * xv;
-                    s2[c][j] += q * xv * xv;
+                    s1[c][j] += q[i][c] * xv;
+                    s2[c][j] += q[i][c] * xv * xv;
                 }
             }
         }
@@ -84,21 +65,62 @@ public final class Oracle {
                 }
             }
         }
+        normalise(out, alpha, l2);
+        return out;
+    }
+
+    /**
+     * {@code q[i][c]}: each descriptor's posteriors in double from log-sum-exp, with the sparsity
+     * applied (hard: one at the best component; a threshold: 0 below it).
+     */
+    static double[][] posteriors(DiagonalGmm m, float[] x, int n, Sparsity sparsity) {
+        int k = m.components();
+        int d = m.dimension();
+        double[][] q = new double[n][k];
+        double[] lp = new double[k];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int c = 0; c < k; c++) {
+                double sum = 0;
+                for (int j = 0; j < d; j++) {
+                    double v = m.variance(c, j);
+                    double diff = x[i * d + j] - (double) m.mean(c, j);
+                    sum += Math.log(2 * Math.PI) + Math.log(v) + diff * diff / v;
+                }
+                lp[c] = Math.log(m.weight(c)) - 0.5 * sum;
+                if (lp[c] > lp[best]) {
+                    best = c;
+                }
+            }
+            double z = 0;
+            for (int c = 0; c < k; c++) {
+                z += Math.exp(lp[c] - lp[best]);
+            }
+            double lse = lp[best] + Math.log(z);
+            for (int c = 0; c < k; c++) {
+                double p = Math.exp(lp[c] - lse);
+                q[i][c] = sparsity.isHard() ? (c == best ? 1 : 0) : p < sparsity.threshold() ? 0 : p;
+            }
+        }
+        return q;
+    }
+
+    /** The power step ({@code alpha = 0}: none) and L2 normalisation with SPEC's 1e-12 floor, in place. */
+    static void normalise(double[] z, double alpha, boolean l2) {
         if (alpha != 0) {
-            for (int i = 0; i < len; i++) {
-                out[i] = Math.signum(out[i]) * Math.pow(Math.abs(out[i]), alpha);
+            for (int i = 0; i < z.length; i++) {
+                z[i] = Math.signum(z[i]) * Math.pow(Math.abs(z[i]), alpha);
             }
         }
         if (l2) {
             double norm = 0;
-            for (double v : out) {
+            for (double v : z) {
                 norm += v * v;
             }
             norm = Math.max(Math.sqrt(norm), 1e-12);
-            for (int i = 0; i < len; i++) {
-                out[i] /= norm;
+            for (int i = 0; i < z.length; i++) {
+                z[i] /= norm;
             }
         }
-        return out;
     }
 }

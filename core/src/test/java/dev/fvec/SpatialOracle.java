@@ -2,9 +2,9 @@ package dev.fvec;
 
 /**
  * An independent double-precision spatial vector, written from SPEC.md "Spatial layout" for tests:
- * cell membership by the spec's rule in its plainest form (a descending search), its own posteriors
- * and spatial block, the appearance part from {@link Oracle} (unnormalised) per cell, then each
- * cell normalised alone. Shares no code with {@link SpatialEncoder} or {@link PyramidLayout}.
+ * cell membership by the spec's rule in its plainest form (a descending search), its own spatial
+ * block on {@link Oracle}'s posteriors, the appearance part from {@link Oracle} (unnormalised) per
+ * cell, then each cell normalised alone. Shares no code with {@link SpatialEncoder} or {@link PyramidLayout}.
  */
 public final class SpatialOracle {
 
@@ -30,7 +30,7 @@ public final class SpatialOracle {
         int d = m.dimension();
         int app = form.length(k, d);
         int single = app + (sm != null ? 4 * k : 0);
-        double[][] q = posteriors(m, x, n, sparsity);
+        double[][] q = Oracle.posteriors(m, x, n, sparsity);
         int cells = 0;
         for (int[] g : grids) {
             cells += g[0] * g[1];
@@ -99,57 +99,11 @@ public final class SpatialOracle {
                             }
                         }
                     }
-                    if (alpha != 0) {
-                        for (int i = 0; i < single; i++) {
-                            z[i] = Math.signum(z[i]) * Math.pow(Math.abs(z[i]), alpha);
-                        }
-                    }
-                    if (l2) {
-                        double norm = 0;
-                        for (double v : z) {
-                            norm += v * v;
-                        }
-                        norm = Math.max(Math.sqrt(norm), 1e-12);
-                        for (int i = 0; i < single; i++) {
-                            z[i] /= norm;
-                        }
-                    }
+                    Oracle.normalise(z, alpha, l2);
                     System.arraycopy(z, 0, out, at, single);
                 }
             }
         }
         return out;
-    }
-
-    private static double[][] posteriors(DiagonalGmm m, float[] x, int n, Sparsity sparsity) {
-        int k = m.components();
-        int d = m.dimension();
-        double[][] q = new double[n][k];
-        double[] lp = new double[k];
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int c = 0; c < k; c++) {
-                double sum = 0;
-                for (int j = 0; j < d; j++) {
-                    double v = m.variance(c, j);
-                    double diff = x[i * d + j] - (double) m.mean(c, j);
-                    sum += Math.log(2 * Math.PI) + Math.log(v) + diff * diff / v;
-                }
-                lp[c] = Math.log(m.weight(c)) - 0.5 * sum;
-                if (lp[c] > lp[best]) {
-                    best = c;
-                }
-            }
-            double z = 0;
-            for (int c = 0; c < k; c++) {
-                z += Math.exp(lp[c] - lp[best]);
-            }
-            double lse = lp[best] + Math.log(z);
-            for (int c = 0; c < k; c++) {
-                double p = Math.exp(lp[c] - lse);
-                q[i][c] = sparsity.isHard() ? (c == best ? 1 : 0) : p < sparsity.threshold() ? 0 : p;
-            }
-        }
-        return q;
     }
 }

@@ -81,6 +81,7 @@ final class ReportTables {
         batchTable(b, rows);
         tailTable(b, rows);
         estepTable(b, rows);
+        pcaTable(b, rows);
         fmaTable(b, rows);
 
         b.append("## How to read this\n\n");
@@ -284,6 +285,31 @@ final class ReportTables {
                     .append(scalar == null || scalar == r ? "" : ratio(scalar.score / r.score)).append(" |\n");
         }
         end(b, es);
+    }
+
+    /** Issue 16's price of a projection in the model: raw 128-D input through it vs already-projected 64-D input. */
+    private static void pcaTable(StringBuilder b, List<JmhResult> rows) {
+        List<JmhResult> ps = section(b, rows, "PcaEncodeBench", "PCA projection in the encode",
+                "One encode of N = 1000 descriptors, K = 256, D = 64: raw 128-D descriptors through the model's"
+                        + " 128 -> 64 projection (`raw128`) against the same descriptors already projected (`projected64`),"
+                        + " in one run; issue 16's target is a ratio of at most 1.4.",
+                "| variant | kernel | projected64 | raw128 | raw128 / projected64 |\n|---|---|---:|---:|---:|");
+        for (JmhResult r : ps) {
+            if (!r.p("input").equals("raw128")) {
+                continue;
+            }
+            JmhResult base = null;
+            for (JmhResult s : ps) {
+                if (s.p("input").equals("projected64") && s.p("variant").equals(r.p("variant"))
+                        && s.p("kernel").equals(r.p("kernel"))) {
+                    base = s;
+                }
+            }
+            b.append("| ").append(r.p("variant")).append(" | ").append(r.p("kernel")).append(" | ")
+                    .append(base == null ? "" : time(base.score, base.unit)).append(" | ").append(time(r.score, r.unit))
+                    .append(" | ").append(base == null ? "" : ratio(r.score / base.score)).append(" |\n");
+        }
+        end(b, ps);
     }
 
     /**

@@ -19,7 +19,7 @@ public final class KernelProbe {
         this.model = new PackedModel(gmm, VectorLanes.LANES);
         this.lanes = switch (lanes) {
             case "vector" -> VectorLanes.INSTANCE;
-            case "twin" -> new ScalarLanes(VectorLanes.LANES, model.kpad);
+            case "twin" -> new ScalarLanes(model);
             default -> throw new IllegalArgumentException("lanes: vector or twin, not " + lanes);
         };
         this.lp = new float[SimdKernel.BLOCK * model.kpad];

@@ -319,6 +319,21 @@ public final class Npy {
         return out.array();
     }
 
+    /**
+     * The header {@code numpy.save} writes before the data of a 2-D {@code '<f4'} C-order array of
+     * {@code rows x cols} (format 1.0, its length a multiple of 64 that does not depend on
+     * {@code rows}): for writers that place the rows themselves, row {@code r} at byte
+     * {@code header.length + 4L * r * cols}, little-endian, as fvec-spark's executors do.
+     *
+     * @throws IllegalArgumentException if a size is negative
+     */
+    public static byte[] header2d(int rows, int cols) {
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("shape (" + rows + ", " + cols + "): sizes must be >= 0");
+        }
+        return header(new int[] {rows, cols});
+    }
+
     /** The header {@code numpy.save} writes for a {@code '<f4'} array of this shape: {@link NpyHeader#bytes}. */
     static byte[] header(int[] shape) {
         return NpyHeader.bytes(shape);

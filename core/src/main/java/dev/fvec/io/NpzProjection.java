@@ -3,15 +3,10 @@ package dev.fvec.io;
 import dev.fvec.DiagonalGmm;
 import dev.fvec.Projection;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -31,10 +26,6 @@ final class NpzProjection {
     /** A 0-d {@code .npy} is a header and one value: a few hundred bytes at most. */
     private static final int MAX_SCALAR_BYTES = 4096;
 
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
     private NpzProjection() {
     }
@@ -101,84 +92,20 @@ final class NpzProjection {
      * bytes, either byte order; shape {@code ()}; value 0 or 1.
      */
     static boolean readWhiten(ZipFile zip, ZipEntry e, String archive) throws IOException {
-        String source = archive + ", entry " + Npy.quote(e.getName());
-        byte[] bytes;
-        CRC32 crc = new CRC32();
-        try (InputStream in = new CheckedInputStream(zip.getInputStream(e), crc)) {
-            bytes = in.readNBytes(MAX_SCALAR_BYTES + 1);
-        } catch (IOException | RuntimeException ex) {
-            throw new NpyFormatException(source, "damaged entry: " + ex, ex);
+        SmallNpy a = SmallNpy.read(zip, e, archive, MAX_SCALAR_BYTES, "a 0-d bool or integer (the PCA whiten flag)");
+        if (!a.shape.isEmpty()) {
+            throw new NpyFormatException(a.source, "shape (" + a.shape + ") is not (): pca_whiten must be a 0-d bool or integer");
         }
-        if (bytes.length > MAX_SCALAR_BYTES) {
-            throw new NpyFormatException(source, "more than " + MAX_SCALAR_BYTES
-                    + " bytes: expected a 0-d bool or integer (the PCA whiten flag)");
-        }
-        if (e.getCrc() >= 0 && crc.getValue() != e.getCrc()) {
-            throw new NpyFormatException(source, "checksum mismatch: the entry is corrupt");
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (byte m : MAGIC) {
-            if (!b.hasRemaining() || b.get() != m) {
-                throw new NpyFormatException(source, "not a .npy array (bad magic)");
-            }
-        }
-        if (b.remaining() < 2) {
-            throw new NpyFormatException(source, "truncated header");
-        }
-        int major = b.get() & 0xff;
-        b.get();
-        int headerLength;
-        if (major == 1 && b.remaining() >= 2) {
-            headerLength = b.getShort() & 0xffff;
-        } else if ((major == 2 || major == 3) && b.remaining() >= 4) {
-            headerLength = b.getInt();
-        } else {
-            throw new NpyFormatException(source, "format version " + major + " is not supported, or the header is truncated");
-        }
-        if (headerLength < 0 || headerLength > b.remaining()) {
-            throw new NpyFormatException(source, "truncated header");
-        }
-        String header = new String(bytes, b.position(), headerLength, StandardCharsets.ISO_8859_1);
-        b.position(b.position() + headerLength);
-        Matcher descr = DESCR.matcher(header);
-        Matcher fortran = FORTRAN.matcher(header);
-        Matcher shape = SHAPE.matcher(header);
-        if (!descr.find() || !fortran.find() || !shape.find()) {
-            throw new NpyFormatException(source, "header " + header.trim() + " lacks 'descr', 'fortran_order' or 'shape'");
-        }
-        if (!shape.group(1).trim().isEmpty()) {
-            throw new NpyFormatException(source, "shape (" + shape.group(1).trim()
-                    + ") is not (): pca_whiten must be a 0-d bool or integer");
-        }
-        String dtype = descr.group(1);
-        if (!dtype.matches("[|<>=]?(b1|[iu][1248])")) {
-            throw new NpyFormatException(source, "dtype " + Npy.quote(dtype)
+        if (a.kind == 'f') {
+            throw new NpyFormatException(a.source, "dtype " + Npy.quote(a.dtype)
                     + " is not supported for pca_whiten (expected a bool '|b1' or an integer such as '<i8')");
         }
-        int size = Integer.parseInt(dtype.substring(dtype.length() - 1));
-        if (b.remaining() != size) {
-            throw new NpyFormatException(source, "holds " + b.remaining() + " data bytes, expected " + size
-                    + " for one " + Npy.quote(dtype));
+        if (a.count() != 1) {
+            throw new NpyFormatException(a.source, "holds " + a.count() + " values, expected one " + Npy.quote(a.dtype));
         }
-        if (dtype.charAt(0) == '>') {
-            b.order(ByteOrder.BIG_ENDIAN);
-        }
-        long value;
-        switch (size) {
-            case 1:
-                value = b.get();
-                break;
-            case 2:
-                value = b.getShort();
-                break;
-            case 4:
-                value = b.getInt();
-                break;
-            default:
-                value = b.getLong();
-        }
+        long value = a.integer(0);
         if (value != 0 && value != 1) {
-            throw new NpyFormatException(source, "pca_whiten = " + value + ": expected 0 (false) or 1 (true)");
+            throw new NpyFormatException(a.source, "pca_whiten = " + value + ": expected 0 (false) or 1 (true)");
         }
         return value == 1;
     }
@@ -202,12 +129,12 @@ final class NpzProjection {
     /** A 0-d {@code '|b1'} {@code .npy}, with the header padded to 64 bytes as numpy writes it. */
     static byte[] boolScalar(boolean value) {
         StringBuilder dict = new StringBuilder("{'descr': '|b1', 'fortran_order': False, 'shape': (), }");
-        int prefix = MAGIC.length + 2 + 2;
+        int prefix = NpyHeader.MAGIC.length + 2 + 2;
         int padding = 64 - (prefix + dict.length() + 1) % 64;
         dict.append(" ".repeat(padding % 64)).append('\n');
         byte[] text = dict.toString().getBytes(StandardCharsets.ISO_8859_1);
         ByteBuffer out = ByteBuffer.allocate(prefix + text.length + 1).order(ByteOrder.LITTLE_ENDIAN);
-        out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length).put(text).put((byte) (value ? 1 : 0));
+        out.put(NpyHeader.MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length).put(text).put((byte) (value ? 1 : 0));
         return out.array();
     }
 }

@@ -4,14 +4,8 @@ import dev.fvec.DiagonalGmm;
 import dev.fvec.SpatialEncoder;
 import dev.fvec.SpatialModel;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -41,8 +35,6 @@ public final class SpatialFiles {
 
     /** An {@code image_size} entry is a header and two numbers: a few hundred bytes. */
     private static final int MAX_SIZE_ENTRY_BYTES = 4096;
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([iufb])(\\d+)'");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(\\s*(\\d+)\\s*,\\s*\\)");
 
     private SpatialFiles() {
     }
@@ -158,78 +150,18 @@ public final class SpatialFiles {
 
     /** {@code image_size}: a 1-D array of 2 positive integral values, integer, unsigned, float or bool dtype. */
     private static long[] readSize(ZipFile zip, ZipEntry e, String archive) throws IOException {
-        String source = archive + ", entry '" + e.getName() + "'";
-        byte[] bytes;
-        try (InputStream in = zip.getInputStream(e)) {
-            bytes = in.readNBytes(MAX_SIZE_ENTRY_BYTES + 1);
-        } catch (IOException | RuntimeException ex) {
-            throw new NpyFormatException(source, "damaged entry: " + ex.getMessage(), ex);
+        SmallNpy a = SmallNpy.read(zip, e, archive, MAX_SIZE_ENTRY_BYTES, "2 numbers (W, H) in image_size");
+        if (!a.shape.matches("2\\s*,")) {
+            throw new NpyFormatException(a.source, "image_size must have shape (2,): (W, H); header " + a.header);
         }
-        if (bytes.length > MAX_SIZE_ENTRY_BYTES) {
-            throw new NpyFormatException(source, "image_size is larger than " + MAX_SIZE_ENTRY_BYTES
-                    + " bytes; expected 2 numbers (W, H)");
+        if (a.count() != 2) {
+            throw new NpyFormatException(a.source, "image_size holds " + a.count() + " values; expected 2");
         }
-        if (bytes.length < 10 || (bytes[0] & 0xff) != 0x93 || bytes[1] != 'N' || bytes[2] != 'U' || bytes[3] != 'M'
-                || bytes[4] != 'P' || bytes[5] != 'Y') {
-            throw new NpyFormatException(source, "not a .npy array (bad magic)");
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int major = bytes[6];
-        int headerLength;
-        int start;
-        if (major == 1) {
-            headerLength = b.getShort(8) & 0xffff;
-            start = 10;
-        } else if ((major == 2 || major == 3) && bytes.length >= 12) {
-            headerLength = b.getInt(8);
-            start = 12;
-        } else {
-            throw new NpyFormatException(source, "unsupported .npy format version " + major);
-        }
-        if (headerLength < 0 || start + (long) headerLength > bytes.length) {
-            throw new NpyFormatException(source, "the header runs past the end of the entry");
-        }
-        String header = new String(bytes, start, headerLength, StandardCharsets.ISO_8859_1);
-        Matcher d = DESCR.matcher(header);
-        Matcher s = SHAPE.matcher(header);
-        if (!d.find()) {
-            throw new NpyFormatException(source, "image_size has dtype other than a plain number: " + header.trim());
-        }
-        if (!s.find() || !s.group(1).equals("2")) {
-            throw new NpyFormatException(source, "image_size must have shape (2,): (W, H); header " + header.trim());
-        }
-        char order = d.group(1).charAt(0);
-        char kind = d.group(2).charAt(0);
-        int itemSize = Integer.parseInt(d.group(3));
-        boolean ok = kind == 'f' ? itemSize == 4 || itemSize == 8
-                : kind == 'b' ? itemSize == 1 : itemSize == 1 || itemSize == 2 || itemSize == 4 || itemSize == 8;
-        if (!ok) {
-            throw new NpyFormatException(source, "image_size dtype '" + d.group(1) + kind + itemSize + "' is not supported");
-        }
-        int data = start + headerLength;
-        if (bytes.length != data + 2 * itemSize) {
-            throw new NpyFormatException(source, "image_size holds " + (bytes.length - data) + " data bytes; expected "
-                    + 2 * itemSize + " (2 values of " + itemSize + " bytes)");
-        }
-        b.order(order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         long[] out = new long[2];
         for (int i = 0; i < 2; i++) {
-            int at = data + i * itemSize;
-            double v;
-            if (kind == 'f') {
-                v = itemSize == 4 ? b.getFloat(at) : b.getDouble(at);
-            } else {
-                long raw = itemSize == 1 ? b.get(at) : itemSize == 2 ? b.getShort(at) : itemSize == 4 ? b.getInt(at) : b.getLong(at);
-                if (kind == 'u' || kind == 'b') {
-                    raw = itemSize == 1 ? raw & 0xff : itemSize == 2 ? raw & 0xffff : itemSize == 4 ? raw & 0xffffffffL : raw;
-                    if (itemSize == 8 && raw < 0) {
-                        throw new NpyFormatException(source, "image_size[" + i + "] is too large");
-                    }
-                }
-                v = raw;
-            }
+            double v = a.number(i);
             if (!(v >= 1 && v <= Integer.MAX_VALUE && v == Math.rint(v))) {
-                throw new NpyFormatException(source, "image_size[" + i + "] = " + v + " (" + (i == 0 ? "W" : "H")
+                throw new NpyFormatException(a.source, "image_size[" + i + "] = " + v + " (" + (i == 0 ? "W" : "H")
                         + "): the width and height must be positive integers");
             }
             out[i] = (long) v;

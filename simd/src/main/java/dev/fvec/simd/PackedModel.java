@@ -29,7 +29,6 @@ import java.util.Arrays;
  *   <li>Log-normalisers are stored relative to the largest one ({@link #maxLogNorm}, added back in
  *       double to the log-likelihood), so the float values stay small.</li>
  *   <li>{@link #muRows}: the means, {@code K} rows of {@code Dpad} (D rounded up to twice the lane count), zero-padded, for the centred statistics.</li>
- *   <li>{@link #negScaleRows}, {@link #offsetRows}: the same {@code -s} and {@code b}, dimension-major.</li>
  * </ul>
  * Immutable after construction; the arrays are package-private so tests can break them on purpose.
  */
@@ -45,14 +44,6 @@ final class PackedModel {
     final int dpad;
     /** (Kpad / lanes) x D x 2 x lanes: {@code -s}, then {@code b}, per group of components. */
     final float[] groups;
-    /**
-     * D rows of Kpad: per dimension, {@code -s} of all components, and their {@code b}: the same
-     * values as {@link #groups}, dimension-major, for the scalar twin's long inner loops. One array
-     * per row, because C2 (17 and 25) does not vectorise a loop that indexes an array at
-     * {@code invariant + c}.
-     */
-    final float[][] negScaleRows;
-    final float[][] offsetRows;
     /** D: the centre {@code c_j} subtracted from descriptors and means. */
     final float[] centre;
     /** K: {@code B_k = sqrt(sum_j b_kj^2)} of the stored (float) {@code b}, in double. */
@@ -79,8 +70,6 @@ final class PackedModel {
         float[] means = model.means();
         float[] vars = model.variances();
         this.groups = new float[2 * d * kpad];
-        this.negScaleRows = new float[d][kpad];
-        this.offsetRows = new float[d][kpad];
         this.centre = new float[d];
         this.offsetNorm = new double[k];
         this.logNorm = new float[kpad];
@@ -112,8 +101,6 @@ final class PackedModel {
                         && Float.isFinite(b);
                 groups[termIndex(c, j)] = -s;
                 groups[termIndex(c, j) + lanes] = b;
-                negScaleRows[j][c] = -s;
-                offsetRows[j][c] = b;
                 muRows[c][j] = mu;
                 b2 += (double) b * b;
             }

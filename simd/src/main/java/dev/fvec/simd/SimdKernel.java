@@ -175,7 +175,7 @@ final class SimdKernel implements StatisticsKernel {
     private SimdKernel(DiagonalGmm model, Sparsity sparsity, Mode mode, boolean prune) {
         int width = VectorLanes.LANES;
         this.model = new PackedModel(model, width);
-        this.twinLanes = mode == Mode.VECTOR ? null : new ScalarLanes(width, this.model.kpad);
+        this.twinLanes = mode == Mode.VECTOR ? null : new ScalarLanes(this.model);
         this.fixedLanes = mode == Mode.VECTOR ? VectorLanes.INSTANCE : mode == Mode.TWIN ? twinLanes : null;
         this.warmingUp = mode == Mode.WARM_UP;
         this.hard = sparsity.isHard();
@@ -250,19 +250,7 @@ final class SimdKernel implements StatisticsKernel {
         scalarDescriptors = 0;
         int i = 0;
         for (; i + BLOCK <= count; i += BLOCK) {
-            int row = offset + i * d;
-            for (int b = 0; b < BLOCK; b++) {
-                m.centre(x, row + b * d, centred, b * d);
-            }
-            if (prune) {
-                prunedLogLikelihoods(ops);
-            } else {
-                ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
-            }
-            keptTerms.makeRoom(BLOCK, stats, ops);
-            for (int b = 0; b < BLOCK; b++) {
-                posteriors(ops, b, x, row + b * d, stats);
-            }
+            block(ops, x, offset + i * d, stats);
         }
         for (; i < count; i++) {
             int row = offset + i * d;
@@ -277,6 +265,31 @@ final class SimdKernel implements StatisticsKernel {
             VectorWarmUp.twinWorked((long) count * m.kpad * d);
         }
         StatisticsAccess.addCounts(stats, count - scalarDescriptors, kept, logLikelihood);
+    }
+
+    /**
+     * The {@link #BLOCK} descriptors at {@code x[row ..]}. A method of its own, so that the loop over
+     * blocks in {@link #accumulate} stays small: with this body inlined, that loop ran hot within
+     * the first calls of a job and C2 compiled {@code accumulate} on stack replacement (OSR), a
+     * second copy of the whole kernel next to the normal compiles of its parts, in the compiler
+     * time that short jobs on the twin pay for (issue 12). Called once per block, this is compiled
+     * normally after a few calls.
+     */
+    private void block(Lanes ops, float[] x, int row, GmmStatistics stats) {
+        PackedModel m = model;
+        int d = m.d;
+        for (int b = 0; b < BLOCK; b++) {
+            m.centre(x, row + b * d, centred, b * d);
+        }
+        if (prune) {
+            prunedLogLikelihoods(ops);
+        } else {
+            ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
+        }
+        keptTerms.makeRoom(BLOCK, stats, ops);
+        for (int b = 0; b < BLOCK; b++) {
+            posteriors(ops, b, x, row + b * d, stats);
+        }
     }
 
     /**
@@ -387,7 +400,8 @@ final class SimdKernel implements StatisticsKernel {
                 int seed = ops.firstIndexOf(boundRow, 0, kpad, best);
                 float a = acc[base + seed];
                 for (int j = check1; j < d; j++) {
-                    float t = Math.fma(centred[at + j], m.negScaleRows[j][seed], m.offsetRows[j][seed]);
+                    int g = m.termIndex(seed, j);
+                    float t = Math.fma(centred[at + j], m.groups[g], m.groups[g + width]);
                     a = Math.fma(t, t, a);
                 }
                 float lower = ln[seed] - a;

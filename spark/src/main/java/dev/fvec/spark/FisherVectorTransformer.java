@@ -532,11 +532,92 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
      * {@code fvec encode} does). Rows: {@code path} (string), {@code index} (long, the file's
      * position in the expanded list, as {@link NpyFiles#read} numbers them) and this transformer's
      * output column. The input column, {@code dimension} and {@code idCol} params are not used; a
-     * bad file fails the job with its path named.
+     * bad file fails the job with its path named. To write the vectors into one {@code .npy}, see
+     * {@link #transformFilesToNpy}.
      *
      * @throws IllegalArgumentException if a path or glob matches no file, or a param is invalid
      */
     public Dataset<Row> transformFiles(SparkSession spark, java.util.List<String> paths) {
+        FileJob job = fileJob(spark, paths);
+        boolean asArray = getOrDefault(outputType).equals("array");
+        StructType schema = new StructType().add("path", DataTypes.StringType, false)
+                .add("index", DataTypes.LongType, false)
+                .add(getOrDefault(outputCol), asArray ? DataTypes.createArrayType(DataTypes.FloatType, false)
+                        : SQLDataTypes.VectorType(), false);
+        return Sessions.classic(spark).internalCreateDataFrame(
+                job.files.mapPartitions(new FileEncodeTask(job.encoding, asArray)).rdd(), schema, false);
+    }
+
+    /**
+     * Encodes {@code .npy} files (paths or Hadoop globs, as {@link #transformFiles}) into one float32
+     * {@code .npy} at {@code out} on the driver's file system, one row per file in the expanded
+     * list's order: the file {@code NpyFiles.writeNpy(transformFiles(spark, paths), ..., "index", out)}
+     * writes, byte for byte ({@code fvec encode}'s too), and what {@code fvec-spark encode --out X.npy}
+     * runs. The file appears atomically ({@link dev.fvec.io.AtomicFile}); a bad input fails the job,
+     * its path named, and leaves {@code out} as it was.
+     *
+     * <p>With a local master the executors are threads of the driver's JVM: each writes its rows
+     * straight into the file at their places ({@code header + 4 index L} bytes, positional writes on
+     * one channel), so no vector is serialised, collected or copied on the driver. On a cluster the
+     * vectors come back through the driver ({@link NpyFiles#writeNpy}), a chunk at a time.
+     *
+     * @return the number of rows written (the number of files)
+     * @throws IllegalArgumentException if a path or glob matches no file, or a param is invalid
+     * @throws java.io.IOException if the output cannot be written
+     */
+    public long transformFilesToNpy(SparkSession spark, java.util.List<String> paths, java.nio.file.Path out)
+            throws java.io.IOException {
+        if (!spark.sparkContext().isLocal()) {
+            FisherVectorTransformer t = copy(ParamMap.empty()).setOutputType("array");
+            return NpyFiles.writeNpy(t.transformFiles(spark, paths), t.getOrDefault(t.outputCol()), "index", out);
+        }
+        FileJob job = fileJob(spark, paths);
+        int length = job.encoding.length(); // built here: local executors share the driver's encoder cache
+        long rows = job.count;
+        byte[] header = dev.fvec.io.Npy.header2d((int) rows, length);
+        String sink = job.encoding.key + "/sink";
+        dev.fvec.io.AtomicFile.write(out, ch -> {
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(header);
+            while (h.hasRemaining()) {
+                ch.write(h, h.position());
+            }
+            LocalSinks.open(sink, ch);
+            try {
+                long written = job.files.mapPartitions(new FileWriteTask(job.encoding, sink, header.length))
+                        .collect().stream().mapToLong(Long::longValue).sum();
+                if (written != rows) {
+                    throw new IllegalStateException("wrote " + written + " rows of " + rows);
+                }
+            } finally {
+                LocalSinks.close(sink);
+            }
+            ch.position(header.length + 4L * rows * length);
+        });
+        return rows;
+    }
+
+    /** What {@link #transformFiles} and {@link #transformFilesToNpy} share: the files, numbered, and how to encode one. */
+    private static final class FileJob {
+        final org.apache.spark.api.java.JavaRDD<scala.Tuple2<Long, String>> files;
+        final long count;
+        final FileEncoding encoding;
+
+        FileJob(org.apache.spark.api.java.JavaRDD<scala.Tuple2<Long, String>> files, long count, FileEncoding encoding) {
+            this.files = files;
+            this.count = count;
+            this.encoding = encoding;
+        }
+    }
+
+    /**
+     * Tasks per core for file jobs. Locally 8: the two tasks of one per core each took half the
+     * files, and when another process slowed one core the other idled at the end (the single JVM's
+     * threads take files one at a time from a shared counter); a task costs a few milliseconds.
+     * On a cluster 4, so that a slow executor holds up less of the job.
+     */
+    static final int LOCAL_TASKS_PER_CORE = Integer.getInteger("fvec.spark.localTasksPerCore", 8);
+
+    private FileJob fileJob(SparkSession spark, java.util.List<String> paths) {
         Object[] models = models(spark.sparkContext().hadoopConfiguration());
         DiagonalGmm gmm = (DiagonalGmm) models[0];
         // With a pyramid or the spatial block, the files are .npz images (positions and size inside).
@@ -551,19 +632,11 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         Broadcast<GmmData> shared = jsc.broadcast(new GmmData(gmm));
         Broadcast<NpyFiles.HadoopConf> conf = jsc.broadcast(new NpyFiles.HadoopConf(spark.sparkContext().hadoopConfiguration()));
         FisherForm fisherForm = parseForm(getOrDefault(form));
-        boolean asArray = getOrDefault(outputType).equals("array");
-        FileEncodeTask task = new FileEncodeTask(shared, conf, UUID.randomUUID().toString(), fisherForm,
-                (Double) getOrDefault(power), (Boolean) getOrDefault(l2), sparsity(fisherForm), asArray, layout);
-        StructType schema = new StructType().add("path", DataTypes.StringType, false)
-                .add("index", DataTypes.LongType, false)
-                .add(getOrDefault(outputCol), asArray ? DataTypes.createArrayType(DataTypes.FloatType, false)
-                        : SQLDataTypes.VectorType(), false);
-        // Locally one task per core (each task's fixed cost is paid once); on a cluster 4 per core, so
-        // that a slow executor holds up less of the job.
-        int perCore = jsc.sc().isLocal() ? 1 : 4;
+        FileEncoding encoding = new FileEncoding(shared, conf, UUID.randomUUID().toString(), fisherForm,
+                (Double) getOrDefault(power), (Boolean) getOrDefault(l2), sparsity(fisherForm), layout);
+        int perCore = jsc.sc().isLocal() ? LOCAL_TASKS_PER_CORE : 4;
         int partitions = Math.max(1, Math.min(files.size(), jsc.defaultParallelism() * perCore));
-        return Sessions.classic(spark).internalCreateDataFrame(
-                jsc.parallelize(indexed, partitions).mapPartitions(task).rdd(), schema, false);
+        return new FileJob(jsc.parallelize(indexed, partitions), files.size(), encoding);
     }
 
     /** The encoder these params describe, one per executor JVM and transformation ({@code key}). */
@@ -583,9 +656,40 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 .spatial(layout.spatial()).build());
     }
 
-    /** What {@link #transformFiles} runs on the executors: (index, path) in, (path, index, vector) out. */
-    private static final class FileEncodeTask
-            implements FlatMapFunction<Iterator<scala.Tuple2<Long, String>>, InternalRow> {
+    /**
+     * File channels that tasks of a local master (threads of the driver's JVM) write into, by key:
+     * {@link #transformFilesToNpy} opens one for its job and closes it after.
+     */
+    static final class LocalSinks {
+        private static final java.util.Map<String, java.nio.channels.FileChannel> OPEN =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        private LocalSinks() {
+        }
+
+        static void open(String key, java.nio.channels.FileChannel ch) {
+            OPEN.put(key, ch);
+        }
+
+        static void close(String key) {
+            OPEN.remove(key);
+        }
+
+        static java.nio.channels.FileChannel get(String key) {
+            java.nio.channels.FileChannel ch = OPEN.get(key);
+            if (ch == null) {
+                throw new IllegalStateException("no output open for " + key
+                        + ": transformFilesToNpy writes from the executors only with a local master");
+            }
+            return ch;
+        }
+    }
+
+    /**
+     * How a file job encodes one file on an executor (the model broadcast, the params), shared by
+     * {@link FileEncodeTask} and {@link FileWriteTask}.
+     */
+    private static final class FileEncoding implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
 
         private final Broadcast<GmmData> model;
@@ -596,11 +700,10 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
         private final boolean l2;
         private final boolean hard;
         private final double threshold;
-        private final boolean asArray;
         private final SpatialColumns.Layout layout; // null: plain .npy descriptor files
 
-        FileEncodeTask(Broadcast<GmmData> model, Broadcast<NpyFiles.HadoopConf> conf, String key, FisherForm form,
-                double power, boolean l2, Sparsity sparsity, boolean asArray, SpatialColumns.Layout layout) {
+        FileEncoding(Broadcast<GmmData> model, Broadcast<NpyFiles.HadoopConf> conf, String key, FisherForm form,
+                double power, boolean l2, Sparsity sparsity, SpatialColumns.Layout layout) {
             this.model = model;
             this.conf = conf;
             this.key = key;
@@ -609,18 +712,109 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
             this.l2 = l2;
             this.hard = sparsity.isHard();
             this.threshold = sparsity.threshold();
-            this.asArray = asArray;
             this.layout = layout;
+        }
+
+        /** The vector length, from this JVM's cached encoder. */
+        int length() {
+            FisherEncoder encoder = cachedEncoder(key, model, form, power, l2, hard, threshold);
+            return layout == null ? encoder.length() : cachedSpatialEncoder(key, encoder, layout).length();
+        }
+
+        /** A partition's encoder: buffers for one file and one vector, reused file after file. */
+        Worker worker() {
+            return new Worker(this);
+        }
+    }
+
+    /** Reads and encodes one file after another into one reused vector. Not thread-safe: one per task. */
+    private static final class Worker {
+        private final FileEncoding job;
+        private final FisherEncoder encoder;
+        private final SpatialEncoder spatialEncoder;
+        private final int din;
+        private final dev.fvec.io.NpyBuffer buffer = new dev.fvec.io.NpyBuffer();
+        final float[] fv;
+
+        Worker(FileEncoding job) {
+            this.job = job;
+            encoder = cachedEncoder(job.key, job.model, job.form, job.power, job.l2, job.hard, job.threshold);
+            spatialEncoder = job.layout == null ? null : cachedSpatialEncoder(job.key, encoder, job.layout);
+            din = encoder.model().inputDimension();
+            fv = new float[spatialEncoder != null ? spatialEncoder.length() : encoder.length()];
+        }
+
+        /** File {@code name}'s vector, into {@link #fv}; errors name the file. */
+        void encode(String name) {
+            if (spatialEncoder != null) {
+                dev.fvec.io.SpatialFiles.Image img = ImageFiles.read(name, job.conf.value().get());
+                if (img.dimension() != din) {
+                    throw new IllegalArgumentException(name + ": descriptors of D = " + img.dimension()
+                            + ", but the model takes " + (encoder.model().projection().isPresent() ? "Din = "
+                                    : "D = ") + din);
+                }
+                try {
+                    spatialEncoder.encode(img.descriptors(), 0, img.positions(), 0, img.count(), img.width(),
+                            img.height(), fv, 0);
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+                }
+                return;
+            }
+            float[] x;
+            int rows;
+            int cols;
+            try {
+                org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(name);
+                if ("file".equals(path.toUri().getScheme())) {
+                    // A local file: into the partition's buffer, through a file channel (not Hadoop's
+                    // checksummed stream).
+                    dev.fvec.io.Npy.readInto(java.nio.file.Path.of(path.toUri()), buffer);
+                    x = buffer.data();
+                    rows = buffer.ndim() == 2 ? buffer.rows() : -1;
+                    cols = buffer.ndim() == 2 ? buffer.cols() : -1;
+                } else {
+                    dev.fvec.io.NpyArray a = NpyFiles.readArray(name, job.conf.value().get());
+                    x = a.data();
+                    rows = a.ndim() == 2 ? a.rows() : -1;
+                    cols = a.ndim() == 2 ? a.cols() : -1;
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(name + ": " + e.getMessage(), e);
+            }
+            if (rows < 0) {
+                throw new IllegalArgumentException(name + ": not a 2-D array; descriptors must be (N, D)");
+            }
+            if (cols != din) {
+                throw new IllegalArgumentException(name + ": descriptors of D = " + cols + ", but the model takes "
+                        + (encoder.model().projection().isPresent() ? "Din = " : "D = ") + din);
+            }
+            try {
+                encoder.encode(x, 0, rows, fv, 0);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** What {@link #transformFiles} runs on the executors: (index, path) in, (path, index, vector) out. */
+    private static final class FileEncodeTask
+            implements FlatMapFunction<Iterator<scala.Tuple2<Long, String>>, InternalRow> {
+        private static final long serialVersionUID = 1L;
+
+        private final FileEncoding job;
+        private final boolean asArray;
+
+        FileEncodeTask(FileEncoding job, boolean asArray) {
+            this.job = job;
+            this.asArray = asArray;
         }
 
         @Override
         public Iterator<InternalRow> call(Iterator<scala.Tuple2<Long, String>> files) {
-            FisherEncoder encoder = cachedEncoder(key, model, form, power, l2, hard, threshold);
-            SpatialEncoder spatialEncoder = layout == null ? null : cachedSpatialEncoder(key, encoder, layout);
-            int din = encoder.model().inputDimension();
+            Worker worker = job.worker();
+            float[] fv = worker.fv;
             VectorUDT udt = new VectorUDT();
-            dev.fvec.io.NpyBuffer buffer = new dev.fvec.io.NpyBuffer();
-            float[] fv = new float[spatialEncoder != null ? spatialEncoder.length() : encoder.length()];
             double[] v = asArray ? null : new double[fv.length];
             DenseVector dense = asArray ? null : new DenseVector(v);
             return new Iterator<>() {
@@ -633,57 +827,7 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                 public InternalRow next() {
                     scala.Tuple2<Long, String> file = files.next();
                     String name = file._2();
-                    if (spatialEncoder != null) {
-                        dev.fvec.io.SpatialFiles.Image img = ImageFiles.read(name, conf.value().get());
-                        if (img.dimension() != din) {
-                            throw new IllegalArgumentException(name + ": descriptors of D = " + img.dimension()
-                                    + ", but the model takes " + (encoder.model().projection().isPresent() ? "Din = "
-                                            : "D = ") + din);
-                        }
-                        try {
-                            spatialEncoder.encode(img.descriptors(), 0, img.positions(), 0, img.count(), img.width(),
-                                    img.height(), fv, 0);
-                        } catch (IllegalArgumentException | ArithmeticException e) {
-                            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-                        }
-                        return row(name, file._1());
-                    }
-                    float[] x;
-                    int rows;
-                    int cols;
-                    try {
-                        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(name);
-                        if ("file".equals(path.toUri().getScheme())) {
-                            // A local file: into the partition's buffer, through a file channel.
-                            dev.fvec.io.Npy.readInto(java.nio.file.Path.of(path.toUri()), buffer);
-                            x = buffer.data();
-                            rows = buffer.ndim() == 2 ? buffer.rows() : -1;
-                            cols = buffer.ndim() == 2 ? buffer.cols() : -1;
-                        } else {
-                            dev.fvec.io.NpyArray a = NpyFiles.readArray(name, conf.value().get());
-                            x = a.data();
-                            rows = a.ndim() == 2 ? a.rows() : -1;
-                            cols = a.ndim() == 2 ? a.cols() : -1;
-                        }
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(name + ": " + e.getMessage(), e);
-                    }
-                    if (rows < 0) {
-                        throw new IllegalArgumentException(name + ": not a 2-D array; descriptors must be (N, D)");
-                    }
-                    if (cols != din) {
-                        throw new IllegalArgumentException(name + ": descriptors of D = " + cols + ", but the model takes "
-                                + (encoder.model().projection().isPresent() ? "Din = " : "D = ") + din);
-                    }
-                    try {
-                        encoder.encode(x, 0, rows, fv, 0);
-                    } catch (IllegalArgumentException | ArithmeticException e) {
-                        throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-                    }
-                    return row(name, file._1());
-                }
-
-                private InternalRow row(String name, long index) {
+                    worker.encode(name);
                     Object vector;
                     if (asArray) {
                         vector = UnsafeArrayData.fromPrimitiveArray(fv); // a copy: fv is reused
@@ -694,9 +838,49 @@ public final class FisherVectorTransformer extends Transformer implements MLWrit
                         vector = udt.serialize(dense); // a copy: v is reused
                     }
                     return new GenericInternalRow(new Object[] {
-                        org.apache.spark.unsafe.types.UTF8String.fromString(name), index, vector});
+                        org.apache.spark.unsafe.types.UTF8String.fromString(name), file._1(), vector});
                 }
             };
+        }
+    }
+
+    /**
+     * What {@link #transformFilesToNpy} runs on a local master's executors: each file's vector
+     * written at its row of the open output ({@link LocalSinks}); returns the partition's row count.
+     */
+    private static final class FileWriteTask implements FlatMapFunction<Iterator<scala.Tuple2<Long, String>>, Long> {
+        private static final long serialVersionUID = 1L;
+
+        private final FileEncoding job;
+        private final String sink;
+        private final long dataOffset;
+
+        FileWriteTask(FileEncoding job, String sink, long dataOffset) {
+            this.job = job;
+            this.sink = sink;
+            this.dataOffset = dataOffset;
+        }
+
+        @Override
+        public Iterator<Long> call(Iterator<scala.Tuple2<Long, String>> files) throws java.io.IOException {
+            java.nio.channels.FileChannel ch = LocalSinks.get(sink);
+            Worker worker = job.worker();
+            float[] fv = worker.fv;
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocateDirect(4 * fv.length)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long rows = 0;
+            while (files.hasNext()) {
+                scala.Tuple2<Long, String> file = files.next();
+                worker.encode(file._2());
+                bytes.clear();
+                bytes.asFloatBuffer().put(fv);
+                long at = dataOffset + 4L * fv.length * file._1();
+                while (bytes.hasRemaining()) { // positional writes: the channel is shared by the tasks
+                    ch.write(bytes, at + bytes.position());
+                }
+                rows++;
+            }
+            return java.util.List.of(rows).iterator();
         }
     }
 

@@ -19,7 +19,11 @@ import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.GlobPattern;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -92,13 +96,27 @@ public final class NpyFiles {
         return Sessions.classic(spark).internalCreateDataFrame(rows.rdd(), SCHEMA, false);
     }
 
-    /** Each path or glob expanded to qualified file URIs, in order, without repeats. */
+    /**
+     * Each path or glob expanded to qualified file URIs, in order, without repeats. Local files
+     * ({@code file:} on Hadoop's local file system) whose directory part has no glob characters
+     * are listed with {@code java.nio} and matched with Hadoop's own {@link GlobPattern}, in the
+     * order {@code globStatus} gives (sorted by path): the same URIs, where {@code globStatus}
+     * took 0.3-1 s for 10,000 files (a status object per file) against 0.02-0.1 s. Anything else
+     * (other file systems, globs in directories, escapes) goes through {@code globStatus}.
+     */
     static List<String> expand(List<String> paths, Configuration conf) {
         Set<String> files = new LinkedHashSet<>();
         for (String p : paths) {
             org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(p);
             try {
                 FileSystem fs = path.getFileSystem(conf);
+                List<org.apache.hadoop.fs.Path> local = listLocal(fs, path, p);
+                if (local != null) {
+                    for (org.apache.hadoop.fs.Path f : local) {
+                        files.add(f.toString());
+                    }
+                    continue;
+                }
                 FileStatus[] matches = fs.globStatus(path);
                 if (matches == null || matches.length == 0) {
                     throw new IllegalArgumentException(p + ": no such file (or no file matches the pattern)");
@@ -106,8 +124,7 @@ public final class NpyFiles {
                 Arrays.sort(matches);
                 for (FileStatus s : matches) {
                     if (s.isDirectory()) {
-                        throw new IllegalArgumentException(s.getPath() + " is a directory; give files or a glob such as "
-                                + new org.apache.hadoop.fs.Path(s.getPath(), "*.npy"));
+                        throw directory(s.getPath());
                     }
                     files.add(s.getPath().toString());
                 }
@@ -116,6 +133,65 @@ public final class NpyFiles {
             }
         }
         return new ArrayList<>(files);
+    }
+
+    private static IllegalArgumentException directory(org.apache.hadoop.fs.Path dir) {
+        return new IllegalArgumentException(dir + " is a directory; give files or a glob such as "
+                + new org.apache.hadoop.fs.Path(dir, "*.npy"));
+    }
+
+    /**
+     * {@code globStatus}'s matches of {@code path} on the local file system, listed with
+     * {@code java.nio}, sorted as {@code globStatus}'s; {@code null} where this does not apply (not
+     * the local file system, a glob character or escape in the directory part, an escape in the
+     * name), so the caller asks Hadoop.
+     */
+    private static List<org.apache.hadoop.fs.Path> listLocal(FileSystem fs, org.apache.hadoop.fs.Path path, String p)
+            throws IOException {
+        if (!(fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem)) {
+            return null;
+        }
+        org.apache.hadoop.fs.Path q = fs.makeQualified(path);
+        org.apache.hadoop.fs.Path parent = q.getParent();
+        String name = q.getName();
+        if (parent == null || name.isEmpty() || !"file".equals(q.toUri().getScheme()) || name.indexOf('\\') >= 0
+                || parent.toUri().getPath().chars().anyMatch(c -> "*?[]{}\\".indexOf(c) >= 0)) {
+            return null;
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(parent.toUri());
+        GlobPattern glob = new GlobPattern(name);
+        List<org.apache.hadoop.fs.Path> out = new ArrayList<>();
+        if (!glob.hasWildcard()) {
+            java.nio.file.Path f = dir.resolve(name);
+            if (!java.nio.file.Files.exists(f)) {
+                throw new IllegalArgumentException(p + ": no such file (or no file matches the pattern)");
+            }
+            out.add(q);
+        } else if (java.nio.file.Files.isDirectory(dir)) {
+            // LocalFileSystem hides its own checksum files (.name.crc) from listings; so does this.
+            boolean checksums = fs instanceof ChecksumFileSystem;
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> entries = java.nio.file.Files.newDirectoryStream(dir)) {
+                for (java.nio.file.Path e : entries) {
+                    String n = e.getFileName().toString();
+                    if (glob.matches(n) && !(checksums && n.startsWith(".") && n.endsWith(".crc"))) {
+                        if (n.indexOf(':') >= 0) { // Hadoop's Path would take "a:b" for a scheme; let it decide
+                            return null;
+                        }
+                        out.add(new org.apache.hadoop.fs.Path(parent, n));
+                    }
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(p + ": no such file (or no file matches the pattern)");
+        }
+        java.util.Collections.sort(out);
+        for (org.apache.hadoop.fs.Path f : out) {
+            if (java.nio.file.Files.isDirectory(java.nio.file.Path.of(f.toUri()))) {
+                throw directory(f);
+            }
+        }
+        return out;
     }
 
     /** The array in the {@code .npy} file {@code name} (any Hadoop path), its errors naming it. */
@@ -166,9 +242,14 @@ public final class NpyFiles {
     /**
      * Writes column {@code vectorCol} ({@code vector} or {@code array<float>}, all of one length) of
      * {@code df} as the rows of one float32 {@code .npy} on the driver's local disk, in
-     * {@code orderCol} order (for example {@link #read}'s {@code index}), streaming partition by
-     * partition through the driver: memory for one partition, not the whole matrix. The file
-     * appears atomically ({@link AtomicFile}); with no rows it is a {@code (0, 0)} array.
+     * {@code orderCol} order (for example {@link #read}'s {@code index}). On a cluster the vectors
+     * are cached on the executors and streamed to the driver in chunks of about 64 MB (the driver
+     * holds one chunk, not the whole matrix); with a local master, whose tasks run in the driver's
+     * JVM, each task hands its partition's vectors over in memory (all of them on the heap at once,
+     * as the cache would hold them; nothing serialised). The file appears atomically
+     * ({@link AtomicFile}); with no rows it is a {@code (0, 0)} array. For {@code .npy} files
+     * encoded straight to {@code .npy}, {@link FisherVectorTransformer#transformFilesToNpy} writes
+     * the rows from the executors.
      *
      * @return the number of rows written
      * @throws IllegalArgumentException if vectors differ in length or one is null (names its row)
@@ -233,30 +314,13 @@ public final class NpyFiles {
         DataType ot = selected.schema().apply(0).dataType();
         boolean isVector = selected.schema().apply(1).dataType().equals(org.apache.spark.ml.linalg.SQLDataTypes.VectorType());
         boolean isLong = ot.equals(DataTypes.LongType);
+        if (selected.sparkSession().sparkContext().isLocal() && handOverLocally) {
+            return writeNpyLocal(selected, orderCol, out, isLong, isVector);
+        }
         org.apache.spark.api.java.JavaPairRDD<Long, float[]> vectors = selected.queryExecution().toRdd().toJavaRDD()
                 .mapToPair(r -> {
                     long key = isLong ? r.getLong(0) : r.getInt(0);
-                    if (r.isNullAt(1)) {
-                        throw new IllegalArgumentException("the vector of " + orderCol + " = " + key + " is null");
-                    }
-                    float[] v;
-                    if (isVector) {
-                        double[] d = VECTOR_UDT.deserialize(r.getStruct(1, VECTOR_UDT.sqlType().size())).toArray();
-                        v = new float[d.length];
-                        for (int i = 0; i < d.length; i++) {
-                            v[i] = (float) d[i];
-                        }
-                    } else {
-                        org.apache.spark.sql.catalyst.util.ArrayData a = r.getArray(1);
-                        for (int i = 0; i < a.numElements(); i++) {
-                            if (a.isNullAt(i)) {
-                                throw new IllegalArgumentException("the vector of " + orderCol + " = " + key
-                                        + " has a null at " + i);
-                            }
-                        }
-                        v = a.toFloatArray();
-                    }
-                    return new Tuple2<>(key, v);
+                    return new Tuple2<>(key, vectorOf(r, key, isVector, orderCol));
                 }).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             // One job computes every partition (in parallel) and checks the order; the rows are then
@@ -354,6 +418,137 @@ public final class NpyFiles {
             return written[0];
         } finally {
             vectors.unpersist(false);
+        }
+    }
+
+    /** Row {@code r}'s vector (column 1) as floats; errors name its order key. */
+    private static float[] vectorOf(InternalRow r, long key, boolean isVector, String orderCol) {
+        if (r.isNullAt(1)) {
+            throw new IllegalArgumentException("the vector of " + orderCol + " = " + key + " is null");
+        }
+        if (isVector) {
+            double[] d = VECTOR_UDT.deserialize(r.getStruct(1, VECTOR_UDT.sqlType().size())).toArray();
+            float[] v = new float[d.length];
+            for (int i = 0; i < d.length; i++) {
+                v[i] = (float) d[i];
+            }
+            return v;
+        }
+        org.apache.spark.sql.catalyst.util.ArrayData a = r.getArray(1);
+        for (int i = 0; i < a.numElements(); i++) {
+            if (a.isNullAt(i)) {
+                throw new IllegalArgumentException("the vector of " + orderCol + " = " + key + " has a null at " + i);
+            }
+        }
+        return a.toFloatArray();
+    }
+
+    /** One partition's keys and vectors, as a local master's task leaves them for the driver. */
+    private static final class LocalPart {
+        final long[] keys;
+        final float[][] vectors;
+
+        LocalPart(long[] keys, float[][] vectors) {
+            this.keys = keys;
+            this.vectors = vectors;
+        }
+    }
+
+    /** False only in tests: a local master then takes the cluster path (cache, chunks through the driver). */
+    static volatile boolean handOverLocally = true;
+
+    /** Partitions handed over by local tasks (threads of the driver's JVM), by job key and partition index. */
+    private static final java.util.Map<String, java.util.Map<Integer, LocalPart>> LOCAL_PARTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@link #writeNpyFast} with a local master: the tasks run in the driver's JVM, so each hands
+     * its partition's vectors over in memory (one job, nothing serialised; where the cluster path
+     * caches them, then ships 64 MB chunks back through Java serialisation one job at a time). The
+     * driver writes them in order, sorting the keys first only if they are not already in order.
+     */
+    private static long writeNpyLocal(Dataset<Row> selected, String orderCol, Path out, boolean isLong,
+            boolean isVector) throws IOException {
+        String job = java.util.UUID.randomUUID().toString();
+        java.util.Map<Integer, LocalPart> parts = new java.util.concurrent.ConcurrentHashMap<>();
+        LOCAL_PARTS.put(job, parts);
+        try {
+            org.apache.spark.api.java.JavaRDD<InternalRow> rows = selected.queryExecution().toRdd().toJavaRDD();
+            int partitions = rows.getNumPartitions();
+            rows.mapPartitionsWithIndex((p, it) -> {
+                List<Long> keys = new ArrayList<>();
+                List<float[]> vectors = new ArrayList<>();
+                while (it.hasNext()) {
+                    InternalRow r = it.next();
+                    long key = isLong ? r.getLong(0) : r.getInt(0);
+                    keys.add(key);
+                    vectors.add(vectorOf(r, key, isVector, orderCol));
+                }
+                LOCAL_PARTS.get(job).put(p, new LocalPart(keys.stream().mapToLong(Long::longValue).toArray(),
+                        vectors.toArray(new float[0][])));
+                return java.util.Collections.<Integer>emptyIterator();
+            }, false).count();
+            long total = 0;
+            boolean ordered = true;
+            long previous = Long.MIN_VALUE;
+            for (int p = 0; p < partitions; p++) {
+                LocalPart part = parts.get(p);
+                for (long k : part.keys) {
+                    ordered &= k >= previous;
+                    previous = k;
+                }
+                total += part.keys.length;
+            }
+            // Positions (partition, row) in output order: as they are, or stably sorted by key.
+            long[] order = new long[(int) total];
+            long[] keyOf = new long[(int) total];
+            int n = 0;
+            for (int p = 0; p < partitions; p++) {
+                LocalPart part = parts.get(p);
+                for (int i = 0; i < part.keys.length; i++, n++) {
+                    order[n] = ((long) p << 32) | i;
+                    keyOf[n] = part.keys[i];
+                }
+            }
+            if (!ordered) {
+                Integer[] idx = new Integer[n];
+                for (int i = 0; i < n; i++) {
+                    idx[i] = i;
+                }
+                Arrays.sort(idx, (a, b) -> Long.compare(keyOf[a], keyOf[b]));
+                long[] sorted = new long[n];
+                for (int i = 0; i < n; i++) {
+                    sorted[i] = order[idx[i]];
+                }
+                order = sorted;
+            }
+            long[] positions = order;
+            long[] written = new long[1];
+            AtomicFile.write(out, ch -> {
+                NpyRowWriter w = null;
+                int cols = -1;
+                for (long pos : positions) {
+                    LocalPart part = parts.get((int) (pos >>> 32));
+                    int i = (int) pos;
+                    float[] v = part.vectors[i];
+                    if (w == null) {
+                        cols = v.length;
+                        w = new NpyRowWriter(ch, cols);
+                    } else if (v.length != cols) {
+                        throw new IllegalArgumentException("the vector of " + orderCol + " = " + part.keys[i]
+                                + " has length " + v.length + ", the earlier ones " + cols);
+                    }
+                    w.writeRow(v);
+                }
+                if (w == null) {
+                    w = new NpyRowWriter(ch, 0);
+                }
+                w.finish();
+                written[0] = w.rows();
+            });
+            return written[0];
+        } finally {
+            LOCAL_PARTS.remove(job);
         }
     }
 

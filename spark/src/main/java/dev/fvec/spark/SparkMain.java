@@ -283,12 +283,12 @@ public final class SparkMain implements Callable<Integer> {
             }
             SparkSession spark = session("fvec-spark encode");
             try {
-                Dataset<Row> fv = t.transformFiles(spark, inputs); // each file read and encoded in one step
                 if (out.endsWith(".npy")) {
-                    long rows = NpyFiles.writeNpy(fv, "vector", "index", Path.of(out));
+                    // Each file read and encoded in one step; locally the executors write the rows in place.
+                    long rows = t.transformFilesToNpy(spark, inputs, Path.of(out));
                     info("fvec-spark encode: wrote " + out + " (" + rows + " vectors)");
                 } else {
-                    fv.select("path", "vector").write().parquet(out);
+                    t.transformFiles(spark, inputs).select("path", "vector").write().parquet(out);
                     info("fvec-spark encode: wrote " + out + " (Parquet: path, vector)");
                 }
                 return 0;

@@ -275,6 +275,50 @@ class FisherVectorTransformerTest {
     }
 
     @Test
+    void filesWrittenToNpyByTheExecutorsEqualFisherEncoderByteForByte(@TempDir Path dir) throws Exception {
+        // More files than the local job's tasks (2 cores x 8), so rows from many tasks meet in the file.
+        List<float[]> many = new ArrayList<>();
+        for (int i = 0; i < 37; i++) {
+            float[] x = images.get(i % images.size());
+            many.add(x);
+            dev.fvec.io.Npy.write(dir.resolve(String.format("img%02d.npy", i)), x, x.length / D, D);
+        }
+        FisherEncoder encoder = FisherEncoder.builder(gmm).improved().build();
+        Path out = dir.resolve("fv.npy");
+        long rows = new FisherVectorTransformer().setModel(gmm).setImproved()
+                .transformFilesToNpy(spark, List.of(dir + "/img*.npy"), out);
+        assertEquals(37, rows);
+        // Row i is file i's vector, as FisherEncoder gives it, in the file fvec encode writes: the
+        // rows through its NpyRowWriter (whose header numpy.save's) give the same bytes.
+        Path expected = dir.resolve("expected.npy");
+        dev.fvec.io.AtomicFile.write(expected, ch -> {
+            dev.fvec.io.NpyRowWriter w = new dev.fvec.io.NpyRowWriter(ch, encoder.length());
+            for (float[] x : many) {
+                w.writeRow(encoder.encode(x, x.length / D));
+            }
+            w.finish();
+        });
+        assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(out));
+        // And the same bytes as the route through the driver (transformFiles, then writeNpy).
+        Path viaDriver = dir.resolve("via-driver.npy");
+        NpyFiles.writeNpy(new FisherVectorTransformer().setModel(gmm).setImproved().setOutputType("array")
+                .setOutputCol("fv").transformFiles(spark, List.of(dir + "/img*.npy")), "fv", "index", viaDriver);
+        assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(viaDriver));
+
+        // A bad file fails the job naming it, and leaves the old output as it was (no partial file).
+        dev.fvec.io.Npy.write(dir.resolve("img99.npy"), new float[2 * (D + 1)], 2, D + 1);
+        byte[] before = Files.readAllBytes(out);
+        Exception e = assertThrows(Exception.class, () -> new FisherVectorTransformer().setModel(gmm)
+                .transformFilesToNpy(spark, List.of(dir + "/img*.npy"), out));
+        String m = fullMessage(e);
+        assertTrue(m.contains("img99.npy: descriptors of D = 14, but the model takes D = 13"), m);
+        assertArrayEquals(before, Files.readAllBytes(out));
+        try (var left = Files.newDirectoryStream(dir, ".fv.npy*")) {
+            assertTrue(!left.iterator().hasNext(), "a temporary file was left behind");
+        }
+    }
+
+    @Test
     void badRowsFailNamingTheRow() {
         float[] bad = images.get(3).clone();
         bad[5 * D + 2] = Float.NaN;

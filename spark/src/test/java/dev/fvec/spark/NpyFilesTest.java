@@ -46,6 +46,42 @@ class NpyFilesTest {
     }
 
     @Test
+    void localGlobsListAsHadoopGlobStatusDoes() throws Exception {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        for (String n : new String[] {"a1.npy", "a2.npy", "a10.npy", "b1.npy", "c 1.npy", ".hidden.npy", "x.txt"}) {
+            Files.write(dir.resolve(n), new byte[] {1});
+        }
+        Files.write(dir.resolve(".a1.npy.crc"), new byte[] {1}); // LocalFileSystem's checksum file: hidden
+        Files.createDirectory(dir.resolve("sub.d"));
+        for (String pattern : new String[] {"*.npy", "a?.npy", "a[12]*", "{a,c}*.npy", "a1.npy", "c 1.npy", "*",
+            "[^a]*.npy", ".*"}) {
+            String p = dir + "/" + pattern;
+            org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(p);
+            List<String> hadoop = new ArrayList<>();
+            org.apache.hadoop.fs.FileStatus[] st = hp.getFileSystem(conf).globStatus(hp);
+            java.util.Arrays.sort(st);
+            for (org.apache.hadoop.fs.FileStatus f : st) {
+                if (!f.isDirectory()) {
+                    hadoop.add(f.getPath().toString());
+                }
+            }
+            if (hadoop.size() == st.length) {
+                assertEquals(hadoop, NpyFiles.expand(List.of(p), conf), pattern);
+                assertFalse(hadoop.isEmpty(), pattern);
+            } else { // a directory matched: named, as before
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> NpyFiles.expand(List.of(p), conf), pattern);
+                assertTrue(e.getMessage().contains("sub.d is a directory"), e.getMessage());
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> NpyFiles.expand(List.of(dir + "/zz*.npy"), conf));
+        assertTrue(e.getMessage().contains("zz*.npy: no such file"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> NpyFiles.expand(List.of(dir + "/zz.npy"), conf));
+        assertTrue(e.getMessage().contains("zz.npy: no such file"), e.getMessage());
+    }
+
+    @Test
     void readsFilesAndGlobsInOrderAndEncodesToNpyAndParquet() throws Exception {
         SparkSession spark = SharedSpark.spark();
         List<float[]> xs = writeFiles(5);
@@ -98,6 +134,19 @@ class NpyFilesTest {
             assertArrayEquals(java.util.Arrays.copyOfRange(written.data(), i * encoder.length(), (i + 1) * encoder.length()),
                     java.util.Arrays.copyOfRange(back.data(), (4 - i) * encoder.length(), (5 - i) * encoder.length()),
                     "reversed row " + i);
+        }
+        // The cluster path (cached vectors fetched in chunks through the driver), which a local master
+        // skips by handing the vectors over in memory: the same bytes, in order and reversed.
+        NpyFiles.handOverLocally = false;
+        try {
+            Path viaChunks = dir.resolve("out/fv-chunks.npy");
+            assertEquals(5, NpyFiles.writeNpy(fv, "fv", "index", viaChunks));
+            assertArrayEquals(Files.readAllBytes(npy), Files.readAllBytes(viaChunks));
+            assertEquals(5, NpyFiles.writeNpy(fv.withColumn("minusIndex", org.apache.spark.sql.functions.negate(
+                    fv.col("index"))), "fv", "minusIndex", viaChunks));
+            assertArrayEquals(Files.readAllBytes(reversed), Files.readAllBytes(viaChunks));
+        } finally {
+            NpyFiles.handOverLocally = true;
         }
 
         String parquet = dir.resolve("out/fv.parquet").toString();

@@ -6,8 +6,9 @@ import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
 import dev.fvec.Sparsity;
 import dev.fvec.internal.SyntheticDescriptors;
+import dev.fvec.io.AtomicFile;
 import dev.fvec.io.Npy;
-import dev.fvec.io.NpyArray;
+import dev.fvec.io.NpyBuffer;
 import dev.fvec.io.Npz;
 import dev.fvec.train.GmmTrainer;
 import dev.fvec.train.ProgressListener;
@@ -50,10 +51,24 @@ import org.apache.spark.sql.types.StructType;
  *       log-likelihood.
  *   <li>{@code scale}: the overhead target at {@code SCALE_N x 64} (at least 1,000,000):
  *       fvec-spark's EM per iteration vs {@link GmmTrainer} with 2 threads ({@code K}, {@code
- *       SCALE_IT} iterations), then encoding {@code IMAGES} {@code .npy} files of 1,000 x 64 with
- *       {@link FisherVectorTransformer} (files read, encoded, one {@code .npy} written) vs
- *       {@link FisherEncoder} on 2 threads in one JVM doing the same; alternated, three EM fits each, the
- *       first not counted (the JIT compiling Spark's code and the trainer's).
+ *       SCALE_IT} iterations); alternated, three EM fits each, the first not counted (the JIT
+ *       compiling Spark's code and the trainer's). Writes its model for {@code encode}.
+ *   <li>{@code encode}: the encoding overhead target: {@code IMAGES} {@code .npy} files of
+ *       1,000 x 64 (10,000 by default: 10,000,000 descriptors), the model {@code K} (stage
+ *       {@code scale}'s), improved Fisher vectors. The same work on each side, in this one process
+ *       (the JVM and the Spark session already up, so neither start is timed): every file read,
+ *       encoded, and its vector written as row {@code i} of one float32 {@code .npy}, made
+ *       atomically (forced, then moved), the file list given (one JVM: the paths; Spark: the glob,
+ *       listed inside the timed call, as {@code fvec-spark encode} lists it). One JVM
+ *       ({@link #encodeFiles}): 2 threads take files one at a time and write each row in place as it
+ *       is done ({@code fvec encode --threads 2} streams rows to its writer as they are done);
+ *       fvec-spark: {@link FisherVectorTransformer#transformFilesToNpy} ({@code fvec-spark encode}'s
+ *       path: on {@code local[2]} the executors write their rows in place), and, for comparison,
+ *       the DataFrame route ({@code transform(NpyFiles.read(...))}, then {@link NpyFiles#writeNpy},
+ *       which brings the vectors through the driver). Five rounds, alternated, the first not counted;
+ *       a full GC before each timed call (untimed), so no side pays for the garbage of the one before.
+ *       Medians (minima) of wall and process CPU seconds; the ratio is throughput, one JVM's time
+ *       over fvec-spark's. All three outputs are compared bit for bit.
  * </ul>
  *
  * <p><b>Held-out scoring</b>: every model is scored by one double-precision scorer
@@ -283,9 +298,10 @@ public final class SparkBench {
         List<Double> oc = new ArrayList<>();
         List<Double> tw = new ArrayList<>(); // the transformer on NpyFiles.read's DataFrame
         List<Double> tc = new ArrayList<>();
-        List<Double> fw = new ArrayList<>(); // transformFiles: each file read and encoded in one step
+        List<Double> fw = new ArrayList<>(); // transformFilesToNpy: each file read, encoded and written in one step
         List<Double> fc = new ArrayList<>();
         for (int rep = 0; rep < 5; rep++) { // alternated; the first of each (the JIT warming up) is not counted
+            System.gc(); // untimed: each side starts with the heap collected
             long t0 = System.nanoTime();
             double c0 = cpuSeconds();
             java.util.Map<String, Double> before = threadCpu();
@@ -296,6 +312,7 @@ public final class SparkBench {
                 oc.add(cpuSeconds() - c0);
             }
             // array<float> out, as fvec-spark encode --out X.npy asks for.
+            System.gc();
             t0 = System.nanoTime();
             c0 = cpuSeconds();
             before = threadCpu();
@@ -308,13 +325,13 @@ public final class SparkBench {
                 tw.add(seconds(t0));
                 tc.add(cpuSeconds() - c0);
             }
+            System.gc();
             t0 = System.nanoTime();
             c0 = cpuSeconds();
             before = threadCpu();
-            fv = new FisherVectorTransformer().setModel(model).setImproved().setOutputCol("fv").setOutputType("array")
-                    .transformFiles(spark, List.of(imgs + "/*.npy"));
-            NpyFiles.writeNpy(fv, "fv", "index", dir.resolve("fv-spark-files.npy"));
-            report("transformFiles", rep, before, c0);
+            new FisherVectorTransformer().setModel(model).setImproved()
+                    .transformFilesToNpy(spark, List.of(imgs + "/*.npy"), dir.resolve("fv-spark-files.npy"));
+            report("transformFilesToNpy", rep, before, c0);
             if (rep > 0) {
                 fw.add(seconds(t0));
                 fc.add(cpuSeconds() - c0);
@@ -323,8 +340,7 @@ public final class SparkBench {
         throughputRow("encode --improved, transform(NpyFiles.read(...)) then writeNpy, s, wall: median (min) of "
                 + ow.size(), ow, tw);
         throughputRow("the same, process CPU s", oc, tc);
-        throughputRow("encode --improved, transformFiles(...) then writeNpy (fvec-spark encode's path), s, wall",
-                ow, fw);
+        throughputRow("encode --improved, transformFilesToNpy (fvec-spark encode's path), s, wall", ow, fw);
         throughputRow("the same, process CPU s", oc, fc);
         System.out.println(Arrays.equals(Npy.read(dir.resolve("fv-spark.npy")).data(),
                 Npy.read(dir.resolve("fv-spark-files.npy")).data()) ? "both Spark paths give the same vectors"
@@ -345,24 +361,48 @@ public final class SparkBench {
         System.out.println("|---|---:|---:|---:|---|");
     }
 
-    /** As {@code fvec encode --threads 2} does in-process: 2 threads read and encode the files, one .npy written. */
+    /**
+     * As {@code fvec encode --threads 2} does in-process: 2 threads take the files one at a time
+     * (a shared counter), read and encode each, and write its row into one {@code .npy} while the
+     * others are encoded ({@code fvec encode} hands rows to its writer in order as they are done;
+     * here each thread writes its row in place, positional writes on one channel, as fvec-spark's
+     * local executors do), the file made atomically (forced to disk, then moved) as both do.
+     */
     static void encodeFiles(FisherEncoder encoder, List<Path> files, Path out) throws Exception {
-        float[] rows = new float[files.size() * encoder.length()];
-        AtomicInteger next = new AtomicInteger();
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            done.add(POOL.submit(() -> {
-                for (int i; (i = next.getAndIncrement()) < files.size(); ) {
-                    NpyArray a = Npy.read(files.get(i));
-                    encoder.encode(a.data(), 0, a.rows(), rows, i * encoder.length());
+        int length = encoder.length();
+        byte[] header = Npy.header2d(files.size(), length);
+        AtomicFile.write(out, ch -> {
+            ch.write(java.nio.ByteBuffer.wrap(header), 0);
+            AtomicInteger next = new AtomicInteger();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                done.add(POOL.submit(() -> {
+                    NpyBuffer buffer = new NpyBuffer();
+                    float[] fv = new float[length];
+                    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocateDirect(4 * length)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (int i; (i = next.getAndIncrement()) < files.size(); ) {
+                        Npy.readInto(files.get(i), buffer);
+                        encoder.encode(buffer.data(), 0, buffer.rows(), fv, 0);
+                        bytes.clear();
+                        bytes.asFloatBuffer().put(fv);
+                        long at = header.length + 4L * length * i;
+                        while (bytes.hasRemaining()) {
+                            ch.write(bytes, at + bytes.position());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            try {
+                for (Future<?> f : done) {
+                    f.get();
                 }
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-        Npy.write(out, rows, files.size(), encoder.length());
+            } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new java.io.IOException(e);
+            }
+            ch.position(header.length + 4L * length * files.size());
+        });
     }
 
     /** A fit, its total time, and its seconds per EM iteration after the first. */
