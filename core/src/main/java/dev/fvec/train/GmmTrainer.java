@@ -26,9 +26,10 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Initialisation ({@link Init}): greedy k-means++ on a sample of {@code max(4096, 64 K)}
- * descriptors (the best of up to 6 attempts when K is small: 6 up to K = 64), then {@link
- * Builder#kmeansIterations Lloyd iterations} on the same sample (5, fewer once the centers settle
- * by scikit-learn's {@code KMeans} rule), then one M-step from the sample's hard assignment; or random descriptors; or a {@link Builder#initialModel given model}. E-step: posteriors below {@link #E_STEP_THRESHOLD} dropped (far below float resolution,
+ * descriptors (the best of up to 6 attempts when K is small: 6 up to K = 64), then, from K = 128
+ * on by default, {@link Builder#kmeansIterations Lloyd iterations} on every descriptor until the
+ * centers settle (scikit-learn's {@code KMeans} rule), then one M-step from the hard assignment of
+ * every descriptor; or random descriptors; or a {@link Builder#initialModel given model}. E-step: posteriors below {@link #E_STEP_THRESHOLD} dropped (far below float resolution,
  * as SPEC.md allows). M-step in double, variances floored per dimension (see the builder's
  * floors); a component whose mass falls below {@link #COLLAPSE_MASS} is re-seeded. Stop when
  * {@code |L_i - L_(i-1)| <= tolerance * max(|L_i|, 1)} for the mean log-likelihood per descriptor
@@ -36,21 +37,25 @@ import java.util.Objects;
  * or after {@link Builder#maxIterations} iterations.
  *
  * <p><b>Cost</b> (CPU time of the calling thread, one thread, AMD Zen 5, 512-bit SIMD kernel, a
- * fresh JVM; {@code InitTiming} in the tests): at N = 100,000, D = 64, K = 256 an EM iteration is
- * one kernel pass over every descriptor, about 0.075 s once the kernel's vector lanes are warm
- * (about 0.18 s on its scalar twin before); the seeding, on 16,384 sampled descriptors, takes about
- * 0.26 s (it grows as {@code K^2 ln K}) and the 5 Lloyd iterations on the same sample 0.12 s: the
- * initialisation costs about as much as 5 EM iterations (it was 1.4 s, some 18 iterations, when the
- * seeding's distances were a row-by-row double loop and Lloyd ran over every descriptor). At
- * N = 12,000, K = 64: seeding (6 attempts on 4096) 0.12 s, Lloyd 0.02 s, an EM iteration 0.02-0.04 s
- * (was 0.4 s and 0.12 s for the first two). The whole {@code fvec train --components 64} of those
- * 12,000 descriptors, JVM start included, took about 0.55 s of wall time and 0.86 s of process CPU
- * on the 2-core machine (was about 0.85 s and 1.3 s), with 5 EM iterations; the absolute stopping
- * rule (1e-3 nats) makes it 7, each 0.02-0.04 s. A fit sure to do a lot of kernel work
+ * fresh JVM; {@code InitTiming} and {@code NpyQuality} in the tests): at N = 100,000, D = 64,
+ * K = 256 an EM iteration is one kernel pass over every descriptor, about 0.075 s once the
+ * kernel's vector lanes are warm (about 0.18 s on its scalar twin before); the seeding, on 16,384
+ * sampled descriptors, takes about 0.26 s (it grows as {@code K^2 ln K}); the Lloyd iterations cost
+ * one pass of {@code N K D} distance terms to assign the seeds (about 0.25 s there, in a fresh JVM
+ * on a loaded machine: a whole fit went from 1.13 s to 1.38 s of CPU on the end-to-end benchmark's
+ * 100,000 x 64 set, the held-out likelihood the same, one EM iteration fewer), then each update
+ * computes distances only for the rows Hamerly's bounds cannot settle (on that set none: the
+ * centers settled after one update; on PCA-64 SIFT-like data, 40,000 rows, K = 256, a few full
+ * passes' worth in all for 20-50 updates). At N = 12,000, K = 64 (no Lloyd iterations by default):
+ * seeding (6 attempts on 4096) 0.12 s, an EM iteration 0.02-0.04 s. The whole
+ * {@code fvec train --components 64} of those 12,000 descriptors, JVM start included, took about
+ * 0.49 s of wall time on the idle 2-core machine with the former 5 Lloyd iterations on the sample
+ * (about 0.02 s of it). A fit sure to do a lot of kernel work
  * (with the default tolerance, 2 EM passes of {@code N K D >= 2^33}) starts the kernel's warm-up
  * beside the seeding; otherwise the kernel starts it itself after that much work on the twin.
  * Memory: the data (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample
- * ({@code 4 D max(4096, 64 K)} bytes at most) and {@code 2 + ln K} distances per sampled descriptor.
+ * ({@code 4 D max(4096, 64 K)} bytes at most) and {@code 2 + ln K} distances per sampled descriptor,
+ * plus, with Lloyd iterations, 12 bytes per descriptor (its cluster and two bounds).
  *
  * <p><b>Threads and reproducibility</b>: every pass runs on {@link Builder#threads(int)} threads
  * (the caller plus a pool per {@code fit}) over chunks of 1024 rows merged in chunk order, so with
@@ -94,8 +99,35 @@ public final class GmmTrainer {
     public static final double DEFAULT_ABSOLUTE_VARIANCE_FLOOR = 1e-6;
     /** Default {@link Builder#relativeVarianceFloor(double)}. */
     public static final double DEFAULT_RELATIVE_VARIANCE_FLOOR = 1e-4;
-    /** Default {@link Builder#kmeansIterations(int)}. */
-    public static final int DEFAULT_KMEANS_ITERATIONS = 5;
+    /**
+     * Default {@link Builder#kmeansIterations(int)} from {@link #FULL_KMEANS_MIN_COMPONENTS} components
+     * on: Lloyd iterations on every descriptor until the centers settle (scikit-learn's
+     * {@code KMeans} {@code max_iter}); below, the default is none ({@link #defaultKmeansIterations}).
+     */
+    public static final int DEFAULT_KMEANS_ITERATIONS = 300;
+
+    /**
+     * Components from which Lloyd iterations run by default. Measured (held-out log-likelihood after
+     * EM, the same seeds paired): at K = 64 on the end-to-end benchmark's 12,000 x 64 set (256
+     * rotated anisotropic clusters), 30 seeds, EM from the seeding's own hard assignment beat 5
+     * Lloyd iterations on the seeding's sample by 0.29 nats (standard error 0.07) and Lloyd on every
+     * row until settled by 1.0 (the latter worse in 28 of 30 seeds); at K = 256 on SIFT-like 128-D
+     * descriptors through PCA to 64 (40,000 rows, 12 seeds) the order is the reverse: until settled
+     * on every row about +0.035 over 5 on the sample, which was +0.015 over none. Two data sets, not
+     * a law: {@link Builder#kmeansIterations} overrides it.
+     */
+    public static final int FULL_KMEANS_MIN_COMPONENTS = 128;
+
+    /**
+     * The default {@link Builder#kmeansIterations(int)} for {@code components} components:
+     * {@link #DEFAULT_KMEANS_ITERATIONS} from {@link #FULL_KMEANS_MIN_COMPONENTS} on, else 0.
+     *
+     * @param components {@code K}
+     * @return the most Lloyd iterations a trainer of K components runs by default
+     */
+    public static int defaultKmeansIterations(int components) {
+        return components >= FULL_KMEANS_MIN_COMPONENTS ? DEFAULT_KMEANS_ITERATIONS : 0;
+    }
 
     static final Sparsity E_STEP_SPARSITY = Sparsity.threshold(E_STEP_THRESHOLD);
 
@@ -125,7 +157,7 @@ public final class GmmTrainer {
         this.relativeFloor = b.relativeFloor;
         this.init = b.init;
         this.initialModel = b.initialModel;
-        this.kmeansIterations = b.kmeansIterations;
+        this.kmeansIterations = b.kmeansIterations >= 0 ? b.kmeansIterations : defaultKmeansIterations(b.k);
         this.threads = b.threads;
         this.kernel = b.kernel;
         this.progress = b.progress;
@@ -347,7 +379,7 @@ public final class GmmTrainer {
         private double relativeFloor = DEFAULT_RELATIVE_VARIANCE_FLOOR;
         private Init init = Init.KMEANS_PP;
         private DiagonalGmm initialModel;
-        private int kmeansIterations = DEFAULT_KMEANS_ITERATIONS;
+        private int kmeansIterations = -1; // by K
         private int threads = Runtime.getRuntime().availableProcessors();
         private KernelProvider kernel;
         private ProgressListener progress;
@@ -450,19 +482,16 @@ public final class GmmTrainer {
 
         /**
          * Most Lloyd iterations after k-means++ seeding ({@link Init#KMEANS_PP} only), {@code >= 0};
-         * default 5. They run on the seeding's sample of {@code max(4096, 64 K)} descriptors and
-         * stop early when the centers settle: no center moves, or an update moves them by at most
-         * {@code 1e-4} times the data's mean per-dimension variance in all (summed squared moves;
-         * scikit-learn's {@code KMeans} rule and default {@code tol}). Each costs about a tenth of
-         * an E-step at N = 100,000, K = 256.
+         * default {@link #defaultKmeansIterations}{@code (K)}: none below K = 128 (EM starts from the
+         * seeds' hard assignment), up to 300 from there. They run on every descriptor ({@code Lloyd}:
+         * Hamerly's bounds skip the rows whose center cannot have changed, so after the first few
+         * updates an iteration computes few distances) and stop early when the centers settle: no
+         * row changes cluster, or an update moves the centers by at most {@code 1e-4} times the
+         * data's mean per-dimension variance in all (summed squared moves; scikit-learn's
+         * {@code KMeans} rule and default {@code tol}).
          *
-         * <p>Measured (issue 16), SIFT-like descriptors through PCA to 64 dimensions, N = 40,000,
-         * K = 256, 12 seeds: run until they settle (29 to 44 iterations instead of 5, each seed
-         * from its same seeding), they raised the held-out log-likelihood after EM by 0.004 nats
-         * per descriptor, standard error 0.006: nothing worth their cost (a third of the EM time
-         * there). On the end-to-end benchmark's sets they settle after 7 (12,000 x 64, K = 64: the
-         * same model as after 5) and 2 (100,000 x 64, K = 256). Earlier, at N = 100,000, K = 256 on
-         * every descriptor, 5, 10 or 20 gave the same held-out likelihood.
+         * <p>Measured: see {@link #FULL_KMEANS_MIN_COMPONENTS}. Before, they ran on the seeding's
+         * sample, 5 at most by default.
          */
         public Builder kmeansIterations(int iterations) {
             if (iterations < 0) {

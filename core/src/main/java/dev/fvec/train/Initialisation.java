@@ -12,16 +12,17 @@ import java.util.function.Supplier;
  * The EM starting point of one {@code fit} ({@link GmmTrainer.Init}).
  *
  * <p><b>k-means++</b>: greedy k-means++ seeding on a sample ({@link Seeding}; the best of up to 6
- * attempts where K is small enough for that to be cheap), then Lloyd iterations on the same
- * sample ({@link Seeding#lloyd}: nearest centers by the seeding's vectorised column sweeps, empty
- * clusters re-seeded, stopping early when the centers settle, {@link #LLOYD_TOLERANCE}), then one M-step
- * from the sample's final
- * hard assignment (weights = cluster sizes / sample size, variances = within-cluster variances,
- * floored); EM then runs on every descriptor. Lloyd iterations used to run as hard-assignment kernel
- * passes over every descriptor: at N = 12,000, D = 64, K = 64 in a fresh JVM, 5 of them took about
- * 0.2 s, and they made the JIT compile the kernel's hard-assignment path as well as the E-step's;
- * on the sample they take about 0.03 s, and over 20 seeds the held-out log-likelihood after EM was
- * no lower (-119.67 against -119.77 on the end-to-end benchmark's set).
+ * attempts where K is small enough for that to be cheap), then, when asked for (by default from
+ * K = 128 on, {@link GmmTrainer#defaultKmeansIterations}), Lloyd iterations on every descriptor
+ * until the centers settle ({@link Lloyd}: Hamerly's bounds, so most rows are skipped after the
+ * first updates; empty clusters re-seeded from the seeding's sample; {@link #LLOYD_TOLERANCE}),
+ * then one M-step from the final hard assignment of every descriptor (weights = cluster sizes / N,
+ * variances = within-cluster variances, floored); EM then runs on every descriptor. With no Lloyd
+ * iteration the hard assignment is to the seeds themselves. Lloyd iterations used to run on the
+ * seeding's sample, 5 at most: at K = 64 on the end-to-end benchmark's set that start was 0.29
+ * nats per descriptor worse after EM than the seeds' own assignment (30 seeds paired, standard
+ * error 0.07), and at K = 256 on PCA-64 SIFT-like data about 0.035 worse than Lloyd on every row
+ * until settled ({@link GmmTrainer#FULL_KMEANS_MIN_COMPONENTS}).
  *
  * <p><b>random</b>: {@code K} distinct random descriptors as means, the data's floored variance,
  * equal weights.
@@ -79,14 +80,16 @@ final class Initialisation {
     }
 
     /**
-     * k-means++ seeding and at most {@code lloydIterations} Lloyd iterations, both on the seeding's
-     * sample, then one M-step from the sample's final hard assignment.
+     * k-means++ seeding on a sample, at most {@code lloydIterations} Lloyd iterations on every
+     * descriptor, then one M-step from the final hard assignment of every descriptor.
      */
     DiagonalGmm kmeans(int lloydIterations) {
         Seeding seeding = new Seeding(x, n, d, k, Seeding.initialSampleSize(k), passes, rnd);
         float[] centers = seed(seeding);
         double shiftTolerance = LLOYD_TOLERANCE * mStep.meanDataVariance();
-        GmmStatistics stats = seeding.lloyd(centers, k, lloydIterations, shiftTolerance,
+        Lloyd lloyd = new Lloyd(x, n, d, k, passes);
+        GmmStatistics stats = lloyd.run(centers, lloydIterations, shiftTolerance,
+                (c, existing, targets) -> seeding.place(c, existing, targets, null),
                 done -> report("k-means", done, lloydIterations));
         return mStep.apply(stats).model;
     }

@@ -1,7 +1,5 @@
 package dev.fvec.train;
 
-import dev.fvec.GmmStatistics;
-import dev.fvec.spi.StatisticsAccess;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
@@ -78,8 +76,13 @@ final class Seeding {
      * Gaussians), K = 64, mean held-out log-likelihood of 6 seeds: -119.99 with one attempt,
      * -119.49 with the best of 3, -119.37 of 5 (scikit-learn, random_state 0: -119.46). Again with
      * the column sweeps and Lloyd on the sample, 20 seeds: -119.89 with one attempt, -119.67 with 3,
-     * -119.19 with 6 (and see {@link #MIN_SAMPLE}). An attempt on 8192 descriptors costs about
-     * 0.035 s of CPU there in a fresh JVM, on 4096 about half.
+     * -119.19 with 6 (and see {@link #MIN_SAMPLE}). With EM from the seeds' own assignment (no
+     * Lloyd iterations, the default there now), seeds 0-29: -119.58 with 3, -119.04 with 6,
+     * -118.87 with 10 (scikit-learn, random_state 0-39: -119.58); with 6 attempts and Lloyd on
+     * every row until settled, -120.06, and with 1 or 3 attempts on all 12,000 rows (scikit-learn's
+     * seeding) -120.40 and -119.55: the attempts, not the Lloyd iterations, are what the quality
+     * needs there. An attempt on 8192 descriptors costs about 0.035 s of CPU there in a fresh JVM,
+     * on 4096 about half.
      */
     static final long ATTEMPT_BUDGET = 3L * 8192 * 64;
 
@@ -201,84 +204,6 @@ final class Seeding {
         return sum(dist, 0, size);
     }
 
-    /**
-     * Lloyd iterations on the sample, from {@code centers} ({@code K x D}, updated in place): at
-     * most {@code iterations} updates (each center moved to the mean of its sampled rows, empty
-     * clusters re-seeded by {@link #place}), stopping early when no center moves, or when an update
-     * moved the centers by at most {@code shiftTolerance} in all (the sum over centers of the squared
-     * distance each moved: scikit-learn's {@code KMeans} rule, which then assigns the rows once more
-     * to the final centers, as this does). Every sampled row
-     * goes to its nearest center by {@link #squaredDistance} (ties: the lowest index), so the
-     * distances are the column sweeps of the seeding. {@code onIteration} (may be null) is told
-     * the number of updates made after each.
-     *
-     * @return the hard-assignment statistics of the sample under the final centers: {@code S0} the
-     *     cluster sizes, {@code S1}, {@code S2} the sums of the rows and of their squares, in double,
-     *     summed in row order (so the same for every thread count)
-     */
-    GmmStatistics lloyd(float[] centers, int k, int iterations, double shiftTolerance, IntConsumer onIteration) {
-        int[] assignment = new int[size];
-        float[] scratch = candidateDist[0];
-        boolean settled = false; // the last update moved the centers by at most shiftTolerance
-        for (int iteration = 0; ; iteration++) {
-            passes.forEachBlock(size, (block, from, to) -> {
-                sweep(centers, 0, 1, dist, from, to);
-                Arrays.fill(assignment, from, to, 0);
-                for (int c = 1; c < k; c++) {
-                    sweep(centers, c * d, 1, scratch, from, to);
-                    assignNearer(scratch, dist, assignment, c, from, to);
-                }
-            });
-            GmmStatistics stats = new GmmStatistics(k, d);
-            double[] s0 = StatisticsAccess.s0(stats);
-            double[] s1 = StatisticsAccess.s1(stats);
-            double[] s2 = StatisticsAccess.s2(stats);
-            count(assignment, s0);
-            for (int j = 0; j < d; j++) {
-                clusterSums(columns[j], assignment, j, d, s1, s2);
-            }
-            if (iteration == iterations || settled) {
-                return stats;
-            }
-            float[] next = new float[k * d];
-            int[] kept = new int[k];
-            int[] empty = new int[k];
-            int keptCount = 0;
-            int emptyCount = 0;
-            for (int c = 0; c < k; c++) {
-                if (s0[c] > 0) {
-                    kept[keptCount++] = c;
-                    for (int j = 0; j < d; j++) {
-                        next[c * d + j] = (float) (s1[c * d + j] / s0[c]);
-                    }
-                } else {
-                    empty[emptyCount++] = c;
-                }
-            }
-            if (emptyCount > 0) {
-                place(next, Arrays.copyOf(kept, keptCount), Arrays.copyOf(empty, emptyCount), null);
-            }
-            if (onIteration != null) {
-                onIteration.accept(iteration + 1);
-            }
-            if (Arrays.equals(next, centers)) {
-                return stats; // assignments stable: the statistics are those of these centers
-            }
-            settled = emptyCount == 0 && squaredShift(centers, next) <= shiftTolerance;
-            System.arraycopy(next, 0, centers, 0, next.length);
-        }
-    }
-
-    /** {@code sum (a[i] - b[i])^2} in double, in index order. */
-    private static double squaredShift(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            double e = (double) a[i] - b[i];
-            sum += e * e;
-        }
-        return sum;
-    }
-
     /** Copies sampled row {@code row} to {@code to[offset..offset+d)}. */
     private void copyRow(int row, float[] to, int offset) {
         for (int j = 0; j < d; j++) {
@@ -308,7 +233,7 @@ final class Seeding {
     }
 
     // The loops below are small static methods of their own so that C2 compiles each once, small
-    // and early, while the drivers above (place, lloyd, the block tasks) stay cold: with the loops
+    // and early, while the drivers above (place, the block tasks) stay cold: with the loops
     // inline, C2 compiled the drivers too, some twice (on-stack replacement, then normally), which
     // cost about 0.5 s of compiler time in a fresh JVM's K = 64 fit.
 
@@ -355,33 +280,6 @@ final class Seeding {
             sum += a[i];
         }
         return sum;
-    }
-
-    /** Where {@code candidate[i] < best[i]}: {@code best[i] = candidate[i]}, {@code assignment[i] = c}. */
-    private static void assignNearer(float[] candidate, float[] best, int[] assignment, int c, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (candidate[i] < best[i]) {
-                best[i] = candidate[i];
-                assignment[i] = c;
-            }
-        }
-    }
-
-    /** {@code s0[c]}: how many rows {@code assignment} puts in cluster {@code c}. */
-    private static void count(int[] assignment, double[] s0) {
-        for (int c : assignment) {
-            s0[c]++;
-        }
-    }
-
-    /** Adds each row's value in {@code column} (dimension {@code j}) and its square to its cluster's sums, in row order. */
-    private static void clusterSums(float[] column, int[] assignment, int j, int d, double[] s1, double[] s2) {
-        for (int i = 0; i < column.length; i++) {
-            int at = assignment[i] * d + j;
-            double v = column[i];
-            s1[at] += v;
-            s2[at] += v * v;
-        }
     }
 
     /** A sampled index drawn with probability {@code dist[i] / total}. */

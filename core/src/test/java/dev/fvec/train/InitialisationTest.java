@@ -10,11 +10,104 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12, item 3: the Lloyd iterations on the seeding's sample assign each row to its nearest
- * center and sum the clusters exactly, and the seeding's column sweeps leave its centers exactly those of plain greedy
- * k-means++.
+ * Issue 12, item 3: the Lloyd iterations ({@link Lloyd}, on every row, with Hamerly's bounds) give
+ * the centers and statistics of plain Lloyd iterations, and the seeding's column sweeps leave its
+ * centers exactly those of plain greedy k-means++.
  */
 class InitialisationTest {
+
+    /** For starts that leave no cluster empty. */
+    private static final Lloyd.Reseeder NO_RESEED = (centers, existing, targets) -> {
+        throw new AssertionError("no cluster should be empty here");
+    };
+
+    /**
+     * Plain Lloyd iterations, every distance computed: {@code iterations} updates at most (fewer
+     * when an update changes no center), then the final assignment; the centers updated in place.
+     */
+    static int[] plainLloyd(float[] x, int n, int d, int k, float[] centers, int iterations) {
+        int[] assignment = new int[n];
+        for (int it = 0; ; it++) {
+            for (int i = 0; i < n; i++) {
+                assignment[i] = nearest(centers, k, x, i, d);
+            }
+            if (it == iterations) {
+                return assignment;
+            }
+            double[] count = new double[k];
+            double[] sum = new double[k * d];
+            for (int i = 0; i < n; i++) {
+                count[assignment[i]]++;
+                for (int j = 0; j < d; j++) {
+                    sum[assignment[i] * d + j] += x[i * d + j];
+                }
+            }
+            float[] next = new float[k * d];
+            for (int c = 0; c < k; c++) {
+                assertTrue(count[c] > 0, "an empty cluster in the plain iterations");
+                for (int j = 0; j < d; j++) {
+                    next[c * d + j] = (float) (sum[c * d + j] / count[c]);
+                }
+            }
+            if (java.util.Arrays.equals(next, centers)) {
+                return assignment;
+            }
+            System.arraycopy(next, 0, centers, 0, next.length);
+        }
+    }
+
+    @Test
+    void boundedLloydGivesThePlainIterationsCentersAndAssignmentWhileSkippingMostDistances() {
+        int n = 5000;
+        int d = 8;
+        int k = 20;
+        float[] x = SyntheticDescriptors.generate(31, n, d, 2 * k);
+        for (int iterations : new int[] {1, 3, 40}) {
+            float[] plain = java.util.Arrays.copyOf(x, k * d);
+            int[] assignment = plainLloyd(x, n, d, k, plain, iterations);
+            double[] count = new double[k];
+            for (int c : assignment) {
+                count[c]++;
+            }
+            for (int threads = 1; threads <= 2; threads++) {
+                try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
+                    float[] centers = java.util.Arrays.copyOf(x, k * d);
+                    Lloyd lloyd = new Lloyd(x, n, d, k, passes);
+                    GmmStatistics stats = lloyd.run(centers, iterations, 0, NO_RESEED, null);
+                    assertArrayEquals(plain, centers, iterations + " iterations, " + threads + " threads");
+                    assertArrayEquals(count, stats.s0(), "cluster sizes");
+                    if (iterations == 40) {
+                        assertTrue(lloyd.fullScans() < 10L * n, "most rows skipped: " + lloyd.fullScans()
+                                + " full scans in " + iterations + " updates of " + n + " rows");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anEmptyClusterIsReseededAndTheIterationsGoOn() {
+        int n = 2000;
+        int d = 4;
+        int k = 5;
+        float[] x = SyntheticDescriptors.generate(5, n, d, 10);
+        float[] centers = java.util.Arrays.copyOf(x, k * d);
+        for (int j = 0; j < d; j++) {
+            centers[4 * d + j] = 1e6f; // no row is nearest to center 4
+        }
+        int[] calls = {0};
+        try (ParallelPasses passes = new ParallelPasses(x, n, d, 1)) {
+            GmmStatistics stats = new Lloyd(x, n, d, k, passes).run(centers, 30, 0, (c, existing, targets) -> {
+                calls[0]++;
+                assertArrayEquals(new int[] {4}, targets);
+                assertArrayEquals(new int[] {0, 1, 2, 3}, existing);
+                System.arraycopy(x, 100 * d, c, 4 * d, d); // row 100
+            }, null);
+            assertEquals(1, calls[0]);
+            assertTrue(stats.s0()[4] > 0, "the re-seeded center has rows");
+            assertEquals(n, java.util.Arrays.stream(stats.s0()).sum(), 0.0);
+        }
+    }
 
     /** The nearest center to descriptor {@code i}, by the seeding's float distance; ties to the lowest index. */
     static int nearest(float[] centers, int k, float[] x, int i, int d) {
@@ -28,11 +121,6 @@ class InitialisationTest {
             }
         }
         return best;
-    }
-
-    /** A seeding whose sample is all {@code n} rows of {@code x}, in order. */
-    private static Seeding wholeSample(float[] x, int n, int d, int k, ParallelPasses passes) {
-        return new Seeding(x, n, d, k, n, passes, new SplittableRandom(1));
     }
 
     @Test
@@ -61,7 +149,7 @@ class InitialisationTest {
         for (int threads = 1; threads <= 2; threads++) {
             try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
                 float[] moved = centers.clone();
-                GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(moved, k, 0, 0, null);
+                GmmStatistics stats = new Lloyd(x, n, d, k, passes).run(moved, 0, 0, NO_RESEED, null);
                 assertArrayEquals(centers, moved, "no update with 0 iterations");
                 assertArrayEquals(count, stats.s0(), threads + " threads");
                 assertArrayEquals(sum, stats.s1(), 0.0, "summed in row order");
@@ -76,7 +164,7 @@ class InitialisationTest {
         float[] centers = {10, 0, 10, 20};
         float[] x = {5, 15, 10};
         try (ParallelPasses passes = new ParallelPasses(x, 3, 1, 1)) {
-            GmmStatistics stats = wholeSample(x, 3, 1, 4, passes).lloyd(centers, 4, 0, 0, null);
+            GmmStatistics stats = new Lloyd(x, 3, 1, 4, passes).run(centers, 0, 0, NO_RESEED, null);
             assertArrayEquals(new double[] {3, 0, 0, 0}, stats.s0(), "5, 15 and 10 all go to center 0");
         }
     }
@@ -90,17 +178,17 @@ class InitialisationTest {
         try (ParallelPasses passes = new ParallelPasses(x, n, d, 1)) {
             float[] exact = java.util.Arrays.copyOf(x, k * d); // the first k rows
             int[] exactReports = {0};
-            wholeSample(x, n, d, k, passes).lloyd(exact, k, 50, 0, done -> exactReports[0] = done);
+            new Lloyd(x, n, d, k, passes).run(exact, 50, 0, NO_RESEED, done -> exactReports[0] = done);
             assertTrue(exactReports[0] > 3, "this start needs several updates to settle: " + exactReports[0]);
 
             // Any shift is small enough: one update, then the rows assigned to the moved centers.
             float[] loose = java.util.Arrays.copyOf(x, k * d);
             int[] reports = {0};
-            GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(loose, k, 50, Double.POSITIVE_INFINITY,
+            GmmStatistics stats = new Lloyd(x, n, d, k, passes).run(loose, 50, Double.POSITIVE_INFINITY, NO_RESEED,
                     done -> reports[0] = done);
             assertEquals(1, reports[0]);
             float[] once = java.util.Arrays.copyOf(x, k * d);
-            GmmStatistics onceStats = wholeSample(x, n, d, k, passes).lloyd(once, k, 1, 0, null);
+            GmmStatistics onceStats = new Lloyd(x, n, d, k, passes).run(once, 1, 0, NO_RESEED, null);
             assertArrayEquals(once, loose, "the centers after one update");
             assertArrayEquals(onceStats.s0(), stats.s0(), "the assignment to those centers");
             assertArrayEquals(onceStats.s1(), stats.s1(), 0.0);
@@ -118,7 +206,7 @@ class InitialisationTest {
             try (ParallelPasses passes = new ParallelPasses(x, n, d, threads)) {
                 float[] centers = java.util.Arrays.copyOf(x, k * d); // the first k rows
                 int[] reports = {0};
-                GmmStatistics stats = wholeSample(x, n, d, k, passes).lloyd(centers, k, 50, 0, done -> reports[0] = done);
+                GmmStatistics stats = new Lloyd(x, n, d, k, passes).run(centers, 50, 0, NO_RESEED, done -> reports[0] = done);
                 // Converged (or 50 updates): every center is the mean of the rows nearest to it.
                 if (reports[0] < 50) {
                     for (int c = 0; c < k; c++) {
