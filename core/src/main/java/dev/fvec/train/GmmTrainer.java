@@ -27,9 +27,9 @@ import java.util.Objects;
  *
  * <p>Initialisation ({@link Init}): greedy k-means++ on a sample of {@code max(4096, 64 K)}
  * descriptors (the best of up to 6 attempts when K is small: 6 up to K = 64), then, from K = 128
- * on by default, {@link Builder#kmeansIterations Lloyd iterations} on every descriptor until the
- * centers settle (scikit-learn's {@code KMeans} rule), then one M-step from the hard assignment of
- * every descriptor; or random descriptors; or a {@link Builder#initialModel given model}. E-step: posteriors below {@link #E_STEP_THRESHOLD} dropped (far below float resolution,
+ * on by default, 5 {@link Builder#kmeansIterations Lloyd iterations} on every descriptor (fewer
+ * if the centers settle by scikit-learn's {@code KMeans} rule), then one M-step from the hard
+ * assignment of every descriptor; or random descriptors; or a {@link Builder#initialModel given model}. E-step: posteriors below {@link #E_STEP_THRESHOLD} dropped (far below float resolution,
  * as SPEC.md allows). M-step in double, variances floored per dimension (see the builder's
  * floors); a component whose mass falls below {@link #COLLAPSE_MASS} is re-seeded. Stop when
  * {@code |L_i - L_(i-1)| <= tolerance * max(|L_i|, 1)} for the mean log-likelihood per descriptor
@@ -45,12 +45,13 @@ import java.util.Objects;
  * on a loaded machine: a whole fit went from 1.13 s to 1.38 s of CPU on the end-to-end benchmark's
  * 100,000 x 64 set, the held-out likelihood the same, one EM iteration fewer), then each update
  * computes distances only for the rows Hamerly's bounds cannot settle (on that set none: the
- * centers settled after one update; on PCA-64 SIFT-like data, 40,000 rows, K = 256, a few full
- * passes' worth in all for 20-50 updates). At N = 12,000, K = 64 (no Lloyd iterations by default):
- * seeding (6 attempts on 4096) 0.12 s, an EM iteration 0.02-0.04 s. The whole
- * {@code fvec train --components 64} of those 12,000 descriptors, JVM start included, took about
- * 0.49 s of wall time on the idle 2-core machine with the former 5 Lloyd iterations on the sample
- * (about 0.02 s of it). A fit sure to do a lot of kernel work
+ * centers settled after one update; on PCA-64 SIFT-like data, 40,000 rows, K = 256, a Lloyd
+ * iteration costs about half an E-step). At N = 12,000, K = 64 (no Lloyd iterations by default):
+ * seeding (6 attempts on 4096) 0.12 s, an EM iteration 0.02-0.04 s; over 30 seeds EM took 13.2
+ * iterations on average (12.7 after the former 5 Lloyd iterations on the sample), but the default
+ * seed 0 takes 24 instead of 7 (to a held-out -118.17 instead of -118.96), so the end-to-end
+ * benchmark's single {@code fvec train --components 64} run takes longer than the 0.49 s of wall
+ * time it took with them. A fit sure to do a lot of kernel work
  * (with the default tolerance, 2 EM passes of {@code N K D >= 2^33}) starts the kernel's warm-up
  * beside the seeding; otherwise the kernel starts it itself after that much work on the twin.
  * Memory: the data (never copied) plus {@code O(K * D * threads)}, plus a copy of the seeding sample
@@ -101,20 +102,21 @@ public final class GmmTrainer {
     public static final double DEFAULT_RELATIVE_VARIANCE_FLOOR = 1e-4;
     /**
      * Default {@link Builder#kmeansIterations(int)} from {@link #FULL_KMEANS_MIN_COMPONENTS} components
-     * on: Lloyd iterations on every descriptor until the centers settle (scikit-learn's
-     * {@code KMeans} {@code max_iter}); below, the default is none ({@link #defaultKmeansIterations}).
+     * on (below, the default is none: {@link #defaultKmeansIterations}).
      */
-    public static final int DEFAULT_KMEANS_ITERATIONS = 300;
+    public static final int DEFAULT_KMEANS_ITERATIONS = 5;
 
     /**
      * Components from which Lloyd iterations run by default. Measured (held-out log-likelihood after
-     * EM, the same seeds paired): at K = 64 on the end-to-end benchmark's 12,000 x 64 set (256
-     * rotated anisotropic clusters), 30 seeds, EM from the seeding's own hard assignment beat 5
-     * Lloyd iterations on the seeding's sample by 0.29 nats (standard error 0.07) and Lloyd on every
-     * row until settled by 1.0 (the latter worse in 28 of 30 seeds); at K = 256 on SIFT-like 128-D
-     * descriptors through PCA to 64 (40,000 rows, 12 seeds) the order is the reverse: until settled
-     * on every row about +0.035 over 5 on the sample, which was +0.015 over none. Two data sets, not
-     * a law: {@link Builder#kmeansIterations} overrides it.
+     * EM, the same seeds paired, {@code NpyQuality} in the tests): at K = 64 on the end-to-end
+     * benchmark's 12,000 x 64 set (256 rotated anisotropic clusters), 30 seeds, EM from the seeds'
+     * own hard assignment beat the former 5 Lloyd iterations on the seeding's 4096-row sample by
+     * 0.29 nats (standard error 0.07), while Lloyd on every row did worse than both: -0.65 (2
+     * iterations), -0.71 (5), -0.73 (until settled), standard errors 0.11. At K = 256 on SIFT-like
+     * 128-D descriptors through PCA to 64 (40,000 rows, 12 seeds) the order is the reverse: 5 on
+     * every row +0.011 (standard error 0.010) over 5 on the sample (until settled: the same, for
+     * 45 iterations that cost as much as 20 EM iterations), which was +0.015 over none. Two data
+     * sets, not a law: {@link Builder#kmeansIterations} overrides it.
      */
     public static final int FULL_KMEANS_MIN_COMPONENTS = 128;
 
@@ -483,9 +485,9 @@ public final class GmmTrainer {
         /**
          * Most Lloyd iterations after k-means++ seeding ({@link Init#KMEANS_PP} only), {@code >= 0};
          * default {@link #defaultKmeansIterations}{@code (K)}: none below K = 128 (EM starts from the
-         * seeds' hard assignment), up to 300 from there. They run on every descriptor ({@code Lloyd}:
-         * Hamerly's bounds skip the rows whose center cannot have changed, so after the first few
-         * updates an iteration computes few distances) and stop early when the centers settle: no
+         * seeds' hard assignment), 5 from there. They run on every descriptor ({@code Lloyd}:
+         * Hamerly's bounds skip the rows whose center cannot have changed, so later updates compute
+         * fewer distances) and stop early when the centers settle: no
          * row changes cluster, or an update moves the centers by at most {@code 1e-4} times the
          * data's mean per-dimension variance in all (summed squared moves; scikit-learn's
          * {@code KMeans} rule and default {@code tol}).

@@ -79,9 +79,9 @@ final class Seeding {
      * -119.19 with 6 (and see {@link #MIN_SAMPLE}). With EM from the seeds' own assignment (no
      * Lloyd iterations, the default there now), seeds 0-29: -119.58 with 3, -119.04 with 6,
      * -118.87 with 10 (scikit-learn, random_state 0-39: -119.58); with 6 attempts and Lloyd on
-     * every row until settled, -120.06, and with 1 or 3 attempts on all 12,000 rows (scikit-learn's
-     * seeding) -120.40 and -119.55: the attempts, not the Lloyd iterations, are what the quality
-     * needs there. An attempt on 8192 descriptors costs about 0.035 s of CPU there in a fresh JVM,
+     * every row until settled, -120.06, and with 1 or 3 attempts on all 12,000 rows, then Lloyd
+     * until settled (scikit-learn's procedure) -120.40 and -119.55: the attempts, not the Lloyd
+     * iterations, are what the quality needs there. An attempt on 8192 descriptors costs about 0.035 s of CPU there in a fresh JVM,
      * on 4096 about half.
      */
     static final long ATTEMPT_BUDGET = 3L * 8192 * 64;
