@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  *   <li>The code around them at a real shape: calls through {@link FisherEncoder} on a K = 250,
  *       D = 64 model, 263 descriptors (batches that fill mid-call, windows that flush mid-batch),
  *       every sparsity mode, until a round allocates nothing and the JIT then stays idle (no
- *       compilation finishing, the process nearly idle while this thread sleeps). The earlier
+ *       compilation finishing, the compiler threads nearly idle while this thread sleeps). The earlier
  *       warm-up (a small model only, stopped by timing) returned while C2 was still compiling
  *       {@code accumulate}, {@code addQueued} and {@code flushAll}, so the first real calls ran them
  *       in C1 and competed with the compiler thread: 2.8-13x the steady state on the first call.</li>
@@ -57,11 +57,14 @@ final class VectorWarmUp {
     private static final boolean DEBUG = Boolean.getBoolean("fvec.simd.warmup.debug");
     private static volatile boolean warm = MODE.equals("none");
     /**
-     * Terms (descriptors x Kpad x D) the twin computes before the background warm-up starts: about
-     * 2-3 s of twin CPU time, roughly twice what the warm-up itself costs (its thread and C2's).
-     * Measured on the 2-core Zen 5 machine: the twin takes ~2 ms of CPU per encode of 1000 x 64
-     * against K = 256 (16.4M terms), the vector lanes ~1 ms, and the warm-up ~1-1.5 s of CPU in
-     * all. Starting it at once made `fvec encode` of 300 such files cost 3.3 s of CPU instead of
+     * Terms (descriptors x Kpad x D) the twin computes before the background warm-up starts: 524
+     * encodes of 1000 x 64 against K = 256 (16.4M terms each), about 0.85 s of twin CPU time, a
+     * little below what the warm-up itself costs (~1-1.5 s of CPU in all, its thread and C2's).
+     * Measured on the 2-core Zen 5 machine at 512 bits: the twin takes ~1.6 ms of CPU per such
+     * encode since its two-dimension passes and cache-line-filling rows (9af2a0a, fbb6b42; ~2 ms
+     * when this threshold was chosen), the vector lanes about half that. (So by the rental
+     * argument below the warm-up now starts a little early; the threshold was left as it was
+     * measured.) Starting it at once made `fvec encode` of 300 such files cost 3.3 s of CPU instead of
      * 1.8 s; starting it after this much work bounds the overhead for any job length (the rental
      * argument: the warm-up is bought once the twin's extra cost could have paid for it), and a
      * short job never pays for it. Services that want the vector lanes at once call
@@ -241,14 +244,26 @@ final class VectorWarmUp {
 
     /**
      * Sleeps in steps of {@value #IDLE_STEP_MILLIS} ms until the JIT is idle (a step in which no
-     * compilation finished and the process used at most a third of the step's CPU time: while this
-     * thread sleeps, that is the compiler threads and whatever else runs) or {@link System#nanoTime()}
-     * passes {@code until}. Returns the busy steps: 0 when the JIT was idle at once.
+     * compilation finished and the process's hidden threads, the compiler threads among them, used
+     * at most a third of the step's CPU time) or {@link System#nanoTime()} passes {@code until}.
+     * Returns the busy steps: 0 when the JIT was idle at once.
+     *
+     * <p>Hidden, not the whole process: in the background warm-up the application's threads keep
+     * running (the twin serving calls), so with the whole process counted a step was never idle
+     * and every pacing wait ran to its end. Measured at load 9 on the 2-core machine, a fresh JVM
+     * calling an auto kernel (D 64, K 256, 1024 descriptors a call) without warmUp(): both
+     * background attempts on JDK 25 and the first on JDK 17 ran out of budget with every round
+     * still boxing (5-8 MB a round; PrintCompilation on 25: the lanes' methods at tiers 2 and 3
+     * only, C2 busy with the Vector API's Java fallback and the kernel's methods recompiled after uncommon
+     * traps), so the twin served for good (25) or until the second attempt (17). With this test
+     * the waits end when only the compiler is idle; in one run of the same on JDK 25 both attempts
+     * still ran out of budget (the C2 queue is the limit there). The twin serves meanwhile, at its
+     * own speed, and no output depends on it.
      */
     private static int waitForIdleJit(long until) {
         for (int step = 0; System.nanoTime() - until < 0; step++) {
             long c0 = compilationMillis();
-            long p0 = processCpuNanos();
+            long p0 = hiddenCpuNanos();
             try {
                 Thread.sleep(IDLE_STEP_MILLIS);
             } catch (InterruptedException e) {
@@ -256,10 +271,10 @@ final class VectorWarmUp {
                 return 0;
             }
             long c1 = compilationMillis();
-            long p1 = processCpuNanos();
-            boolean idle = c1 == c0 && (p0 < 0 || p1 - p0 <= IDLE_STEP_MILLIS * 1_000_000 / 3);
+            long p1 = hiddenCpuNanos();
+            boolean idle = c1 == c0 && (p0 < 0 || p1 < 0 || p1 - p0 <= IDLE_STEP_MILLIS * 1_000_000 / 3);
             if (DEBUG) {
-                System.err.printf("fvec warm-up wait: %d ms compiling, %.1f ms process CPU in %d ms%n", c1 - c0,
+                System.err.printf("fvec warm-up wait: %d ms compiling, %.1f ms hidden threads' CPU in %d ms%n", c1 - c0,
                         (p1 - p0) / 1e6, IDLE_STEP_MILLIS);
             }
             if (idle) {
@@ -291,6 +306,24 @@ final class VectorWarmUp {
                     (t1 - t0) / 1e6, a1 - a0);
         }
         return a0 < 0 || a1 - a0 <= ALLOCATION_PROBE_BYTES;
+    }
+
+    /**
+     * The CPU time of the process's threads that {@link java.lang.management.ThreadMXBean} does not
+     * list (HotSpot's compiler threads, GC and VM threads): the process's CPU time less that of the
+     * live Java threads. -1 where the JDK cannot tell. A Java thread ending between two calls makes
+     * its CPU time look hidden once (a busy step, so a longer wait, never a wrong result).
+     */
+    private static long hiddenCpuNanos() {
+        long process = processCpuNanos();
+        if (process < 0 || !THREADS.isThreadCpuTimeSupported() || !THREADS.isThreadCpuTimeEnabled()) {
+            return -1;
+        }
+        long visible = 0;
+        for (long id : THREADS.getAllThreadIds()) {
+            visible += Math.max(0, THREADS.getThreadCpuTime(id)); // -1: ended meanwhile
+        }
+        return process - visible;
     }
 
     /** The process's CPU time, or -1 where the JDK cannot tell ({@code jdk.management} absent). */
