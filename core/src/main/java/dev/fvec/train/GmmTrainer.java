@@ -41,8 +41,8 @@ import java.util.Objects;
  * fresh JVM; {@code InitTiming} and {@code NpyQuality} in the tests): at N = 100,000, D = 64,
  * K = 256 an EM iteration is one kernel pass over every descriptor, about 0.075 s once the
  * kernel's vector lanes are warm (about 0.18 s on its scalar twin before); the seeding, on 16,384
- * sampled descriptors, takes about 0.26 s per attempt (it grows as {@code K^2 ln K}; 3 attempts:
- * about 0.8 s); the Lloyd iterations cost
+ * sampled descriptors, takes about 0.26 s per attempt (it grows as {@code K^2 ln K}; 2 attempts
+ * from K = 128 on: about 0.5 s); the Lloyd iterations cost
  * one pass of {@code N K D} distance terms to assign the seeds (about 0.25 s there, in a fresh JVM
  * on a loaded machine: a whole fit went from 1.13 s to 1.38 s of CPU on the end-to-end benchmark's
  * 100,000 x 64 set, the held-out likelihood the same, one EM iteration fewer), then each update
