@@ -489,25 +489,20 @@ public final class NpyFiles {
                 return java.util.Collections.<Integer>emptyIterator();
             }, false).count();
             long total = 0;
-            boolean ordered = true;
-            long previous = Long.MIN_VALUE;
             for (int p = 0; p < partitions; p++) {
-                LocalPart part = parts.get(p);
-                for (long k : part.keys) {
-                    ordered &= k >= previous;
-                    previous = k;
-                }
-                total += part.keys.length;
+                total += parts.get(p).keys.length;
             }
             // Positions (partition, row) in output order: as they are, or stably sorted by key.
             long[] order = new long[(int) total];
             long[] keyOf = new long[(int) total];
+            boolean ordered = true;
             int n = 0;
             for (int p = 0; p < partitions; p++) {
                 LocalPart part = parts.get(p);
                 for (int i = 0; i < part.keys.length; i++, n++) {
                     order[n] = ((long) p << 32) | i;
                     keyOf[n] = part.keys[i];
+                    ordered &= n == 0 || keyOf[n] >= keyOf[n - 1];
                 }
             }
             if (!ordered) {
