@@ -113,14 +113,19 @@ final class VectorWarmUp {
         synchronized (LOCK) {
             if (!warm) {
                 // Out of budget, the vector lanes stay off: uncompiled, they would be far slower than the twin.
+                long added = DEBUG ? cpuNanos() : 0;
                 WarmUpDirectives directives = WarmUpDirectives.add(); // C2 for the lanes, not the Vector API's fallbacks
+                if (DEBUG) {
+                    System.err.printf("fvec warm-up: compiler directive %s in %.0f ms CPU%n",
+                            directives == null ? "not added" : "added", (cpuNanos() - added) / 1e6);
+                }
                 try {
                     warm = run();
                 } finally {
                     boolean removed = directives != null && directives.remove();
                     if (DEBUG) {
                         System.err.printf("fvec warm-up: compiler directive %s%n",
-                                directives == null ? "not added" : removed ? "added and removed" : "added, left in place");
+                                directives == null ? "not added" : removed ? "removed" : "left in place");
                     }
                 }
             }
