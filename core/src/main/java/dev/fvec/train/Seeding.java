@@ -254,7 +254,7 @@ final class Seeding {
     // cost about 0.5 s of compiler time in a fresh JVM's K = 64 fit.
 
     /** Row {@code x[from..from+d)} into position {@code at} of the {@code d} columns. */
-    private static void scatterRow(float[] x, int from, float[][] columns, int at) {
+    static void scatterRow(float[] x, int from, float[][] columns, int at) {
         for (int j = 0; j < columns.length; j++) {
             columns[j][at] = x[from + j];
         }
@@ -264,7 +264,7 @@ final class Seeding {
      * {@code out[i] += (column[i] - c)²} for {@code i} in {@code [from, to)}. The same index in
      * both arrays: C2 vectorises the loop only then (the arrays might alias).
      */
-    private static void addSquares(float[] column, float c, float[] out, int from, int to) {
+    static void addSquares(float[] column, float c, float[] out, int from, int to) {
         for (int i = from; i < to; i++) {
             float e = column[i] - c;
             out[i] += e * e;
