@@ -91,6 +91,9 @@ final class Lloyd {
     GmmStatistics run(float[] centers, int iterations, double shiftTolerance, Reseeder reseeder,
             IntConsumer onIteration) {
         assignToSeeds(centers);
+        if (iterations == 0) {
+            return statistics(); // the cluster sums below are for the updates only
+        }
         double[] count = new double[k];
         double[] sums = new double[k * d];
         for (int i = 0; i < n; i++) {
