@@ -25,8 +25,12 @@ import java.util.Locale;
  * </pre>
  *
  * Prints one line, tab-separated, all times in milliseconds: warm-up wall time, the process CPU time
- * the warm-up used (every thread, the JIT's included), the first call, the p99 of the first
- * {@value #FIRST} calls, the steady-state median; then the kernel's name.
+ * the warm-up used (every thread, the JIT's included), the first call (it also makes the encoder's
+ * first scratch space: the kernel, its packed model), the p99 of the first {@value #FIRST} calls,
+ * the steady-state median; the kernel's name; then, for reading the others, the second call and the
+ * p99 of the steady-state calls (on a busy machine the first calls' p99 is mostly the scheduler's:
+ * compare it with this one), and the first call's CPU time (this thread's: the call's own work,
+ * without the time other processes had the core).
  */
 public final class E2eFirstCalls {
 
@@ -54,18 +58,23 @@ public final class E2eFirstCalls {
         FisherEncoder encoder = FisherEncoder.builder(model).form(FisherForm.VLFEAT).improved().build();
         float[] out = new float[encoder.length()];
         double[] ms = new double[FIRST + MORE];
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long firstCpu = -threads.getCurrentThreadCpuTime();
         for (int i = 0; i < ms.length; i++) {
             long s = System.nanoTime();
             encoder.encode(x.data(), 0, x.rows(), out, 0);
             ms[i] = (System.nanoTime() - s) / 1e6;
+            if (i == 0) {
+                firstCpu += threads.getCurrentThreadCpuTime();
+            }
         }
         double[] first = Arrays.copyOf(ms, FIRST);
         Arrays.sort(first);
         double[] steady = Arrays.copyOfRange(ms, ms.length - STEADY, ms.length);
         Arrays.sort(steady);
-        System.out.printf(Locale.ROOT, "%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s%n", warmWall / 1e6, warmCpu / 1e6, ms[0],
-                first[(int) Math.ceil(0.99 * FIRST) - 1], (steady[STEADY / 2 - 1] + steady[STEADY / 2]) / 2,
-                encoder.implementationName());
+        System.out.printf(Locale.ROOT, "%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%.3f\t%.3f\t%.3f%n", warmWall / 1e6, warmCpu / 1e6,
+                ms[0], first[(int) Math.ceil(0.99 * FIRST) - 1], (steady[STEADY / 2 - 1] + steady[STEADY / 2]) / 2,
+                encoder.implementationName(), ms[1], steady[(int) Math.ceil(0.99 * STEADY) - 1], firstCpu / 1e6);
     }
 
     /** CPU time of the whole process (every thread), or -1e6 ns when the JVM does not say. */

@@ -33,11 +33,15 @@ import java.util.SplittableRandom;
  *       timed against the twin instead: uncompiled vector code takes 4-300x its time.)</li>
  *   <li>The code around them at a real shape: calls through {@link FisherEncoder} on a K = 250,
  *       D = 64 model, 263 descriptors (batches that fill mid-call, windows that flush mid-batch),
- *       every sparsity mode, until a round allocates nothing and the JIT then stays idle (no
- *       compilation finishing, the compiler threads nearly idle while this thread sleeps). The earlier
- *       warm-up (a small model only, stopped by timing) returned while C2 was still compiling
- *       {@code accumulate}, {@code addQueued} and {@code flushAll}, so the first real calls ran them
- *       in C1 and competed with the compiler thread: 2.8-13x the steady state on the first call.</li>
+ *       every sparsity mode, a new encoder each round (a user's first call makes its kernel), until
+ *       the encode path's hot methods ({@link #ENCODE_PATH}) have C2 code, read from HotSpot's code
+ *       list ({@link CompiledMethods}), and the compile queue is empty; while their compiles wait in
+ *       the queue the thread sleeps instead of competing with C2. Stopping at the first idle JIT
+ *       (as before, and still where the code list cannot be read) returned, on the busy machine,
+ *       while {@code accumulate}, {@code block}, {@code flushAll}, {@code Normalisation.finish} and
+ *       {@code fisherNormalised} had not reached C2's thresholds yet: an idle JIT says nothing is
+ *       queued, not that nothing will be. C2 then compiled them during the first real calls
+ *       (PrintCompilation): the first call 2.6-26 ms, 3-31x the steady state.</li>
  * </ol>
  * While it runs, {@link WarmUpDirectives} keeps C2 from compiling the Vector API's own methods on
  * their own (the uncompiled lanes' fallbacks, hot long before the lanes), and phase 1 adds, every
@@ -220,20 +224,50 @@ final class VectorWarmUp {
             realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
         }
         if (compiled) {
-            // Phase 2, everything around the lanes at a real shape's loop trip counts: rounds until
-            // they allocate nothing, then until the JIT, given time, finds nothing more to compile
-            // after a round (the compilations the rounds queued must not compete with the first real
-            // calls). Waiting costs no CPU, and the lanes are compiled already, so the kernels switch
-            // even when the budget runs out first.
+            // Phase 2, everything around the lanes at a real shape's loop trip counts, through the
+            // encoder as users call it: rounds until the encode path's hot methods have their C2 code
+            // (CompiledMethods; while their compiles are queued, the thread sleeps rather than compete
+            // with C2 for the CPU), then until the JIT's queue is empty. Where the code list cannot be
+            // read: rounds until they allocate nothing, then until the JIT, given time, finds nothing
+            // more to compile after a round. Waiting costs no CPU, and the lanes are compiled already,
+            // so the kernels switch even when the budget runs out first.
             DiagonalGmm model = realisticModel();
             FisherEncoder[] real = encoders(model, false);
             float[] x = descriptorsNear(model, REAL_DESCRIPTORS, true, 54321);
+            int length = 0;
+            for (FisherEncoder e : real) {
+                length = Math.max(length, e.length());
+            }
+            float[] out = new float[length];
+            CompiledMethods watched = WATCH_COMPILES ? CompiledMethods.open(ENCODE_PATH) : null;
+            long phase2WaitEnd = System.nanoTime() + JIT_WAIT_NANOS; // phase 1's pacing may have used up its waits
             for (int i = 0; cpuNanos() - start < BUDGET_NANOS; i++) {
+                // A new encoder each round (its first call makes its kernel: the packed model, the
+                // scratch arrays): a user's first call does that too, and it ran in C1 code (C2 OSR-
+                // compiled PackedModel's constructor during the first real calls).
+                // (Its first call here, outside the round, whose allocation test would count the new arrays.)
+                FisherEncoder fresh = encoders(model, false)[i % real.length];
+                fresh.encode(x, 0, SimdKernel.BLOCK + 1, out, 0);
+                real[i % real.length] = fresh;
                 boolean noBoxes = realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
                 r++;
-                if (noBoxes && i + 1 >= MIN_REAL_ROUNDS
-                        && (waitForIdleJit(waitEnd) == 0 || System.nanoTime() - waitEnd >= 0)) {
+                if (!noBoxes || i + 1 < MIN_REAL_ROUNDS) {
+                    continue;
+                }
+                String pending = watched == null ? null : watched.pending();
+                if (DEBUG && pending != null) {
+                    System.err.printf("fvec warm-up: not yet in C2 after round %d: %s%n", i, pending);
+                }
+                if (pending == null) {
+                    if (waitForIdleJit(waitEnd) == 0 || System.nanoTime() - waitEnd >= 0) {
+                        break;
+                    }
+                } else if (pending.isEmpty()) {
+                    // Compiled: let the compiles the rounds queued meanwhile finish before the first real calls.
+                    waitForQuietQueue(watched, phase2WaitEnd);
                     break;
+                } else if (!watched.queueEmpty() && System.nanoTime() - phase2WaitEnd < 0) {
+                    waitForIdleJit(Math.min(phase2WaitEnd, System.nanoTime() + PACE_NANOS));
                 }
             }
         }
@@ -293,7 +327,20 @@ final class VectorWarmUp {
     private static final int REAL_DESCRIPTORS = 2 * KeptTerms.BATCH_DESCRIPTORS + 7;
     private static final int REAL_CALLS = 8;
     private static final int MIN_REAL_ROUNDS = 4;
-    /** Longest wall time the warm-up waits for the JIT in all. */
+    /**
+     * The encode path's methods that must have C2 code before the warm-up returns (HotSpot's names,
+     * {@code package.Class.method}): those C2 was still compiling during the first real calls when
+     * phase 2 stopped at the first idle JIT (PrintCompilation, JDK 17, the 2-core Zen 5 under load).
+     * A name that is not found (renamed, or not on the path) is not waited for.
+     */
+    private static final String[] ENCODE_PATH = {
+        "dev.fvec.simd.SimdKernel.accumulate", "dev.fvec.simd.SimdKernel.block", "dev.fvec.simd.KeptTerms.addQueued",
+        "dev.fvec.simd.KeptTerms.flushAll", "dev.fvec.Normalisation.finish", "dev.fvec.FisherForm.fisherNormalised",
+    };
+    /** {@code fvec.simd.warmup.watch=false}: phase 2 stops at the first idle JIT, as before (for comparisons). */
+    private static final boolean WATCH_COMPILES = Boolean.parseBoolean(System.getProperty("fvec.simd.warmup.watch", "true"));
+
+    /** Longest wall time the warm-up waits for the JIT in phase 1 (and again in phase 2). */
     private static final long JIT_WAIT_NANOS = 3_000_000_000L;
     private static final long IDLE_STEP_MILLIS = 30;
     private static final int PACE_AFTER_ROUNDS = 4;
@@ -341,6 +388,28 @@ final class VectorWarmUp {
             }
         }
         return Integer.MAX_VALUE; // still busy at the deadline
+    }
+
+    /** Sleeps in steps until the JIT's queues are empty and a step finished no compile, or until {@code until}. */
+    private static void waitForQuietQueue(CompiledMethods watched, long until) {
+        while (System.nanoTime() - until < 0) {
+            long c0 = compilationMillis();
+            boolean empty = watched.queueEmpty();
+            if (empty && waitForIdleJit(Math.min(until, System.nanoTime() + 2 * IDLE_STEP_MILLIS * 1_000_000)) == 0) {
+                return;
+            }
+            if (!empty) {
+                try {
+                    Thread.sleep(IDLE_STEP_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (DEBUG) {
+                System.err.printf("fvec warm-up: queue %s, %d ms compiling%n", empty ? "empty" : "busy", compilationMillis() - c0);
+            }
+        }
     }
 
     /**
