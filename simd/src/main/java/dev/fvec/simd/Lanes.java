@@ -23,9 +23,23 @@ abstract class Lanes {
     /**
      * Exact pruning, stage 1: {@code acc[b * Kpad + k] = sum_{j < dims} t_bkj^2} for the
      * {@link SimdKernel#BLOCK} centred descriptors {@code xc[b * D ..]}: the first {@code dims}
-     * terms of {@link #logLikelihoodsBlock}'s sums, with its register blocking and in its order.
+     * terms of {@link #logLikelihoodsBlock}'s sums, in its order. The twin, which computes every
+     * sum in full anyway (dimension-major), computes them here to {@code D}, saving the sums at
+     * {@link PackedModel#pruneCheck2} and {@code D}, and its continuations below copy them (the same
+     * chains of FMAs, so the same bits).
      */
     abstract void partialBlock(PackedModel m, float[] xc, int dims, float[] acc);
+
+    /** Continues every sum of {@link #partialBlock} with the terms {@code from <= j < to}, in order. */
+    abstract void continueBlock(PackedModel m, float[] xc, int from, int to, float[] acc);
+
+    /**
+     * Continues, with the terms {@code from <= j < to} in order, the sums {@code acc[b * Kpad + c ..
+     * + lanes)} of group {@code q} (components from {@code c = q * lanes}) for its listed descriptors
+     * {@code b = lists[q * BLOCK + i]}, {@code i < counts[q]}, for every group {@code q}.
+     * {@code to} is {@link PackedModel#pruneCheck2} or {@code D} (see {@link #partialBlock}).
+     */
+    abstract void continueListed(PackedModel m, float[] xc, int from, int to, float[] acc, int[] lists, int[] counts);
 
     /**
      * {@code out[c] = logNorm_c - acc[base + c]} for {@code c < Kpad} (upper bounds of the float
@@ -34,23 +48,25 @@ abstract class Lanes {
     abstract float bounds(float[] acc, int base, float[] logNorm, int kpad, float[] out);
 
     /**
+     * How many groups of {@code [0, Kpad)} have every lane at
+     * {@code fl(fl(logNorm_c - acc[base + c]) - max) < cut} (a NaN lane is not).
+     */
+    abstract int prunable(float[] acc, int base, float[] logNorm, int kpad, float max, float cut);
+
+    /** {@code max_l fl(logNorm_l - acc[base + l])} over the lanes of the group at component {@code c}. */
+    abstract float laneMax(float[] acc, int base, float[] logNorm, int c);
+
+    /**
      * Keeps, in order, the groups of {@code groups[0 .. n)} (their first component) that have a lane
      * with {@code fl(fl(logNorm_c - acc[base + c]) - max) >= cut} (or NaN), and returns how many.
      */
     abstract int pruneGroups(float[] acc, int base, float[] logNorm, float max, float cut, int[] groups, int n);
 
     /**
-     * Continues the sums {@code acc[base + c]} of the lanes of the groups {@code groups[0 .. n)} of
-     * the centred descriptor {@code xc[at ..]} with the terms {@code from <= j < to}, in order.
+     * {@code acc[b * Kpad + c] = logNorm_c - acc[b * Kpad + c]} (the log-likelihoods) and
+     * {@code maxes[b]} their max, for the {@link SimdKernel#BLOCK} descriptors.
      */
-    abstract void continueGroups(PackedModel m, float[] xc, int at, int from, int to, float[] acc, int base,
-            int[] groups, int n);
-
-    /**
-     * {@code acc[base + c] = logNorm_c - acc[base + c]} in the groups {@code groups[0 .. n)} (their
-     * log-likelihoods); returns their max.
-     */
-    abstract float finishGroups(float[] acc, int base, float[] logNorm, int[] groups, int n);
+    abstract void finishBlock(PackedModel m, float[] acc, float[] maxes);
 
     /**
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some

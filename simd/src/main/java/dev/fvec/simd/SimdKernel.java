@@ -114,7 +114,12 @@ final class SimdKernel implements StatisticsKernel {
     private final int check1; // the dimensions after which groups are checked: D / 4,
     private final int check2; // and D / 2
     private final float pruneCut; // in nats below the max: a group whose bound lies below is skipped
-    private final int[] survivors; // Kpad / LANES: the groups of the descriptor not pruned yet
+    private final int[][] survivors; // BLOCK x Kpad / LANES: per descriptor, the groups (first components) still summed
+    private final int[] nSurvivors; // BLOCK: how many
+    private final int[] seedGroups; // BLOCK: the group of the best bound at the first check, or -1: nothing to prune
+    private final float[] lowers; // BLOCK: lower bounds of the maxes (the seed groups' max)
+    private final int[] lists; // Kpad / LANES x BLOCK: per group, the descriptors that continue it
+    private final int[] listCounts; // Kpad / LANES
     private final float[] boundRow; // Kpad: the bounds at the first check
     private long prunedGroups; // (descriptor, group) pairs skipped, over the kernel's life
     private final int[] candidates; // Kpad / LANES: groups with a lane that may pass the threshold
@@ -188,10 +193,15 @@ final class SimdKernel implements StatisticsKernel {
         this.maxes = new float[BLOCK];
         this.centred = new float[BLOCK * this.model.d];
         this.prune = prune && this.model.d >= MIN_PRUNE_DIMENSION && kpad / width >= 2;
-        this.check1 = this.model.d / 4;
-        this.check2 = this.model.d / 2;
+        this.check1 = this.model.pruneCheck1();
+        this.check2 = this.model.pruneCheck2();
         this.pruneCut = pruneCut(hard, threshold, kpad);
-        this.survivors = new int[kpad / width];
+        this.survivors = new int[BLOCK][kpad / width];
+        this.nSurvivors = new int[BLOCK];
+        this.seedGroups = new int[BLOCK];
+        this.lowers = new float[BLOCK];
+        this.lists = new int[kpad / width * BLOCK];
+        this.listCounts = new int[kpad / width];
         this.boundRow = new float[kpad];
         this.candidates = new int[kpad / width];
         this.live = new int[kpad / width];
@@ -384,46 +394,95 @@ final class SimdKernel implements StatisticsKernel {
         int d = m.d;
         int kpad = m.kpad;
         int width = m.lanes;
+        int groups = kpad / width;
         float[] acc = likelihoods;
         float[] ln = m.logNorm;
-        int groups = kpad / width;
+        float cut = pruneCut;
         ops.partialBlock(m, centred, check1, acc);
+        // Which descriptors can skip anything: those with a group below the cut even against their
+        // best bound (which is >= the max they will have). NaN and -inf bounds: none.
+        boolean any = false;
         for (int b = 0; b < BLOCK; b++) {
             int base = b * kpad;
-            int at = b * d;
-            int n = 0;
-            for (int c = 0; c < kpad; c += width) {
-                survivors[n++] = c;
-            }
             float best = ops.bounds(acc, base, ln, kpad, boundRow);
-            if (best > Float.NEGATIVE_INFINITY) { // false for NaN: nothing is pruned
-                int seed = ops.firstIndexOf(boundRow, 0, kpad, best);
-                float a = acc[base + seed];
-                for (int j = check1; j < d; j++) {
-                    int g = m.termIndex(seed, j);
-                    float t = Math.fma(centred[at + j], m.groups[g], m.groups[g + width]);
-                    a = Math.fma(t, t, a);
-                }
-                float lower = ln[seed] - a;
-                n = ops.pruneGroups(acc, base, ln, lower, pruneCut, survivors, n);
-                ops.continueGroups(m, centred, at, check1, check2, acc, base, survivors, n);
-                n = ops.pruneGroups(acc, base, ln, lower, pruneCut, survivors, n);
-                ops.continueGroups(m, centred, at, check2, d, acc, base, survivors, n);
-            } else {
-                ops.continueGroups(m, centred, at, check1, d, acc, base, survivors, n);
+            int seed = -1;
+            if (ops.prunable(acc, base, ln, kpad, best, cut) > 0) {
+                seed = ops.firstIndexOf(boundRow, 0, kpad, best) / width;
+                any = true;
             }
-            maxes[b] = ops.finishGroups(acc, base, ln, survivors, n);
-            if (n < groups) {
-                prunedGroups += groups - n;
-                // The skipped groups' rows: -inf (never live, never the max).
-                int next = 0;
-                for (int c = 0; c < kpad; c += width) {
-                    if (next < n && survivors[next] == c) {
-                        next++;
-                    } else {
-                        java.util.Arrays.fill(acc, base + c, base + c + width, Float.NEGATIVE_INFINITY);
-                    }
+            seedGroups[b] = seed;
+        }
+        if (!any) {
+            // Nothing to skip in this block: the rest with the unpruned pass's register blocking.
+            ops.continueBlock(m, centred, check1, d, acc);
+            ops.finishBlock(m, acc, maxes);
+            return;
+        }
+        // The seed groups to D: their max is a log-likelihood the descriptor will have, so a lower
+        // bound of its max (and they are never skipped: their bound is the best).
+        java.util.Arrays.fill(listCounts, 0);
+        for (int b = 0; b < BLOCK; b++) {
+            int q = seedGroups[b];
+            if (q >= 0) {
+                lists[q * BLOCK + listCounts[q]++] = b;
+            }
+        }
+        ops.continueListed(m, centred, check1, d, acc, lists, listCounts);
+        for (int b = 0; b < BLOCK; b++) {
+            int seed = seedGroups[b];
+            int[] alive = survivors[b];
+            int n = 0;
+            for (int q = 0; q < groups; q++) {
+                if (q != seed) {
+                    alive[n++] = q * width;
                 }
+            }
+            if (seed >= 0) {
+                float lower = ops.laneMax(acc, b * kpad, ln, seed * width);
+                lowers[b] = lower;
+                n = ops.pruneGroups(acc, b * kpad, ln, lower, cut, alive, n);
+            }
+            nSurvivors[b] = n;
+        }
+        listSurvivors(width);
+        ops.continueListed(m, centred, check1, check2, acc, lists, listCounts);
+        for (int b = 0; b < BLOCK; b++) {
+            if (seedGroups[b] >= 0) {
+                nSurvivors[b] = ops.pruneGroups(acc, b * kpad, ln, lowers[b], cut, survivors[b], nSurvivors[b]);
+            }
+        }
+        listSurvivors(width);
+        ops.continueListed(m, centred, check2, d, acc, lists, listCounts);
+        // The skipped groups: sums +inf, so log p = logNorm - inf = -inf (never live, never the max).
+        for (int b = 0; b < BLOCK; b++) {
+            int seed = seedGroups[b];
+            if (seed < 0) {
+                continue;
+            }
+            int[] alive = survivors[b];
+            int n = nSurvivors[b];
+            int next = 0;
+            for (int q = 0; q < groups; q++) {
+                if (next < n && alive[next] == q * width) {
+                    next++;
+                } else if (q != seed) {
+                    java.util.Arrays.fill(acc, b * kpad + q * width, b * kpad + (q + 1) * width, Float.POSITIVE_INFINITY);
+                    prunedGroups++;
+                }
+            }
+        }
+        ops.finishBlock(m, acc, maxes);
+    }
+
+    /** {@link #lists}: per group, in order, the descriptors whose {@link #survivors} hold it. */
+    private void listSurvivors(int width) {
+        int[] counts = listCounts;
+        java.util.Arrays.fill(counts, 0);
+        for (int b = 0; b < BLOCK; b++) {
+            int[] alive = survivors[b];
+            for (int i = 0, n = nSurvivors[b]; i < n; i++) {
+                int q = alive[i] / width;
+                lists[q * BLOCK + counts[q]++] = b;
             }
         }
     }

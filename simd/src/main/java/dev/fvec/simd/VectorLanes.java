@@ -433,14 +433,21 @@ final class VectorLanes extends Lanes {
 
     @Override
     void partialBlock(PackedModel m, float[] xc, int dims, float[] acc) {
+        java.util.Arrays.fill(acc, 0, SimdKernel.BLOCK * m.kpad, 0f); // fma(t, t, +0): a cleared accumulator
+        continueBlock(m, xc, 0, dims, acc);
+    }
+
+    /** {@link #logLikelihoodsBlock}'s register blocking, on sums loaded from and stored to {@code acc}. */
+    @Override
+    void continueBlock(PackedModel m, float[] xc, int from, int to, float[] acc) {
         if (SimdKernel.BLOCK == 8) {
-            partial8(m, xc, dims, acc);
+            range8(m, xc, from, to, acc);
         } else {
-            partial4(m, xc, dims, acc);
+            range4(m, xc, from, to, acc);
         }
     }
 
-    private static void partial8(PackedModel m, float[] xc, int dims, float[] acc) {
+    private static void range8(PackedModel m, float[] xc, int from, int to, float[] acc) {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
@@ -448,23 +455,23 @@ final class VectorLanes extends Lanes {
         int c = 0;
         int gi = 0;
         for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
-            FloatVector a0_0 = FloatVector.zero(SPECIES);
-            FloatVector a0_1 = FloatVector.zero(SPECIES);
-            FloatVector a1_0 = FloatVector.zero(SPECIES);
-            FloatVector a1_1 = FloatVector.zero(SPECIES);
-            FloatVector a2_0 = FloatVector.zero(SPECIES);
-            FloatVector a2_1 = FloatVector.zero(SPECIES);
-            FloatVector a3_0 = FloatVector.zero(SPECIES);
-            FloatVector a3_1 = FloatVector.zero(SPECIES);
-            FloatVector a4_0 = FloatVector.zero(SPECIES);
-            FloatVector a4_1 = FloatVector.zero(SPECIES);
-            FloatVector a5_0 = FloatVector.zero(SPECIES);
-            FloatVector a5_1 = FloatVector.zero(SPECIES);
-            FloatVector a6_0 = FloatVector.zero(SPECIES);
-            FloatVector a6_1 = FloatVector.zero(SPECIES);
-            FloatVector a7_0 = FloatVector.zero(SPECIES);
-            FloatVector a7_1 = FloatVector.zero(SPECIES);
-            for (int j = 0, i = gi; j < dims; j++, i += 2 * LANES) {
+            FloatVector a0_0 = FloatVector.fromArray(SPECIES, acc, c);
+            FloatVector a0_1 = FloatVector.fromArray(SPECIES, acc, c + 1 * LANES);
+            FloatVector a1_0 = FloatVector.fromArray(SPECIES, acc, 1 * kpad + c);
+            FloatVector a1_1 = FloatVector.fromArray(SPECIES, acc, 1 * kpad + c + 1 * LANES);
+            FloatVector a2_0 = FloatVector.fromArray(SPECIES, acc, 2 * kpad + c);
+            FloatVector a2_1 = FloatVector.fromArray(SPECIES, acc, 2 * kpad + c + 1 * LANES);
+            FloatVector a3_0 = FloatVector.fromArray(SPECIES, acc, 3 * kpad + c);
+            FloatVector a3_1 = FloatVector.fromArray(SPECIES, acc, 3 * kpad + c + 1 * LANES);
+            FloatVector a4_0 = FloatVector.fromArray(SPECIES, acc, 4 * kpad + c);
+            FloatVector a4_1 = FloatVector.fromArray(SPECIES, acc, 4 * kpad + c + 1 * LANES);
+            FloatVector a5_0 = FloatVector.fromArray(SPECIES, acc, 5 * kpad + c);
+            FloatVector a5_1 = FloatVector.fromArray(SPECIES, acc, 5 * kpad + c + 1 * LANES);
+            FloatVector a6_0 = FloatVector.fromArray(SPECIES, acc, 6 * kpad + c);
+            FloatVector a6_1 = FloatVector.fromArray(SPECIES, acc, 6 * kpad + c + 1 * LANES);
+            FloatVector a7_0 = FloatVector.fromArray(SPECIES, acc, 7 * kpad + c);
+            FloatVector a7_1 = FloatVector.fromArray(SPECIES, acc, 7 * kpad + c + 1 * LANES);
+            for (int j = from, i = gi + from * 2 * LANES; j < to; j++, i += 2 * LANES) {
                 FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
                 FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
                 FloatVector s1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride);
@@ -528,15 +535,15 @@ final class VectorLanes extends Lanes {
             a7_1.intoArray(acc, 7 * kpad + c + 1 * LANES);
         }
         for (; c < kpad; c += LANES, gi += stride) {
-            FloatVector a0_0 = FloatVector.zero(SPECIES);
-            FloatVector a1_0 = FloatVector.zero(SPECIES);
-            FloatVector a2_0 = FloatVector.zero(SPECIES);
-            FloatVector a3_0 = FloatVector.zero(SPECIES);
-            FloatVector a4_0 = FloatVector.zero(SPECIES);
-            FloatVector a5_0 = FloatVector.zero(SPECIES);
-            FloatVector a6_0 = FloatVector.zero(SPECIES);
-            FloatVector a7_0 = FloatVector.zero(SPECIES);
-            for (int j = 0, i = gi; j < dims; j++, i += 2 * LANES) {
+            FloatVector a0_0 = FloatVector.fromArray(SPECIES, acc, c);
+            FloatVector a1_0 = FloatVector.fromArray(SPECIES, acc, 1 * kpad + c);
+            FloatVector a2_0 = FloatVector.fromArray(SPECIES, acc, 2 * kpad + c);
+            FloatVector a3_0 = FloatVector.fromArray(SPECIES, acc, 3 * kpad + c);
+            FloatVector a4_0 = FloatVector.fromArray(SPECIES, acc, 4 * kpad + c);
+            FloatVector a5_0 = FloatVector.fromArray(SPECIES, acc, 5 * kpad + c);
+            FloatVector a6_0 = FloatVector.fromArray(SPECIES, acc, 6 * kpad + c);
+            FloatVector a7_0 = FloatVector.fromArray(SPECIES, acc, 7 * kpad + c);
+            for (int j = from, i = gi + from * 2 * LANES; j < to; j++, i += 2 * LANES) {
                 FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
                 FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
                 FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
@@ -575,7 +582,7 @@ final class VectorLanes extends Lanes {
         }
     }
 
-    private static void partial4(PackedModel m, float[] xc, int dims, float[] acc) {
+    private static void range4(PackedModel m, float[] xc, int from, int to, float[] acc) {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
@@ -583,15 +590,15 @@ final class VectorLanes extends Lanes {
         int c = 0;
         int gi = 0;
         for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
-            FloatVector a0_0 = FloatVector.zero(SPECIES);
-            FloatVector a0_1 = FloatVector.zero(SPECIES);
-            FloatVector a1_0 = FloatVector.zero(SPECIES);
-            FloatVector a1_1 = FloatVector.zero(SPECIES);
-            FloatVector a2_0 = FloatVector.zero(SPECIES);
-            FloatVector a2_1 = FloatVector.zero(SPECIES);
-            FloatVector a3_0 = FloatVector.zero(SPECIES);
-            FloatVector a3_1 = FloatVector.zero(SPECIES);
-            for (int j = 0, i = gi; j < dims; j++, i += 2 * LANES) {
+            FloatVector a0_0 = FloatVector.fromArray(SPECIES, acc, c);
+            FloatVector a0_1 = FloatVector.fromArray(SPECIES, acc, c + 1 * LANES);
+            FloatVector a1_0 = FloatVector.fromArray(SPECIES, acc, 1 * kpad + c);
+            FloatVector a1_1 = FloatVector.fromArray(SPECIES, acc, 1 * kpad + c + 1 * LANES);
+            FloatVector a2_0 = FloatVector.fromArray(SPECIES, acc, 2 * kpad + c);
+            FloatVector a2_1 = FloatVector.fromArray(SPECIES, acc, 2 * kpad + c + 1 * LANES);
+            FloatVector a3_0 = FloatVector.fromArray(SPECIES, acc, 3 * kpad + c);
+            FloatVector a3_1 = FloatVector.fromArray(SPECIES, acc, 3 * kpad + c + 1 * LANES);
+            for (int j = from, i = gi + from * 2 * LANES; j < to; j++, i += 2 * LANES) {
                 FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
                 FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
                 FloatVector s1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride);
@@ -627,11 +634,11 @@ final class VectorLanes extends Lanes {
             a3_1.intoArray(acc, 3 * kpad + c + 1 * LANES);
         }
         for (; c < kpad; c += LANES, gi += stride) {
-            FloatVector a0_0 = FloatVector.zero(SPECIES);
-            FloatVector a1_0 = FloatVector.zero(SPECIES);
-            FloatVector a2_0 = FloatVector.zero(SPECIES);
-            FloatVector a3_0 = FloatVector.zero(SPECIES);
-            for (int j = 0, i = gi; j < dims; j++, i += 2 * LANES) {
+            FloatVector a0_0 = FloatVector.fromArray(SPECIES, acc, c);
+            FloatVector a1_0 = FloatVector.fromArray(SPECIES, acc, 1 * kpad + c);
+            FloatVector a2_0 = FloatVector.fromArray(SPECIES, acc, 2 * kpad + c);
+            FloatVector a3_0 = FloatVector.fromArray(SPECIES, acc, 3 * kpad + c);
+            for (int j = from, i = gi + from * 2 * LANES; j < to; j++, i += 2 * LANES) {
                 FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
                 FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
                 FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
@@ -680,68 +687,195 @@ final class VectorLanes extends Lanes {
         return kept;
     }
 
-    /**
-     * Four groups in flight (four independent chains, the model's four strips streamed side by
-     * side), then the rest one by one.
-     */
     @Override
-    void continueGroups(PackedModel m, float[] xc, int at, int from, int to, float[] acc, int base, int[] groups,
-            int n) {
-        float[] g = m.groups;
-        int stride = 2 * m.d * LANES;
-        int i = 0;
-        for (; i + 4 <= n; i += 4) {
-            int c0 = groups[i];
-            int c1 = groups[i + 1];
-            int c2 = groups[i + 2];
-            int c3 = groups[i + 3];
-            int g0 = c0 / LANES * stride + from * 2 * LANES;
-            int g1 = c1 / LANES * stride + from * 2 * LANES;
-            int g2 = c2 / LANES * stride + from * 2 * LANES;
-            int g3 = c3 / LANES * stride + from * 2 * LANES;
-            FloatVector a0 = FloatVector.fromArray(SPECIES, acc, base + c0);
-            FloatVector a1 = FloatVector.fromArray(SPECIES, acc, base + c1);
-            FloatVector a2 = FloatVector.fromArray(SPECIES, acc, base + c2);
-            FloatVector a3 = FloatVector.fromArray(SPECIES, acc, base + c3);
-            for (int j = from; j < to; j++, g0 += 2 * LANES, g1 += 2 * LANES, g2 += 2 * LANES, g3 += 2 * LANES) {
-                FloatVector x = FloatVector.broadcast(SPECIES, xc[at + j]);
-                FloatVector t0 = x.fma(FloatVector.fromArray(SPECIES, g, g0), FloatVector.fromArray(SPECIES, g, g0 + LANES));
-                a0 = t0.fma(t0, a0);
-                FloatVector t1 = x.fma(FloatVector.fromArray(SPECIES, g, g1), FloatVector.fromArray(SPECIES, g, g1 + LANES));
-                a1 = t1.fma(t1, a1);
-                FloatVector t2 = x.fma(FloatVector.fromArray(SPECIES, g, g2), FloatVector.fromArray(SPECIES, g, g2 + LANES));
-                a2 = t2.fma(t2, a2);
-                FloatVector t3 = x.fma(FloatVector.fromArray(SPECIES, g, g3), FloatVector.fromArray(SPECIES, g, g3 + LANES));
-                a3 = t3.fma(t3, a3);
-            }
-            a0.intoArray(acc, base + c0);
-            a1.intoArray(acc, base + c1);
-            a2.intoArray(acc, base + c2);
-            a3.intoArray(acc, base + c3);
+    int prunable(float[] acc, int base, float[] logNorm, int kpad, float max, float cut) {
+        int n = 0;
+        for (int c = 0; c < kpad; c += LANES) {
+            FloatVector z = FloatVector.fromArray(SPECIES, logNorm, c)
+                    .sub(FloatVector.fromArray(SPECIES, acc, base + c)).sub(max);
+            n += z.compare(VectorOperators.LT, cut).allTrue() ? 1 : 0;
         }
-        for (; i < n; i++) {
-            int c0 = groups[i];
-            int g0 = c0 / LANES * stride + from * 2 * LANES;
-            FloatVector a0 = FloatVector.fromArray(SPECIES, acc, base + c0);
-            for (int j = from; j < to; j++, g0 += 2 * LANES) {
-                FloatVector t0 = FloatVector.broadcast(SPECIES, xc[at + j])
-                        .fma(FloatVector.fromArray(SPECIES, g, g0), FloatVector.fromArray(SPECIES, g, g0 + LANES));
-                a0 = t0.fma(t0, a0);
-            }
-            a0.intoArray(acc, base + c0);
-        }
+        return n;
     }
 
     @Override
-    float finishGroups(float[] acc, int base, float[] logNorm, int[] groups, int n) {
-        FloatVector mx = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        for (int i = 0; i < n; i++) {
-            int c = groups[i];
-            FloatVector v = FloatVector.fromArray(SPECIES, logNorm, c).sub(FloatVector.fromArray(SPECIES, acc, base + c));
-            v.intoArray(acc, base + c);
-            mx = mx.max(v);
+    float laneMax(float[] acc, int base, float[] logNorm, int c) {
+        return FloatVector.fromArray(SPECIES, logNorm, c).sub(FloatVector.fromArray(SPECIES, acc, base + c))
+                .reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * Group by group, the group's listed descriptors side by side ({@code BLOCK} = 8: 8, 4, 2, then 1
+     * at a time): each strip of the model is read once per call and feeds as many independent
+     * chains as there are listed descriptors, as in {@link #logLikelihoodsBlock}.
+     */
+    @Override
+    void continueListed(PackedModel m, float[] xc, int from, int to, float[] acc, int[] lists, int[] counts) {
+        int d = m.d;
+        int kpad = m.kpad;
+        float[] g = m.groups;
+        int stride = 2 * d * LANES;
+        int groups = kpad / LANES;
+        for (int q = 0; q < groups; q++) {
+            int n = counts[q];
+            int c = q * LANES;
+            int gi = q * stride + from * 2 * LANES;
+            int at = q * SimdKernel.BLOCK;
+            int end = at + n;
+            if (SimdKernel.BLOCK == 8 && end - at >= 8) {
+                list8(g, gi, from, to, xc, d, acc, kpad, c, lists, at);
+                at += 8;
+            }
+            if (end - at >= 4) {
+                list4(g, gi, from, to, xc, d, acc, kpad, c, lists, at);
+                at += 4;
+            }
+            if (end - at >= 2) {
+                list2(g, gi, from, to, xc, d, acc, kpad, c, lists, at);
+                at += 2;
+            }
+            if (end - at >= 1) {
+                list1(g, gi, from, to, xc, d, acc, kpad, c, lists, at);
+            }
         }
-        return mx.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static void list8(float[] g, int gi, int from, int to, float[] xc, int d, float[] acc, int kpad, int c,
+            int[] lists, int at) {
+        int x0 = lists[at + 0] * d;
+        int o0 = lists[at + 0] * kpad + c;
+        int x1 = lists[at + 1] * d;
+        int o1 = lists[at + 1] * kpad + c;
+        int x2 = lists[at + 2] * d;
+        int o2 = lists[at + 2] * kpad + c;
+        int x3 = lists[at + 3] * d;
+        int o3 = lists[at + 3] * kpad + c;
+        int x4 = lists[at + 4] * d;
+        int o4 = lists[at + 4] * kpad + c;
+        int x5 = lists[at + 5] * d;
+        int o5 = lists[at + 5] * kpad + c;
+        int x6 = lists[at + 6] * d;
+        int o6 = lists[at + 6] * kpad + c;
+        int x7 = lists[at + 7] * d;
+        int o7 = lists[at + 7] * kpad + c;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, acc, o0);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, acc, o1);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, acc, o2);
+        FloatVector a3 = FloatVector.fromArray(SPECIES, acc, o3);
+        FloatVector a4 = FloatVector.fromArray(SPECIES, acc, o4);
+        FloatVector a5 = FloatVector.fromArray(SPECIES, acc, o5);
+        FloatVector a6 = FloatVector.fromArray(SPECIES, acc, o6);
+        FloatVector a7 = FloatVector.fromArray(SPECIES, acc, o7);
+        for (int j = from, i = gi; j < to; j++, i += 2 * LANES) {
+            FloatVector s = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector b = FloatVector.fromArray(SPECIES, g, i + LANES);
+            FloatVector t0 = FloatVector.broadcast(SPECIES, xc[x0 + j]).fma(s, b);
+            a0 = t0.fma(t0, a0);
+            FloatVector t1 = FloatVector.broadcast(SPECIES, xc[x1 + j]).fma(s, b);
+            a1 = t1.fma(t1, a1);
+            FloatVector t2 = FloatVector.broadcast(SPECIES, xc[x2 + j]).fma(s, b);
+            a2 = t2.fma(t2, a2);
+            FloatVector t3 = FloatVector.broadcast(SPECIES, xc[x3 + j]).fma(s, b);
+            a3 = t3.fma(t3, a3);
+            FloatVector t4 = FloatVector.broadcast(SPECIES, xc[x4 + j]).fma(s, b);
+            a4 = t4.fma(t4, a4);
+            FloatVector t5 = FloatVector.broadcast(SPECIES, xc[x5 + j]).fma(s, b);
+            a5 = t5.fma(t5, a5);
+            FloatVector t6 = FloatVector.broadcast(SPECIES, xc[x6 + j]).fma(s, b);
+            a6 = t6.fma(t6, a6);
+            FloatVector t7 = FloatVector.broadcast(SPECIES, xc[x7 + j]).fma(s, b);
+            a7 = t7.fma(t7, a7);
+        }
+        a0.intoArray(acc, o0);
+        a1.intoArray(acc, o1);
+        a2.intoArray(acc, o2);
+        a3.intoArray(acc, o3);
+        a4.intoArray(acc, o4);
+        a5.intoArray(acc, o5);
+        a6.intoArray(acc, o6);
+        a7.intoArray(acc, o7);
+    }
+
+    private static void list4(float[] g, int gi, int from, int to, float[] xc, int d, float[] acc, int kpad, int c,
+            int[] lists, int at) {
+        int x0 = lists[at + 0] * d;
+        int o0 = lists[at + 0] * kpad + c;
+        int x1 = lists[at + 1] * d;
+        int o1 = lists[at + 1] * kpad + c;
+        int x2 = lists[at + 2] * d;
+        int o2 = lists[at + 2] * kpad + c;
+        int x3 = lists[at + 3] * d;
+        int o3 = lists[at + 3] * kpad + c;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, acc, o0);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, acc, o1);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, acc, o2);
+        FloatVector a3 = FloatVector.fromArray(SPECIES, acc, o3);
+        for (int j = from, i = gi; j < to; j++, i += 2 * LANES) {
+            FloatVector s = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector b = FloatVector.fromArray(SPECIES, g, i + LANES);
+            FloatVector t0 = FloatVector.broadcast(SPECIES, xc[x0 + j]).fma(s, b);
+            a0 = t0.fma(t0, a0);
+            FloatVector t1 = FloatVector.broadcast(SPECIES, xc[x1 + j]).fma(s, b);
+            a1 = t1.fma(t1, a1);
+            FloatVector t2 = FloatVector.broadcast(SPECIES, xc[x2 + j]).fma(s, b);
+            a2 = t2.fma(t2, a2);
+            FloatVector t3 = FloatVector.broadcast(SPECIES, xc[x3 + j]).fma(s, b);
+            a3 = t3.fma(t3, a3);
+        }
+        a0.intoArray(acc, o0);
+        a1.intoArray(acc, o1);
+        a2.intoArray(acc, o2);
+        a3.intoArray(acc, o3);
+    }
+
+    private static void list2(float[] g, int gi, int from, int to, float[] xc, int d, float[] acc, int kpad, int c,
+            int[] lists, int at) {
+        int x0 = lists[at + 0] * d;
+        int o0 = lists[at + 0] * kpad + c;
+        int x1 = lists[at + 1] * d;
+        int o1 = lists[at + 1] * kpad + c;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, acc, o0);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, acc, o1);
+        for (int j = from, i = gi; j < to; j++, i += 2 * LANES) {
+            FloatVector s = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector b = FloatVector.fromArray(SPECIES, g, i + LANES);
+            FloatVector t0 = FloatVector.broadcast(SPECIES, xc[x0 + j]).fma(s, b);
+            a0 = t0.fma(t0, a0);
+            FloatVector t1 = FloatVector.broadcast(SPECIES, xc[x1 + j]).fma(s, b);
+            a1 = t1.fma(t1, a1);
+        }
+        a0.intoArray(acc, o0);
+        a1.intoArray(acc, o1);
+    }
+
+    private static void list1(float[] g, int gi, int from, int to, float[] xc, int d, float[] acc, int kpad, int c,
+            int[] lists, int at) {
+        int x0 = lists[at + 0] * d;
+        int o0 = lists[at + 0] * kpad + c;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, acc, o0);
+        for (int j = from, i = gi; j < to; j++, i += 2 * LANES) {
+            FloatVector s = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector b = FloatVector.fromArray(SPECIES, g, i + LANES);
+            FloatVector t0 = FloatVector.broadcast(SPECIES, xc[x0 + j]).fma(s, b);
+            a0 = t0.fma(t0, a0);
+        }
+        a0.intoArray(acc, o0);
+    }
+
+    @Override
+    void finishBlock(PackedModel m, float[] acc, float[] maxes) {
+        int kpad = m.kpad;
+        float[] ln = m.logNorm;
+        for (int b = 0; b < SimdKernel.BLOCK; b++) {
+            int base = b * kpad;
+            FloatVector mx = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            for (int c = 0; c < kpad; c += LANES) {
+                FloatVector v = FloatVector.fromArray(SPECIES, ln, c).sub(FloatVector.fromArray(SPECIES, acc, base + c));
+                v.intoArray(acc, base + c);
+                mx = mx.max(v);
+            }
+            maxes[b] = mx.reduceLanes(VectorOperators.MAX);
+        }
     }
 
     /**
