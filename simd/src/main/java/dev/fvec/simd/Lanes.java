@@ -30,22 +30,36 @@ abstract class Lanes {
      */
     abstract void partialBlock(PackedModel m, float[] xc, int dims, float[] acc);
 
-    /** Continues every sum of {@link #partialBlock} with the terms {@code from <= j < to}, in order. */
-    abstract void continueBlock(PackedModel m, float[] xc, int from, int to, float[] acc);
+    /**
+     * The sums continued with the terms {@code from <= j < D}, then {@link #finishBlock} with every group kept: the
+     * log-likelihoods and maxes of {@link #logLikelihoodsBlock}, bit for bit, from the sums after
+     * {@code from} terms.
+     */
+    abstract void finishFrom(PackedModel m, float[] xc, int from, float[] lp, float[] maxes);
 
     /**
      * Continues, with the terms {@code from <= j < to} in order, the sums {@code acc[b * Kpad + c ..
-     * + lanes)} of group {@code q} (components from {@code c = q * lanes}) for its listed descriptors
-     * {@code b = lists[q * BLOCK + i]}, {@code i < counts[q]}, for every group {@code q}.
-     * {@code to} is {@link PackedModel#pruneCheck2} or {@code D} (see {@link #partialBlock}).
+     * + lanes)} of each group {@code q} (components from {@code c = q * lanes}) for the descriptors
+     * {@code b} whose bit {@code 1 << b} is set in {@code masks[q]}. {@code xc} and {@code acc} have
+     * a spare row {@code BLOCK} (scratch: the vector lanes pad with it). {@code to} is
+     * {@link PackedModel#pruneCheck2} or {@code D} (see {@link #partialBlock}).
      */
-    abstract void continueListed(PackedModel m, float[] xc, int from, int to, float[] acc, int[] lists, int[] counts);
+    abstract void continueMasked(PackedModel m, float[] xc, int from, int to, float[] acc, int[] masks);
 
     /**
      * {@code out[c] = logNorm_c - acc[base + c]} for {@code c < Kpad} (upper bounds of the float
      * log-likelihoods: the float sums only grow with more terms); returns their max.
      */
     abstract float bounds(float[] acc, int base, float[] logNorm, int kpad, float[] out);
+
+    /**
+     * False when no group can be pruned against any lower bound of the max: per lane {@code l},
+     * {@code lo_l = min} over the groups of {@code u = fl(logNorm_c - acc[base + c])} and
+     * {@code hi = max} of all {@code u}: false if some lane has {@code fl(lo_l - hi) >= cut} (or NaN)
+     * (a group whose every lane {@code fl(u - max) < cut}, {@code max <= hi}, makes every lane of
+     * {@code lo} pass). A cheap test before {@link #prunable}: max and min are exact, so any order gives the same.
+     */
+    abstract boolean mayPrune(float[] acc, int base, float[] logNorm, int kpad, float cut);
 
     /**
      * How many groups of {@code [0, Kpad)} have every lane at
@@ -57,16 +71,18 @@ abstract class Lanes {
     abstract float laneMax(float[] acc, int base, float[] logNorm, int c);
 
     /**
-     * Keeps, in order, the groups of {@code groups[0 .. n)} (their first component) that have a lane
-     * with {@code fl(fl(logNorm_c - acc[base + c]) - max) >= cut} (or NaN), and returns how many.
+     * Sets {@code bit} in {@code masks[q]} for each group {@code q} with a lane
+     * {@code fl(fl(logNorm_c - acc[base + c]) - max) >= cut} (or NaN): the groups that stay.
      */
-    abstract int pruneGroups(float[] acc, int base, float[] logNorm, float max, float cut, int[] groups, int n);
+    abstract void checkGroups(float[] acc, int base, float[] logNorm, int kpad, float max, float cut, int[] masks, int bit);
 
     /**
-     * {@code acc[b * Kpad + c] = logNorm_c - acc[b * Kpad + c]} (the log-likelihoods) and
-     * {@code maxes[b]} their max, for the {@link SimdKernel#BLOCK} descriptors.
+     * {@code acc[b * Kpad + c] = fl(fl(logNorm_c - acc[b * Kpad + c]) - off)} and {@code maxes[b]}
+     * their max, for the {@link SimdKernel#BLOCK} descriptors, {@code off} being {@code +0} (which
+     * leaves every value's bits) where bit {@code 1 << b} of {@code live[q]} is set (or {@code live} is null) for the group
+     * {@code q} of {@code c}, else {@code +inf} (the log-likelihoods of a skipped group: {@code -inf}).
      */
-    abstract void finishBlock(PackedModel m, float[] acc, float[] maxes);
+    abstract void finishBlock(PackedModel m, float[] acc, float[] maxes, int[] live);
 
     /**
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some

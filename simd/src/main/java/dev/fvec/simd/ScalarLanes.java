@@ -202,7 +202,7 @@ final class ScalarLanes extends Lanes {
     /**
      * The sums of the first {@code dims} terms into {@code out}; at {@link PackedModel#pruneCheck1}
      * (pruning's first check) the sums go on to {@code D}, saved at {@link PackedModel#pruneCheck2}
-     * on the way, for {@link #continueListed} and {@link #continueBlock} to copy: the twin's pass
+     * on the way, for {@link #continueMasked} and {@link #finishFrom} to copy: the twin's pass
      * stays dimension-major over all components (the skipped groups cost it the same as the others),
      * and pruning costs it only these copies.
      */
@@ -235,7 +235,13 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void continueBlock(PackedModel m, float[] xc, int from, int to, float[] out) {
+    void finishFrom(PackedModel m, float[] xc, int from, float[] lp, float[] maxes) {
+        continueBlock(m, xc, from, d, lp);
+        finishBlock(m, lp, maxes, null);
+    }
+
+    /** The sums of {@code out} continued with the terms {@code from <= j < to}: the saved ones if any. */
+    private void continueBlock(PackedModel m, float[] xc, int from, int to, float[] out) {
         float[][] rows = savedAt(m, to);
         if (rows == null) {
             float[][] a = acc;
@@ -250,16 +256,16 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void continueListed(PackedModel m, float[] xc, int from, int to, float[] out, int[] lists, int[] counts) {
+    void continueMasked(PackedModel m, float[] xc, int from, int to, float[] out, int[] masks) {
         float[][] rows = savedAt(m, to);
         if (rows == null) {
-            throw new IllegalStateException("continueListed to " + to + " without partialBlock to " + m.pruneCheck1());
+            throw new IllegalStateException("continueMasked to " + to + " without partialBlock to " + m.pruneCheck1());
         }
         int w = width;
         int groups = kpad / w;
         for (int q = 0; q < groups; q++) {
-            for (int i = q * SimdKernel.BLOCK, end = i + counts[q]; i < end; i++) {
-                int b = lists[i];
+            for (int mask = masks[q]; mask != 0; mask &= mask - 1) {
+                int b = Integer.numberOfTrailingZeros(mask);
                 System.arraycopy(rows[b], q * w, out, b * kpad + q * w, w);
             }
         }
@@ -274,6 +280,24 @@ final class ScalarLanes extends Lanes {
             max = Math.max(max, u);
         }
         return max;
+    }
+
+    @Override
+    boolean mayPrune(float[] a, int base, float[] logNorm, int kpad, float cut) {
+        int w = width;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < kpad; c++) {
+            hi = Math.max(hi, logNorm[c] - a[base + c]);
+        }
+        boolean all = true;
+        for (int l = 0; l < w; l++) {
+            float lo = Float.POSITIVE_INFINITY;
+            for (int c = l; c < kpad; c += w) {
+                lo = Math.min(lo, logNorm[c] - a[base + c]);
+            }
+            all &= lo - hi < cut;
+        }
+        return all;
     }
 
     @Override
@@ -300,33 +324,31 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    int pruneGroups(float[] a, int base, float[] logNorm, float max, float cut, int[] groups, int n) {
+    void checkGroups(float[] a, int base, float[] logNorm, int kpad, float max, float cut, int[] masks, int bit) {
         int w = width;
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-            int c = groups[i];
-            boolean keep = false;
-            for (int l = 0; l < w; l++) {
-                float z = logNorm[c + l] - a[base + c + l] - max;
-                keep |= !(z < cut);
+        for (int c = 0, q = 0; c < kpad; c += w, q++) {
+            boolean below = true;
+            for (int l = c; l < c + w; l++) {
+                below &= logNorm[l] - a[base + l] - max < cut;
             }
-            if (keep) {
-                groups[kept++] = c;
-            }
+            masks[q] |= below ? 0 : bit;
         }
-        return kept;
     }
 
     @Override
-    void finishBlock(PackedModel m, float[] a, float[] maxes) {
+    void finishBlock(PackedModel m, float[] a, float[] maxes, int[] live) {
         float[] ln = m.logNorm;
+        int w = width;
         for (int b = 0; b < SimdKernel.BLOCK; b++) {
             int base = b * kpad;
             float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < kpad; c++) {
-                float v = ln[c] - a[base + c];
-                a[base + c] = v;
-                max = Math.max(max, v);
+            for (int c = 0, q = 0; c < kpad; c += w, q++) {
+                float off = live == null || (live[q] >>> b & 1) != 0 ? 0f : Float.POSITIVE_INFINITY;
+                for (int l = c; l < c + w; l++) {
+                    float v = ln[l] - a[base + l] - off;
+                    a[base + l] = v;
+                    max = Math.max(max, v);
+                }
             }
             maxes[b] = max;
         }
