@@ -11,8 +11,11 @@ import dev.fvec.bench.Variant;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.simd.PruneAB \
- *     64x256x1000 vlfeat-improved-t1e-6 [vector|twin] [rounds]
+ *     64x256x1000 vlfeat-improved-t1e-6 [vector|twin|ll] [rounds]
  * </pre>
+ * {@code ll}: the log-likelihood passes alone (vector lanes); {@code -Dpruneab.aa=true}: both sides
+ * unpruned (an A/A check of the probe). Prints the allocation of one call per side, then the
+ * figures.
  */
 public final class PruneAB {
 
@@ -33,7 +36,7 @@ public final class PruneAB {
         boolean llOnly = args.length > 2 && args[2].equals("ll");
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         SimdKernel off = SimdKernel.of(in.model, v.sparsity, twin, false);
-        SimdKernel on = SimdKernel.of(in.model, v.sparsity, twin, !Boolean.getBoolean("aa"));
+        SimdKernel on = SimdKernel.of(in.model, v.sparsity, twin, !Boolean.getBoolean("pruneab.aa"));
         GmmStatistics s = GmmStatistics.forModel(in.model);
         // Warm-up by time (C2 compiles late on a loaded machine): both sides, 10 s.
         for (long end = System.nanoTime() + 6_000_000_000L; System.nanoTime() < end; ) {
@@ -76,7 +79,6 @@ public final class PruneAB {
         long a1 = mx.getThreadAllocatedBytes(id);
         run(on, in, s, llOnly);
         long a2 = mx.getThreadAllocatedBytes(id);
-        System.out.println(java.util.Arrays.toString(SimdKernel.DBG));
         System.out.printf("allocated per call: off %d B, on %d B%n", a1 - a0, a2 - a1);
         java.util.Arrays.sort(offs);
         java.util.Arrays.sort(ons);
