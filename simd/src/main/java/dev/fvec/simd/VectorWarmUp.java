@@ -71,7 +71,8 @@ final class VectorWarmUp {
      * {@link SimdKernelProvider#warmUp()}.
      */
     static final long TWIN_WORK_BEFORE_WARM_UP = 1L << 33;
-    private static final Object LOCK = new Object();
+    /** Held while a warm-up runs (and by tests that must not see its compiler directive come and go). */
+    static final Object LOCK = new Object();
     /** Counts the descriptor x component x dimension terms the twin computes in auto kernels. */
     private static final WarmUpTrigger TRIGGER = new WarmUpTrigger(TWIN_WORK_BEFORE_WARM_UP, "fvec-simd-warm-up", () -> {
         ensureWarm();
