@@ -127,6 +127,7 @@ final class SimdKernel implements StatisticsKernel {
     private final float[] sums = new float[BLOCK]; // sum_k exp(lp_k - max)
     private final int[] candidateCounts = new int[BLOCK]; // its candidate groups,
     private final int[] blockCandidates; // BLOCK x Kpad / LANES: which they are
+    private final int[] candidateBits; // Kpad / LANES: the kept lanes of a descriptor's candidate groups
 
     // Per-call counters (fields, so that nothing is allocated per call).
     private long kept;
@@ -202,6 +203,7 @@ final class SimdKernel implements StatisticsKernel {
         this.boundRow = new float[kpad];
         this.candidates = new int[kpad / width];
         this.blockCandidates = new int[BLOCK * (kpad / width)];
+        this.candidateBits = new int[kpad / width];
         this.live = new int[kpad / width];
         this.laneSums = new float[width];
         this.minTrustedMax = minTrustedMax(this.model.d, this.model.maxOffsetNorm);
@@ -373,12 +375,19 @@ final class SimdKernel implements StatisticsKernel {
         float inverseSum = 1f / sum;
         float cut = keepAll ? Float.MIN_VALUE : (float) (threshold * sum);
         float[] lp = likelihoods;
+        // The masks first, then their bits: the loop over a mask's bits ends at a data-dependent
+        // count (a mispredicted exit, often), which would otherwise also wait for the next mask's
+        // reduction; in a loop of their own the reductions overlap.
+        int[] bits = candidateBits;
+        for (int i = 0; i < nCandidates; i++) {
+            bits[i] = ops.keptBits(lp, base + blockCandidates[from + i], cut);
+        }
         int queued = 0;
         for (int i = 0; i < nCandidates; i++) {
             int at = base + blockCandidates[from + i];
             // Padding lanes hold exp(-inf) = 0 < cut: never kept.
-            for (int bits = ops.keptBits(lp, at, cut); bits != 0; bits &= bits - 1) {
-                int lane = Integer.numberOfTrailingZeros(bits);
+            for (int m = bits[i]; m != 0; m &= m - 1) {
+                int lane = Integer.numberOfTrailingZeros(m);
                 keptTerms.queue(at - base + lane, lp[at + lane] * inverseSum, slot);
                 queued++;
             }

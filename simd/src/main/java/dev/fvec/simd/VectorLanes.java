@@ -768,9 +768,9 @@ final class VectorLanes extends Lanes {
             int[] counts, float[] laneSums) {
         int nLive = 0;
         for (int c = 0; c < kpad; c += LANES) {
-            boolean isLive = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, LOW).anyTrue();
+            int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, LOW).trueCount();
             live[nLive] = c;
-            nLive += isLive ? 1 : 0;
+            nLive += Integer.signum(liveLanes); // arithmetic: C2 may turn a '? 1 : 0' into a branch
         }
         // The sum's accumulator is updated on every iteration, so C2 keeps it in a register (a
         // vector updated on only some iterations becomes a loop phi that JDK 17 boxes).
@@ -781,9 +781,9 @@ final class VectorLanes extends Lanes {
             FloatVector e = exp(FloatVector.fromArray(SPECIES, lp, base + c).sub(max));
             e.intoArray(lp, base + c);
             sum = sum.add(e);
-            boolean candidate = e.compare(VectorOperators.GE, groupCut).anyTrue();
+            int candidateLanes = e.compare(VectorOperators.GE, groupCut).trueCount();
             candidates[nCandidates] = c;
-            nCandidates += candidate ? 1 : 0;
+            nCandidates += Integer.signum(candidateLanes);
         }
         counts[0] = nCandidates;
         // Lane-wise adds are exact IEEE operations; the lanes are then summed in index order.
