@@ -71,7 +71,8 @@ final class VectorWarmUp {
      * {@link SimdKernelProvider#warmUp()}.
      */
     static final long TWIN_WORK_BEFORE_WARM_UP = 1L << 33;
-    private static final Object LOCK = new Object();
+    /** Held while a warm-up runs (and by tests that must not see its compiler directive come and go). */
+    static final Object LOCK = new Object();
     /** Counts the descriptor x component x dimension terms the twin computes in auto kernels. */
     private static final WarmUpTrigger TRIGGER = new WarmUpTrigger(TWIN_WORK_BEFORE_WARM_UP, "fvec-simd-warm-up", () -> {
         ensureWarm();
@@ -113,7 +114,21 @@ final class VectorWarmUp {
         synchronized (LOCK) {
             if (!warm) {
                 // Out of budget, the vector lanes stay off: uncompiled, they would be far slower than the twin.
-                warm = run();
+                long added = DEBUG ? cpuNanos() : 0;
+                WarmUpDirectives directives = WarmUpDirectives.add(); // C2 for the lanes, not the Vector API's fallbacks
+                if (DEBUG) {
+                    System.err.printf("fvec warm-up: compiler directive %s in %.0f ms CPU%n",
+                            directives == null ? "not added" : "added", (cpuNanos() - added) / 1e6);
+                }
+                try {
+                    warm = run();
+                } finally {
+                    boolean removed = directives != null && directives.remove();
+                    if (DEBUG) {
+                        System.err.printf("fvec warm-up: compiler directive %s%n",
+                                directives == null ? "not added" : removed ? "removed" : "left in place");
+                    }
+                }
             }
         }
     }
@@ -136,6 +151,14 @@ final class VectorWarmUp {
             stats[i] = GmmStatistics.forModel(smallModel);
         }
         float[] xSmall = descriptorsNear(smallModel, SMALL_DESCRIPTORS, false, 12345);
+        DiagonalGmm oneComponent = model(1, smallModel.dimension(), new double[] {0}, VectorLanes.LANES, 4321);
+        StatisticsKernel fullWindow = SimdKernel.warmingUp(oneComponent, Sparsity.threshold(1e-6));
+        GmmStatistics fullWindowStats = GmmStatistics.forModel(oneComponent);
+        float[] xFullWindow = descriptorsNearFirst(oneComponent, FULL_WINDOW_DESCRIPTORS, 2468);
+        DiagonalGmm manyComponents = model(FULL_QUEUE_COMPONENTS, smallModel.dimension(), new double[] {0}, VectorLanes.LANES, 1357);
+        StatisticsKernel fullQueue = SimdKernel.warmingUp(manyComponents, Sparsity.none());
+        GmmStatistics fullQueueStats = GmmStatistics.forModel(manyComponents);
+        float[] xFullQueue = descriptorsNearFirst(manyComponents, FULL_QUEUE_DESCRIPTORS, 8642);
         int r = 0;
         int fastRounds = 0;
         boolean compiled = false;
@@ -145,6 +168,10 @@ final class VectorWarmUp {
             smallRound(kernels, xSmall, stats);
             long t1 = cpuNanos();
             long a1 = allocatedBytes();
+            if (r % FULL_BATCH_EVERY == FULL_BATCH_EVERY / 2) { // outside the measured round: the verdict stays the small calls'
+                fullWindow.accumulate(xFullWindow, 0, FULL_WINDOW_DESCRIPTORS, fullWindowStats);
+                fullQueue.accumulate(xFullQueue, 0, FULL_QUEUE_DESCRIPTORS, fullQueueStats);
+            }
             if (a0 >= 0) {
                 // Uncompiled Vector API code boxes every vector; C2's code allocates nothing.
                 long boxes = a1 - a0 - ALLOCATION_PROBE_BYTES;
@@ -230,6 +257,34 @@ final class VectorWarmUp {
      */
     private static final int SMALL_DESCRIPTORS = SimdKernel.BLOCK + 1;
     private static final int SMALL_CALLS = 40;
+    /**
+     * Every {@value #FULL_BATCH_EVERY} rounds, one call of a whole batch of descriptors on a
+     * one-component model: its component's float window fills mid-batch ({@link KeptTerms}' flush
+     * inside {@code addQueued}), which the small calls never do. Without it C2 compiled
+     * {@code addQueued} in phase 1 with that branch as never taken, the first call of phase 2 took
+     * it (an {@code unstable_if} trap), and C2 compiled the method twice more (OSR, then whole):
+     * 5 compiles of it in all, 0.2-0.3 s of C2's CPU time (LogCompilation, 2-core Zen 5, JDK 17).
+     * One component keeps the call cheap uncompiled (one group of lanes instead of three).
+     */
+    private static final int FULL_WINDOW_DESCRIPTORS = KeptTerms.FLUSH_TERMS + SimdKernel.BLOCK + 1;
+    /**
+     * Rounds between the full-window and full-queue calls, from round 4 on: by then the kernel's
+     * methods have profiles (tier 3 code) that record the branches they take; once taken, a branch
+     * is compiled as code rather than as a trap. Every 4 rounds cost too much of the budget on
+     * the busy machine (lanes compiled after 690 ms of the thread's CPU, once not within the 800 ms).
+     */
+    private static final int FULL_BATCH_EVERY = 8;
+    /**
+     * With the full-window call, one on a 128-component model (the small model's D) keeping every
+     * posterior ({@link Sparsity#none()}): its batch's term queue fills before its descriptor rows do
+     * ({@code KeptTerms.makeRoom}'s second test), which only the real shape of phase 2 did before:
+     * an {@code unstable_if} trap there threw away C2's code for {@code SimdKernel.block} (makeRoom
+     * inlined), compiled again after it (LogCompilation, JDK 17).
+     */
+    private static final int FULL_QUEUE_COMPONENTS = 128;
+    private static final int FULL_QUEUE_DESCRIPTORS =
+            Math.max(KeptTerms.TERM_CAPACITY, 2 * SimdKernel.BLOCK * FULL_QUEUE_COMPONENTS) / FULL_QUEUE_COMPONENTS
+                    + SimdKernel.BLOCK + 1;
     /** Two full batches and a tail, so that batches fill mid-call and windows flush mid-batch. */
     private static final int REAL_DESCRIPTORS = 2 * KeptTerms.BATCH_DESCRIPTORS + 7;
     private static final int REAL_CALLS = 8;
@@ -391,6 +446,17 @@ final class VectorWarmUp {
             for (int j = 0; j < d; j++) {
                 x[i * d + j] = mu[c * d + j] + (float) rnd.nextDouble(-0.5, 0.5);
             }
+        }
+        return x;
+    }
+
+    /** {@code n} descriptors near the model's first component, whatever the model's size. */
+    private static float[] descriptorsNearFirst(DiagonalGmm model, int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int d = model.dimension();
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = model.means()[i % d] + (float) rnd.nextDouble(-0.5, 0.5);
         }
         return x;
     }
