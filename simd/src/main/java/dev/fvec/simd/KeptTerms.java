@@ -95,7 +95,9 @@ final class KeptTerms {
      */
     int add(float[] x, int row) {
         int slot = batchDescriptors++;
-        slotDescriptor[slot] = (row - callOffset) / d;
+        if (sink != null) { // an integer division: only when someone listens
+            slotDescriptor[slot] = (row - callOffset) / d;
+        }
         System.arraycopy(x, row, xBatch[slot], 0, d);
         return slot;
     }

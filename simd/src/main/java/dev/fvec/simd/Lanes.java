@@ -59,7 +59,8 @@ abstract class Lanes {
      * with a lane {@code >= groupCut} (which is {@code > 0}) is also appended to {@code candidates}.
      * A group that is not live may be treated alike (its lanes all become {@code exp(z) = 0}, it
      * is listed in {@code live}, never in {@code candidates}) or skipped (it keeps its {@code lp},
-     * and is not listed): the two give bitwise the same sum and candidates, so implementations
+     * and is not listed): the two give bitwise the same sum and candidates (listed from
+     * {@code candidates[candidatesAt]} on), so implementations
      * choose (the vector lanes treat every group, the twin skips).
      *
      * <p>Returns the sum of the live groups' {@code exp(z)}, in a fixed order: per lane, in the
@@ -70,7 +71,7 @@ abstract class Lanes {
      * {@code laneSums}: scratch.
      */
     abstract float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
-            int[] candidates, int[] counts, float[] laneSums);
+            int[] candidates, int candidatesAt, int[] counts, float[] laneSums);
 
     /**
      * The lanes {@code l} of the group at {@code lp[at .. at + lanes)} with {@code lp[at + l] >= cut}, as

@@ -259,7 +259,7 @@ final class ScalarLanes extends Lanes {
 
     @Override
     float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
-            int[] counts, float[] laneSums) {
+            int candidatesAt, int[] counts, float[] laneSums) {
         int w = width;
         for (int l = 0; l < w; l++) {
             laneSums[l] = 0f;
@@ -285,7 +285,7 @@ final class ScalarLanes extends Lanes {
                 }
                 live[nLive++] = c;
                 if (candidate) {
-                    candidates[nCandidates++] = c;
+                    candidates[candidatesAt + nCandidates++] = c;
                 }
             }
         }

@@ -117,7 +117,6 @@ final class SimdKernel implements StatisticsKernel {
     private final int[] survivors; // Kpad / LANES: the groups of the descriptor not pruned yet
     private final float[] boundRow; // Kpad: the bounds at the first check
     private long prunedGroups; // (descriptor, group) pairs skipped, over the kernel's life
-    private final int[] candidates; // Kpad / LANES: groups with a lane that may pass the threshold
     private final int[] live; // Kpad / LANES: groups with a lane whose exp is not 0
     private final float[] laneSums; // LANES: the exp sum's lanes, added in index order
     private final int[] counts = new int[1]; // the candidates expOfLiveGroups found
@@ -201,7 +200,6 @@ final class SimdKernel implements StatisticsKernel {
         this.pruneCut = pruneCut(hard, threshold, kpad);
         this.survivors = new int[kpad / width];
         this.boundRow = new float[kpad];
-        this.candidates = new int[kpad / width];
         this.blockCandidates = new int[BLOCK * (kpad / width)];
         this.candidateBits = new int[kpad / width];
         this.live = new int[kpad / width];
@@ -340,8 +338,8 @@ final class SimdKernel implements StatisticsKernel {
         // Since sum >= 1, e >= t * sum implies e >= t: groups without e >= t need no second look.
         float groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
         int groups = kpad / model.lanes;
-        float sum = ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, candidates, counts, laneSums);
-        System.arraycopy(candidates, 0, blockCandidates, b * groups, counts[0]);
+        float sum = ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, blockCandidates, b * groups, counts,
+                laneSums);
         candidateCounts[b] = counts[0];
         sums[b] = sum;
         logLikelihood += model.maxLogNorm + max + Math.log(sum);

@@ -765,7 +765,7 @@ final class VectorLanes extends Lanes {
      */
     @Override
     float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
-            int[] counts, float[] laneSums) {
+            int candidatesAt, int[] counts, float[] laneSums) {
         int nLive = 0;
         for (int c = 0; c < kpad; c += LANES) {
             int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, LOW).trueCount();
@@ -782,7 +782,7 @@ final class VectorLanes extends Lanes {
             e.intoArray(lp, base + c);
             sum = sum.add(e);
             int candidateLanes = e.compare(VectorOperators.GE, groupCut).trueCount();
-            candidates[nCandidates] = c;
+            candidates[candidatesAt + nCandidates] = c;
             nCandidates += Integer.signum(candidateLanes);
         }
         counts[0] = nCandidates;
