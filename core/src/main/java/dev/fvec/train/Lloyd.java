@@ -365,23 +365,15 @@ final class Lloyd {
         for (int i = 0; i < n; i++) {
             int c = assignment[i];
             s0[c]++;
-            addMoments(x, i * d, s1, s2, c * d, d);
+            int row = i * d;
+            int at = c * d;
+            for (int j = 0; j < d; j++) {
+                double v = x[row + j];
+                s1[at + j] += v;
+                s2[at + j] += v * v;
+            }
         }
         return stats;
-    }
-
-    /**
-     * {@code s1[at + j] += v}, {@code s2[at + j] += v * v} for {@code v = x[row + j]}, {@code j < d}.
-     * A method of its own, called once per row: it is compiled after a few hundred rows, where the
-     * loop inline in {@link #statistics} (one call per fit) ran in the interpreter until an
-     * on-stack replacement, 10-20 ms of a fresh JVM's fit on 12,000 x 64.
-     */
-    private static void addMoments(float[] x, int row, double[] s1, double[] s2, int at, int d) {
-        for (int j = 0; j < d; j++) {
-            double v = x[row + j];
-            s1[at + j] += v;
-            s2[at + j] += v * v;
-        }
     }
 
     /** The {@code K x D} centers stored by dimension, {@code D x K}. */

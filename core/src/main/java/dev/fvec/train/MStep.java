@@ -68,42 +68,30 @@ final class MStep {
         }
     }
 
-    /**
-     * Each dimension's variance {@code sum (x - mean)^2 / n}, two passes in double. The per-row
-     * loops are methods of their own, called once per row, so they are compiled after a few
-     * hundred rows instead of running in the interpreter until an on-stack replacement.
-     */
+    /** Each dimension's variance {@code sum (x - mean)^2 / n}, two passes in double. */
     static double[] variance(float[] x, int n, int d) {
         double[] mean = new double[d];
         for (int i = 0; i < n; i++) {
-            addRow(x, i * d, mean, d);
+            int row = i * d;
+            for (int j = 0; j < d; j++) {
+                mean[j] += x[row + j];
+            }
         }
         for (int j = 0; j < d; j++) {
             mean[j] /= n;
         }
         double[] variance = new double[d];
         for (int i = 0; i < n; i++) {
-            addSquaredDifferences(x, i * d, mean, variance, d);
+            int row = i * d;
+            for (int j = 0; j < d; j++) {
+                double diff = x[row + j] - mean[j];
+                variance[j] += diff * diff;
+            }
         }
         for (int j = 0; j < d; j++) {
             variance[j] /= n;
         }
         return variance;
-    }
-
-    /** {@code sum[j] += x[row + j]}, {@code j < d}. */
-    private static void addRow(float[] x, int row, double[] sum, int d) {
-        for (int j = 0; j < d; j++) {
-            sum[j] += x[row + j];
-        }
-    }
-
-    /** {@code sum[j] += (x[row + j] - mean[j])^2}, {@code j < d}, in double. */
-    private static void addSquaredDifferences(float[] x, int row, double[] mean, double[] sum, int d) {
-        for (int j = 0; j < d; j++) {
-            double diff = x[row + j] - mean[j];
-            sum[j] += diff * diff;
-        }
     }
 
     /** The data's variance averaged over the dimensions. */
@@ -152,7 +140,13 @@ final class MStep {
             }
             kept[keptCount++] = c;
             keptMass += s0[c];
-            moments(s0[c], s1, s2, c * d, floor, means, variances);
+            for (int j = 0; j < d; j++) {
+                int i = c * d + j;
+                double mu = s1[i] / s0[c];
+                double var = s2[i] / s0[c] - mu * mu;
+                means[i] = (float) mu;
+                variances[i] = (float) Math.max(var, floor[j]);
+            }
         }
         // Some component is kept: sum S0 ~ N >= K, so some S0_k >= N/K >= 1.
         double keptShare = 1.0 - (double) collapsedCount / k;
@@ -172,22 +166,6 @@ final class MStep {
             }
         }
         return new Result(DiagonalGmm.of(k, d, weights, means, variances), collapsedCount);
-    }
-
-    /**
-     * Component {@code c}'s means and floored variances ({@code at = c * D}) from its statistics. A
-     * method of its own, called once per component, so it is compiled within the first few
-     * M-steps instead of running in the interpreter for a dozen.
-     */
-    private static void moments(double s0, double[] s1, double[] s2, int at, double[] floor, float[] means,
-            float[] variances) {
-        for (int j = 0; j < floor.length; j++) {
-            int i = at + j;
-            double mu = s1[i] / s0;
-            double var = s2[i] / s0 - mu * mu;
-            means[i] = (float) mu;
-            variances[i] = (float) Math.max(var, floor[j]);
-        }
     }
 
     /**

@@ -39,6 +39,10 @@ import java.util.SplittableRandom;
  *       {@code accumulate}, {@code addQueued} and {@code flushAll}, so the first real calls ran them
  *       in C1 and competed with the compiler thread: 2.8-13x the steady state on the first call.</li>
  * </ol>
+ * While it runs, {@link WarmUpDirectives} keeps C2 from compiling the Vector API's own methods on
+ * their own (the uncompiled lanes' fallbacks, hot long before the lanes), and phase 1 adds, every
+ * {@value #FULL_BATCH_EVERY} rounds, two calls that fill a component's window and a batch's term
+ * queue, so that C2's code for {@link KeptTerms} has those branches (they trapped in phase 2).
  * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1
  * leaves the vector lanes off; it then runs the twin on the auto kernels' path instead, so that the twin, which
  * serves them, is compiled. The background warm-up starts on a daemon thread after
