@@ -91,21 +91,25 @@ abstract class Lanes {
      * with a lane {@code >= groupCut} (which is {@code > 0}) is also appended to {@code candidates}.
      * A group that is not live may be treated alike (its lanes all become {@code exp(z) = 0}, it
      * is listed in {@code live}, never in {@code candidates}) or skipped (it keeps its {@code lp},
-     * and is not listed): the two give bitwise the same {@link #sumOfLiveGroups} and candidates, so
-     * implementations choose (the vector lanes treat every group, the twin skips).
+     * and is not listed): the two give bitwise the same sum and candidates (listed from
+     * {@code candidates[candidatesAt]} on), so implementations
+     * choose (the vector lanes treat every group, the twin skips).
      *
-     * @return {@code nLive << 32 | nCandidates}
-     */
-    abstract long expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
-            int[] candidates);
-
-    /**
-     * The sum of the listed groups' values: per lane, in the order of {@code live}, then the lanes in
-     * index order (a fixed order, unlike {@code reduceLanes(ADD)}); groups listed with only zeros
-     * leave every lane sum's bits unchanged (it starts at {@code +0} and adds values {@code >= 0}).
+     * <p>Returns the sum of the live groups' {@code exp(z)}, in a fixed order: per lane, in the
+     * order of {@code live}, then the lanes in index order (not {@code reduceLanes(ADD)}, whose
+     * order is unspecified); groups listed with only zeros leave every lane sum's bits unchanged (it
+     * starts at {@code +0} and adds values {@code >= 0}). The sum is taken in the pass that
+     * exponentiates, not in a pass of its own. {@code counts[0]}: the number of candidates;
      * {@code laneSums}: scratch.
      */
-    abstract float sumOfLiveGroups(float[] lp, int base, int[] live, int nLive, float[] laneSums);
+    abstract float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
+            int[] candidates, int candidatesAt, int[] counts, float[] laneSums);
+
+    /**
+     * The lanes {@code l} of the group at {@code lp[at .. at + lanes)} with {@code lp[at + l] >= cut}, as
+     * the bits {@code 1 << l}; the values are {@code >= +0} (exps) and {@code cut > 0}.
+     */
+    abstract int keptBits(float[] lp, int at, float cut);
 
     /**
      * Whether some {@code x[row + j]}, {@code j < d}, is NaN or has {@code |x| > }

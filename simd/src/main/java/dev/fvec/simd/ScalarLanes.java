@@ -355,8 +355,12 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    long expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates) {
+    float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
+            int candidatesAt, int[] counts, float[] laneSums) {
         int w = width;
+        for (int l = 0; l < w; l++) {
+            laneSums[l] = 0f;
+        }
         int nLive = 0;
         int nCandidates = 0;
         for (int c = 0; c < kpad; c += w) {
@@ -373,34 +377,30 @@ final class ScalarLanes extends Lanes {
                     // components far from the descriptor), which then skip the polynomial.
                     float e = z < ExpPolynomial.LOW ? 0f : ExpPolynomial.exp(z);
                     lp[from + l] = e;
+                    laneSums[l] += e;
                     candidate |= e >= groupCut;
                 }
                 live[nLive++] = c;
                 if (candidate) {
-                    candidates[nCandidates++] = c;
+                    candidates[candidatesAt + nCandidates++] = c;
                 }
             }
         }
-        return (long) nLive << 32 | nCandidates;
-    }
-
-    @Override
-    float sumOfLiveGroups(float[] lp, int base, int[] live, int nLive, float[] laneSums) {
-        int w = width;
-        for (int l = 0; l < w; l++) {
-            laneSums[l] = 0f;
-        }
-        for (int i = 0; i < nLive; i++) {
-            int from = base + live[i];
-            for (int l = 0; l < w; l++) {
-                laneSums[l] += lp[from + l];
-            }
-        }
+        counts[0] = nCandidates;
         float sum = 0;
         for (int l = 0; l < w; l++) {
             sum += laneSums[l];
         }
         return sum;
+    }
+
+    @Override
+    int keptBits(float[] lp, int at, float cut) {
+        int bits = 0;
+        for (int l = 0; l < width; l++) {
+            bits |= lp[at + l] >= cut ? 1 << l : 0;
+        }
+        return bits;
     }
 
     @Override

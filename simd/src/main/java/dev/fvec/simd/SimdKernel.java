@@ -58,23 +58,31 @@ final class SimdKernel implements StatisticsKernel {
     static final double POSTERIOR_ERROR_LIMIT = 1e-2;
     /**
      * Whether kernels prune ({@link #prunedLogLikelihoods}); off unless {@code -Dfvec.simd.prune=true},
-     * because it does not pay on this kernel yet. Measured on Zen 5 (2 cores shared with other jobs,
-     * Temurin 25, 512 bits, {@code PruneAB} in the benchmark jar: pruned and unpruned kernels
+     * because it does not pay on this kernel: slower on every shape measured. Zen 5, 2 cores shared
+     * with other jobs, Temurin 25, {@code PruneAB} in the benchmark jar (pruned and unpruned kernels
      * alternating in one JVM after a 6 s warm-up, min of 150 rounds of 3 calls), ratio pruned /
-     * unpruned, log-likelihood pass alone then whole statistics call: golden D64 K256 N1000
-     * t = 1e-6 (70% of the descriptor x group pairs skipped) 1.92 / 1.78, t = 0 (3% skipped) 1.7 /
-     * 1.38, hard 1.46 (whole call); synthetic 64x256x1000 t = 1e-6 (20% skipped) 2.2 / 1.52,
-     * t = 0 (nothing skipped) 1.15 / 1.08, hard 1.13. Where nothing can be skipped the cost is the
-     * check itself ({@link Lanes#mayPrune}: a pass over each descriptor's bounds) and the split of
-     * the register-blocked pass at {@code D / 4} (4%). Where much is skipped, the compacted
-     * continuations ({@link Lanes#continueMasked}: 4 or 8 chains per group over 16 or 32 terms)
-     * ran at about a third of the unpruned pass's FMA rate (short loops, one per group and stage,
-     * padded to 4 or 8 descriptors), which ate the 40% of the terms saved. The earlier design
-     * (each descriptor's surviving groups continued on their own) was about 2x slower, as this
-     * one is. What would be needed: continuations at the unpruned pass's rate (longer loops:
-     * several groups per call, or a dimension order that prunes after fewer terms), or pruning
-     * coarser than a descriptor x group pair; a rule to switch it on where it pays would depend
-     * on the data (how clustered), not only on the model.
+     * unpruned of the log-likelihood pass alone, then of the whole statistics call, 512 bits:
+     * golden D64 K256 N1000 t = 1e-6 (70% of the descriptor x group pairs skipped) 1.92 / 1.61,
+     * t = 0 (3% skipped) 1.56 / 1.30, hard 1.58 / 1.42; synthetic 64x256x1000 t = 1e-6 (20%
+     * skipped) 2.01 / 1.52, t = 0 (none) 1.16 / 1.07, hard 1.18 / 1.14. 256 bits, whole call:
+     * golden t = 1e-6 1.37, t = 0 1.63; synthetic t = 1e-6 1.32, t = 0 1.07.
+     *
+     * <p>Where nothing can be skipped, the cost is the check ({@link Lanes#mayPrune}, a pass over
+     * each descriptor's bounds with two chains of Java's max and min, which take several
+     * instructions each: with one chain the check alone cost 20%) and the split of the
+     * register-blocked pass at {@code D / 4} (4%). Where much is skipped, the continuations lose
+     * what the skipped terms save: {@code KernelShapes} (same jar) measured the partial pass, the
+     * masked continuation and the finish at 1.23x the unpruned pass's time with all 8 descriptors
+     * in every group (8 chains per group instead of 16 over two groups), and a 4-chain
+     * continuation at about 1.6-1.9x the time per term; the golden case leaves about 2.5 of the
+     * block's 8 descriptors per group, padded to 4, and the seeds (each descriptor's best group,
+     * summed to {@code D} first) and checks come on top. A 4-pair kernel (any descriptor and group
+     * per chain, 12 loads per 8 FMAs) was slower still (2.28 on golden t = 1e-6, LL alone), and the
+     * first design (each descriptor's surviving groups continued alone, seeds in scalar) was about
+     * 2x slower. To pay, the continuation would have to run near the unpruned pass's rate with
+     * a few descriptors per group (e.g. descriptors grouped by their likely components before the
+     * pass, or a dimension order that prunes after fewer terms), and a rule to enable it where it
+     * pays would depend on how clustered the data are, not on the model alone.
      */
     static final boolean PRUNE = Boolean.getBoolean("fvec.simd.prune");
     /** Pruning needs some dimensions to bound with: below this many, every term is computed. */
@@ -109,7 +117,7 @@ final class SimdKernel implements StatisticsKernel {
     private final FallbackSink fallbackSink = new FallbackSink(); // the kept-term sink of a call, for them
 
     // Scratch, sized once.
-    private final float[] likelihoods; // BLOCK x Kpad: log p, then exp(log p - max) (see posteriors)
+    private final float[] likelihoods; // BLOCK x Kpad: log p, then exp(log p - max) (see exps)
     private final float[] maxes; // BLOCK: max_k log p
     private final float[] centred; // BLOCK x D: the block's descriptors minus the model's centre
     private final boolean prune; // exact pruning (see prunedLogLikelihoods)
@@ -122,9 +130,16 @@ final class SimdKernel implements StatisticsKernel {
     private final int[] keptGroups; // Kpad / LANES: per group, bit b set: descriptor b keeps it (not skipped)
     private final float[] boundRow; // Kpad: the bounds at the first check
     private long prunedGroups; // (descriptor, group) pairs skipped, over the kernel's life
-    private final int[] candidates; // Kpad / LANES: groups with a lane that may pass the threshold
     private final int[] live; // Kpad / LANES: groups with a lane whose exp is not 0
     private final float[] laneSums; // LANES: the exp sum's lanes, added in index order
+    private final int[] counts = new int[1]; // the candidates expOfLiveGroups found
+    // Per descriptor of the block, from exps for keep:
+    private final int[] slots = new int[BLOCK]; // its row in the kept-term batch, -1: the scalar reference
+    private final int[] bestOf = new int[BLOCK]; // hard assignment: its component
+    private final float[] sums = new float[BLOCK]; // sum_k exp(lp_k - max)
+    private final int[] candidateCounts = new int[BLOCK]; // its candidate groups,
+    private final int[] blockCandidates; // BLOCK x Kpad / LANES: which they are
+    private final int[] candidateBits; // Kpad / LANES: the kept lanes of a descriptor's candidate groups
 
     // Per-call counters (fields, so that nothing is allocated per call).
     private long kept;
@@ -200,7 +215,8 @@ final class SimdKernel implements StatisticsKernel {
         this.masks = new int[kpad / width];
         this.keptGroups = new int[kpad / width];
         this.boundRow = new float[kpad];
-        this.candidates = new int[kpad / width];
+        this.blockCandidates = new int[BLOCK * (kpad / width)];
+        this.candidateBits = new int[kpad / width];
         this.live = new int[kpad / width];
         this.laneSums = new float[width];
         this.minTrustedMax = minTrustedMax(this.model.d, this.model.maxOffsetNorm);
@@ -264,7 +280,8 @@ final class SimdKernel implements StatisticsKernel {
             m.centre(x, row, centred, 0);
             ops.logLikelihoods1(m, centred, likelihoods, maxes);
             keptTerms.makeRoom(BLOCK, stats, ops);
-            posteriors(ops, 0, x, row, stats);
+            exps(ops, 0, x, row);
+            keep(ops, 0, x, row, stats);
         }
         keptTerms.addQueued(stats, ops);
         keptTerms.flushAll(stats);
@@ -294,73 +311,100 @@ final class SimdKernel implements StatisticsKernel {
             ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
         }
         keptTerms.makeRoom(BLOCK, stats, ops);
+        // Two passes: every descriptor's exps, then every descriptor's kept terms, so the kept
+        // terms' loads (a lane here and there) find the exps' vector stores long done rather than
+        // in flight. Not measured apart from the kept-lane masks (see keep), which made the gain.
         for (int b = 0; b < BLOCK; b++) {
-            posteriors(ops, b, x, row + b * d, stats);
+            exps(ops, b, x, row + b * d);
+        }
+        for (int b = 0; b < BLOCK; b++) {
+            keep(ops, b, x, row + b * d, stats);
         }
     }
 
     /**
      * For the descriptor at {@code x[row]}, whose log-likelihoods are row {@code b} of
-     * {@link #likelihoods} (max {@code maxes[b]}): log-sum-exp, posteriors, sparsification, and the
-     * kept terms queued; or the scalar reference, when float overflowed or a value is out of range.
+     * {@link #likelihoods} (max {@code maxes[b]}): whether float can give its posteriors (else
+     * {@link #keep} gives it to the scalar reference); the exps {@code e_k = exp(lp_k - max)} in
+     * place, their sum, the candidate groups (and, for hard assignment, the best component), and
+     * its log-likelihood; its slot in the batch.
      */
-    private void posteriors(Lanes ops, int b, float[] x, int row, GmmStatistics stats) {
+    private void exps(Lanes ops, int b, float[] x, int row) {
         int kpad = model.kpad;
-        int k = model.k;
         int base = b * kpad;
         float[] lp = likelihoods;
         float max = maxes[b]; // padding lanes are -inf and never win
         if (!(max >= minTrustedMax) || ops.outOfRange(x, row, model.d)) {
             // -inf (overflow) fails the first test too.
-            scalar.accumulate(x, row, 1, stats, fallbackSink.at(row));
-            scalarDescriptors++;
-            fallbacks++;
+            slots[b] = -1;
             return;
         }
-        int slot = keptTerms.add(x, row);
+        slots[b] = keptTerms.add(x, row);
 
         // Hard assignment: the first component that reaches the max (ties to the lowest index).
-        int best = hard ? ops.firstIndexOf(lp, base, kpad, max) : -1;
+        if (hard) {
+            bestOf[b] = ops.firstIndexOf(lp, base, kpad, max);
+        }
 
         // e_k = exp(lp_k - max) in place, their sum, and the groups that may keep a term. A group
         // whose lanes all lie below max + ExpPolynomial.LOW has e = 0 throughout: it is skipped and
         // keeps its log p values, which are <= 0 and so never pass the cut (> 0) below.
         // Since sum >= 1, e >= t * sum implies e >= t: groups without e >= t need no second look.
         float groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
-        long counts = ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, candidates);
-        int nLive = (int) (counts >>> 32);
-        int nCandidates = (int) counts;
-        float sum = ops.sumOfLiveGroups(lp, base, live, nLive, laneSums);
+        int groups = kpad / model.lanes;
+        float sum = ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, blockCandidates, b * groups, counts,
+                laneSums);
+        candidateCounts[b] = counts[0];
+        sums[b] = sum;
         logLikelihood += model.maxLogNorm + max + Math.log(sum);
+    }
 
-        // Posteriors q_k = e_k / sum, sparsified, queued for the statistics.
+    /**
+     * The descriptor at {@code x[row]}, row {@code b} of the block, after {@link #exps}: its
+     * posteriors, sparsified, and the kept terms queued; or the scalar reference, when float
+     * overflowed or a value is out of range.
+     */
+    private void keep(Lanes ops, int b, float[] x, int row, GmmStatistics stats) {
+        int slot = slots[b];
+        if (slot < 0) {
+            scalar.accumulate(x, row, 1, stats, fallbackSink.at(row));
+            scalarDescriptors++;
+            fallbacks++;
+            return;
+        }
         if (hard) {
-            keptTerms.queue(best, 1f, slot);
+            keptTerms.queue(bestOf[b], 1f, slot);
             kept++;
             return;
         }
+        int k = model.k;
+        int base = b * model.kpad;
+        int from = b * (model.kpad / model.lanes);
+        int nCandidates = candidateCounts[b];
+        float sum = sums[b];
+        // Posteriors q_k = e_k / sum. q >= t  <=>  e >= t * sum. For t = 0 every term is kept and
+        // counted, but zeros add nothing.
         float inverseSum = 1f / sum;
-        // q >= t  <=>  e >= t * sum. For t = 0 every term is kept and counted, but zeros add nothing.
         float cut = keepAll ? Float.MIN_VALUE : (float) (threshold * sum);
-        if (keepAll) {
-            kept += k;
-        }
-        // VectorMask.toLong() is not an intrinsic on JDK 17 (it boxes the mask), so the candidate
-        // groups are scanned in scalar.
-        int width = model.lanes;
+        float[] lp = likelihoods;
+        // The masks first, then their bits: the loop over a mask's bits ends at a data-dependent
+        // count (a mispredicted exit, often), which would otherwise also wait for the next mask's
+        // reduction; in a loop of their own the reductions overlap.
+        int[] bits = candidateBits;
         for (int i = 0; i < nCandidates; i++) {
-            int c = candidates[i];
-            int end = Math.min(c + width, k);
-            for (int comp = c; comp < end; comp++) {
-                float e = lp[base + comp];
-                if (e >= cut) {
-                    keptTerms.queue(comp, e * inverseSum, slot);
-                    if (!keepAll) {
-                        kept++;
-                    }
-                }
+            bits[i] = ops.keptBits(lp, base + blockCandidates[from + i], cut);
+        }
+        int queued = 0;
+        for (int i = 0; i < nCandidates; i++) {
+            int at = base + blockCandidates[from + i];
+            // Padding lanes hold exp(-inf) = 0 < cut: never kept.
+            for (int m = bits[i]; m != 0; m &= m - 1) {
+                int lane = Integer.numberOfTrailingZeros(m);
+                keptTerms.queue(at - base + lane, lp[at + lane] * inverseSum, slot);
+                queued++;
             }
         }
+        kept += keepAll ? k : queued;
     }
 
     /**
