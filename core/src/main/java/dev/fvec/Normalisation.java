@@ -52,12 +52,20 @@ final class Normalisation {
         for (int i = 0; i < length; i++) {
             out[outOffset + i] = (float) (fv[i] * scale);
         }
+        // The check: first a branch-free pass, which C2 vectorises (the largest |v| is finite
+        // unless some v is infinite or NaN); the loop that finds the element only if not.
+        float largest = 0;
         for (int i = 0; i < length; i++) {
-            float v = out[outOffset + i];
-            if (v - v != 0) {
-                // Only without L2 normalisation, from descriptors near float's range: say so rather than emit Infinity.
-                throw new ArithmeticException("Fisher vector element " + i + " = " + fv[i] * scale
-                        + " does not fit in a float; rescale the descriptors or enable L2 normalisation");
+            largest = Math.max(largest, Math.abs(out[outOffset + i]));
+        }
+        if (!(largest <= Float.MAX_VALUE)) {
+            for (int i = 0; i < length; i++) {
+                float v = out[outOffset + i];
+                if (v - v != 0) {
+                    // Only without L2 normalisation, from descriptors near float's range: say so rather than emit Infinity.
+                    throw new ArithmeticException("Fisher vector element " + i + " = " + fv[i] * scale
+                            + " does not fit in a float; rescale the descriptors or enable L2 normalisation");
+                }
             }
         }
     }

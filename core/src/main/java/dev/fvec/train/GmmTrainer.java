@@ -26,7 +26,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Initialisation ({@link Init}): greedy k-means++ on a sample of {@code max(4096, 64 K)}
- * descriptors (the best of up to 6 attempts when K is small: 6 up to K = 64; 3 from K = 128 on),
+ * descriptors (the best of up to 6 attempts when K is small: 6 up to K = 64; 2 from K = 128 to 511;
+ * one from K = 512 on),
  * then, from K = 128
  * on by default, 5 {@link Builder#kmeansIterations Lloyd iterations} on every descriptor (fewer
  * if the centers settle by scikit-learn's {@code KMeans} rule), then one M-step from the hard
@@ -42,7 +43,7 @@ import java.util.Objects;
  * K = 256 an EM iteration is one kernel pass over every descriptor, about 0.075 s once the
  * kernel's vector lanes are warm (about 0.18 s on its scalar twin before); the seeding, on 16,384
  * sampled descriptors, takes about 0.26 s per attempt (it grows as {@code K^2 ln K}; 2 attempts
- * from K = 128 on: about 0.5 s); the Lloyd iterations cost
+ * from K = 128 to 511: about 0.5 s; one from K = 512 on); the Lloyd iterations cost
  * one pass of {@code N K D} distance terms to assign the seeds (about 0.25 s there, in a fresh JVM
  * on a loaded machine: a whole fit went from 1.13 s to 1.38 s of CPU on the end-to-end benchmark's
  * 100,000 x 64 set, the held-out likelihood the same, one EM iteration fewer), then each update

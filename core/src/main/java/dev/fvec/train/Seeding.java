@@ -70,9 +70,9 @@ final class Seeding {
 
     /**
      * Seeding work (sampled descriptors times K) per {@code fit} up to which several attempts are
-     * made: 6 up to K = 64 on 4096 sampled descriptors, 3 up to K = 80, 2 up to K = 96, then one
-     * (K = 128 and up: 64 K descriptors, one attempt by the budget, but see {@link
-     * #LARGE_K_ATTEMPTS}). Measured (issue 12,
+     * made: on 4096 sampled descriptors {@code 384 / K} of them, so 6 up to K = 64, 5 up to K = 76,
+     * 4 up to K = 96, 3 up to K = 127 (K = 128 and up: 64 K descriptors, one attempt by the budget,
+     * but see {@link #LARGE_K_ATTEMPTS} and {@link #SINGLE_ATTEMPT_MIN_COMPONENTS}). Measured (issue 12,
      * item 3) on the end-to-end benchmark's 12,000 x 64 training set (256 rotated anisotropic
      * Gaussians), K = 64, mean held-out log-likelihood of 6 seeds: -119.99 with one attempt,
      * -119.49 with the best of 3, -119.37 of 5 (scikit-learn, random_state 0: -119.46). Again with
@@ -102,12 +102,32 @@ final class Seeding {
     static final int LARGE_K_ATTEMPTS = 2;
 
     /**
+     * Components from which the seeding makes one attempt again ({@link #LARGE_K_ATTEMPTS} stops
+     * there). An attempt costs about {@code K^2 ln K} (64 K sampled rows, {@code 2 + ln K}
+     * candidates per center): at K = 1024 on 100,000 x 64 (65,536 sampled rows) one attempt took
+     * about 5 s of wall time on the loaded 2-core machine ({@code fvec train --components 1024}'s
+     * progress), and fvec-spark's K = 1024 row in the README went from 5.3 s to 19.8 s when the
+     * second attempt came in (a slower VM that night did the rest). Measured (the end-to-end benchmark's
+     * 100,000 x 64 set and its 20,000 held-out rows, {@code NpyQuality}, default options but one
+     * thread, seeds 0-2 paired; held-out mean log-likelihood, best of 2 minus one attempt): K = 512
+     * +0.066, 0, 0 (seeds 1 and 2: the first attempt won, the same model); K = 1024 -0.053,
+     * +0.124, 0; over the six, +0.023 (standard error 0.025): the size of the K = 256 gain above,
+     * not distinguishable from none with these seeds and within the 0.05 nats issue 12 allows
+     * against scikit-learn, while the second attempt's cost grows as {@code K^2 ln K}. (Those fits
+     * ran 47-81 EM iterations, 11-40 s of CPU each on the loaded machine, so there the EM, not the
+     * seeding, dominated.)
+     */
+    static final int SINGLE_ATTEMPT_MIN_COMPONENTS = 512;
+
+    /**
      * Greedy attempts for a sample of {@code size} descriptors: {@code clamp(budget / (size K), 1, 6)},
-     * at least {@link #LARGE_K_ATTEMPTS} from K = 128 on.
+     * at least {@link #LARGE_K_ATTEMPTS} from K = 128 up to {@link #SINGLE_ATTEMPT_MIN_COMPONENTS}
+     * (exclusive).
      */
     static int attempts(int size, int k) {
         int byBudget = (int) Math.max(1, Math.min(MAX_ATTEMPTS, ATTEMPT_BUDGET / ((long) size * k)));
-        return k >= GmmTrainer.FULL_KMEANS_MIN_COMPONENTS ? Math.max(LARGE_K_ATTEMPTS, byBudget) : byBudget;
+        boolean large = k >= GmmTrainer.FULL_KMEANS_MIN_COMPONENTS && k < SINGLE_ATTEMPT_MIN_COMPONENTS;
+        return large ? Math.max(LARGE_K_ATTEMPTS, byBudget) : byBudget;
     }
 
     /** The initial seeding's sample size before the cap at {@code N}: {@code max(4096, 64 K)}. */

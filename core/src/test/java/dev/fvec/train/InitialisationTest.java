@@ -343,4 +343,17 @@ class InitialisationTest {
             assertEquals(0f, Seeding.squaredDistance(a, 0, a, 0, d), "D " + d + ", a point to itself");
         }
     }
+
+    @Test
+    void seedingAttemptsFollowTheBudgetTwoFrom128AndOneFrom512() {
+        // Initial samples are max(4096, 64 K) rows (fewer when N is smaller).
+        assertEquals(6, Seeding.attempts(4096, 64), "K = 64: the budget allows the most");
+        assertEquals(4, Seeding.attempts(4096, 80), "the budget: 3 x 8192 x 64 / (4096 x 80)");
+        assertEquals(2, Seeding.attempts(8192, 128), "K = 128: at least two");
+        assertEquals(2, Seeding.attempts(16384, 256));
+        assertEquals(2, Seeding.attempts(32000, 511));
+        assertEquals(1, Seeding.attempts(32768, 512), "K = 512: one");
+        assertEquals(1, Seeding.attempts(65536, 1024));
+        assertEquals(5, Seeding.attempts(600, 512), "a small sample is cheap: the budget decides");
+    }
 }

@@ -12,11 +12,13 @@ import java.util.Arrays;
  *
  * <h2>Why a queue</h2>
  * The windows of all components ({@code 2 K Dpad} floats) outgrow L1, and read-modify-writing a
- * window row per term was bound by L2 traffic. A stable counting sort of the batch's terms by
- * component lets each row be read and written once per batch and held in registers while the
- * batch's descriptors (copied, zero-padded, into {@link #xBatch}, in L1) are added. Each component
- * still receives its terms in descriptor order, so the float sums are bit for bit those of adding
- * the terms as they came.
+ * window row per term was bound by L2 traffic. Queued by component (each component's terms in a
+ * bucket of its own, in descriptor order), the batch's terms let each row be read and written once
+ * per batch and held in registers while the batch's descriptors (copied, zero-padded, into
+ * {@link #xBatch}, in L1) are added. Each component still receives its terms in descriptor order,
+ * so the float sums are bit for bit those of adding the terms as they came (and do not depend on
+ * where batches end). The buckets replaced one queue in descriptor order and a counting sort of it
+ * by component (three passes over the terms) per batch.
  *
  * <h2>Centred windows</h2>
  * {@code S1}, {@code S2} are accumulated in float centred on the component mean,
@@ -39,8 +41,11 @@ final class KeptTerms {
      */
     static final int BATCH_DESCRIPTORS = 128;
     static final int BATCH_FLOATS = 16384;
-    /** Queued terms per batch, at the least; a batch ends early rather than overflow. */
-    static final int TERM_CAPACITY = 4096;
+    /**
+     * Queued terms per component and batch, at most; a batch ends early rather than overflow. Each
+     * component's terms are queued in a row of this many (its bucket): no sort by component.
+     */
+    static final int BUCKET_TERMS = 32;
     /** Float terms summed per component before flushing into double: keeps the error ~1e-6 relative. */
     static final int FLUSH_TERMS = 128;
 
@@ -50,12 +55,10 @@ final class KeptTerms {
     private final int dpad;
     private final int batchRows; // descriptors per batch: a multiple of the kernel's block
     private final float[][] xBatch; // batchRows rows of Dpad: the batch's descriptors, zero tails
-    private final int[] termComp; // the queued terms of the batch, in descriptor order: component,
-    private final float[] termQ; // posterior,
-    private final int[] termSlot; // and the descriptor's row in xBatch
-    private final int[] bucketStart; // K + 1: counting sort of the queued terms by component
-    private final float[] sortedQ; // the queued terms, grouped by component (stable)
-    private final int[] sortedSlot; // and their descriptor's row in xBatch
+    private final int bucketTerms; // terms per bucket
+    private final float[] bucketQ; // K buckets of bucketTerms: the queued terms' posteriors, per component in descriptor order,
+    private final int[] bucketSlot; // and their descriptor's row in xBatch
+    private final int[] bucketCount; // K: terms in each bucket
     private final float[][] centred1; // K rows of Dpad: sum q (x - mu) since the last flush
     private final float[][] centred2; // K rows of Dpad: sum q (x - mu)^2 since the last flush
     private final double[] weight; // K: sum q since the last flush
@@ -66,7 +69,7 @@ final class KeptTerms {
     private int callOffset; // the call's offset in x, to turn a row into a descriptor index
 
     private int batchDescriptors; // rows of xBatch in use
-    private int queuedTerms;
+    private int fullest; // the most terms in one bucket
 
     KeptTerms(PackedModel model, int block) {
         this.model = model;
@@ -76,13 +79,10 @@ final class KeptTerms {
         this.batchRows = Math.max(block, Math.min(BATCH_DESCRIPTORS, BATCH_FLOATS / dpad) / block * block);
         this.xBatch = new float[batchRows][dpad];
         this.slotDescriptor = new int[batchRows];
-        int capacity = Math.max(TERM_CAPACITY, 2 * block * k);
-        this.termComp = new int[capacity];
-        this.termQ = new float[capacity];
-        this.termSlot = new int[capacity];
-        this.bucketStart = new int[k + 1];
-        this.sortedQ = new float[capacity];
-        this.sortedSlot = new int[capacity];
+        this.bucketTerms = Math.max(BUCKET_TERMS, 2 * block);
+        this.bucketQ = new float[k * bucketTerms];
+        this.bucketSlot = new int[k * bucketTerms];
+        this.bucketCount = new int[k];
         this.centred1 = new float[k][dpad];
         this.centred2 = new float[k][dpad];
         this.weight = new double[k];
@@ -95,17 +95,20 @@ final class KeptTerms {
      */
     int add(float[] x, int row) {
         int slot = batchDescriptors++;
-        slotDescriptor[slot] = (row - callOffset) / d;
+        if (sink != null) { // an integer division: only when someone listens
+            slotDescriptor[slot] = (row - callOffset) / d;
+        }
         System.arraycopy(x, row, xBatch[slot], 0, d);
         return slot;
     }
 
     /** Queues the term of posterior {@code q} of the descriptor in row {@code slot} for {@code comp}. */
     void queue(int comp, float q, int slot) {
-        int t = queuedTerms++;
-        termComp[t] = comp;
-        termQ[t] = q;
-        termSlot[t] = slot;
+        int n = bucketCount[comp]++;
+        int t = comp * bucketTerms + n;
+        bucketQ[t] = q;
+        bucketSlot[t] = slot;
+        fullest = Math.max(fullest, n + 1);
         if (sink != null) {
             // The posterior as queued: the twin and the vector lanes queue the same floats in the same order.
             sink.add(slotDescriptor[slot], comp, q);
@@ -123,7 +126,8 @@ final class KeptTerms {
 
     /** Adds the queued terms when the next {@code block} descriptors might not fit the batch. */
     void makeRoom(int block, GmmStatistics stats, Lanes lanes) {
-        if (batchDescriptors + block > batchRows || queuedTerms + block * k > termQ.length) {
+        // A descriptor queues at most one term per component.
+        if (batchDescriptors + block > batchRows || fullest + block > bucketTerms) {
             addQueued(stats, lanes);
         }
     }
@@ -133,32 +137,17 @@ final class KeptTerms {
      * order, flushing a window when it reaches {@value #FLUSH_TERMS} terms; empties the batch.
      */
     void addQueued(GmmStatistics stats, Lanes lanes) {
-        int nt = queuedTerms;
-        // Counting sort by component: bucketStart[c + 1] counts component c's terms, then
-        // bucketStart[c] is where they go; the scatter advances it to their end, which is where
-        // component c + 1's terms start.
-        Arrays.fill(bucketStart, 0);
-        for (int t = 0; t < nt; t++) {
-            bucketStart[termComp[t] + 1]++;
-        }
-        for (int c = 0; c < k; c++) {
-            bucketStart[c + 1] += bucketStart[c];
-        }
-        for (int t = 0; t < nt; t++) {
-            int at = bucketStart[termComp[t]]++;
-            sortedQ[at] = termQ[t];
-            sortedSlot[at] = termSlot[t];
-        }
-        int start = 0;
+        int[] counts = bucketCount;
         for (int comp = 0; comp < k; comp++) {
-            int end = bucketStart[comp];
+            int start = comp * bucketTerms;
+            int end = start + counts[comp];
             while (start < end) {
                 int stop = Math.min(end, start + FLUSH_TERMS - windowTerms[comp]);
-                lanes.addToWindows(model.muRows[comp], xBatch, sortedSlot, sortedQ, start, stop, centred1[comp],
+                lanes.addToWindows(model.muRows[comp], xBatch, bucketSlot, bucketQ, start, stop, centred1[comp],
                         centred2[comp]);
                 double w = weight[comp];
                 for (int t = start; t < stop; t++) {
-                    w += sortedQ[t];
+                    w += bucketQ[t];
                 }
                 weight[comp] = w;
                 windowTerms[comp] += stop - start;
@@ -167,8 +156,9 @@ final class KeptTerms {
                 }
                 start = stop;
             }
+            counts[comp] = 0;
         }
-        queuedTerms = 0;
+        fullest = 0;
         batchDescriptors = 0;
     }
 

@@ -23,9 +23,28 @@ abstract class Lanes {
     /**
      * Exact pruning, stage 1: {@code acc[b * Kpad + k] = sum_{j < dims} t_bkj^2} for the
      * {@link SimdKernel#BLOCK} centred descriptors {@code xc[b * D ..]}: the first {@code dims}
-     * terms of {@link #logLikelihoodsBlock}'s sums, with its register blocking and in its order.
+     * terms of {@link #logLikelihoodsBlock}'s sums, in its order. The twin, which computes every
+     * sum in full anyway (dimension-major), computes them here to {@code D}, saving the sums at
+     * {@link PackedModel#pruneCheck2} and {@code D}, and its continuations below copy them (the same
+     * chains of FMAs, so the same bits).
      */
     abstract void partialBlock(PackedModel m, float[] xc, int dims, float[] acc);
+
+    /**
+     * The sums continued with the terms {@code from <= j < D}, then {@link #finishBlock} with every group kept: the
+     * log-likelihoods and maxes of {@link #logLikelihoodsBlock}, bit for bit, from the sums after
+     * {@code from} terms.
+     */
+    abstract void finishFrom(PackedModel m, float[] xc, int from, float[] lp, float[] maxes);
+
+    /**
+     * Continues, with the terms {@code from <= j < to} in order, the sums {@code acc[b * Kpad + c ..
+     * + lanes)} of each group {@code q} (components from {@code c = q * lanes}) for the descriptors
+     * {@code b} whose bit {@code 1 << b} is set in {@code masks[q]}. {@code xc} and {@code acc} have
+     * a spare row {@code BLOCK} (scratch: the vector lanes pad with it). {@code to} is
+     * {@link PackedModel#pruneCheck2} or {@code D} (see {@link #partialBlock}).
+     */
+    abstract void continueMasked(PackedModel m, float[] xc, int from, int to, float[] acc, int[] masks);
 
     /**
      * {@code out[c] = logNorm_c - acc[base + c]} for {@code c < Kpad} (upper bounds of the float
@@ -34,23 +53,36 @@ abstract class Lanes {
     abstract float bounds(float[] acc, int base, float[] logNorm, int kpad, float[] out);
 
     /**
-     * Keeps, in order, the groups of {@code groups[0 .. n)} (their first component) that have a lane
-     * with {@code fl(fl(logNorm_c - acc[base + c]) - max) >= cut} (or NaN), and returns how many.
+     * False when no group can be pruned against any lower bound of the max: per lane {@code l},
+     * {@code lo_l = min} over the groups of {@code u = fl(logNorm_c - acc[base + c])} and
+     * {@code hi = max} of all {@code u}: false if some lane has {@code fl(lo_l - hi) >= cut} (or NaN)
+     * (a group whose every lane {@code fl(u - max) < cut}, {@code max <= hi}, makes every lane of
+     * {@code lo} pass). A cheap test before {@link #prunable}: max and min are exact, so any order gives the same.
      */
-    abstract int pruneGroups(float[] acc, int base, float[] logNorm, float max, float cut, int[] groups, int n);
+    abstract boolean mayPrune(float[] acc, int base, float[] logNorm, int kpad, float cut);
 
     /**
-     * Continues the sums {@code acc[base + c]} of the lanes of the groups {@code groups[0 .. n)} of
-     * the centred descriptor {@code xc[at ..]} with the terms {@code from <= j < to}, in order.
+     * How many groups of {@code [0, Kpad)} have every lane at
+     * {@code fl(fl(logNorm_c - acc[base + c]) - max) < cut} (a NaN lane is not).
      */
-    abstract void continueGroups(PackedModel m, float[] xc, int at, int from, int to, float[] acc, int base,
-            int[] groups, int n);
+    abstract int prunable(float[] acc, int base, float[] logNorm, int kpad, float max, float cut);
+
+    /** {@code max_l fl(logNorm_l - acc[base + l])} over the lanes of the group at component {@code c}. */
+    abstract float laneMax(float[] acc, int base, float[] logNorm, int c);
 
     /**
-     * {@code acc[base + c] = logNorm_c - acc[base + c]} in the groups {@code groups[0 .. n)} (their
-     * log-likelihoods); returns their max.
+     * Sets {@code bit} in {@code masks[q]} for each group {@code q} with a lane
+     * {@code fl(fl(logNorm_c - acc[base + c]) - max) >= cut} (or NaN): the groups that stay.
      */
-    abstract float finishGroups(float[] acc, int base, float[] logNorm, int[] groups, int n);
+    abstract void checkGroups(float[] acc, int base, float[] logNorm, int kpad, float max, float cut, int[] masks, int bit);
+
+    /**
+     * {@code acc[b * Kpad + c] = fl(fl(logNorm_c - acc[b * Kpad + c]) - off)} and {@code maxes[b]}
+     * their max, for the {@link SimdKernel#BLOCK} descriptors, {@code off} being {@code +0} (which
+     * leaves every value's bits) where bit {@code 1 << b} of {@code live[q]} is set (or {@code live} is null) for the group
+     * {@code q} of {@code c}, else {@code +inf} (the log-likelihoods of a skipped group: {@code -inf}).
+     */
+    abstract void finishBlock(PackedModel m, float[] acc, float[] maxes, int[] live);
 
     /**
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some
@@ -59,21 +91,25 @@ abstract class Lanes {
      * with a lane {@code >= groupCut} (which is {@code > 0}) is also appended to {@code candidates}.
      * A group that is not live may be treated alike (its lanes all become {@code exp(z) = 0}, it
      * is listed in {@code live}, never in {@code candidates}) or skipped (it keeps its {@code lp},
-     * and is not listed): the two give bitwise the same {@link #sumOfLiveGroups} and candidates, so
-     * implementations choose (the vector lanes treat every group, the twin skips).
+     * and is not listed): the two give bitwise the same sum and candidates (listed from
+     * {@code candidates[candidatesAt]} on), so implementations
+     * choose (the vector lanes treat every group, the twin skips).
      *
-     * @return {@code nLive << 32 | nCandidates}
-     */
-    abstract long expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
-            int[] candidates);
-
-    /**
-     * The sum of the listed groups' values: per lane, in the order of {@code live}, then the lanes in
-     * index order (a fixed order, unlike {@code reduceLanes(ADD)}); groups listed with only zeros
-     * leave every lane sum's bits unchanged (it starts at {@code +0} and adds values {@code >= 0}).
+     * <p>Returns the sum of the live groups' {@code exp(z)}, in a fixed order: per lane, in the
+     * order of {@code live}, then the lanes in index order (not {@code reduceLanes(ADD)}, whose
+     * order is unspecified); groups listed with only zeros leave every lane sum's bits unchanged (it
+     * starts at {@code +0} and adds values {@code >= 0}). The sum is taken in the pass that
+     * exponentiates, not in a pass of its own. {@code counts[0]}: the number of candidates;
      * {@code laneSums}: scratch.
      */
-    abstract float sumOfLiveGroups(float[] lp, int base, int[] live, int nLive, float[] laneSums);
+    abstract float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
+            int[] candidates, int candidatesAt, int[] counts, float[] laneSums);
+
+    /**
+     * The lanes {@code l} of the group at {@code lp[at .. at + lanes)} with {@code lp[at + l] >= cut}, as
+     * the bits {@code 1 << l}; the values are {@code >= +0} (exps) and {@code cut > 0}.
+     */
+    abstract int keptBits(float[] lp, int at, float cut);
 
     /**
      * Whether some {@code x[row + j]}, {@code j < d}, is NaN or has {@code |x| > }

@@ -32,6 +32,10 @@ final class ScalarLanes extends Lanes {
     private final float[][] negScale;
     private final float[][] offset;
     private final float[][] acc;
+    // Pruning (see partialBlock): the block's sums saved at PackedModel.pruneCheck2 (the full sums
+    // stay in acc), and whether they are those of the block now being pruned.
+    private final float[][] atCheck2;
+    private boolean saved;
 
     /** The twin of the vector lanes at {@code m.lanes} lanes, for the model {@code m} only. */
     ScalarLanes(PackedModel m) {
@@ -42,6 +46,7 @@ final class ScalarLanes extends Lanes {
         this.negScale = new float[d][];
         this.offset = new float[d][];
         this.acc = new float[SimdKernel.BLOCK][];
+        this.atCheck2 = new float[SimdKernel.BLOCK][];
         for (int j = 0; j < d; j++) {
             negScale[j] = new float[length];
             offset[j] = new float[length];
@@ -53,6 +58,9 @@ final class ScalarLanes extends Lanes {
         }
         for (int b = 0; b < acc.length; b++) {
             acc[b] = new float[length];
+        }
+        for (int b = 0; b < acc.length; b++) {
+            atCheck2[b] = new float[kpad];
         }
     }
 
@@ -83,7 +91,8 @@ final class ScalarLanes extends Lanes {
     @Override
     void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes) {
         float[][] a = acc;
-        sums(xc, d, a.length);
+        saved = false;
+        sums(xc, 0, d, a.length);
         for (int b = 0; b < a.length; b++) {
             maxes[b] = finish(m.logNorm, a[b], lp, b * kpad, kpad);
         }
@@ -91,35 +100,40 @@ final class ScalarLanes extends Lanes {
 
     @Override
     void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes) {
-        sums(xc, d, 1);
+        saved = false;
+        sums(xc, 0, d, 1);
         maxes[0] = finish(m.logNorm, acc[0], lp, 0, kpad);
     }
 
     /**
-     * {@code acc[b][c] = sum_{j < dims} t_bcj^2} for the first {@code n} descriptors of {@code xc}
-     * (rows of {@code D}), each sum in {@code j} order.
+     * {@code acc[b][c] += sum_{from <= j < to} t_bcj^2} for the first {@code n} descriptors of
+     * {@code xc} (rows of {@code D}), each sum in {@code j} order; from {@code 0}: the sums of the
+     * first {@code to} terms.
      */
-    private void sums(float[] xc, int dims, int n) {
+    private void sums(float[] xc, int from, int to, int n) {
         int kp = kpad;
         float[][] a = acc;
         float[][] s = negScale;
         float[][] o = offset;
-        if (dims < 2) {
-            for (int b = 0; b < n; b++) {
-                clear(a[b], kp);
-            }
-            if (dims == 1) {
+        int j = from;
+        if (from == 0) {
+            if (to < 2) {
                 for (int b = 0; b < n; b++) {
-                    addTerms(s[0], o[0], xc[b * d], a[b], kp);
+                    clear(a[b], kp);
                 }
+                if (to == 1) {
+                    for (int b = 0; b < n; b++) {
+                        addTerms(s[0], o[0], xc[b * d], a[b], kp);
+                    }
+                }
+                return;
             }
-            return;
+            for (int b = 0; b < n; b++) {
+                firstTerms(s[0], o[0], s[1], o[1], xc[b * d], xc[b * d + 1], a[b], kp);
+            }
+            j = 2;
         }
-        for (int b = 0; b < n; b++) {
-            firstTerms(s[0], o[0], s[1], o[1], xc[b * d], xc[b * d + 1], a[b], kp);
-        }
-        int j = 2;
-        for (; j + 2 <= dims; j += 2) {
+        for (; j + 2 <= to; j += 2) {
             float[] s0 = s[j];
             float[] o0 = o[j];
             float[] s1 = s[j + 1];
@@ -128,7 +142,7 @@ final class ScalarLanes extends Lanes {
                 addTerms2(s0, o0, s1, o1, xc[b * d + j], xc[b * d + j + 1], a[b], kp);
             }
         }
-        if (j < dims) {
+        if (j < to) {
             for (int b = 0; b < n; b++) {
                 addTerms(s[j], o[j], xc[b * d + j], a[b], kp);
             }
@@ -185,12 +199,75 @@ final class ScalarLanes extends Lanes {
         return max;
     }
 
+    /**
+     * The sums of the first {@code dims} terms into {@code out}; at {@link PackedModel#pruneCheck1}
+     * (pruning's first check) the sums go on to {@code D}, saved at {@link PackedModel#pruneCheck2}
+     * on the way, for {@link #continueMasked} and {@link #finishFrom} to copy: the twin's pass
+     * stays dimension-major over all components (the skipped groups cost it the same as the others),
+     * and pruning costs it only these copies.
+     */
     @Override
     void partialBlock(PackedModel m, float[] xc, int dims, float[] out) {
         float[][] a = acc;
-        sums(xc, dims, a.length);
-        for (int b = 0; b < a.length; b++) {
-            System.arraycopy(a[b], 0, out, b * kpad, kpad);
+        int n = a.length;
+        sums(xc, 0, dims, n);
+        copyOut(a, out);
+        saved = dims == m.pruneCheck1();
+        if (saved) {
+            int check2 = m.pruneCheck2();
+            sums(xc, dims, check2, n);
+            for (int b = 0; b < n; b++) {
+                System.arraycopy(a[b], 0, atCheck2[b], 0, kpad);
+            }
+            sums(xc, check2, d, n);
+        }
+    }
+
+    private void copyOut(float[][] rows, float[] out) {
+        for (int b = 0; b < rows.length; b++) {
+            System.arraycopy(rows[b], 0, out, b * kpad, kpad);
+        }
+    }
+
+    /** The saved sums after {@code to} terms ({@link #partialBlock}), or null. */
+    private float[][] savedAt(PackedModel m, int to) {
+        return !saved ? null : to == d ? acc : to == m.pruneCheck2() ? atCheck2 : null;
+    }
+
+    @Override
+    void finishFrom(PackedModel m, float[] xc, int from, float[] lp, float[] maxes) {
+        continueBlock(m, xc, from, d, lp);
+        finishBlock(m, lp, maxes, null);
+    }
+
+    /** The sums of {@code out} continued with the terms {@code from <= j < to}: the saved ones if any. */
+    private void continueBlock(PackedModel m, float[] xc, int from, int to, float[] out) {
+        float[][] rows = savedAt(m, to);
+        if (rows == null) {
+            float[][] a = acc;
+            for (int b = 0; b < a.length; b++) {
+                System.arraycopy(out, b * kpad, a[b], 0, kpad);
+            }
+            sums(xc, from, to, a.length);
+            saved = false;
+            rows = a;
+        }
+        copyOut(rows, out);
+    }
+
+    @Override
+    void continueMasked(PackedModel m, float[] xc, int from, int to, float[] out, int[] masks) {
+        float[][] rows = savedAt(m, to);
+        if (rows == null) {
+            throw new IllegalStateException("continueMasked to " + to + " without partialBlock to " + m.pruneCheck1());
+        }
+        int w = width;
+        int groups = kpad / w;
+        for (int q = 0; q < groups; q++) {
+            for (int mask = masks[q]; mask != 0; mask &= mask - 1) {
+                int b = Integer.numberOfTrailingZeros(mask);
+                System.arraycopy(rows[b], q * w, out, b * kpad + q * w, w);
+            }
         }
     }
 
@@ -206,60 +283,84 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    int pruneGroups(float[] a, int base, float[] logNorm, float max, float cut, int[] groups, int n) {
+    boolean mayPrune(float[] a, int base, float[] logNorm, int kpad, float cut) {
         int w = width;
-        int kept = 0;
-        for (int i = 0; i < n; i++) {
-            int c = groups[i];
-            boolean keep = false;
-            for (int l = 0; l < w; l++) {
-                float z = logNorm[c + l] - a[base + c + l] - max;
-                keep |= !(z < cut);
-            }
-            if (keep) {
-                groups[kept++] = c;
-            }
+        float hi = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < kpad; c++) {
+            hi = Math.max(hi, logNorm[c] - a[base + c]);
         }
-        return kept;
-    }
-
-    /** Group by group, dimension-major inside a group (the inner loop over its lanes). */
-    @Override
-    void continueGroups(PackedModel m, float[] xc, int at, int from, int to, float[] a, int base, int[] groups,
-            int n) {
-        int w = width;
-        for (int i = 0; i < n; i++) {
-            int c = groups[i];
-            for (int j = from; j < to; j++) {
-                float x = xc[at + j];
-                float[] s = negScale[j];
-                float[] o = offset[j];
-                for (int l = c; l < c + w; l++) {
-                    float t = Math.fma(x, s[l], o[l]);
-                    a[base + l] = Math.fma(t, t, a[base + l]);
-                }
+        boolean all = true;
+        for (int l = 0; l < w; l++) {
+            float lo = Float.POSITIVE_INFINITY;
+            for (int c = l; c < kpad; c += w) {
+                lo = Math.min(lo, logNorm[c] - a[base + c]);
             }
+            all &= lo - hi < cut;
         }
+        return all;
     }
 
     @Override
-    float finishGroups(float[] a, int base, float[] logNorm, int[] groups, int n) {
+    int prunable(float[] a, int base, float[] logNorm, int kpad, float max, float cut) {
         int w = width;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            int c = groups[i];
+        int n = 0;
+        for (int c = 0; c < kpad; c += w) {
+            boolean below = true;
             for (int l = c; l < c + w; l++) {
-                float v = logNorm[l] - a[base + l];
-                a[base + l] = v;
-                max = Math.max(max, v);
+                below &= logNorm[l] - a[base + l] - max < cut;
             }
+            n += below ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    float laneMax(float[] a, int base, float[] logNorm, int c) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int l = c; l < c + width; l++) {
+            max = Math.max(max, logNorm[l] - a[base + l]);
         }
         return max;
     }
 
     @Override
-    long expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates) {
+    void checkGroups(float[] a, int base, float[] logNorm, int kpad, float max, float cut, int[] masks, int bit) {
         int w = width;
+        for (int c = 0, q = 0; c < kpad; c += w, q++) {
+            boolean below = true;
+            for (int l = c; l < c + w; l++) {
+                below &= logNorm[l] - a[base + l] - max < cut;
+            }
+            masks[q] |= below ? 0 : bit;
+        }
+    }
+
+    @Override
+    void finishBlock(PackedModel m, float[] a, float[] maxes, int[] live) {
+        float[] ln = m.logNorm;
+        int w = width;
+        for (int b = 0; b < SimdKernel.BLOCK; b++) {
+            int base = b * kpad;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0, q = 0; c < kpad; c += w, q++) {
+                float off = live == null || (live[q] >>> b & 1) != 0 ? 0f : Float.POSITIVE_INFINITY;
+                for (int l = c; l < c + w; l++) {
+                    float v = ln[l] - a[base + l] - off;
+                    a[base + l] = v;
+                    max = Math.max(max, v);
+                }
+            }
+            maxes[b] = max;
+        }
+    }
+
+    @Override
+    float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
+            int candidatesAt, int[] counts, float[] laneSums) {
+        int w = width;
+        for (int l = 0; l < w; l++) {
+            laneSums[l] = 0f;
+        }
         int nLive = 0;
         int nCandidates = 0;
         for (int c = 0; c < kpad; c += w) {
@@ -276,34 +377,30 @@ final class ScalarLanes extends Lanes {
                     // components far from the descriptor), which then skip the polynomial.
                     float e = z < ExpPolynomial.LOW ? 0f : ExpPolynomial.exp(z);
                     lp[from + l] = e;
+                    laneSums[l] += e;
                     candidate |= e >= groupCut;
                 }
                 live[nLive++] = c;
                 if (candidate) {
-                    candidates[nCandidates++] = c;
+                    candidates[candidatesAt + nCandidates++] = c;
                 }
             }
         }
-        return (long) nLive << 32 | nCandidates;
-    }
-
-    @Override
-    float sumOfLiveGroups(float[] lp, int base, int[] live, int nLive, float[] laneSums) {
-        int w = width;
-        for (int l = 0; l < w; l++) {
-            laneSums[l] = 0f;
-        }
-        for (int i = 0; i < nLive; i++) {
-            int from = base + live[i];
-            for (int l = 0; l < w; l++) {
-                laneSums[l] += lp[from + l];
-            }
-        }
+        counts[0] = nCandidates;
         float sum = 0;
         for (int l = 0; l < w; l++) {
             sum += laneSums[l];
         }
         return sum;
+    }
+
+    @Override
+    int keptBits(float[] lp, int at, float cut) {
+        int bits = 0;
+        for (int l = 0; l < width; l++) {
+            bits |= lp[at + l] >= cut ? 1 << l : 0;
+        }
+        return bits;
     }
 
     @Override

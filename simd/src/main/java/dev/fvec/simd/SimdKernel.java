@@ -57,22 +57,32 @@ final class SimdKernel implements StatisticsKernel {
      */
     static final double POSTERIOR_ERROR_LIMIT = 1e-2;
     /**
-     * Whether kernels prune ({@link #prunedLogLikelihoods}); off unless {@code -Dfvec.simd.prune=true}.
-     * Measured on Zen 5 (JMH, loaded machine): pruning as built here, group by group per descriptor
-     * after a register-blocked first quarter, was about 2x slower than the unpruned pass at 512 bits
-     * (golden D64 K256, t = 1e-6) and no faster at 128: the model (128 KB) does not fit L1, and
-     * continuing one descriptor's surviving groups streams their strips from L2 once per descriptor
-     * instead of once per block, while 16-lane groups let few be skipped (on the golden case at most
-     * 40% of the work at t = 1e-6, 10% at t = 0, even with the exact max). Kept, exact and tested
-     * (bitwise against the unpruned kernel, twin and vector alike), for a faster layout to build on.
-     * How much there is to gain (kernel helper, Zen 5, 512 bits; descriptor x group pairs skipped
-     * after D/4 or D/2, with this seed): golden D64 K256 N1000 t = 1e-6 68.9%, t = 0 and hard
-     * 18.6%; synthetic 64x256x1000 t = 1e-6 33.3%, t = 0 0.1%; 64x1024x1000 t = 1e-6 30.0%, t = 0
-     * 0.1%. A compacted pass (per group, the block's surviving descriptors side by side, so each
-     * model strip is read once per block) could save up to ~40% of the log-likelihood pass on the
-     * golden case at t = 1e-6 and nothing at t = 0 on broad models, where the checks are pure
-     * overhead; the twin could then keep its dimension-major pass and copy partial sums saved at
-     * D/4 and D/2 (the same chains, so the same bits).
+     * Whether kernels prune ({@link #prunedLogLikelihoods}); off unless {@code -Dfvec.simd.prune=true},
+     * because it does not pay on this kernel: slower on every shape measured. Zen 5, 2 cores shared
+     * with other jobs, Temurin 25, {@code PruneAB} in the benchmark jar (pruned and unpruned kernels
+     * alternating in one JVM after a 6 s warm-up, min of 150 rounds of 3 calls), ratio pruned /
+     * unpruned of the log-likelihood pass alone, then of the whole statistics call, 512 bits:
+     * golden D64 K256 N1000 t = 1e-6 (70% of the descriptor x group pairs skipped) 1.92 / 1.61,
+     * t = 0 (3% skipped) 1.56 / 1.30, hard 1.58 / 1.42; synthetic 64x256x1000 t = 1e-6 (20%
+     * skipped) 2.01 / 1.52, t = 0 (none) 1.16 / 1.07, hard 1.18 / 1.14. 256 bits, whole call:
+     * golden t = 1e-6 1.37, t = 0 1.63; synthetic t = 1e-6 1.32, t = 0 1.07.
+     *
+     * <p>Where nothing can be skipped, the cost is the check ({@link Lanes#mayPrune}, a pass over
+     * each descriptor's bounds with two chains of Java's max and min, which take several
+     * instructions each: with one chain the check alone cost 20%) and the split of the
+     * register-blocked pass at {@code D / 4} (4%). Where much is skipped, the continuations lose
+     * what the skipped terms save: {@code KernelShapes} (same jar) measured the partial pass, the
+     * masked continuation and the finish at 1.23x the unpruned pass's time with all 8 descriptors
+     * in every group (8 chains per group instead of 16 over two groups), and a 4-chain
+     * continuation at about 1.6-1.9x the time per term; the golden case leaves about 2.5 of the
+     * block's 8 descriptors per group, padded to 4, and the seeds (each descriptor's best group,
+     * summed to {@code D} first) and checks come on top. A 4-pair kernel (any descriptor and group
+     * per chain, 12 loads per 8 FMAs) was slower still (2.28 on golden t = 1e-6, LL alone), and the
+     * first design (each descriptor's surviving groups continued alone, seeds in scalar) was about
+     * 2x slower. To pay, the continuation would have to run near the unpruned pass's rate with
+     * a few descriptors per group (e.g. descriptors grouped by their likely components before the
+     * pass, or a dimension order that prunes after fewer terms), and a rule to enable it where it
+     * pays would depend on how clustered the data are, not on the model alone.
      */
     static final boolean PRUNE = Boolean.getBoolean("fvec.simd.prune");
     /** Pruning needs some dimensions to bound with: below this many, every term is computed. */
@@ -107,19 +117,29 @@ final class SimdKernel implements StatisticsKernel {
     private final FallbackSink fallbackSink = new FallbackSink(); // the kept-term sink of a call, for them
 
     // Scratch, sized once.
-    private final float[] likelihoods; // BLOCK x Kpad: log p, then exp(log p - max) (see posteriors)
+    private final float[] likelihoods; // BLOCK x Kpad: log p, then exp(log p - max) (see exps)
     private final float[] maxes; // BLOCK: max_k log p
     private final float[] centred; // BLOCK x D: the block's descriptors minus the model's centre
     private final boolean prune; // exact pruning (see prunedLogLikelihoods)
     private final int check1; // the dimensions after which groups are checked: D / 4,
     private final int check2; // and D / 2
     private final float pruneCut; // in nats below the max: a group whose bound lies below is skipped
-    private final int[] survivors; // Kpad / LANES: the groups of the descriptor not pruned yet
+    private final float[] lowers = new float[BLOCK]; // lower bounds of the block's maxes (their seed groups' max)
+    private final int[] seedGroups; // BLOCK: the group of the best bound at the first check, or -1: nothing to prune
+    private final int[] masks; // Kpad / LANES: per group, bit b set: descriptor b continues it
+    private final int[] keptGroups; // Kpad / LANES: per group, bit b set: descriptor b keeps it (not skipped)
     private final float[] boundRow; // Kpad: the bounds at the first check
     private long prunedGroups; // (descriptor, group) pairs skipped, over the kernel's life
-    private final int[] candidates; // Kpad / LANES: groups with a lane that may pass the threshold
     private final int[] live; // Kpad / LANES: groups with a lane whose exp is not 0
     private final float[] laneSums; // LANES: the exp sum's lanes, added in index order
+    private final int[] counts = new int[1]; // the candidates expOfLiveGroups found
+    // Per descriptor of the block, from exps for keep:
+    private final int[] slots = new int[BLOCK]; // its row in the kept-term batch, -1: the scalar reference
+    private final int[] bestOf = new int[BLOCK]; // hard assignment: its component
+    private final float[] sums = new float[BLOCK]; // sum_k exp(lp_k - max)
+    private final int[] candidateCounts = new int[BLOCK]; // its candidate groups,
+    private final int[] blockCandidates; // BLOCK x Kpad / LANES: which they are
+    private final int[] candidateBits; // Kpad / LANES: the kept lanes of a descriptor's candidate groups
 
     // Per-call counters (fields, so that nothing is allocated per call).
     private long kept;
@@ -184,16 +204,19 @@ final class SimdKernel implements StatisticsKernel {
         this.scalar = Kernels.scalar().create(model, sparsity);
         this.keptTerms = new KeptTerms(this.model, BLOCK);
         int kpad = this.model.kpad;
-        this.likelihoods = new float[BLOCK * kpad];
+        this.likelihoods = new float[(BLOCK + 1) * kpad]; // + a spare row for pruning (see Lanes#continueMasked)
         this.maxes = new float[BLOCK];
-        this.centred = new float[BLOCK * this.model.d];
+        this.centred = new float[(BLOCK + 1) * this.model.d]; // + a spare row of zeros, likewise
         this.prune = prune && this.model.d >= MIN_PRUNE_DIMENSION && kpad / width >= 2;
-        this.check1 = this.model.d / 4;
-        this.check2 = this.model.d / 2;
+        this.check1 = this.model.pruneCheck1();
+        this.check2 = this.model.pruneCheck2();
         this.pruneCut = pruneCut(hard, threshold, kpad);
-        this.survivors = new int[kpad / width];
+        this.seedGroups = new int[BLOCK];
+        this.masks = new int[kpad / width];
+        this.keptGroups = new int[kpad / width];
         this.boundRow = new float[kpad];
-        this.candidates = new int[kpad / width];
+        this.blockCandidates = new int[BLOCK * (kpad / width)];
+        this.candidateBits = new int[kpad / width];
         this.live = new int[kpad / width];
         this.laneSums = new float[width];
         this.minTrustedMax = minTrustedMax(this.model.d, this.model.maxOffsetNorm);
@@ -257,7 +280,8 @@ final class SimdKernel implements StatisticsKernel {
             m.centre(x, row, centred, 0);
             ops.logLikelihoods1(m, centred, likelihoods, maxes);
             keptTerms.makeRoom(BLOCK, stats, ops);
-            posteriors(ops, 0, x, row, stats);
+            exps(ops, 0, x, row);
+            keep(ops, 0, x, row, stats);
         }
         keptTerms.addQueued(stats, ops);
         keptTerms.flushAll(stats);
@@ -287,88 +311,122 @@ final class SimdKernel implements StatisticsKernel {
             ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
         }
         keptTerms.makeRoom(BLOCK, stats, ops);
+        // Two passes: every descriptor's exps, then every descriptor's kept terms, so the kept
+        // terms' loads (a lane here and there) find the exps' vector stores long done rather than
+        // in flight. Not measured apart from the kept-lane masks (see keep), which made the gain.
         for (int b = 0; b < BLOCK; b++) {
-            posteriors(ops, b, x, row + b * d, stats);
+            exps(ops, b, x, row + b * d);
+        }
+        for (int b = 0; b < BLOCK; b++) {
+            keep(ops, b, x, row + b * d, stats);
         }
     }
 
     /**
      * For the descriptor at {@code x[row]}, whose log-likelihoods are row {@code b} of
-     * {@link #likelihoods} (max {@code maxes[b]}): log-sum-exp, posteriors, sparsification, and the
-     * kept terms queued; or the scalar reference, when float overflowed or a value is out of range.
+     * {@link #likelihoods} (max {@code maxes[b]}): whether float can give its posteriors (else
+     * {@link #keep} gives it to the scalar reference); the exps {@code e_k = exp(lp_k - max)} in
+     * place, their sum, the candidate groups (and, for hard assignment, the best component), and
+     * its log-likelihood; its slot in the batch.
      */
-    private void posteriors(Lanes ops, int b, float[] x, int row, GmmStatistics stats) {
+    private void exps(Lanes ops, int b, float[] x, int row) {
         int kpad = model.kpad;
-        int k = model.k;
         int base = b * kpad;
         float[] lp = likelihoods;
         float max = maxes[b]; // padding lanes are -inf and never win
         if (!(max >= minTrustedMax) || ops.outOfRange(x, row, model.d)) {
             // -inf (overflow) fails the first test too.
-            scalar.accumulate(x, row, 1, stats, fallbackSink.at(row));
-            scalarDescriptors++;
-            fallbacks++;
+            slots[b] = -1;
             return;
         }
-        int slot = keptTerms.add(x, row);
+        slots[b] = keptTerms.add(x, row);
 
         // Hard assignment: the first component that reaches the max (ties to the lowest index).
-        int best = hard ? ops.firstIndexOf(lp, base, kpad, max) : -1;
+        if (hard) {
+            bestOf[b] = ops.firstIndexOf(lp, base, kpad, max);
+        }
 
         // e_k = exp(lp_k - max) in place, their sum, and the groups that may keep a term. A group
         // whose lanes all lie below max + ExpPolynomial.LOW has e = 0 throughout: it is skipped and
         // keeps its log p values, which are <= 0 and so never pass the cut (> 0) below.
         // Since sum >= 1, e >= t * sum implies e >= t: groups without e >= t need no second look.
         float groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
-        long counts = ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, candidates);
-        int nLive = (int) (counts >>> 32);
-        int nCandidates = (int) counts;
-        float sum = ops.sumOfLiveGroups(lp, base, live, nLive, laneSums);
+        int groups = kpad / model.lanes;
+        float sum = ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, blockCandidates, b * groups, counts,
+                laneSums);
+        candidateCounts[b] = counts[0];
+        sums[b] = sum;
         logLikelihood += model.maxLogNorm + max + Math.log(sum);
+    }
 
-        // Posteriors q_k = e_k / sum, sparsified, queued for the statistics.
+    /**
+     * The descriptor at {@code x[row]}, row {@code b} of the block, after {@link #exps}: its
+     * posteriors, sparsified, and the kept terms queued; or the scalar reference, when float
+     * overflowed or a value is out of range.
+     */
+    private void keep(Lanes ops, int b, float[] x, int row, GmmStatistics stats) {
+        int slot = slots[b];
+        if (slot < 0) {
+            scalar.accumulate(x, row, 1, stats, fallbackSink.at(row));
+            scalarDescriptors++;
+            fallbacks++;
+            return;
+        }
         if (hard) {
-            keptTerms.queue(best, 1f, slot);
+            keptTerms.queue(bestOf[b], 1f, slot);
             kept++;
             return;
         }
+        int k = model.k;
+        int base = b * model.kpad;
+        int from = b * (model.kpad / model.lanes);
+        int nCandidates = candidateCounts[b];
+        float sum = sums[b];
+        // Posteriors q_k = e_k / sum. q >= t  <=>  e >= t * sum. For t = 0 every term is kept and
+        // counted, but zeros add nothing.
         float inverseSum = 1f / sum;
-        // q >= t  <=>  e >= t * sum. For t = 0 every term is kept and counted, but zeros add nothing.
         float cut = keepAll ? Float.MIN_VALUE : (float) (threshold * sum);
-        if (keepAll) {
-            kept += k;
-        }
-        // VectorMask.toLong() is not an intrinsic on JDK 17 (it boxes the mask), so the candidate
-        // groups are scanned in scalar.
-        int width = model.lanes;
+        float[] lp = likelihoods;
+        // The masks first, then their bits: the loop over a mask's bits ends at a data-dependent
+        // count (a mispredicted exit, often), which would otherwise also wait for the next mask's
+        // reduction; in a loop of their own the reductions overlap.
+        int[] bits = candidateBits;
         for (int i = 0; i < nCandidates; i++) {
-            int c = candidates[i];
-            int end = Math.min(c + width, k);
-            for (int comp = c; comp < end; comp++) {
-                float e = lp[base + comp];
-                if (e >= cut) {
-                    keptTerms.queue(comp, e * inverseSum, slot);
-                    if (!keepAll) {
-                        kept++;
-                    }
-                }
+            bits[i] = ops.keptBits(lp, base + blockCandidates[from + i], cut);
+        }
+        int queued = 0;
+        for (int i = 0; i < nCandidates; i++) {
+            int at = base + blockCandidates[from + i];
+            // Padding lanes hold exp(-inf) = 0 < cut: never kept.
+            for (int m = bits[i]; m != 0; m &= m - 1) {
+                int lane = Integer.numberOfTrailingZeros(m);
+                keptTerms.queue(at - base + lane, lp[at + lane] * inverseSum, slot);
+                queued++;
             }
         }
+        kept += keepAll ? k : queued;
     }
 
     /**
      * The log-likelihoods of the block (into {@link #likelihoods} and {@link #maxes}, as
-     * {@link Lanes#logLikelihoodsBlock} computes them, bit for bit) with exact pruning.
+     * {@link Lanes#logLikelihoodsBlock} computes them, bit for bit, but for the skipped groups,
+     * {@code -inf}) with exact pruning.
      *
      * <p>Every term {@code t^2} is {@code >= 0} and an FMA that adds it never lowers the float sum,
      * so after any number of dimensions {@code fl(logNorm - acc)} bounds the final float
-     * log-likelihood from above. After the first {@code D / 4} dimensions (register-blocked over the
-     * block), each descriptor gets a lower bound {@code M} of its max: the complete log-likelihood
-     * of its best-bounded component (the "seed", computed in scalar with the same operations, so it
-     * is one of the values the lanes will produce). A group of components whose every lane has
-     * {@code fl(fl(bound) - M) < cut} is then skipped (its row set to {@code -inf}): by the
-     * monotonicity of rounding, {@code fl(lp - max) < cut} for all its lanes in the unpruned kernel
-     * too. Checked again after {@code D / 2}; the rest continue to {@code D}.
+     * log-likelihood from above. The first {@code D / 4} terms are summed register-blocked over the
+     * block ({@link Lanes#partialBlock}). A descriptor can skip nothing unless, even against its
+     * best bound (at least its max), a group lies below the cut ({@link Lanes#mayPrune}, then
+     * {@link Lanes#prunable}); when no descriptor of the block can, the rest is the unpruned pass
+     * ({@link Lanes#finishFrom}). Otherwise each such descriptor's "seed", the group of its best
+     * bound, is summed to {@code D}: its max {@code M} is a log-likelihood the descriptor will have,
+     * so {@code M <= max}. A group whose every lane has {@code fl(fl(bound) - M) < cut} is then
+     * skipped (its log-likelihoods {@code -inf}): by the monotonicity of rounding,
+     * {@code fl(lp - max) < cut} for all its lanes in the unpruned kernel too. Checked after
+     * {@code D / 4} and {@code D / 2}; between the checks each group is continued for its
+     * remaining descriptors side by side ({@link Lanes#continueMasked}), so each strip of the model
+     * is read once per block and stage. All decisions are made here from values that the twin and
+     * the vector lanes compute bitwise alike (max and min are exact), so both skip the same groups.
      *
      * <p>The cut: with {@code t = 0} and with hard assignment it is {@link ExpPolynomial#LOW}, below
      * which the kernel's own exp is exactly 0 and such a group is not live: every output, counts and
@@ -384,46 +442,86 @@ final class SimdKernel implements StatisticsKernel {
         int d = m.d;
         int kpad = m.kpad;
         int width = m.lanes;
+        int groups = kpad / width;
         float[] acc = likelihoods;
         float[] ln = m.logNorm;
-        int groups = kpad / width;
+        float cut = pruneCut;
         ops.partialBlock(m, centred, check1, acc);
+        // Which descriptors can skip anything: those with a group below the cut even against their
+        // best bound (which is >= the max they will have). NaN and -inf bounds: none.
+        boolean any = false;
         for (int b = 0; b < BLOCK; b++) {
             int base = b * kpad;
-            int at = b * d;
-            int n = 0;
-            for (int c = 0; c < kpad; c += width) {
-                survivors[n++] = c;
-            }
-            float best = ops.bounds(acc, base, ln, kpad, boundRow);
-            if (best > Float.NEGATIVE_INFINITY) { // false for NaN: nothing is pruned
-                int seed = ops.firstIndexOf(boundRow, 0, kpad, best);
-                float a = acc[base + seed];
-                for (int j = check1; j < d; j++) {
-                    int g = m.termIndex(seed, j);
-                    float t = Math.fma(centred[at + j], m.groups[g], m.groups[g + width]);
-                    a = Math.fma(t, t, a);
+            int seed = -1;
+            if (ops.mayPrune(acc, base, ln, kpad, cut)) {
+                float best = ops.bounds(acc, base, ln, kpad, boundRow);
+                if (ops.prunable(acc, base, ln, kpad, best, cut) > 0) {
+                    seed = ops.firstIndexOf(boundRow, 0, kpad, best) / width;
+                    any = true;
                 }
-                float lower = ln[seed] - a;
-                n = ops.pruneGroups(acc, base, ln, lower, pruneCut, survivors, n);
-                ops.continueGroups(m, centred, at, check1, check2, acc, base, survivors, n);
-                n = ops.pruneGroups(acc, base, ln, lower, pruneCut, survivors, n);
-                ops.continueGroups(m, centred, at, check2, d, acc, base, survivors, n);
+            }
+            seedGroups[b] = seed;
+        }
+        if (!any) {
+            // Nothing to skip in this block: the rest with the unpruned pass's register blocking.
+            ops.finishFrom(m, centred, check1, acc, maxes);
+            return;
+        }
+        // The seed groups to D: their max is a log-likelihood the descriptor will have, so a lower
+        // bound of its max (and they are never skipped: their bound is the best).
+        int[] mk = masks;
+        java.util.Arrays.fill(mk, 0);
+        for (int b = 0; b < BLOCK; b++) {
+            int q = seedGroups[b];
+            if (q >= 0) {
+                mk[q] |= 1 << b;
+            }
+        }
+        ops.continueMasked(m, centred, check1, d, acc, mk);
+        for (int b = 0; b < BLOCK; b++) {
+            int seed = seedGroups[b];
+            if (seed >= 0) {
+                lowers[b] = ops.laneMax(acc, b * kpad, ln, seed * width);
+            }
+        }
+        // First check (D / 4), then D / 2: a group skipped at the first stays below at the second
+        // (its sums did not move), and a seed group always stays (a lane equals the lower bound).
+        checks(ops, acc, mk);
+        ops.continueMasked(m, centred, check1, check2, acc, mk);
+        checks(ops, acc, mk);
+        ops.continueMasked(m, centred, check2, d, acc, mk);
+        long skipped = 0;
+        for (int q = 0; q < groups; q++) {
+            int keep = mk[q];
+            for (int b = 0; b < BLOCK; b++) {
+                keep |= seedGroups[b] == q ? 1 << b : 0;
+            }
+            keptGroups[q] = keep;
+            skipped += BLOCK - Integer.bitCount(keep);
+        }
+        prunedGroups += skipped;
+        ops.finishBlock(m, acc, maxes, keptGroups);
+    }
+
+    /**
+     * {@code mk[q]}: the descriptors that continue group {@code q}: those without a seed, all; the
+     * others, the groups their lower bound does not prune, their seed group excepted (done).
+     */
+    private void checks(Lanes ops, float[] acc, int[] mk) {
+        PackedModel m = model;
+        int kpad = m.kpad;
+        int groups = kpad / m.lanes;
+        java.util.Arrays.fill(mk, 0);
+        for (int b = 0; b < BLOCK; b++) {
+            int seed = seedGroups[b];
+            int bit = 1 << b;
+            if (seed < 0) {
+                for (int q = 0; q < groups; q++) {
+                    mk[q] |= bit;
+                }
             } else {
-                ops.continueGroups(m, centred, at, check1, d, acc, base, survivors, n);
-            }
-            maxes[b] = ops.finishGroups(acc, base, ln, survivors, n);
-            if (n < groups) {
-                prunedGroups += groups - n;
-                // The skipped groups' rows: -inf (never live, never the max).
-                int next = 0;
-                for (int c = 0; c < kpad; c += width) {
-                    if (next < n && survivors[next] == c) {
-                        next++;
-                    } else {
-                        java.util.Arrays.fill(acc, base + c, base + c + width, Float.NEGATIVE_INFINITY);
-                    }
-                }
+                ops.checkGroups(acc, b * kpad, m.logNorm, kpad, lowers[b], pruneCut, mk, bit);
+                mk[seed] &= ~bit;
             }
         }
     }
@@ -439,6 +537,29 @@ final class SimdKernel implements StatisticsKernel {
             f = Math.nextDown(f);
         }
         return Math.max(f, ExpPolynomial.LOW);
+    }
+
+    /**
+     * For benchmarks ({@code PruneAB}): the log-likelihood passes of the whole blocks of {@code n}
+     * descriptors at {@code x[0 ..]}, on the vector lanes, pruned if this kernel prunes, and nothing
+     * after them; returns a checksum of the maxes.
+     */
+    float logLikelihoodsOnly(float[] x, int n) {
+        PackedModel m = model;
+        int d = m.d;
+        float sum = 0;
+        for (int i = 0; i + BLOCK <= n; i += BLOCK) {
+            for (int b = 0; b < BLOCK; b++) {
+                m.centre(x, (i + b) * d, centred, b * d);
+            }
+            if (prune) {
+                prunedLogLikelihoods(VectorLanes.INSTANCE);
+            } else {
+                VectorLanes.INSTANCE.logLikelihoodsBlock(m, centred, likelihoods, maxes);
+            }
+            sum += maxes[0];
+        }
+        return sum;
     }
 
     /** Groups of components skipped by pruning so far, counted once per descriptor. */

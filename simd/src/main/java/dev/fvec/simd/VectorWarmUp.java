@@ -314,15 +314,14 @@ final class VectorWarmUp {
     private static final int FULL_BATCH_EVERY = 8;
     /**
      * With the full-window call, one on a 128-component model (the small model's D) keeping every
-     * posterior ({@link Sparsity#none()}): its batch's term queue fills before its descriptor rows do
-     * ({@code KeptTerms.makeRoom}'s second test), which only the real shape of phase 2 did before:
+     * posterior ({@link Sparsity#none()}): its components' term buckets fill before its descriptor
+     * rows do ({@code KeptTerms.makeRoom}'s second test), which only the real shape of phase 2 did before:
      * an {@code unstable_if} trap there threw away C2's code for {@code SimdKernel.block} (makeRoom
      * inlined), compiled again after it (LogCompilation, JDK 17).
      */
     private static final int FULL_QUEUE_COMPONENTS = 128;
     private static final int FULL_QUEUE_DESCRIPTORS =
-            Math.max(KeptTerms.TERM_CAPACITY, 2 * SimdKernel.BLOCK * FULL_QUEUE_COMPONENTS) / FULL_QUEUE_COMPONENTS
-                    + SimdKernel.BLOCK + 1;
+            Math.max(KeptTerms.BUCKET_TERMS, 2 * SimdKernel.BLOCK) + SimdKernel.BLOCK + 1;
     /** Two full batches and a tail, so that batches fill mid-call and windows flush mid-batch. */
     private static final int REAL_DESCRIPTORS = 2 * KeptTerms.BATCH_DESCRIPTORS + 7;
     private static final int REAL_CALLS = 8;

@@ -1,0 +1,91 @@
+package dev.fvec.simd;
+
+import dev.fvec.GmmStatistics;
+import dev.fvec.bench.Inputs;
+import dev.fvec.bench.Variant;
+
+/**
+ * A/B timing of the statistics kernel with exact pruning off and on, interleaved in one JVM (the
+ * machine is shared: alternation in the same seconds, then the minimum of each side's blocks).
+ * Not a JMH benchmark: a quick probe for layout decisions; JMH's EncodeBench gives the figures.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.simd.PruneAB \
+ *     64x256x1000 vlfeat-improved-t1e-6 [vector|twin|ll] [rounds]
+ * </pre>
+ * {@code ll}: the log-likelihood passes alone (vector lanes); {@code -Dpruneab.aa=true}: both sides
+ * unpruned (an A/A check of the probe). Prints the allocation of one call per side, then the
+ * figures.
+ */
+public final class PruneAB {
+
+    static float sink;
+
+    static void run(SimdKernel k, Inputs in, GmmStatistics s, boolean llOnly) {
+        if (llOnly) {
+            sink += k.logLikelihoodsOnly(in.x, in.n);
+        } else {
+            k.accumulate(in.x, 0, in.n, s);
+        }
+    }
+
+    public static void main(String[] args) {
+        Inputs in = Inputs.of(args[0]);
+        Variant v = Variant.parse(args[1]);
+        boolean twin = args.length > 2 && args[2].equals("twin");
+        boolean llOnly = args.length > 2 && args[2].equals("ll");
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        SimdKernel off = SimdKernel.of(in.model, v.sparsity, twin, false);
+        SimdKernel on = SimdKernel.of(in.model, v.sparsity, twin, !Boolean.getBoolean("pruneab.aa"));
+        GmmStatistics s = GmmStatistics.forModel(in.model);
+        // Warm-up by time (C2 compiles late on a loaded machine): both sides, 10 s.
+        for (long end = System.nanoTime() + 6_000_000_000L; System.nanoTime() < end; ) {
+            run(off, in, s, llOnly);
+            run(on, in, s, llOnly);
+            s.reset();
+        }
+        int calls = 3;
+        double bestOff = Double.MAX_VALUE;
+        double bestOn = Double.MAX_VALUE;
+        double[] offs = new double[rounds];
+        double[] ons = new double[rounds];
+        for (int r = 0; r < rounds + 20; r++) {
+            // ABBA: each side first in every other round.
+            SimdKernel first = r % 2 == 0 ? off : on;
+            SimdKernel second = r % 2 == 0 ? on : off;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                run(first, in, s, llOnly);
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < calls; i++) {
+                run(second, in, s, llOnly);
+            }
+            long t2 = System.nanoTime();
+            s.reset();
+            if (r >= 20) {
+                double a = (t1 - t0) / 1e3 / calls;
+                double b = (t2 - t1) / 1e3 / calls;
+                offs[r - 20] = r % 2 == 0 ? a : b;
+                ons[r - 20] = r % 2 == 0 ? b : a;
+                bestOff = Math.min(bestOff, offs[r - 20]);
+                bestOn = Math.min(bestOn, ons[r - 20]);
+            }
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long a0 = mx.getThreadAllocatedBytes(id);
+        run(off, in, s, llOnly);
+        long a1 = mx.getThreadAllocatedBytes(id);
+        run(on, in, s, llOnly);
+        long a2 = mx.getThreadAllocatedBytes(id);
+        System.out.printf("allocated per call: off %d B, on %d B%n", a1 - a0, a2 - a1);
+        java.util.Arrays.sort(offs);
+        java.util.Arrays.sort(ons);
+        long groups = in.n / SimdKernel.BLOCK * SimdKernel.BLOCK * (long) (on.model.kpad / on.model.lanes);
+        System.out.printf("%s %s %s %d-bit: off min %.1f med %.1f us, on min %.1f med %.1f us (on/off min %.3f med %.3f); pruned %.1f%% of groups%n",
+                args[0], args[1], llOnly ? "ll-only" : twin ? "twin" : "vector", VectorLanes.SPECIES.vectorBitSize(), bestOff, offs[rounds / 2], bestOn, ons[rounds / 2],
+                bestOn / bestOff, ons[rounds / 2] / offs[rounds / 2],
+                100.0 * on.prunedGroups() / ((rounds + 20) * (double) calls * groups));
+    }
+}
