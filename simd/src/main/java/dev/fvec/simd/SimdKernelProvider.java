@@ -138,6 +138,18 @@ public final class SimdKernelProvider implements KernelProvider {
      * time of this call), 5 fresh JVMs each, alternated, load about 9.5: 1.42 to 1.80 s (median 1.78)
      * against 2.08 to 2.63 s (median 2.21) without the directive; about 0.1 s of it is the MBean
      * server's start.
+     *
+     * <p>Since then its last phase runs the encode path through an encoder until HotSpot's code
+     * list shows C2 code for that path's hot methods (the kernel's {@code accumulate} and
+     * {@code block}, the kept-term flushes, the Fisher vector's normalisation), instead of stopping
+     * at the first idle JIT, which on a busy machine came before those methods had reached C2's
+     * thresholds, so that C2 compiled them during the first real calls. It uses more of its budget
+     * for that, usually all of it on the busy machine: {@code E2eFirstCalls}, 5 alternated fresh
+     * JVMs each at load 4-6, process CPU time 1.50 to 1.72 s (median 1.57) against 0.98 to 1.15 s
+     * (median 1.08) before (C2's compiles of those methods among it, which the first calls paid for
+     * before), 1.7 to 2.0 s at load 11-13; the first call after it 2.2 to 3.5x the steady-state
+     * median (median 2.4x) against 3.7 to 15x (median 4.1x), the p99 of the first 100 calls 1.6 to
+     * 3.5x (median 2.1x) against 2.0 to 14.5x (median 8.1x). See {@code docs/COLD-START.md}.
      */
     @Override
     public void warmUp() {
