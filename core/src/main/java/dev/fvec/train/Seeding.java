@@ -104,8 +104,10 @@ final class Seeding {
     /**
      * Components from which the seeding makes one attempt again ({@link #LARGE_K_ATTEMPTS} stops
      * there). An attempt costs about {@code K^2 ln K} (64 K sampled rows, {@code 2 + ln K}
-     * candidates per center): at K = 1024 on 100,000 x 64 the second attempt made a fit with
-     * {@code --iterations 10} take 19.8 s instead of 5.3 s. Measured (the end-to-end benchmark's
+     * candidates per center): at K = 1024 on 100,000 x 64 (65,536 sampled rows) one attempt took
+     * about 5 s of wall time on the loaded 2-core machine ({@code fvec train --components 1024}'s
+     * progress), and fvec-spark's K = 1024 row in the README went from 5.3 s to 19.8 s when the
+     * second attempt came in (a slower VM that night did the rest). Measured (the end-to-end benchmark's
      * 100,000 x 64 set and its 20,000 held-out rows, {@code NpyQuality}, default options but one
      * thread, seeds 0-2 paired; held-out mean log-likelihood, best of 2 minus one attempt): K = 512
      * +0.066, 0, 0 (seeds 1 and 2: the first attempt won, the same model); K = 1024 -0.053,

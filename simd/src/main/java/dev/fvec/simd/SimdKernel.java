@@ -58,23 +58,31 @@ final class SimdKernel implements StatisticsKernel {
     static final double POSTERIOR_ERROR_LIMIT = 1e-2;
     /**
      * Whether kernels prune ({@link #prunedLogLikelihoods}); off unless {@code -Dfvec.simd.prune=true},
-     * because it does not pay on this kernel yet. Measured on Zen 5 (2 cores shared with other jobs,
-     * Temurin 25, 512 bits, {@code PruneAB} in the benchmark jar: pruned and unpruned kernels
+     * because it does not pay on this kernel: slower on every shape measured. Zen 5, 2 cores shared
+     * with other jobs, Temurin 25, {@code PruneAB} in the benchmark jar (pruned and unpruned kernels
      * alternating in one JVM after a 6 s warm-up, min of 150 rounds of 3 calls), ratio pruned /
-     * unpruned, log-likelihood pass alone then whole statistics call: golden D64 K256 N1000
-     * t = 1e-6 (70% of the descriptor x group pairs skipped) 1.92 / 1.78, t = 0 (3% skipped) 1.7 /
-     * 1.38, hard 1.46 (whole call); synthetic 64x256x1000 t = 1e-6 (20% skipped) 2.2 / 1.52,
-     * t = 0 (nothing skipped) 1.15 / 1.08, hard 1.13. Where nothing can be skipped the cost is the
-     * check itself ({@link Lanes#mayPrune}: a pass over each descriptor's bounds) and the split of
-     * the register-blocked pass at {@code D / 4} (4%). Where much is skipped, the compacted
-     * continuations ({@link Lanes#continueMasked}: 4 or 8 chains per group over 16 or 32 terms)
-     * ran at about a third of the unpruned pass's FMA rate (short loops, one per group and stage,
-     * padded to 4 or 8 descriptors), which ate the 40% of the terms saved. The earlier design
-     * (each descriptor's surviving groups continued on their own) was about 2x slower, as this
-     * one is. What would be needed: continuations at the unpruned pass's rate (longer loops:
-     * several groups per call, or a dimension order that prunes after fewer terms), or pruning
-     * coarser than a descriptor x group pair; a rule to switch it on where it pays would depend
-     * on the data (how clustered), not only on the model.
+     * unpruned of the log-likelihood pass alone, then of the whole statistics call, 512 bits:
+     * golden D64 K256 N1000 t = 1e-6 (70% of the descriptor x group pairs skipped) 1.92 / 1.61,
+     * t = 0 (3% skipped) 1.56 / 1.30, hard 1.58 / 1.42; synthetic 64x256x1000 t = 1e-6 (20%
+     * skipped) 2.01 / 1.52, t = 0 (none) 1.16 / 1.07, hard 1.18 / 1.14. 256 bits, whole call:
+     * golden t = 1e-6 1.37, t = 0 1.63; synthetic t = 1e-6 1.32, t = 0 1.07.
+     *
+     * <p>Where nothing can be skipped, the cost is the check ({@link Lanes#mayPrune}, a pass over
+     * each descriptor's bounds with two chains of Java's max and min, which take several
+     * instructions each: with one chain the check alone cost 20%) and the split of the
+     * register-blocked pass at {@code D / 4} (4%). Where much is skipped, the continuations lose
+     * what the skipped terms save: {@code KernelShapes} (same jar) measured the partial pass, the
+     * masked continuation and the finish at 1.23x the unpruned pass's time with all 8 descriptors
+     * in every group (8 chains per group instead of 16 over two groups), and a 4-chain
+     * continuation at about 1.6-1.9x the time per term; the golden case leaves about 2.5 of the
+     * block's 8 descriptors per group, padded to 4, and the seeds (each descriptor's best group,
+     * summed to {@code D} first) and checks come on top. A 4-pair kernel (any descriptor and group
+     * per chain, 12 loads per 8 FMAs) was slower still (2.28 on golden t = 1e-6, LL alone), and the
+     * first design (each descriptor's surviving groups continued alone, seeds in scalar) was about
+     * 2x slower. To pay, the continuation would have to run near the unpruned pass's rate with
+     * a few descriptors per group (e.g. descriptors grouped by their likely components before the
+     * pass, or a dimension order that prunes after fewer terms), and a rule to enable it where it
+     * pays would depend on how clustered the data are, not on the model alone.
      */
     static final boolean PRUNE = Boolean.getBoolean("fvec.simd.prune");
     /** Pruning needs some dimensions to bound with: below this many, every term is computed. */
