@@ -40,32 +40,31 @@ final class Normalisation {
             }
         }
         double scale = 1;
+        boolean finite = false; // known to be finite without a look at each element
         if (l2) {
             double sq = 0;
             for (int i = 0; i < length; i++) {
                 sq += fv[i] * fv[i];
             }
             scale = 1 / Math.max(Math.sqrt(sq), 1e-12);
+            // A finite sum of squares bounds every |fv[i]| by sqrt(sq), so |fv[i] * scale| <= 1
+            // (or < 1e-12 * 1e12 where the norm is below 1e-12): no element can overflow a float.
+            finite = sq <= Double.MAX_VALUE;
         }
         // Written, then checked: the plain conversion loop is vectorised, the one with the throw
         // inside was not (30 us -> 15 us for 32768 values on Zen 5, JDK 17).
         for (int i = 0; i < length; i++) {
             out[outOffset + i] = (float) (fv[i] * scale);
         }
-        // The check: first a branch-free pass, which C2 vectorises (the largest |v| is finite
-        // unless some v is infinite or NaN); the loop that finds the element only if not.
-        float largest = 0;
-        for (int i = 0; i < length; i++) {
-            largest = Math.max(largest, Math.abs(out[outOffset + i]));
+        if (finite) {
+            return;
         }
-        if (!(largest <= Float.MAX_VALUE)) {
-            for (int i = 0; i < length; i++) {
-                float v = out[outOffset + i];
-                if (v - v != 0) {
-                    // Only without L2 normalisation, from descriptors near float's range: say so rather than emit Infinity.
-                    throw new ArithmeticException("Fisher vector element " + i + " = " + fv[i] * scale
-                            + " does not fit in a float; rescale the descriptors or enable L2 normalisation");
-                }
+        for (int i = 0; i < length; i++) {
+            float v = out[outOffset + i];
+            if (v - v != 0) {
+                // Only without L2 normalisation, from descriptors near float's range: say so rather than emit Infinity.
+                throw new ArithmeticException("Fisher vector element " + i + " = " + fv[i] * scale
+                        + " does not fit in a float; rescale the descriptors or enable L2 normalisation");
             }
         }
     }

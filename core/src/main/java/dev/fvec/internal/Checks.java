@@ -21,16 +21,6 @@ public final class Checks {
      * @return that index, or {@code -1} when every value is finite
      */
     public static int firstNonFinite(float[] a, int from, int to) {
-        // First a branch-free pass, which C2 vectorises: the largest |a[i]| is finite unless some
-        // value is infinite or NaN (Math.max propagates NaN). The loop with the early exit was
-        // not vectorised: 2% of an encode at D = 64, K = 256.
-        float max = 0;
-        for (int i = from; i < to; i++) {
-            max = Math.max(max, Math.abs(a[i]));
-        }
-        if (max <= Float.MAX_VALUE) {
-            return -1;
-        }
         for (int i = from; i < to; i++) {
             // x - x is 0 for finite x and NaN for NaN and both infinities: one test covers all three.
             if (a[i] - a[i] != 0) {

@@ -111,6 +111,9 @@ abstract class Lanes {
      */
     abstract int keptBits(float[] lp, int at, float cut);
 
+    /** {@code out[at + j] = fl(x[row + j] - centre_j)}, {@code j < D}: as {@link PackedModel#centre}. */
+    abstract void centre(PackedModel m, float[] x, int row, float[] out, int at);
+
     /**
      * Whether some {@code x[row + j]}, {@code j < d}, is NaN or has {@code |x| > }
      * {@link PackedModel#VALUE_LIMIT}: an exact predicate, so every implementation decides alike.

@@ -404,6 +404,11 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
+    void centre(PackedModel m, float[] x, int row, float[] out, int at) {
+        m.centre(x, row, out, at);
+    }
+
+    @Override
     boolean outOfRange(float[] x, int row, int d) {
         // Not a running max (one chain of dependent maxima): each value tested on its own, NaN
         // failing the test as it would the max's.

@@ -277,7 +277,7 @@ final class SimdKernel implements StatisticsKernel {
         }
         for (; i < count; i++) {
             int row = offset + i * d;
-            m.centre(x, row, centred, 0);
+            ops.centre(m, x, row, centred, 0);
             ops.logLikelihoods1(m, centred, likelihoods, maxes);
             keptTerms.makeRoom(BLOCK, stats, ops);
             exps(ops, 0, x, row);
@@ -303,7 +303,7 @@ final class SimdKernel implements StatisticsKernel {
         PackedModel m = model;
         int d = m.d;
         for (int b = 0; b < BLOCK; b++) {
-            m.centre(x, row + b * d, centred, b * d);
+            ops.centre(m, x, row + b * d, centred, b * d);
         }
         if (prune) {
             prunedLogLikelihoods(ops);
