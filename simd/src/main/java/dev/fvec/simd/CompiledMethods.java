@@ -22,7 +22,7 @@ import javax.management.ObjectName;
  * The list does not tell a method's standard code from its on-stack-replacement (OSR) code, which
  * only serves a loop entered in slower code. A method counts as compiled when the list holds live
  * C2 (level 4) code for it and no live C1 code with profiling (levels 2 and 3), or C2 code for
- * {@value #GRACE_POLLS} polls (warm-up rounds) whatever else it holds: HotSpot makes a method's
+ * {@value #GRACE_POLLS} polls (9 warm-up rounds or more) whatever else it holds: HotSpot makes a method's
  * standard C1 code not entrant once its standard C2 code is installed, but a C1 OSR compile of a
  * loop stays live beside it when no C2 OSR compile of that loop replaced it
  * ({@code Normalisation.finish} kept two for good), and C2 OSR code can come before the standard
@@ -42,8 +42,8 @@ final class CompiledMethods {
     private final String[] methods; // "dev.fvec.simd.SimdKernel.accumulate(" : HotSpot's name and '('
     private final int[] firstC2; // the poll that first saw C2 code for the method, 0: none yet
     private int polls;
-    /** Polls (warm-up rounds) a method with C2 code and C1 code beside it still counts as pending. */
-    static final int GRACE_POLLS = 6;
+    /** Polls (every 3 warm-up rounds or more) a method with C2 code and C1 code beside it still counts as pending. */
+    static final int GRACE_POLLS = 3;
 
     /** For tests: watches {@code methods} in lists given to {@link #pending(String)}. */
     static CompiledMethods forLists(String... methods) {

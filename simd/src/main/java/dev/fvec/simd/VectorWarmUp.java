@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  *       timed against the twin instead: uncompiled vector code takes 4-300x its time.)</li>
  *   <li>The code around them at a real shape: calls through {@link FisherEncoder} on a K = 250,
  *       D = 64 model, 263 descriptors (batches that fill mid-call, windows that flush mid-batch),
- *       every sparsity mode, a new encoder each round (a user's first call makes its kernel), until
+ *       every sparsity mode, a new encoder every few rounds (a user's first call makes its kernel), until
  *       the encode path's hot methods ({@link #ENCODE_PATH}) have C2 code, read from HotSpot's code
  *       list ({@link CompiledMethods}), and the compile queue is empty; while their compiles wait in
  *       the queue the thread sleeps instead of competing with C2. Stopping at the first idle JIT
@@ -241,22 +241,47 @@ final class VectorWarmUp {
             float[] out = new float[length];
             CompiledMethods watched = WATCH_COMPILES ? CompiledMethods.open(ENCODE_PATH) : null;
             long phase2WaitEnd = System.nanoTime() + JIT_WAIT_NANOS; // phase 1's pacing may have used up its waits
+            int lastPoll = -POLL_EVERY;
+            boolean pumping = true;
+            long lastPollCompiling = -2;
             for (int i = 0; cpuNanos() - start < BUDGET_NANOS; i++) {
-                // A new encoder each round (its first call makes its kernel: the packed model, the
+                // A new encoder every few rounds (its first call makes its kernel: the packed model, the
                 // scratch arrays): a user's first call does that too, and it ran in C1 code (C2 OSR-
                 // compiled PackedModel's constructor during the first real calls).
                 // (Its first call here, outside the round, whose allocation test would count the new arrays.)
-                FisherEncoder fresh = encoders(model, false)[i % real.length];
-                fresh.encode(x, 0, SimdKernel.BLOCK + 1, out, 0);
-                real[i % real.length] = fresh;
+                if (i % NEW_ENCODER_EVERY == 0) {
+                    int e = i / NEW_ENCODER_EVERY % real.length;
+                    FisherEncoder fresh = encoders(model, false)[e];
+                    fresh.encode(x, 0, SimdKernel.BLOCK + 1, out, 0);
+                    real[e] = fresh;
+                }
                 boolean noBoxes = realRound(real, x, REAL_DESCRIPTORS, REAL_CALLS);
                 r++;
+                if (pumping) {
+                    // accumulate is invoked once per call: the real calls (~0.4 ms each here) bring it
+                    // to C2's thresholds (i + b >= 15,000) slowly; phase 1's small calls on the same
+                    // method, compiled now, count about 3x as much per CPU time.
+                    for (int k = 0; k < PUMP_SMALL_ROUNDS; k++) {
+                        smallRound(kernels, xSmall, stats);
+                    }
+                }
                 if (!noBoxes || i + 1 < MIN_REAL_ROUNDS) {
                     continue;
                 }
+                // Reading the code list costs about a round (~4 ms of this thread's CPU, 1500 lines
+                // printed by the VM): every few rounds, and only when a compile finished meanwhile.
+                long compiling = compilationMillis();
+                if (watched != null && (i - lastPoll < POLL_EVERY || compiling >= 0 && compiling == lastPollCompiling)) {
+                    continue;
+                }
+                lastPoll = i;
+                lastPollCompiling = compiling;
+                long p0 = DEBUG ? cpuNanos() : 0;
                 String pending = watched == null ? null : watched.pending();
+                pumping = pending != null && pending.contains(".SimdKernel.");
                 if (DEBUG && pending != null) {
-                    System.err.printf("fvec warm-up: not yet in C2 after round %d: %s%n", i, pending);
+                    System.err.printf("fvec warm-up: not yet in C2 after round %d (%.2f ms CPU to read): %s%n", i,
+                            (cpuNanos() - p0) / 1e6, pending);
                 }
                 if (pending == null) {
                     if (waitForIdleJit(waitEnd) == 0 || System.nanoTime() - waitEnd >= 0) {
@@ -326,6 +351,12 @@ final class VectorWarmUp {
     private static final int REAL_DESCRIPTORS = 2 * KeptTerms.BATCH_DESCRIPTORS + 7;
     private static final int REAL_CALLS = 8;
     private static final int MIN_REAL_ROUNDS = 4;
+    /** Phase 2's small rounds (as phase 1's) after each round while the kernel's methods are not in C2. */
+    private static final int PUMP_SMALL_ROUNDS = 4;
+    /** Phase 2 makes a new encoder every this many rounds: each costs about a round's CPU time while uncompiled. */
+    private static final int NEW_ENCODER_EVERY = 3;
+    /** Phase 2 reads the code list after at least this many rounds since it last did. */
+    private static final int POLL_EVERY = 3;
     /**
      * The encode path's methods that must have C2 code before the warm-up returns (HotSpot's names,
      * {@code package.Class.method}): those C2 was still compiling during the first real calls when
