@@ -149,7 +149,11 @@ public final class SimdKernelProvider implements KernelProvider {
      * (median 1.08) before (C2's compiles of those methods among it, which the first calls paid for
      * before), 1.7 to 2.0 s at load 11-13; the first call after it 2.2 to 3.5x the steady-state
      * median (median 2.4x) against 3.7 to 15x (median 4.1x), the p99 of the first 100 calls 1.6 to
-     * 3.5x (median 2.1x) against 2.0 to 14.5x (median 8.1x). See {@code docs/COLD-START.md}.
+     * 3.5x (median 2.1x) against 2.0 to 14.5x (median 8.1x). With phase 1's small calls added
+     * while the kernel's own methods are not in C2 (4 alternated JVMs each, load 2.2 to 2.5): process
+     * CPU 1.70 to 2.09 s (median 1.99) against 1.38 to 1.64 s (median 1.57) before this change; the
+     * first call 2.4x the steady state (median; 2.2 to 2.6x) against 8.1x, the p99 of the first 100
+     * calls 2.9x (2.4 to 4.1x) against 6.2x. See {@code docs/COLD-START.md}.
      */
     @Override
     public void warmUp() {
