@@ -363,9 +363,10 @@ final class VectorWarmUp {
      * The encode path's methods that must have C2 code before the warm-up returns (HotSpot's names,
      * {@code package.Class.method}): those C2 was still compiling during the first real calls when
      * phase 2 stopped at the first idle JIT (PrintCompilation, JDK 17, the 2-core Zen 5 under load).
-     * A name that is not found (renamed, or not on the path) is not waited for.
+     * A name that is not found (renamed, or not on the path) is not waited for, silently: a test
+     * ({@code CompiledMethodsTest}) checks that each names a method that exists.
      */
-    private static final String[] ENCODE_PATH = {
+    static final String[] ENCODE_PATH = {
         "dev.fvec.simd.SimdKernel.accumulate", "dev.fvec.simd.SimdKernel.block", "dev.fvec.simd.KeptTerms.addQueued",
         "dev.fvec.simd.KeptTerms.flushAll", "dev.fvec.Normalisation.finish", "dev.fvec.FisherForm.fisherNormalised",
     };

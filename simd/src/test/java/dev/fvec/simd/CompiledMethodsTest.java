@@ -2,6 +2,7 @@ package dev.fvec.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,21 @@ class CompiledMethodsTest {
 
     private static String list(String... lines) {
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * The warm-up waits for the methods it names, and a name HotSpot's list does not hold counts as
+     * compiled: a method renamed or moved would silently stop being waited for.
+     */
+    @Test
+    void theWarmUpWatchesMethodsThatExist() throws ClassNotFoundException {
+        for (String name : VectorWarmUp.ENCODE_PATH) {
+            int dot = name.lastIndexOf('.');
+            Class<?> owner = Class.forName(name.substring(0, dot));
+            String method = name.substring(dot + 1);
+            boolean found = java.util.Arrays.stream(owner.getDeclaredMethods()).anyMatch(m -> m.getName().equals(method));
+            assertTrue(found, name + ": no such method; update VectorWarmUp.ENCODE_PATH");
+        }
     }
 
     @Test
