@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a diagonal Gaussian mixture by EM on a DataFrame of descriptors, with
- * {@link GmmTrainer}'s algorithm: the same initialisation (greedy k-means++ and Lloyd iterations,
- * here on a sample of {@link GmmTrainer#seedingSampleSize} descriptors drawn to the driver), M-step, variance
+ * {@link GmmTrainer}'s algorithm: the same initialisation (greedy k-means++ and, by default from
+ * {@link GmmTrainer#FULL_KMEANS_MIN_COMPONENTS} components on, Lloyd iterations, as a
+ * {@link GmmTrainer} of that K runs them; here on a sample of {@link GmmTrainer#seedingSampleSize}
+ * descriptors drawn to the driver), M-step, variance
  * floors, re-seeding of collapsed components and stopping rule (it is {@link GmmTrainer} that
  * runs them); only the E-step runs on the executors, one {@link dev.fvec.GmmStatistics} per
  * partition, merged in partition-index order, so the model does not depend on the order in which
@@ -119,7 +121,8 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         relativeVarianceFloor = new DoubleParam(this, "relativeVarianceFloor",
                 "variances stay >= this times the data's variance in their dimension");
         init = new Param<>(this, "init", "initialisation: kmeans++ or random (ignored with an initial model)");
-        kmeansIterations = new IntParam(this, "kmeansIterations", "Lloyd iterations after k-means++ seeding");
+        kmeansIterations = new IntParam(this, "kmeansIterations",
+                "Lloyd iterations after k-means++ seeding; -1 (default): GmmTrainer's default for K");
         pca = new IntParam(this, "pca", "PCA to this many dimensions before EM (fitted on a sample); 0: none");
         whiten = new BooleanParam(this, "whiten", "with pca: divide each projected dimension by its standard deviation");
         positionsCol = new Param<>(this, "positionsCol",
@@ -142,7 +145,7 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         setDefault(absoluteVarianceFloor, GmmTrainer.DEFAULT_ABSOLUTE_VARIANCE_FLOOR);
         setDefault(relativeVarianceFloor, GmmTrainer.DEFAULT_RELATIVE_VARIANCE_FLOOR);
         setDefault(init, "kmeans++");
-        setDefault(kmeansIterations, GmmTrainer.DEFAULT_KMEANS_ITERATIONS);
+        setDefault(kmeansIterations, BY_K);
         setDefault(pca, 0);
         setDefault(whiten, false);
     }
@@ -212,8 +215,10 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
     }
 
     /**
-     * The param: Lloyd iterations after k-means++ seeding; default {@link
-     * GmmTrainer#DEFAULT_KMEANS_ITERATIONS}.
+     * The param: Lloyd iterations after k-means++ seeding; default {@code -1}, which means
+     * {@link GmmTrainer#defaultKmeansIterations(int)} for the estimator's K (none below
+     * {@link GmmTrainer#FULL_KMEANS_MIN_COMPONENTS} components, {@link GmmTrainer#DEFAULT_KMEANS_ITERATIONS}
+     * from there on), as a {@link GmmTrainer} with the same K runs.
      */
     public IntParam kmeansIterations() {
         return kmeansIterations;
@@ -304,8 +309,8 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
     }
 
     /**
-     * Lloyd iterations after k-means++ seeding, {@code >= 0}; default {@link
-     * GmmTrainer#DEFAULT_KMEANS_ITERATIONS}.
+     * Lloyd iterations after k-means++ seeding, {@code >= 0}; by default {@link GmmTrainer}'s rule
+     * for the estimator's K ({@link #kmeansIterations()}).
      */
     public DiagonalGmmEstimator setKmeansIterations(int value) {
         GmmTrainer.builder(1).kmeansIterations(value);
@@ -439,6 +444,15 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
         }
     }
 
+    /** The {@link #kmeansIterations()} param's default: whatever {@link GmmTrainer} runs for K. */
+    private static final int BY_K = -1;
+
+    /** Lloyd iterations for {@code components}: the param when set, else {@link GmmTrainer}'s default for K. */
+    int lloydIterations(int components) {
+        int iterations = (Integer) getOrDefault(kmeansIterations);
+        return iterations == BY_K ? GmmTrainer.defaultKmeansIterations(components) : iterations;
+    }
+
     /** The single-JVM trainer these params describe (it runs everything but the E-step). */
     GmmTrainer trainer() {
         int components = (Integer) getOrDefault(k);
@@ -450,7 +464,7 @@ public final class DiagonalGmmEstimator extends Estimator<DiagonalGmmModel> impl
                 .absoluteVarianceFloor((Double) getOrDefault(absoluteVarianceFloor))
                 .relativeVarianceFloor((Double) getOrDefault(relativeVarianceFloor))
                 .init(parseInit(getOrDefault(init)))
-                .kmeansIterations((Integer) getOrDefault(kmeansIterations))
+                .kmeansIterations(lloydIterations(components))
                 .initialModel(initialModel == null ? null : initialModel.withProjection(null)) // EM runs after any PCA
                 .progress((iteration, meanLogLikelihood, elapsed) -> {
                     LOG.info("EM iteration {}: mean log-likelihood {} ({} s)", iteration, meanLogLikelihood,

@@ -192,6 +192,17 @@ class DiagonalGmmEstimatorTest {
     }
 
     @Test
+    void lloydIterationsFollowGmmTrainersRuleForKUnlessSet() {
+        DiagonalGmmEstimator e = new DiagonalGmmEstimator();
+        assertEquals(0, e.lloydIterations(GmmTrainer.FULL_KMEANS_MIN_COMPONENTS - 1));
+        assertEquals(GmmTrainer.DEFAULT_KMEANS_ITERATIONS, e.lloydIterations(GmmTrainer.FULL_KMEANS_MIN_COMPONENTS));
+        e.setKmeansIterations(2);
+        assertEquals(2, e.lloydIterations(16));
+        assertEquals(2, e.lloydIterations(1024));
+        assertThrows(IllegalArgumentException.class, () -> e.setKmeansIterations(-1));
+    }
+
+    @Test
     void kmeansStartIsReproducibleAndPersistenceRoundTrips(@TempDir Path dir) throws Exception {
         DiagonalGmmEstimator estimator = new DiagonalGmmEstimator().setK(K).setMaxIter(5).setSeed(4)
                 .setInputCol("descriptors").setDimension(D);
