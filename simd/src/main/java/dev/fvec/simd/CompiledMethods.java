@@ -1,9 +1,5 @@
 package dev.fvec.simd;
 
-import java.lang.management.ManagementFactory;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-
 /**
  * Which of a few methods HotSpot's C2 has compiled (the warm-up's stop test, {@link VectorWarmUp}),
  * read from the code cache's list of compiled methods through the DiagnosticCommand MBean's
@@ -34,11 +30,7 @@ import javax.management.ObjectName;
  */
 final class CompiledMethods {
 
-    private static final String[] NO_ARGS = new String[0];
-    private static final String[] SIGNATURE = {String[].class.getName()};
-
-    private final MBeanServer server;
-    private final ObjectName name;
+    private final DiagnosticCommands commands;
     private final String[] methods; // "dev.fvec.simd.SimdKernel.accumulate(" : HotSpot's name and '('
     private final int[] firstC2; // the poll that first saw C2 code for the method, 0: none yet
     private int polls;
@@ -47,17 +39,15 @@ final class CompiledMethods {
 
     /** For tests: watches {@code methods} in lists given to {@link #pending(String)}. */
     static CompiledMethods forLists(String... methods) {
-        String[] m = new String[methods.length];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = methods[i] + "(";
-        }
-        return new CompiledMethods(null, null, m);
+        return new CompiledMethods(null, methods);
     }
 
-    private CompiledMethods(MBeanServer server, ObjectName name, String[] methods) {
-        this.server = server;
-        this.name = name;
-        this.methods = methods;
+    private CompiledMethods(DiagnosticCommands commands, String[] methods) {
+        this.commands = commands;
+        this.methods = new String[methods.length];
+        for (int i = 0; i < methods.length; i++) {
+            this.methods[i] = methods[i] + "(";
+        }
         this.firstC2 = new int[methods.length];
     }
 
@@ -66,26 +56,16 @@ final class CompiledMethods {
      * cannot be read in this JVM.
      */
     static CompiledMethods open(String... methods) {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
-            String[] m = new String[methods.length];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = methods[i] + "(";
-            }
-            CompiledMethods c = new CompiledMethods(server, name, m);
-            return c.codelist() == null ? null : c;
-        } catch (Exception | LinkageError e) {
+        DiagnosticCommands commands = DiagnosticCommands.open();
+        if (commands == null) {
             return null;
         }
+        CompiledMethods c = new CompiledMethods(commands, methods);
+        return c.codelist() == null ? null : c;
     }
 
     private String codelist() {
-        try {
-            return String.valueOf(server.invoke(name, "compilerCodelist", new Object[] {NO_ARGS}, SIGNATURE));
-        } catch (Exception | LinkageError e) {
-            return null;
-        }
+        return commands.run("compilerCodelist");
     }
 
     /**
@@ -131,15 +111,14 @@ final class CompiledMethods {
 
     /** Whether the JIT's compile queues are empty (nothing waiting; a compile may still be running). */
     boolean queueEmpty() {
-        try {
-            String q = String.valueOf(server.invoke(name, "compilerQueue", new Object[] {NO_ARGS}, SIGNATURE));
-            // "Current compiles: ...\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n"
-            int c1 = q.indexOf("C1 compile queue:");
-            int c2 = q.indexOf("C2 compile queue:");
-            return c1 >= 0 && c2 >= 0 && q.startsWith("Empty", q.indexOf('\n', c2) + 1)
-                    && q.startsWith("Empty", q.indexOf('\n', c1) + 1);
-        } catch (Exception | LinkageError e) {
+        String q = commands.run("compilerQueue");
+        if (q == null) {
             return false;
         }
+        // "Current compiles: ...\nC1 compile queue:\nEmpty\n\nC2 compile queue:\nEmpty\n"
+        int c1 = q.indexOf("C1 compile queue:");
+        int c2 = q.indexOf("C2 compile queue:");
+        return c1 >= 0 && c2 >= 0 && q.startsWith("Empty", q.indexOf('\n', c2) + 1)
+                && q.startsWith("Empty", q.indexOf('\n', c1) + 1);
     }
 }

@@ -1,11 +1,8 @@
 package dev.fvec.simd;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 /**
  * A HotSpot compiler directive held for the warm-up's duration ({@link VectorWarmUp#run}): the
@@ -40,14 +37,10 @@ final class WarmUpDirectives {
     /** Matched by the directive; also how {@link #remove} recognises its own directive on top of the stack. */
     private static final String[] MATCH = {"jdk/incubator/vector/*.*", "jdk/internal/vm/vector/*.*"};
     private static final String DIRECTIVE = "[{match: [\"" + MATCH[0] + "\", \"" + MATCH[1] + "\"], c2: {Exclude: true}}]";
-    private static final String[] SIGNATURE = {String[].class.getName()};
+    private final DiagnosticCommands commands;
 
-    private final MBeanServer server;
-    private final ObjectName name;
-
-    private WarmUpDirectives(MBeanServer server, ObjectName name) {
-        this.server = server;
-        this.name = name;
+    private WarmUpDirectives(DiagnosticCommands commands) {
+        this.commands = commands;
     }
 
     /** Adds the directive; returns what removes it, or {@code null} when it could not be added. */
@@ -55,16 +48,17 @@ final class WarmUpDirectives {
         if (!Boolean.parseBoolean(System.getProperty("fvec.simd.warmup.directives", "true"))) {
             return null;
         }
+        DiagnosticCommands commands = DiagnosticCommands.open();
+        if (commands == null) {
+            return null;
+        }
         Path file = null;
         try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
             file = Files.createTempFile("fvec-warm-up", ".json");
             Files.write(file, DIRECTIVE.getBytes(StandardCharsets.US_ASCII));
-            Object said = server.invoke(name, "compilerDirectivesAdd", new Object[] {new String[] {file.toString()}},
-                    SIGNATURE);
+            String said = commands.run("compilerDirectivesAdd", file.toString());
             // "1 compiler directives added" when it took; a parse error or a full stack says otherwise.
-            return String.valueOf(said).startsWith("1 ") ? new WarmUpDirectives(server, name) : null;
+            return said != null && said.startsWith("1 ") ? new WarmUpDirectives(commands) : null;
         } catch (Exception | LinkageError e) {
             return null;
         } finally {
@@ -80,21 +74,16 @@ final class WarmUpDirectives {
 
     /** Removes the directive when it is still the top of the stack; true when it did. */
     boolean remove() {
-        try {
-            Object printed = server.invoke(name, "compilerDirectivesPrint", new Object[] {new String[0]}, SIGNATURE);
-            String top = String.valueOf(printed).trim();
-            // The first directive printed is the top of the stack: "Directive:\n matching: <patterns>".
-            int at = top.indexOf("matching:");
-            int end = top.indexOf('\n', at);
-            String[] patterns = at >= 0 && end > at ? top.substring(at + 9, end).trim().split(", ") : new String[0];
-            java.util.Arrays.sort(patterns); // HotSpot prints them in its own order
-            if (java.util.Arrays.equals(patterns, MATCH)) {
-                server.invoke(name, "compilerDirectivesRemove", new Object[] {new String[0]}, SIGNATURE);
-                return true;
-            }
-        } catch (Exception | LinkageError e) {
-            // left in place: it only keeps C2 from compiling Vector API methods on their own
+        String printed = commands.run("compilerDirectivesPrint");
+        if (printed == null) {
+            return false; // left in place: it only keeps C2 from compiling Vector API methods on their own
         }
-        return false;
+        String top = printed.trim();
+        // The first directive printed is the top of the stack: "Directive:\n matching: <patterns>".
+        int at = top.indexOf("matching:");
+        int end = top.indexOf('\n', at);
+        String[] patterns = at >= 0 && end > at ? top.substring(at + 9, end).trim().split(", ") : new String[0];
+        java.util.Arrays.sort(patterns); // HotSpot prints them in its own order
+        return java.util.Arrays.equals(patterns, MATCH) && commands.run("compilerDirectivesRemove") != null;
     }
 }
