@@ -10,14 +10,16 @@ import java.util.List;
  *
  * <p>The library starts the warm-up after {@code 2^33} terms (descriptors x K x D) of twin work;
  * it costs about 1-1.5 s of CPU (its own thread and C2 compiling the vector kernel), and the vector
- * lanes then save about 1.8 ms per 16.4M terms (1000 x 64 descriptors at K = 256: 2.5 ms on the
- * twin, 0.7 ms on the vector lanes, 2-core Zen 5, JDK 17). It pays back only when about
- * {@code 1.4 x 2^33} terms are left after it starts, so a job of fewer than
- * {@link #WARM_UP_PAYS} terms (about 1570 files of 1000 x 64 at K = 256) is better off without
- * it. Measured there (load 9-12, two runs each, alternated): 900 such files took 10.5 s of wall
- * and 5.41 s of CPU time with the warm-up starting after file ~524, 7.6 s and 4.66 s without;
- * 1500 files 16.8 s / 8.75 s with it (it ran out of its budget on the busy machine), 9.2 s / 5.30 s
- * without. Jobs of 524 files or fewer never reached the warm-up and are unchanged.
+ * lanes then save what the twin costs above them: about 0.8 ms per 16.4M terms (1000 x 64
+ * descriptors at K = 256: 1.34-1.41 ms on the twin, 0.55 ms on the vector lanes, TwinTiming, JDK 17,
+ * 2-core Zen 5 at load 6), 1.3 ms before the twin's log-likelihoods took two descriptors per loop
+ * (1.89 against 0.58 ms). It pays back only when about {@code 2.2 x 2^33} terms are left after it
+ * starts; measured whole (300-file lists repeated, {@code taskset -c 0}, {@code -Dfvec.simd.warmup}
+ * off or background alternated, load 5-7, CPU time): 2400 files 6.55-6.82 s without it against
+ * 7.89-8.49 s with it, 3000 files 7.81-7.98 s against 6.85-8.42 s (the twin before that change:
+ * 8.83-9.03 s against 10.78-11.75 s). So a job of fewer than {@link #WARM_UP_PAYS} terms (about
+ * 3150 files of 1000 x 64 at K = 256) runs without it. Jobs of 524 files or fewer never reach the
+ * warm-up and are unchanged.
  *
  * <p>Only in {@link Main#main}'s own process (a system property is JVM-wide), and never over a
  * {@code fvec.simd.warmup} the user set.
@@ -27,8 +29,8 @@ final class WarmUpPolicy {
     /** The library's property (dev.fvec.simd.VectorWarmUp): {@code off} keeps the twin serving. */
     static final String PROPERTY = "fvec.simd.warmup";
 
-    /** Jobs of fewer terms (descriptors x K x D) than this run without the warm-up: 3 x 2^33. */
-    static final long WARM_UP_PAYS = 3L << 33;
+    /** Jobs of fewer terms (descriptors x K x D) than this run without the warm-up: 6 x 2^33. */
+    static final long WARM_UP_PAYS = 6L << 33;
 
     private WarmUpPolicy() {
     }

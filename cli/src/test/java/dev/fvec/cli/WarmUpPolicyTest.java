@@ -22,9 +22,9 @@ class WarmUpPolicyTest {
     }
 
     @Test
-    void aboutFifteenHundredFilesOfTheBenchmarksShapeAreTheLimit() {
+    void aboutThreeThousandFilesOfTheBenchmarksShapeAreTheLimit() {
         long perFile = 1000L * 256 * 64;
-        assertEquals(1573, (WarmUpPolicy.WARM_UP_PAYS + perFile - 1) / perFile);
+        assertEquals(3146, (WarmUpPolicy.WARM_UP_PAYS + perFile - 1) / perFile);
     }
 
     @Test

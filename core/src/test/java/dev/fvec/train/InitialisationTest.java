@@ -302,14 +302,16 @@ class InitialisationTest {
 
     @Test
     void seedingEqualsPlainGreedyKMeansPlusPlus() {
-        int[][] shapes = {{3000, 13, 20, 2500}, {5000, 64, 40, 4096}, {900, 3, 12, 900}};
+        // Samples up to Seeding.SERIAL_MAX_SAMPLE are swept by the calling thread alone, larger ones
+        // by every thread: both kinds here.
+        int[][] shapes = {{3000, 13, 20, 2500}, {5000, 64, 40, 4096}, {900, 3, 12, 900}, {7000, 16, 24, 6500}};
         for (int[] s : shapes) {
             int n = s[0];
             int d = s[1];
             int k = s[2];
             int sampleSize = s[3];
             float[] x = dev.fvec.internal.SyntheticDescriptors.generate(s[0] + s[1], n, d, 3 * k);
-            for (int threads = 1; threads <= 2; threads++) {
+            for (int threads = 1; threads <= 3; threads++) {
                 float[] centers = new float[k * d];
                 int[] all = new int[k];
                 for (int c = 0; c < k; c++) {

@@ -1,8 +1,8 @@
-package dev.fvec.simd;
+package dev.fvec.bench;
 
 import dev.fvec.GmmStatistics;
-import dev.fvec.bench.Inputs;
-import dev.fvec.bench.Variant;
+import dev.fvec.simd.KernelProbe;
+import dev.fvec.spi.StatisticsKernel;
 
 /**
  * A/B timing of the statistics kernel with exact pruning off and on, interleaved in one JVM (the
@@ -10,7 +10,7 @@ import dev.fvec.bench.Variant;
  * Not a JMH benchmark: a quick probe for layout decisions; JMH's EncodeBench gives the figures.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.simd.PruneAB \
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.bench.PruneAB \
  *     64x256x1000 vlfeat-improved-t1e-6 [vector|twin|ll] [rounds]
  * </pre>
  * {@code ll}: the log-likelihood passes alone (vector lanes); {@code -Dpruneab.aa=true}: both sides
@@ -19,11 +19,14 @@ import dev.fvec.bench.Variant;
  */
 public final class PruneAB {
 
+    private PruneAB() {
+    }
+
     static float sink;
 
-    static void run(SimdKernel k, Inputs in, GmmStatistics s, boolean llOnly) {
+    static void run(StatisticsKernel k, Inputs in, GmmStatistics s, boolean llOnly) {
         if (llOnly) {
-            sink += k.logLikelihoodsOnly(in.x, in.n);
+            sink += KernelProbe.logLikelihoodsOnly(k, in.x, in.n);
         } else {
             k.accumulate(in.x, 0, in.n, s);
         }
@@ -35,8 +38,8 @@ public final class PruneAB {
         boolean twin = args.length > 2 && args[2].equals("twin");
         boolean llOnly = args.length > 2 && args[2].equals("ll");
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
-        SimdKernel off = SimdKernel.of(in.model, v.sparsity, twin, false);
-        SimdKernel on = SimdKernel.of(in.model, v.sparsity, twin, !Boolean.getBoolean("pruneab.aa"));
+        StatisticsKernel off = KernelProbe.kernel(in.model, v.sparsity, twin, false);
+        StatisticsKernel on = KernelProbe.kernel(in.model, v.sparsity, twin, !Boolean.getBoolean("pruneab.aa"));
         GmmStatistics s = GmmStatistics.forModel(in.model);
         // Warm-up by time (C2 compiles late on a loaded machine): both sides, 10 s.
         for (long end = System.nanoTime() + 6_000_000_000L; System.nanoTime() < end; ) {
@@ -51,8 +54,8 @@ public final class PruneAB {
         double[] ons = new double[rounds];
         for (int r = 0; r < rounds + 20; r++) {
             // ABBA: each side first in every other round.
-            SimdKernel first = r % 2 == 0 ? off : on;
-            SimdKernel second = r % 2 == 0 ? on : off;
+            StatisticsKernel first = r % 2 == 0 ? off : on;
+            StatisticsKernel second = r % 2 == 0 ? on : off;
             long t0 = System.nanoTime();
             for (int i = 0; i < calls; i++) {
                 run(first, in, s, llOnly);
@@ -82,10 +85,11 @@ public final class PruneAB {
         System.out.printf("allocated per call: off %d B, on %d B%n", a1 - a0, a2 - a1);
         java.util.Arrays.sort(offs);
         java.util.Arrays.sort(ons);
-        long groups = in.n / SimdKernel.BLOCK * SimdKernel.BLOCK * (long) (on.model.kpad / on.model.lanes);
+        KernelProbe shape = new KernelProbe(in.model, "vector");
+        long groups = in.n / KernelProbe.block() * KernelProbe.block() * (long) (shape.kpad() / shape.lanes());
         System.out.printf("%s %s %s %d-bit: off min %.1f med %.1f us, on min %.1f med %.1f us (on/off min %.3f med %.3f); pruned %.1f%% of groups%n",
-                args[0], args[1], llOnly ? "ll-only" : twin ? "twin" : "vector", VectorLanes.SPECIES.vectorBitSize(), bestOff, offs[rounds / 2], bestOn, ons[rounds / 2],
+                args[0], args[1], llOnly ? "ll-only" : twin ? "twin" : "vector", KernelProbe.bits(), bestOff, offs[rounds / 2], bestOn, ons[rounds / 2],
                 bestOn / bestOff, ons[rounds / 2] / offs[rounds / 2],
-                100.0 * on.prunedGroups() / ((rounds + 20) * (double) calls * groups));
+                100.0 * KernelProbe.prunedGroups(on) / ((rounds + 20) * (double) calls * groups));
     }
 }

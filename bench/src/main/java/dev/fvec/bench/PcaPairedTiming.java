@@ -1,9 +1,9 @@
-package dev.fvec.simd;
+package dev.fvec.bench;
 
 import dev.fvec.FisherEncoder;
 import dev.fvec.Projection;
-import dev.fvec.bench.Inputs;
-import dev.fvec.bench.PcaEncodeBench;
+import dev.fvec.simd.KernelProbe;
+import dev.fvec.simd.SimdKernelProvider;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -14,11 +14,10 @@ import java.util.Arrays;
  * 128 -> 64 projection ({@link PcaEncodeBench}'s inputs: K = 256, N = 1000, VLFEAT improved,
  * t = 1e-6) alternate, each timed in thread CPU time, so that load drifting over the run hits both
  * alike; prints the medians and their ratio. The kernel's and the projection's vector code are
- * warmed first. It sits in fvec-simd's package on the benchmark jar's class path (for the
- * projection's warm-up, package-private). Not API.
+ * warmed first. Not API.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.simd.PcaPairedTiming
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.bench.PcaPairedTiming
  * </pre>
  */
 public final class PcaPairedTiming {
@@ -33,7 +32,7 @@ public final class PcaPairedTiming {
         float[] raw = PcaEncodeBench.lift(p, in.x, in.n);
         SimdKernelProvider provider = new SimdKernelProvider();
         provider.warmUp();
-        ProjectionWarmUp.ensureWarm();
+        KernelProbe.warmProjection();
         FisherEncoder direct = FisherEncoder.builder(in.model).kernel(provider).improved().build();
         FisherEncoder pca = FisherEncoder.builder(in.model.withProjection(p)).kernel(provider).improved().build();
         float[] out = new float[direct.length()];
@@ -57,7 +56,7 @@ public final class PcaPairedTiming {
         Arrays.sort(lifted);
         System.out.printf("vector code: kernel %s, projection %s; thread CPU per encode (median of %d):"
                 + " projected64 %.3f ms, raw128 %.3f ms, ratio %.3f%n",
-                VectorWarmUp.isWarm() ? "yes" : "no (twin)", ProjectionWarmUp.isWarm() ? "yes" : "no (twin)", reps,
+                KernelProbe.kernelWarm() ? "yes" : "no (twin)", KernelProbe.projectionWarm() ? "yes" : "no (twin)", reps,
                 projected[reps / 2] / 1e6, lifted[reps / 2] / 1e6, (double) lifted[reps / 2] / projected[reps / 2]);
     }
 }

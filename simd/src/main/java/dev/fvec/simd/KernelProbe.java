@@ -1,0 +1,131 @@
+package dev.fvec.simd;
+
+import dev.fvec.DiagonalGmm;
+import dev.fvec.Sparsity;
+import dev.fvec.spi.StatisticsKernel;
+
+/**
+ * What fvec's own benchmarks and probes (module {@code bench}: {@code LogLikelihoodBench},
+ * {@code KernelShapes}, {@code PruneAB}, {@code PcaPairedTiming}) measure inside this package: the
+ * log-likelihood pass alone, pruning's stages, kernels with pruning forced on or off, the warm-up
+ * state. Not API: the module does not export this package, so only class-path users can see it,
+ * and it changes with the kernel.
+ *
+ * <p>An instance owns scratch space: one per thread.
+ */
+public final class KernelProbe {
+
+    private final PackedModel model;
+    private final Lanes lanes;
+    private final float[] lp;
+    private final float[] maxes;
+    private final float[] centred;
+    private final int[] masks;
+
+    /** {@code lanes}: {@code vector} (the Vector API lanes) or {@code twin} (the scalar twin). */
+    public KernelProbe(DiagonalGmm gmm, String lanes) {
+        this.model = new PackedModel(gmm, VectorLanes.LANES);
+        this.lanes = switch (lanes) {
+            case "vector" -> VectorLanes.INSTANCE;
+            case "twin" -> new ScalarLanes(model);
+            default -> throw new IllegalArgumentException("lanes: vector or twin, not " + lanes);
+        };
+        // One spare row: the pruning stages may write a block's worth past the last descriptor.
+        this.lp = new float[(SimdKernel.BLOCK + 1) * model.kpad];
+        this.maxes = new float[SimdKernel.BLOCK];
+        this.centred = new float[(SimdKernel.BLOCK + 1) * model.d];
+        this.masks = new int[model.kpad / model.lanes];
+    }
+
+    /** The species' bit size. */
+    public static int bits() {
+        return VectorLanes.SPECIES.vectorBitSize();
+    }
+
+    /** Descriptors per pass over the model. */
+    public static int block() {
+        return SimdKernel.BLOCK;
+    }
+
+    /** The log-likelihoods of {@code n} descriptors (whole blocks), unpruned; returns a checksum. */
+    public float logLikelihoods(float[] x, int n) {
+        int d = model.d;
+        float s = 0;
+        for (int i = 0; i + SimdKernel.BLOCK <= n; i += SimdKernel.BLOCK) {
+            centreBlock(x, i, d);
+            lanes.logLikelihoodsBlock(model, centred, lp, maxes);
+            s += maxes[0];
+        }
+        return s;
+    }
+
+    /**
+     * Pruning's stages at full work, on the vector lanes: the first {@code D / 4} dimensions
+     * register-blocked, the masked continuation to {@code D} with the block's first
+     * {@code perGroup} descriptors in every component group, and the finish; returns a checksum.
+     * With {@code perGroup} = the block, as much arithmetic as {@link #logLikelihoods}.
+     */
+    public float prunedStages(float[] x, int n, int perGroup) {
+        if (perGroup < 1 || perGroup > SimdKernel.BLOCK) {
+            throw new IllegalArgumentException("descriptors per group: 1 to " + SimdKernel.BLOCK + ", not " + perGroup);
+        }
+        java.util.Arrays.fill(masks, (1 << perGroup) - 1);
+        VectorLanes v = VectorLanes.INSTANCE;
+        int d = model.d;
+        float s = 0;
+        for (int i = 0; i + SimdKernel.BLOCK <= n; i += SimdKernel.BLOCK) {
+            centreBlock(x, i, d);
+            v.partialBlock(model, centred, d / 4, lp);
+            v.continueMasked(model, centred, d / 4, d, lp, masks);
+            v.finishBlock(model, lp, maxes, null);
+            s += maxes[0];
+        }
+        return s;
+    }
+
+    private void centreBlock(float[] x, int first, int d) {
+        for (int b = 0; b < SimdKernel.BLOCK; b++) {
+            model.centre(x, (first + b) * d, centred, b * d);
+        }
+    }
+
+    /** Padded components (the terms per descriptor and dimension the pass computes). */
+    public int kpad() {
+        return model.kpad;
+    }
+
+    /** Components per lane group. */
+    public int lanes() {
+        return model.lanes;
+    }
+
+    /** A statistics kernel with exact pruning forced on or off, on the twin or the vector lanes. */
+    public static StatisticsKernel kernel(DiagonalGmm gmm, Sparsity sparsity, boolean twin, boolean prune) {
+        return SimdKernel.of(gmm, sparsity, twin, prune);
+    }
+
+    /** {@code kernel}'s log-likelihood passes alone over {@code n} descriptors; returns a checksum. */
+    public static float logLikelihoodsOnly(StatisticsKernel kernel, float[] x, int n) {
+        return ((SimdKernel) kernel).logLikelihoodsOnly(x, n);
+    }
+
+    /** The (descriptor, component group) pairs {@code kernel} has skipped in its life. */
+    public static long prunedGroups(StatisticsKernel kernel) {
+        return ((SimdKernel) kernel).prunedGroups();
+    }
+
+    /** Warms the projection's vector code (the kernel's: {@code Kernels.warmUp()}). */
+    public static void warmProjection() {
+        ProjectionWarmUp.ensureWarm();
+    }
+
+    /** Whether the kernel's vector lanes serve calls (else the twin does). */
+    public static boolean kernelWarm() {
+        return VectorWarmUp.isWarm();
+    }
+
+    /** Whether the projection's vector code serves calls. */
+    public static boolean projectionWarm() {
+        return ProjectionWarmUp.isWarm();
+    }
+}
