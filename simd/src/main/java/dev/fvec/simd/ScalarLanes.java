@@ -21,10 +21,30 @@ final class ScalarLanes extends Lanes {
     private static final int HEADER_FLOATS = 4;
     /** Bytes per cache line, and per 512-bit vector. */
     private static final int LINE_FLOATS = 16;
+    /**
+     * Where component 0 sits in each of the twin's rows (model terms and accumulators). C2 runs a
+     * vectorised loop's first iterations one at a time until a store reaches a 64-byte boundary,
+     * at least one, and its last ones one at a time when fewer than a vector are left: with the
+     * usual 8-byte object alignment, 16 scalar iterations per loop of 256 components whatever the
+     * row's address, as long as the 15 vector ones (measured: half the pass's time). Where objects
+     * are 64-byte aligned ({@link #ALIGNED_OBJECTS}), element 12 starts a cache line, so a loop
+     * from 11 runs one scalar iteration, and ending it at a multiple of 16 plus 12
+     * ({@link #end}) none at the end.
+     */
+    static final int LEAD = 11;
+    /**
+     * Whether the JVM aligns objects to 64 bytes ({@code -XX:ObjectAlignmentInBytes=64}), as said
+     * by the property {@code fvec.simd.objectAlignment=64} (the {@code fvec} launcher sets both):
+     * then the passes run over a few padding components more and no scalar iterations at their
+     * end. Speed only: the padding lanes are never read, the results are the same either way.
+     */
+    static final boolean ALIGNED_OBJECTS = Integer.getInteger("fvec.simd.objectAlignment", 8) % 64 == 0;
 
     private final int width;
     private final int kpad;
     private final int d;
+    /** The end of the passes' loops ({@code LEAD + kpad}, or past it to an aligned end, see {@link #LEAD}). */
+    private final int end;
     // The model's -s and b, dimension-major (D rows of Kpad, the same values as PackedModel.groups),
     // and the BLOCK x Kpad log-likelihood accumulators of the block's descriptors. Rows of
     // rowLength floats, allocated one after the other (see rowLength). One array per row: C2 (17
@@ -42,6 +62,7 @@ final class ScalarLanes extends Lanes {
         this.width = m.lanes;
         this.kpad = m.kpad;
         this.d = m.d;
+        this.end = ALIGNED_OBJECTS ? LEAD + kpad + Math.floorMod(12 - LEAD - kpad, LINE_FLOATS) : LEAD + kpad;
         int length = rowLength(kpad);
         this.negScale = new float[d][];
         this.offset = new float[d][];
@@ -52,20 +73,20 @@ final class ScalarLanes extends Lanes {
             offset[j] = new float[length];
             for (int c = 0; c < kpad; c++) {
                 int at = m.termIndex(c, j);
-                negScale[j][c] = m.groups[at];
-                offset[j][c] = m.groups[at + width];
+                negScale[j][LEAD + c] = m.groups[at];
+                offset[j][LEAD + c] = m.groups[at + width];
             }
         }
         for (int b = 0; b < acc.length; b++) {
             acc[b] = new float[length];
         }
         for (int b = 0; b < acc.length; b++) {
-            atCheck2[b] = new float[kpad];
+            atCheck2[b] = new float[length];
         }
     }
 
     /**
-     * At least {@code kpad}, and such that the array object takes a whole number of cache lines.
+     * At least {@code LEAD + kpad + 16} (room for {@link #end}), and such that the array object takes a whole number of cache lines.
      * C2 vectorises the twin's loops with unaligned 512-bit loads and stores, aligning one of
      * them with a scalar pre-loop; a vector that straddles two cache lines costs two accesses.
      * Rows allocated one after the other (in a thread-local allocation buffer, the usual case) then
@@ -74,7 +95,7 @@ final class ScalarLanes extends Lanes {
      * them apart, which costs speed, never bits.
      */
     static int rowLength(int kpad) {
-        return PackedModel.roundUp(kpad + HEADER_FLOATS, LINE_FLOATS) - HEADER_FLOATS;
+        return PackedModel.roundUp(LEAD + kpad + LINE_FLOATS + HEADER_FLOATS, LINE_FLOATS) - HEADER_FLOATS;
     }
 
     /**
@@ -96,7 +117,7 @@ final class ScalarLanes extends Lanes {
         saved = false;
         sums(xc, 0, d, a.length);
         for (int b = 0; b < a.length; b++) {
-            maxes[b] = finish(m.logNorm, a[b], lp, b * kpad, kpad);
+            maxes[b] = finish(m.logNorm, a[b], LEAD, lp, b * kpad, kpad);
         }
     }
 
@@ -104,7 +125,7 @@ final class ScalarLanes extends Lanes {
     void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes) {
         saved = false;
         sums(xc, 0, d, 1);
-        maxes[0] = finish(m.logNorm, acc[0], lp, 0, kpad);
+        maxes[0] = finish(m.logNorm, acc[0], LEAD, lp, 0, kpad);
     }
 
     /**
@@ -113,7 +134,8 @@ final class ScalarLanes extends Lanes {
      * first {@code to} terms.
      */
     private void sums(float[] xc, int from, int to, int n) {
-        int kp = kpad;
+        int lo = LEAD;
+        int hi = end;
         int dd = d;
         float[][] a = acc;
         float[][] s = negScale;
@@ -122,7 +144,7 @@ final class ScalarLanes extends Lanes {
         if (from == 0) {
             // From +0: fma(t, t, +0) is the first term's operation in the vector lanes too.
             for (int b = 0; b < n; b++) {
-                clear(a[b], kp);
+                clear(a[b], lo, hi);
             }
         }
         for (; j + 2 <= to; j += 2) {
@@ -133,28 +155,28 @@ final class ScalarLanes extends Lanes {
             int b = 0;
             for (; b + 2 <= n; b += 2) {
                 int x = b * dd + j;
-                addTerms2x2(s0, o0, s1, o1, xc[x], xc[x + 1], xc[x + dd], xc[x + dd + 1], a[b], a[b + 1], kp);
+                addTerms2x2(s0, o0, s1, o1, xc[x], xc[x + 1], xc[x + dd], xc[x + dd + 1], a[b], a[b + 1], lo, hi);
             }
             if (b < n) {
-                addTerms2(s0, o0, s1, o1, xc[b * dd + j], xc[b * dd + j + 1], a[b], kp);
+                addTerms2(s0, o0, s1, o1, xc[b * dd + j], xc[b * dd + j + 1], a[b], lo, hi);
             }
         }
         if (j < to) {
             for (int b = 0; b < n; b++) {
-                addTerms(s[j], o[j], xc[b * dd + j], a[b], kp);
+                addTerms(s[j], o[j], xc[b * dd + j], a[b], lo, hi);
             }
         }
     }
 
-    private static void clear(float[] a, int n) {
-        for (int c = 0; c < n; c++) {
+    private static void clear(float[] a, int from, int to) {
+        for (int c = from; c < to; c++) {
             a[c] = 0f;
         }
     }
 
     /** {@code t = fma(x, -s_c, b_c)}, {@code a_c = fma(t, t, a_c)}: one dimension's term, every component. */
-    private static void addTerms(float[] negS, float[] b, float x, float[] a, int n) {
-        for (int c = 0; c < n; c++) {
+    private static void addTerms(float[] negS, float[] b, float x, float[] a, int from, int to) {
+        for (int c = from; c < to; c++) {
             float t = Math.fma(x, negS[c], b[c]);
             a[c] = Math.fma(t, t, a[c]);
         }
@@ -162,8 +184,8 @@ final class ScalarLanes extends Lanes {
 
     /** {@link #addTerms} for two dimensions in order, {@code x0} then {@code x1}. */
     private static void addTerms2(float[] negS0, float[] b0, float[] negS1, float[] b1, float x0, float x1, float[] a,
-            int n) {
-        for (int c = 0; c < n; c++) {
+            int from, int to) {
+        for (int c = from; c < to; c++) {
             float t0 = Math.fma(x0, negS0[c], b0[c]);
             float u = Math.fma(t0, t0, a[c]);
             float t1 = Math.fma(x1, negS1[c], b1[c]);
@@ -179,8 +201,8 @@ final class ScalarLanes extends Lanes {
      * Zen 5, 512 bits), with more the body outgrows what C2 unrolls and stays scalar.
      */
     private static void addTerms2x2(float[] negS0, float[] b0, float[] negS1, float[] b1, float x0, float x1,
-            float y0, float y1, float[] a, float[] e, int n) {
-        for (int c = 0; c < n; c++) {
+            float y0, float y1, float[] a, float[] e, int from, int to) {
+        for (int c = from; c < to; c++) {
             float s0 = negS0[c];
             float o0 = b0[c];
             float s1 = negS1[c];
@@ -197,7 +219,7 @@ final class ScalarLanes extends Lanes {
     }
 
     /**
-     * {@code lp[at + c] = logNorm_c - a_c}; returns their max, bitwise {@code Math.max} over them
+     * {@code lp[at + c] = logNorm_c - a[lead + c]}; returns their max, bitwise {@code Math.max} over them
      * (the vector lanes' reduction, which does not depend on order). {@code Math.max} is a chain
      * of dependent steps (its NaN and {@code -0} rules); here it runs only where a value is not
      * at or below the running max (a predictable branch, rarely taken), which gives the same
@@ -205,10 +227,10 @@ final class ScalarLanes extends Lanes {
      * is redone with the whole chain. From a NaN on, every value takes the branch, as every value
      * takes the chain's step. Four independent chains measured twice as slow on JDK 17.
      */
-    static float finish(float[] logNorm, float[] a, float[] lp, int at, int kpad) {
+    static float finish(float[] logNorm, float[] a, int lead, float[] lp, int at, int kpad) {
         float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < kpad; c++) {
-            float v = logNorm[c] - a[c];
+            float v = logNorm[c] - a[lead + c];
             lp[at + c] = v;
             if (!(v <= max)) {
                 max = Math.max(max, v);
@@ -244,7 +266,7 @@ final class ScalarLanes extends Lanes {
             int check2 = m.pruneCheck2();
             sums(xc, dims, check2, n);
             for (int b = 0; b < n; b++) {
-                System.arraycopy(a[b], 0, atCheck2[b], 0, kpad);
+                System.arraycopy(a[b], LEAD, atCheck2[b], LEAD, kpad);
             }
             sums(xc, check2, d, n);
         }
@@ -252,7 +274,7 @@ final class ScalarLanes extends Lanes {
 
     private void copyOut(float[][] rows, float[] out) {
         for (int b = 0; b < rows.length; b++) {
-            System.arraycopy(rows[b], 0, out, b * kpad, kpad);
+            System.arraycopy(rows[b], LEAD, out, b * kpad, kpad);
         }
     }
 
@@ -273,7 +295,7 @@ final class ScalarLanes extends Lanes {
         if (rows == null) {
             float[][] a = acc;
             for (int b = 0; b < a.length; b++) {
-                System.arraycopy(out, b * kpad, a[b], 0, kpad);
+                System.arraycopy(out, b * kpad, a[b], LEAD, kpad);
             }
             sums(xc, from, to, a.length);
             saved = false;
@@ -293,7 +315,7 @@ final class ScalarLanes extends Lanes {
         for (int q = 0; q < groups; q++) {
             for (int mask = masks[q]; mask != 0; mask &= mask - 1) {
                 int b = Integer.numberOfTrailingZeros(mask);
-                System.arraycopy(rows[b], q * w, out, b * kpad + q * w, w);
+                System.arraycopy(rows[b], LEAD + q * w, out, b * kpad + q * w, w);
             }
         }
     }
@@ -382,11 +404,11 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
-            int candidatesAt, int[] counts, float[] laneSums) {
+    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
+            int candidatesAt, int[] counts, float[] laneSums, int sumsAt) {
         int w = width;
         for (int l = 0; l < w; l++) {
-            laneSums[l] = 0f;
+            laneSums[sumsAt + l] = 0f;
         }
         int nLive = 0;
         int nCandidates = 0;
@@ -404,7 +426,7 @@ final class ScalarLanes extends Lanes {
                     // components far from the descriptor), which then skip the polynomial.
                     float e = z < ExpPolynomial.LOW ? 0f : ExpPolynomial.exp(z);
                     lp[from + l] = e;
-                    laneSums[l] += e;
+                    laneSums[sumsAt + l] += e;
                     candidate |= e >= groupCut;
                 }
                 live[nLive++] = c;
@@ -414,11 +436,6 @@ final class ScalarLanes extends Lanes {
             }
         }
         counts[0] = nCandidates;
-        float sum = 0;
-        for (int l = 0; l < w; l++) {
-            sum += laneSums[l];
-        }
-        return sum;
     }
 
     @Override

@@ -27,7 +27,7 @@ class TwinFinishMaxTest {
     static void check(float... v) {
         float[] a = new float[v.length];
         float[] lp = new float[v.length + 3];
-        float got = ScalarLanes.finish(v, a, lp, 3, v.length);
+        float got = ScalarLanes.finish(v, a, 0, lp, 3, v.length);
         float expected = chainMax(v);
         assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got), java.util.Arrays.toString(v));
         for (int c = 0; c < v.length; c++) {
