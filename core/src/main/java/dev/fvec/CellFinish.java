@@ -152,7 +152,8 @@ final class CellFinish {
         spatialBlock(s0, t1, t2, invN, fv, appearanceLength);
     }
 
-    private void spatialBlock(double[] s0, double[] t1, double[] t2, double invN, double[] fv, int base) {
+    /** The spatial block ({@code 4K} values) into {@code fv[base ..]}. */
+    void spatialBlock(double[] s0, double[] t1, double[] t2, double invN, double[] fv, int base) {
         int bBase = base + 2 * k;
         for (int c = 0; c < k; c++) {
             double s0k = s0[c] * invN;

@@ -66,6 +66,7 @@ public final class FisherEncoder {
         this.sparsity = b.sparsity != null ? b.sparsity : b.form.defaultSparsity();
         this.kernels = b.kernels != null ? b.kernels : Kernels.provider();
         this.length = form.length(model.components(), model.dimension());
+        model.doubles(); // made here rather than in the first call
     }
 
     /** A builder for an encoder of {@code model}. */
@@ -213,7 +214,7 @@ public final class FisherEncoder {
 
     private Workspace newWorkspace() {
         return new Workspace(ProjectingKernel.create(kernels, model, sparsity), GmmStatistics.forModel(model),
-                new double[length]);
+                new VectorParts(form, model.components(), model.dimension(), 0));
     }
 
     private void checkStatistics(GmmStatistics stats) {
@@ -226,7 +227,7 @@ public final class FisherEncoder {
     }
 
     /** SPEC.md "Fisher-vector forms" (the form's own maths) then "Normalisations", in double, rounded to float at the end. */
-    private void toVector(GmmStatistics stats, double[] fv, float[] out, int outOffset) {
+    private void toVector(GmmStatistics stats, VectorParts fv, float[] out, int outOffset) {
         long count = stats.count();
         if (count == 0) {
             java.util.Arrays.fill(out, outOffset, outOffset + length, 0f);
@@ -234,16 +235,16 @@ public final class FisherEncoder {
         }
         form.gradients(model, StatisticsAccess.s0(stats), StatisticsAccess.s1(stats), StatisticsAccess.s2(stats),
                 1.0 / count, fv);
-        Normalisation.finish(fv, length, power, l2, out, outOffset);
+        Normalisation.finish(fv.parts, power, l2, out, outOffset);
     }
 
     /** One call's scratch space; static, so it holds no reference to its encoder. */
     private static final class Workspace {
         final StatisticsKernel kernel;
         final GmmStatistics stats;
-        final double[] vector;
+        final VectorParts vector;
 
-        Workspace(StatisticsKernel kernel, GmmStatistics stats, double[] vector) {
+        Workspace(StatisticsKernel kernel, GmmStatistics stats, VectorParts vector) {
             this.kernel = kernel;
             this.stats = stats;
             this.vector = vector;

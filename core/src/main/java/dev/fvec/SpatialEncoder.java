@@ -83,7 +83,7 @@ public final class SpatialEncoder {
                 ProjectingKernel.create(appearance.kernelProvider(), model, appearance.sparsity()),
                 layout.atoms() > 1 ? appearance.kernelProvider().createCellRows() : null,
                 new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), layout.cells(),
-                k, d, din));
+                k, d, din, form));
     }
 
     /**
@@ -354,11 +354,12 @@ public final class SpatialEncoder {
             }
             double invN = 1.0 / count;
             double[] s0 = StatisticsAccess.s0(cs);
-            form.gradients(model, s0, StatisticsAccess.s1(cs), StatisticsAccess.s2(cs), invN, ws.vector);
+            VectorParts parts = ws.parts;
+            form.gradients(model, s0, StatisticsAccess.s1(cs), StatisticsAccess.s2(cs), invN, parts);
             if (spatial != null) {
-                finish.spatialBlock(s0, stats.t1[0], stats.t2[0], invN, ws.vector);
+                finish.spatialBlock(s0, stats.t1[0], stats.t2[0], invN, parts.extra, 0);
             }
-            Normalisation.finish(ws.vector, cellLength, appearance.power(), appearance.l2(), out, outOffset);
+            Normalisation.finish(parts.parts, appearance.power(), appearance.l2(), out, outOffset);
             return;
         }
         int cells = layout.cells();
@@ -451,6 +452,7 @@ public final class SpatialEncoder {
         final StatisticsKernel kernel;
         final SpatialStatistics stats;
         final double[] vector;
+        final VectorParts parts; // the 1x1 layout's (FisherEncoder's arithmetic), else null
         final CellRows rows;
         final GmmStatistics cellStats;
         final double[] cellT1;
@@ -462,10 +464,11 @@ public final class SpatialEncoder {
         final MomentSink sink = new MomentSink();
 
         Workspace(StatisticsKernel kernel, CellRows rows, SpatialStatistics stats, int cellLength, int chunk, int atoms,
-                int cells, int k, int d, int din) {
+                int cells, int k, int d, int din, FisherForm form) {
             this.kernel = kernel;
             this.stats = stats;
             this.vector = new double[cellLength];
+            this.parts = atoms == 1 ? new VectorParts(form, k, d, cellLength - form.length(k, d)) : null;
             this.rows = rows;
             this.cellStats = new GmmStatistics(k, d);
             this.cellT1 = new double[2 * k];

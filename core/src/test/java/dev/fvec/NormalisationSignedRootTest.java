@@ -6,10 +6,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Normalisation#finish} computes the signed square root in three loops (the signs held in
- * the float output meanwhile); its values must be bitwise those of the one-loop definition
- * {@code copySign(sqrt(|z|), z)}, on the values where the two could part: signed zeros, doubles
- * that underflow to a float zero, subnormals, and magnitudes across the double range.
+ * {@link Normalisation#finish} computes the signed square root with the sign as a factor made by
+ * a clamp, over a vector given in parts; its values must be bitwise those of the one-loop
+ * definition {@code copySign(sqrt(|z|), z)} over the whole vector, on the values where the two
+ * could part: signed zeros, doubles that underflow to a float zero, subnormals, and magnitudes
+ * across the double range; with the vector whole and cut in three parts (the sum of squares
+ * continues across them).
  */
 class NormalisationSignedRootTest {
 
@@ -23,6 +25,29 @@ class NormalisationSignedRootTest {
             z[i] = i < edges.length ? edges[i]
                     : (rnd.nextBoolean() ? -1 : 1) * rnd.nextDouble() * Math.pow(10, rnd.nextInt(-320, 300));
         }
+        for (boolean whole : new boolean[] {true, false}) {
+            check(z.clone(), whole);
+        }
+    }
+
+    /** Normalises {@code fv} whole ({@code cuts == null}) or as parts of lengths {@code cuts}, roots back into {@code fv}. */
+    private static void finish(double[] fv, boolean l2, float[] out, int[] cuts) {
+        double[][] parts = cuts == null ? new double[][] {fv} : new double[cuts.length][];
+        int from = 0;
+        for (int p = 0; cuts != null && p < cuts.length; p++) {
+            parts[p] = java.util.Arrays.copyOfRange(fv, from, from + cuts[p]);
+            from += cuts[p];
+        }
+        Normalisation.finish(parts, 0.5, l2, out, 3);
+        from = 0;
+        for (double[] p : parts) { // the roots, in place, back into fv
+            System.arraycopy(p, 0, fv, from, p.length);
+            from += p.length;
+        }
+    }
+
+    private static void check(double[] z, boolean whole) {
+        int[] cuts = whole ? null : new int[] {7, 2043, z.length - 2050};
         for (boolean l2 : new boolean[] {false, true}) {
             double[] expected = new double[z.length];
             double sq = 0;
@@ -34,7 +59,7 @@ class NormalisationSignedRootTest {
             double[] fv = z.clone();
             float[] out = new float[z.length + 3];
             if (l2) {
-                Normalisation.finish(fv, z.length, 0.5, true, out, 3);
+                finish(fv, true, out, cuts);
             } else {
                 // Without L2, 1e300 overflows float: normalise the part that fits.
                 for (int i = 0; i < z.length; i++) {
@@ -44,7 +69,7 @@ class NormalisationSignedRootTest {
                         z[i] = 0;
                     }
                 }
-                Normalisation.finish(fv, z.length, 0.5, false, out, 3);
+                finish(fv, false, out, cuts);
             }
             for (int i = 0; i < z.length; i++) {
                 assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(fv[i]), "root of " + z[i]);
