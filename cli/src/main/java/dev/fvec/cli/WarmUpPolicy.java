@@ -17,7 +17,8 @@ import java.util.List;
  * starts; measured whole (300-file lists repeated, {@code taskset -c 0}, {@code -Dfvec.simd.warmup}
  * off or background alternated, load 5-7, CPU time): 2400 files 6.55-6.82 s without it against
  * 7.89-8.49 s with it, 3000 files 7.81-7.98 s against 6.85-8.42 s (the twin before that change:
- * 8.83-9.03 s against 10.78-11.75 s). So a job of fewer than {@link #WARM_UP_PAYS} terms (about
+ * 8.83-9.03 s against 10.78-11.75 s); with the launcher's 64-byte object alignment (the twin 1.09-1.16 ms
+ * a file) 3900 files 9.03-10.54 s against 8.18-9.26 s: it pays there. So a job of fewer than {@link #WARM_UP_PAYS} terms (about
  * 3150 files of 1000 x 64 at K = 256) runs without it. Jobs of 524 files or fewer never reach the
  * warm-up and are unchanged.
  *

@@ -102,17 +102,27 @@ final class KeptTerms {
         return slot;
     }
 
-    /** Queues the term of posterior {@code q} of the descriptor in row {@code slot} for {@code comp}. */
-    void queue(int comp, float q, int slot) {
+    /**
+     * Queues the term of posterior {@code q} of the descriptor in row {@code slot} for {@code comp};
+     * returns the terms now in its bucket, which the caller passes on to {@link #noteFullest} (the
+     * largest of a descriptor's, once): a running maximum in a field would be a store-to-load chain
+     * through every kept term.
+     */
+    int queue(int comp, float q, int slot) {
         int n = bucketCount[comp]++;
         int t = comp * bucketTerms + n;
         bucketQ[t] = q;
         bucketSlot[t] = slot;
-        fullest = Math.max(fullest, n + 1);
         if (sink != null) {
             // The posterior as queued: the twin and the vector lanes queue the same floats in the same order.
             sink.add(slotDescriptor[slot], comp, q);
         }
+        return n + 1;
+    }
+
+    /** Records that a bucket holds {@code terms} terms (see {@link #queue} and {@link #makeRoom}). */
+    void noteFullest(int terms) {
+        fullest = Math.max(fullest, terms);
     }
 
     /**

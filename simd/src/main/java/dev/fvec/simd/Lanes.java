@@ -95,15 +95,16 @@ abstract class Lanes {
      * {@code candidates[candidatesAt]} on), so implementations
      * choose (the vector lanes treat every group, the twin skips).
      *
-     * <p>Returns the sum of the live groups' {@code exp(z)}, in a fixed order: per lane, in the
-     * order of {@code live}, then the lanes in index order (not {@code reduceLanes(ADD)}, whose
-     * order is unspecified); groups listed with only zeros leave every lane sum's bits unchanged (it
-     * starts at {@code +0} and adds values {@code >= 0}). The sum is taken in the pass that
-     * exponentiates, not in a pass of its own. {@code counts[0]}: the number of candidates;
-     * {@code laneSums}: scratch.
+     * <p>Stores, in {@code laneSums[sumsAt .. sumsAt + lanes)}, the sums of the live groups'
+     * {@code exp(z)} per lane, each in the order of {@code live}; the caller adds the lanes in
+     * index order (not {@code reduceLanes(ADD)}, whose order is unspecified), for all the block's
+     * descriptors together ({@link SimdKernel}). Groups listed with only zeros leave every lane sum's
+     * bits unchanged (it starts at {@code +0} and adds values {@code >= 0}). The sums are taken in
+     * the pass that exponentiates, not in a pass of their own. {@code counts[0]}: the number of
+     * candidates.
      */
-    abstract float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
-            int[] candidates, int candidatesAt, int[] counts, float[] laneSums);
+    abstract void expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
+            int[] candidates, int candidatesAt, int[] counts, float[] laneSums, int sumsAt);
 
     /**
      * The lanes {@code l} of the group at {@code lp[at .. at + lanes)} with {@code lp[at + l] >= cut}, as

@@ -404,11 +404,11 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
-            int candidatesAt, int[] counts, float[] laneSums) {
+    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
+            int candidatesAt, int[] counts, float[] laneSums, int sumsAt) {
         int w = width;
         for (int l = 0; l < w; l++) {
-            laneSums[l] = 0f;
+            laneSums[sumsAt + l] = 0f;
         }
         int nLive = 0;
         int nCandidates = 0;
@@ -426,7 +426,7 @@ final class ScalarLanes extends Lanes {
                     // components far from the descriptor), which then skip the polynomial.
                     float e = z < ExpPolynomial.LOW ? 0f : ExpPolynomial.exp(z);
                     lp[from + l] = e;
-                    laneSums[l] += e;
+                    laneSums[sumsAt + l] += e;
                     candidate |= e >= groupCut;
                 }
                 live[nLive++] = c;
@@ -436,11 +436,6 @@ final class ScalarLanes extends Lanes {
             }
         }
         counts[0] = nCandidates;
-        float sum = 0;
-        for (int l = 0; l < w; l++) {
-            sum += laneSums[l];
-        }
-        return sum;
     }
 
     @Override

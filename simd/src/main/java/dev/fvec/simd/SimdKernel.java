@@ -131,7 +131,7 @@ final class SimdKernel implements StatisticsKernel {
     private final float[] boundRow; // Kpad: the bounds at the first check
     private long prunedGroups; // (descriptor, group) pairs skipped, over the kernel's life
     private final int[] live; // Kpad / LANES: groups with a lane whose exp is not 0
-    private final float[] laneSums; // LANES: the exp sum's lanes, added in index order
+    private final float[] laneSums; // BLOCK x LANES: the exp sums' lanes, added in index order (see sumExps)
     private final int[] counts = new int[1]; // the candidates expOfLiveGroups found
     // Per descriptor of the block, from exps for keep:
     private final int[] slots = new int[BLOCK]; // its row in the kept-term batch, -1: the scalar reference
@@ -218,7 +218,7 @@ final class SimdKernel implements StatisticsKernel {
         this.blockCandidates = new int[BLOCK * (kpad / width)];
         this.candidateBits = new int[kpad / width];
         this.live = new int[kpad / width];
-        this.laneSums = new float[width];
+        this.laneSums = new float[BLOCK * width];
         this.minTrustedMax = minTrustedMax(this.model.d, this.model.maxOffsetNorm);
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
@@ -292,6 +292,7 @@ final class SimdKernel implements StatisticsKernel {
             ops.logLikelihoods1(m, centred, likelihoods, maxes);
             keptTerms.makeRoom(BLOCK, stats, ops);
             exps(ops, 0, x, row);
+            sumExps(1);
             keep(ops, 0, x, row, stats);
         }
         keptTerms.addQueued(stats, ops);
@@ -328,6 +329,7 @@ final class SimdKernel implements StatisticsKernel {
         for (int b = 0; b < BLOCK; b++) {
             exps(ops, b, x, row + b * d);
         }
+        sumExps(BLOCK);
         for (int b = 0; b < BLOCK; b++) {
             keep(ops, b, x, row + b * d, stats);
         }
@@ -363,11 +365,37 @@ final class SimdKernel implements StatisticsKernel {
         // Since sum >= 1, e >= t * sum implies e >= t: groups without e >= t need no second look.
         float groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
         int groups = kpad / model.lanes;
-        float sum = ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, blockCandidates, b * groups, counts,
-                laneSums);
+        ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, blockCandidates, b * groups, counts, laneSums,
+                b * model.lanes);
         candidateCounts[b] = counts[0];
-        sums[b] = sum;
-        logLikelihood += model.maxLogNorm + max + Math.log(sum);
+    }
+
+    /**
+     * After {@link #exps} of descriptors {@code 0 .. n)}: each one's exp sum (its lane sums added in
+     * index order, from {@code +0}) into {@link #sums}, and its log-likelihood added, in descriptor
+     * order. All descriptors' lanes at once, lane by lane: the adds of one descriptor form a chain
+     * of {@code LANES} dependent float adds, and the descriptors' chains interleave here rather than
+     * each ending a descriptor's exps. Descriptors given to the scalar reference are skipped.
+     */
+    private void sumExps(int n) {
+        int width = model.lanes;
+        float[] s = sums;
+        float[] ls = laneSums;
+        for (int b = 0; b < n; b++) {
+            s[b] = 0f;
+        }
+        for (int l = 0; l < width; l++) {
+            for (int b = 0; b < n; b++) {
+                s[b] += ls[b * width + l];
+            }
+        }
+        double ll = logLikelihood;
+        for (int b = 0; b < n; b++) {
+            if (slots[b] >= 0) {
+                ll += model.maxLogNorm + maxes[b] + Math.log(s[b]);
+            }
+        }
+        logLikelihood = ll;
     }
 
     /**
@@ -384,7 +412,7 @@ final class SimdKernel implements StatisticsKernel {
             return;
         }
         if (hard) {
-            keptTerms.queue(bestOf[b], 1f, slot);
+            keptTerms.noteFullest(keptTerms.queue(bestOf[b], 1f, slot));
             kept++;
             return;
         }
@@ -406,15 +434,17 @@ final class SimdKernel implements StatisticsKernel {
             bits[i] = ops.keptBits(lp, base + blockCandidates[from + i], cut);
         }
         int queued = 0;
+        int fullest = 0;
         for (int i = 0; i < nCandidates; i++) {
             int at = base + blockCandidates[from + i];
             // Padding lanes hold exp(-inf) = 0 < cut: never kept.
             for (int m = bits[i]; m != 0; m &= m - 1) {
                 int lane = Integer.numberOfTrailingZeros(m);
-                keptTerms.queue(at - base + lane, lp[at + lane] * inverseSum, slot);
+                fullest = Math.max(fullest, keptTerms.queue(at - base + lane, lp[at + lane] * inverseSum, slot));
                 queued++;
             }
         }
+        keptTerms.noteFullest(fullest);
         kept += keepAll ? k : queued;
     }
 

@@ -1212,8 +1212,8 @@ final class VectorLanes extends Lanes {
      * exponentiating every group instead (exact zeros for the rest) cost as much in exps.
      */
     @Override
-    float expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
-            int candidatesAt, int[] counts, float[] laneSums) {
+    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
+            int candidatesAt, int[] counts, float[] laneSums, int sumsAt) {
         int nLive = 0;
         for (int c = 0; c < kpad; c += LANES) {
             int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, LOW).trueCount();
@@ -1234,14 +1234,7 @@ final class VectorLanes extends Lanes {
             nCandidates += Integer.signum(candidateLanes);
         }
         counts[0] = nCandidates;
-        // Lane-wise adds are exact IEEE operations; the lanes are then summed in index order.
-        // reduceLanes(ADD)'s order differs between the interpreter, C1 and C2 (seen on JDK 25).
-        sum.intoArray(laneSums, 0);
-        float total = 0;
-        for (int l = 0; l < LANES; l++) {
-            total += laneSums[l];
-        }
-        return total;
+        sum.intoArray(laneSums, sumsAt);
     }
 
     /**
