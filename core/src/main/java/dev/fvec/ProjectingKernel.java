@@ -100,6 +100,12 @@ final class ProjectingKernel implements StatisticsKernel {
         }
     }
 
+    /** The inner kernel's check: it does not depend on the dimension. */
+    @Override
+    public int firstNonFinite(float[] x, int from, int to) {
+        return kernel.firstNonFinite(x, from, to);
+    }
+
     @Override
     public String implementationName() {
         return kernel.implementationName();

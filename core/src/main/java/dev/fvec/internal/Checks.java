@@ -104,8 +104,40 @@ public final class Checks {
         requireDescriptors(x, offset, n, model.inputDimension(), model);
     }
 
+    /**
+     * {@link #requireModelInput} but for the finiteness of the values, which the caller checks
+     * itself (the encoder, with its kernel's {@code firstNonFinite}) and reports with
+     * {@link #nonFiniteDescriptor}.
+     */
+    public static void requireModelInputShape(float[] x, int offset, int n, dev.fvec.DiagonalGmm model) {
+        requireDescriptorShape(x, offset, n, model.inputDimension(), model);
+    }
+
+    /**
+     * The exception for the NaN or infinity at {@code x[i]}, in descriptors of {@code d} values
+     * from {@code x[offset]}: it names the descriptor and the dimension.
+     *
+     * @param x the descriptors
+     * @param i the index of the value
+     * @param offset index of the first descriptor's first value
+     * @param d the dimension
+     * @return the exception, to throw
+     */
+    public static IllegalArgumentException nonFiniteDescriptor(float[] x, int i, int offset, int d) {
+        return new IllegalArgumentException("x[" + i + "] = " + x[i] + " (descriptor " + (i - offset) / d
+                + ", dimension " + (i - offset) % d + "): every descriptor value must be finite");
+    }
+
     /** {@code model}: whose input the {@code d} columns are, or null; only looked at to word an error. */
     private static void requireDescriptors(float[] x, int offset, int n, int d, dev.fvec.DiagonalGmm model) {
+        requireDescriptorShape(x, offset, n, d, model);
+        int i = firstNonFinite(x, offset, offset + n * d);
+        if (i >= 0) {
+            throw nonFiniteDescriptor(x, i, offset, d);
+        }
+    }
+
+    private static void requireDescriptorShape(float[] x, int offset, int n, int d, dev.fvec.DiagonalGmm model) {
         Objects.requireNonNull(x, "x");
         if (n < 0) {
             throw new IllegalArgumentException("descriptor count n = " + n + " is negative");
@@ -116,11 +148,6 @@ public final class Checks {
                     + " descriptors of " + (model == null || model.projection().isEmpty() ? "D = " + d
                             : "Din = " + d + " (the model's PCA projects them to D = " + model.dimension() + ")")
                     + " from offset " + offset);
-        }
-        int i = firstNonFinite(x, offset, (int) (offset + length));
-        if (i >= 0) {
-            throw new IllegalArgumentException("x[" + i + "] = " + x[i] + " (descriptor " + (i - offset) / d
-                    + ", dimension " + (i - offset) % d + "): every descriptor value must be finite");
         }
     }
 

@@ -47,6 +47,21 @@ public interface StatisticsKernel {
     }
 
     /**
+     * The first index in {@code [from, to)} of {@code x} that holds NaN or infinity, or {@code -1}
+     * when every value there is finite: the encoder's check of its input, run before
+     * {@link #accumulate}, which a kernel may do faster than a plain loop. The default is that
+     * loop; the SIMD kernel compares whole vectors. Allocates nothing.
+     *
+     * @param x the values
+     * @param from first index checked
+     * @param to end of the checked range, exclusive
+     * @return that index, or {@code -1}
+     */
+    default int firstNonFinite(float[] x, int from, int to) {
+        return dev.fvec.internal.Checks.firstNonFinite(x, from, to);
+    }
+
+    /**
      * The provider's name.
      *
      * @return e.g. {@code "scalar"} or {@code "simd"}

@@ -132,4 +132,12 @@ abstract class Lanes {
      */
     abstract void addToWindows(float[] mu, float[][] xBatch, int[] slots, float[] q, int from, int to,
             float[] c1, float[] c2);
+
+    /**
+     * An index {@code e} in {@code [from, to]} such that every {@code x[from .. e)} is finite and,
+     * if any value of {@code [from, to)} is not, the first such lies within {@code [e, to)}: the
+     * part of the encoder's input check ({@link SimdKernel#firstNonFinite}) these lanes do fast, the
+     * plain loop doing the rest.
+     */
+    abstract int finitePrefix(float[] x, int from, int to);
 }

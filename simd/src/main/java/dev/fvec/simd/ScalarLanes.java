@@ -490,4 +490,10 @@ final class ScalarLanes extends Lanes {
             c2[j] = Math.fma(qy, y, c2[j]);
         }
     }
+
+    /** None: the twin leaves the whole check to the plain loop. */
+    @Override
+    int finitePrefix(float[] x, int from, int to) {
+        return from;
+    }
 }

@@ -255,6 +255,17 @@ final class SimdKernel implements StatisticsKernel {
         }
     }
 
+    /**
+     * The input check on the lanes a call would run on now: whole vectors on the vector lanes
+     * ({@link Lanes#finitePrefix}), then the interface's plain loop over what they left; only that
+     * loop on the twin (whose calls come before the vector code is compiled).
+     */
+    @Override
+    public int firstNonFinite(float[] x, int from, int to) {
+        Lanes ops = fixedLanes != null ? fixedLanes : VectorWarmUp.isWarm() | warmingUp ? VectorLanes.INSTANCE : twinLanes;
+        return StatisticsKernel.super.firstNonFinite(x, ops.finitePrefix(x, from, to), to);
+    }
+
     @Override
     public void accumulate(float[] x, int offset, int count, GmmStatistics stats) {
         PackedModel m = model;

@@ -1363,4 +1363,28 @@ final class VectorLanes extends Lanes {
         FloatVector scale = nBits.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return er.mul(scale).blend(0f, x.compare(VectorOperators.LT, LOW));
     }
+
+    /**
+     * Lane-wise, four vectors at a time: {@code v - v} is 0 for finite lanes and NaN for NaN and
+     * both infinities, and a sum of such stays NaN, so one compare covers {@code 4 x LANES} values.
+     * Stops at the first four vectors that fail (the plain loop then finds the index among them)
+     * or at the tail. 17 -> 2 us for 1000 x 64 floats on Zen 5, where the plain loop (its exit
+     * per value keeps C2 from vectorising it) was ~2% of an encode at D = 64, K = 256.
+     */
+    @Override
+    int finitePrefix(float[] x, int from, int to) {
+        int step = 4 * LANES;
+        int i = from;
+        for (; i + step <= to; i += step) {
+            FloatVector a = FloatVector.fromArray(SPECIES, x, i);
+            FloatVector b = FloatVector.fromArray(SPECIES, x, i + LANES);
+            FloatVector c = FloatVector.fromArray(SPECIES, x, i + 2 * LANES);
+            FloatVector d = FloatVector.fromArray(SPECIES, x, i + 3 * LANES);
+            FloatVector zeros = a.sub(a).add(b.sub(b)).add(c.sub(c).add(d.sub(d)));
+            if (zeros.compare(VectorOperators.NE, 0f).anyTrue()) {
+                break;
+            }
+        }
+        return i;
+    }
 }

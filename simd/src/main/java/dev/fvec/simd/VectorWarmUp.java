@@ -369,6 +369,7 @@ final class VectorWarmUp {
     static final String[] ENCODE_PATH = {
         "dev.fvec.simd.SimdKernel.accumulate", "dev.fvec.simd.SimdKernel.block", "dev.fvec.simd.KeptTerms.addQueued",
         "dev.fvec.simd.KeptTerms.flushAll", "dev.fvec.Normalisation.finish", "dev.fvec.FisherForm.fisherNormalised",
+        "dev.fvec.simd.VectorLanes.finitePrefix",
     };
     /** {@code fvec.simd.warmup.watch=false}: phase 2 stops at the first idle JIT, as before (for comparisons). */
     private static final boolean WATCH_COMPILES = Boolean.parseBoolean(System.getProperty("fvec.simd.warmup.watch", "true"));
