@@ -451,7 +451,7 @@ public final class SpatialEncoder {
     private static final class Workspace {
         final StatisticsKernel kernel;
         final SpatialStatistics stats;
-        final double[] vector;
+        final double[] vector; // the cells' vector (CellFinish), for layouts of several atoms, else null
         final VectorParts parts; // the 1x1 layout's (FisherEncoder's arithmetic), else null
         final CellRows rows;
         final GmmStatistics cellStats;
@@ -467,7 +467,7 @@ public final class SpatialEncoder {
                 int cells, int k, int d, int din, FisherForm form) {
             this.kernel = kernel;
             this.stats = stats;
-            this.vector = new double[cellLength];
+            this.vector = atoms == 1 ? null : new double[cellLength];
             this.parts = atoms == 1 ? new VectorParts(form, k, d, cellLength - form.length(k, d)) : null;
             this.rows = rows;
             this.cellStats = new GmmStatistics(k, d);
