@@ -86,14 +86,13 @@ abstract class Lanes {
 
     /**
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some
-     * lane has {@code z >= ExpPolynomial.LOW}, the group is live: {@code lp} becomes
-     * {@code exp(z)} (all its lanes) and the group's start is appended to {@code live}; a live group
-     * with a lane {@code >= groupCut} (which is {@code > 0}) is also appended to {@code candidates}.
-     * A group that is not live may be treated alike (its lanes all become {@code exp(z) = 0}, it
-     * is listed in {@code live}, never in {@code candidates}) or skipped (it keeps its {@code lp},
-     * and is not listed): the two give bitwise the same sum and candidates (listed from
-     * {@code candidates[candidatesAt]} on), so implementations
-     * choose (the vector lanes treat every group, the twin skips).
+     * lane has {@code z >= liveCut}, the group is live: {@code lp} becomes {@code exp(z)} (all its
+     * lanes, exactly 0 below {@link ExpPolynomial#LOW}) and the group's start is appended to
+     * {@code live}; a live group with a lane {@code >= groupCut} (which is {@code > 0}) is also
+     * appended to {@code candidates} (from {@code candidates[candidatesAt]} on). A group that is not
+     * live keeps its {@code lp} (values {@code <= 0}, never kept) and is not listed: with
+     * {@code liveCut = LOW} its exps would all be 0; with a higher cut (a threshold {@code t > 0},
+     * {@link SimdKernel#pruneCut}) they are left out of the sum, below {@code 2^-26} of it in all.
      *
      * <p>Stores, in {@code laneSums[sumsAt .. sumsAt + lanes)}, the sums of the live groups'
      * {@code exp(z)} per lane, each in the order of {@code live}; the caller adds the lanes in
@@ -103,7 +102,7 @@ abstract class Lanes {
      * the pass that exponentiates, not in a pass of their own. {@code counts[0]}: the number of
      * candidates.
      */
-    abstract void expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live,
+    abstract void expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live,
             int[] candidates, int candidatesAt, int[] counts, float[] laneSums, int sumsAt);
 
     /**

@@ -404,7 +404,7 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
+    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live, int[] candidates,
             int candidatesAt, int[] counts, float[] laneSums, int sumsAt) {
         int w = width;
         for (int l = 0; l < w; l++) {
@@ -416,7 +416,7 @@ final class ScalarLanes extends Lanes {
             int from = base + c;
             boolean isLive = false;
             for (int l = 0; l < w; l++) {
-                isLive |= lp[from + l] - max >= ExpPolynomial.LOW;
+                isLive |= lp[from + l] - max >= liveCut;
             }
             if (isLive) {
                 boolean candidate = false;

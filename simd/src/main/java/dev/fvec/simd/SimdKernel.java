@@ -360,13 +360,18 @@ final class SimdKernel implements StatisticsKernel {
         }
 
         // e_k = exp(lp_k - max) in place, their sum, and the groups that may keep a term. A group
-        // whose lanes all lie below max + ExpPolynomial.LOW has e = 0 throughout: it is skipped and
-        // keeps its log p values, which are <= 0 and so never pass the cut (> 0) below.
+        // whose lanes all lie below max + pruneCut is skipped and keeps its log p values, which are
+        // <= 0 and so never pass the cut (> 0) below. With t = 0 and hard assignment the cut is
+        // ExpPolynomial.LOW: such a group's exps are all exactly 0, so nothing changes. With t > 0
+        // its exps are below min(t / 2, 2^-26 / Kpad) each: not kept, and below 2^-26 of the sum
+        // (>= 1) in all, as for the pruned pass (see prunedLogLikelihoods); the exps of most groups
+        // a live one at LOW would have had are skipped (golden and synthetic D = 64, K = 256: about
+        // 9 of 16 groups live at LOW, 5-6 at the cut).
         // Since sum >= 1, e >= t * sum implies e >= t: groups without e >= t need no second look.
         float groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
         int groups = kpad / model.lanes;
-        ops.expOfLiveGroups(lp, base, kpad, max, groupCut, live, blockCandidates, b * groups, counts, laneSums,
-                b * model.lanes);
+        ops.expOfLiveGroups(lp, base, kpad, max, pruneCut, groupCut, live, blockCandidates, b * groups, counts,
+                laneSums, b * model.lanes);
         candidateCounts[b] = counts[0];
     }
 

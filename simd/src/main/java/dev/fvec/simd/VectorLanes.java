@@ -1212,11 +1212,11 @@ final class VectorLanes extends Lanes {
      * exponentiating every group instead (exact zeros for the rest) cost as much in exps.
      */
     @Override
-    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float groupCut, int[] live, int[] candidates,
+    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live, int[] candidates,
             int candidatesAt, int[] counts, float[] laneSums, int sumsAt) {
         int nLive = 0;
         for (int c = 0; c < kpad; c += LANES) {
-            int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, LOW).trueCount();
+            int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, liveCut).trueCount();
             live[nLive] = c;
             nLive += Integer.signum(liveLanes); // arithmetic: C2 may turn a '? 1 : 0' into a branch
         }
