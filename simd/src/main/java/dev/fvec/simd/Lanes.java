@@ -86,13 +86,14 @@ abstract class Lanes {
 
     /**
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some
-     * lane has {@code z >= liveCut}, the group is live: {@code lp} becomes {@code exp(z)} (all its
-     * lanes, exactly 0 below {@link ExpPolynomial#LOW}) and the group's start is appended to
+     * lane has {@code z >= liveCut} ({@code >= LOW}), the group is live: {@code lp} becomes
+     * {@code exp(z)}, or exactly 0 where {@code z < liveCut}, and the group's start is appended to
      * {@code live}; a live group with a lane {@code >= groupCut} (which is {@code > 0}) is also
      * appended to {@code candidates} (from {@code candidates[candidatesAt]} on). A group that is not
-     * live keeps its {@code lp} (values {@code <= 0}, never kept) and is not listed: with
-     * {@code liveCut = LOW} its exps would all be 0; with a higher cut (a threshold {@code t > 0},
-     * {@link SimdKernel#pruneCut}) they are left out of the sum, below {@code 2^-26} of it in all.
+     * live keeps its {@code lp} (values {@code <= 0}, never kept) and is not listed. With
+     * {@code liveCut = LOW} the exps left out are all 0 anyway; with a higher cut (a threshold
+     * {@code t > 0}, {@link SimdKernel#pruneCut}) they are left out of the sum, each below
+     * {@code 2^-26 / Kpad} of it.
      *
      * <p>Stores, in {@code laneSums[sumsAt .. sumsAt + lanes)}, the sums of the live groups'
      * {@code exp(z)} per lane, each in the order of {@code live}; the caller adds the lanes in

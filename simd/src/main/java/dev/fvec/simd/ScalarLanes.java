@@ -422,9 +422,9 @@ final class ScalarLanes extends Lanes {
                 boolean candidate = false;
                 for (int l = 0; l < w; l++) {
                     float z = lp[from + l] - max;
-                    // exp(z) is exactly 0 below LOW: most lanes of a live group (those of the
-                    // components far from the descriptor), which then skip the polynomial.
-                    float e = z < ExpPolynomial.LOW ? 0f : ExpPolynomial.exp(z);
+                    // 0 below the live cut: most lanes of a live group (those of the components
+                    // far from the descriptor), which then skip the polynomial.
+                    float e = z < liveCut ? 0f : ExpPolynomial.exp(z);
                     lp[from + l] = e;
                     laneSums[sumsAt + l] += e;
                     candidate |= e >= groupCut;

@@ -1226,7 +1226,7 @@ final class VectorLanes extends Lanes {
         FloatVector sum = FloatVector.zero(SPECIES);
         for (int i = 0; i < nLive; i++) {
             int c = live[i];
-            FloatVector e = exp(FloatVector.fromArray(SPECIES, lp, base + c).sub(max));
+            FloatVector e = exp(FloatVector.fromArray(SPECIES, lp, base + c).sub(max), liveCut);
             e.intoArray(lp, base + c);
             sum = sum.add(e);
             int candidateLanes = e.compare(VectorOperators.GE, groupCut).trueCount();
@@ -1343,9 +1343,9 @@ final class VectorLanes extends Lanes {
 
     /**
      * {@link ExpPolynomial}'s {@code e^x}, lane-wise: about 1 ulp for {@code x <= 0}; exactly 0
-     * below {@link ExpPolynomial#LOW} and for {@code -inf}. Not for NaN.
+     * below {@code zeroBelow} ({@code >= LOW}) and for {@code -inf}. Not for NaN.
      */
-    static FloatVector exp(FloatVector x) {
+    static FloatVector exp(FloatVector x, float zeroBelow) {
         FloatVector xc = x.max(LOW);
         FloatVector t = xc.fma(LOG2E, ROUND); // n + 1.5 * 2^23, n = round(x / ln2)
         FloatVector n = t.sub(ROUND);
@@ -1361,7 +1361,7 @@ final class VectorLanes extends Lanes {
         // 2^n: the integer n sits in the low mantissa bits of t; move n + 127 into the exponent field.
         IntVector nBits = t.reinterpretAsInts().sub(ROUND_BITS - 127);
         FloatVector scale = nBits.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return er.mul(scale).blend(0f, x.compare(VectorOperators.LT, LOW));
+        return er.mul(scale).blend(0f, x.compare(VectorOperators.LT, zeroBelow));
     }
 
     /**

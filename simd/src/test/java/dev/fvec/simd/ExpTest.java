@@ -18,9 +18,27 @@ class ExpTest {
     static float[] exp(float[] in) {
         float[] out = new float[in.length];
         for (int i = 0; i < in.length; i += L) {
-            VectorLanes.exp(FloatVector.fromArray(VectorLanes.SPECIES, in, i)).intoArray(out, i);
+            VectorLanes.exp(FloatVector.fromArray(VectorLanes.SPECIES, in, i), ExpPolynomial.LOW).intoArray(out, i);
         }
         return out;
+    }
+
+    /** Above {@code LOW}, {@code zeroBelow} moves the flush to zero and nothing else. */
+    @Test
+    void zeroBelowAHigherCut() {
+        float cut = -23.5f;
+        float[] x = new float[L];
+        for (int l = 0; l < L; l++) {
+            x[l] = -3f * l; // 0, -3, ..., both sides of the cut
+        }
+        float[] atLow = exp(x);
+        float[] atCut = new float[L];
+        VectorLanes.exp(FloatVector.fromArray(VectorLanes.SPECIES, x, 0), cut).intoArray(atCut, 0);
+        for (int l = 0; l < L; l++) {
+            float expected = x[l] < cut ? 0f : atLow[l];
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(atCut[l]), "x = " + x[l]);
+            assertEquals(Float.floatToRawIntBits(ExpPolynomial.exp(x[l])), Float.floatToRawIntBits(atLow[l]), "the twin's exp, x = " + x[l]);
+        }
     }
 
     @Test

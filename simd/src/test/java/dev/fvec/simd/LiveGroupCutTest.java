@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code Lanes.expOfLiveGroups}' live cut, on the vector lanes and the twin at the width in use:
  * a group whose lanes all lie below {@code max + liveCut} keeps its log-likelihoods and is neither
- * exponentiated nor summed; with the cut at {@link ExpPolynomial#LOW} the same group is. And the
+ * exponentiated nor summed, and the lanes of a live group below the cut are 0; with the cut at
+ * {@link ExpPolynomial#LOW} the same group and lanes are exponentiated and summed. And the
  * cut the kernel passes ({@link SimdKernel#pruneCut}): {@code LOW} for {@code t = 0} and hard
  * assignment, for {@code t > 0} the largest float with {@code exp(cut) <= min(t / 2, 2^-26 / Kpad)}.
  */
@@ -25,7 +26,7 @@ class LiveGroupCutTest {
     static float[] row() {
         float[] lp = new float[KPAD];
         for (int l = 0; l < W; l++) {
-            lp[l] = -0.25f * l; // lane 0 is the max, 0
+            lp[l] = l < W / 2 ? -0.25f * l : -40f; // lane 0 is the max, 0; the upper half below the cut
             lp[W + l] = -30f - l * 0.01f;
             lp[2 * W + l] = -100f;
         }
@@ -59,7 +60,8 @@ class LiveGroupCutTest {
             float[] lp = (float[]) at[0];
             float[] expected = row();
             for (int l = 0; l < W; l++) {
-                assertEquals(ExpPolynomial.exp(expected[l]), lp[l], name + " lane " + l + " of the live group");
+                float e = l < W / 2 ? ExpPolynomial.exp(expected[l]) : 0f;
+                assertEquals(e, lp[l], name + " lane " + l + " of the live group (0 below the cut)");
                 assertEquals(expected[W + l], lp[W + l], name + ": the group below the cut keeps its log-likelihoods");
                 assertEquals(expected[2 * W + l], lp[2 * W + l], name);
             }
@@ -81,6 +83,7 @@ class LiveGroupCutTest {
             float[] expected = row();
             assertEquals(W, ((int[]) at[1])[1], name + ": group 1 is live at LOW");
             for (int l = 0; l < W; l++) {
+                assertEquals(ExpPolynomial.exp(expected[l]), lp[l], name + ": every lane of group 0 at LOW");
                 float e = ExpPolynomial.exp(expected[W + l]);
                 assertTrue(e > 0, "exp(-30) > 0 in float");
                 assertEquals(e, lp[W + l], name);
