@@ -86,29 +86,30 @@ abstract class Lanes {
 
     /**
      * For each group of lanes in {@code lp[base .. base + Kpad)}: {@code z = lp - max}; when some
-     * lane has {@code z >= liveCut} ({@code >= LOW}), the group is live: {@code lp} becomes
-     * {@code exp(z)}, or exactly 0 where {@code z < liveCut}, and the group's start is appended to
-     * {@code live}; a live group with a lane {@code >= groupCut} (which is {@code > 0}) is also
-     * appended to {@code candidates} (from {@code candidates[candidatesAt]} on). A group that is not
-     * live keeps its {@code lp} (values {@code <= 0}, never kept) and is not listed. With
+     * lane has {@code z >= liveCut} ({@code >= LOW}), the group is live. Where {@code z >= liveCut},
+     * {@code lp} becomes {@code exp(z)}; elsewhere it is left {@code <= 0} (its {@code lp}, or 0),
+     * which no cut {@code > 0} keeps. The groups with a lane {@code exp(z) >= groupCut} (which is
+     * {@code > 0}) are listed in {@code candidates} from {@code candidates[candidatesAt]} on, in
+     * order; {@code live} is the implementation's scratch ({@code Kpad / lanes} ints). With
      * {@code liveCut = LOW} the exps left out are all 0 anyway; with a higher cut (a threshold
      * {@code t > 0}, {@link SimdKernel#pruneCut}) they are left out of the sum, each below
      * {@code 2^-26 / Kpad} of it.
      *
-     * <p>Stores, in {@code laneSums[sumsAt .. sumsAt + lanes)}, the sums of the live groups'
-     * {@code exp(z)} per lane, each in the order of {@code live}; the caller adds the lanes in
+     * <p>Stores, in {@code laneSums[sumsAt .. sumsAt + lanes)}, the sums per lane of the
+     * {@code exp(z)} with {@code z >= liveCut}, each in group order; the caller adds the lanes in
      * index order (not {@code reduceLanes(ADD)}, whose order is unspecified), for all the block's
-     * descriptors together ({@link SimdKernel}). Groups listed with only zeros leave every lane sum's
-     * bits unchanged (it starts at {@code +0} and adds values {@code >= 0}). The sums are taken in
-     * the pass that exponentiates, not in a pass of their own. {@code counts[0]}: the number of
-     * candidates.
+     * descriptors together ({@link SimdKernel}). Adding zeros besides leaves every lane sum's bits
+     * unchanged (it starts at {@code +0} and adds values {@code >= 0}), so the vector lanes add
+     * whole live groups and the twin only the exps. The sums are taken in the pass that
+     * exponentiates, not in a pass of their own. {@code counts[0]}: the number of candidates.
      */
     abstract void expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live,
             int[] candidates, int candidatesAt, int[] counts, float[] laneSums, int sumsAt);
 
     /**
      * The lanes {@code l} of the group at {@code lp[at .. at + lanes)} with {@code lp[at + l] >= cut}, as
-     * the bits {@code 1 << l}; the values are {@code >= +0} (exps) and {@code cut > 0}.
+     * the bits {@code 1 << l}; {@code cut > 0}, and the values are exps ({@code >= +0}) or, in the
+     * twin, values {@code <= 0} that {@link #expOfLiveGroups} left (never set).
      */
     abstract int keptBits(float[] lp, int at, float cut);
 
