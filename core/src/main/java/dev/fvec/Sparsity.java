@@ -5,7 +5,11 @@ package dev.fvec;
  *
  * <ul>
  *   <li>{@link #threshold(double) threshold t}: terms with {@code q < t} are dropped, the rest are
- *       not renormalised; VLFeat uses {@code t = 1e-6} ({@link #VLFEAT});</li>
+ *       not renormalised; VLFeat uses {@code t = 1e-6} ({@link #VLFEAT}). The SIMD kernel also
+ *       leaves out of the posteriors' normalising sum the terms whose exponent lies more than
+ *       {@code ln min(t / 2, 2^-26 / K)} below the descriptor's largest (K rounded up to its vector
+ *       width): none of them could be kept, and together they are below {@code 2^-26} of the sum,
+ *       under float's resolution of it;</li>
  *   <li>{@link #hard()}: only the most likely component, with posterior 1 (VLFeat's FAST flag);
  *       ties go to the lowest index;</li>
  *   <li>{@link #none()}: {@code t = 0}, every term kept: the exact form.</li>
