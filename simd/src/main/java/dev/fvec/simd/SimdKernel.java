@@ -123,14 +123,14 @@ final class SimdKernel implements StatisticsKernel {
     private final boolean prune; // exact pruning (see prunedLogLikelihoods)
     private final int check1; // the dimensions after which groups are checked: D / 4,
     private final int check2; // and D / 2
-    private final float pruneCut; // in nats below the max: a group whose bound lies below is skipped
+    private final float pruneCut; // in nats below the max: the pruned pass skips a group whose bound lies below, exps takes such terms as 0
     private final float[] lowers = new float[BLOCK]; // lower bounds of the block's maxes (their seed groups' max)
     private final int[] seedGroups; // BLOCK: the group of the best bound at the first check, or -1: nothing to prune
     private final int[] masks; // Kpad / LANES: per group, bit b set: descriptor b continues it
     private final int[] keptGroups; // Kpad / LANES: per group, bit b set: descriptor b keeps it (not skipped)
     private final float[] boundRow; // Kpad: the bounds at the first check
     private long prunedGroups; // (descriptor, group) pairs skipped, over the kernel's life
-    private final int[] live; // Kpad / LANES: groups with a lane whose exp is not 0
+    private final int[] live; // Kpad / LANES: expOfLiveGroups' scratch (groups with a lane within pruneCut of the max)
     private final float[] laneSums; // BLOCK x LANES: the exp sums' lanes, added in index order (see sumExps)
     private final int[] counts = new int[1]; // the candidates expOfLiveGroups found
     // Per descriptor of the block, from exps for keep:
@@ -573,7 +573,10 @@ final class SimdKernel implements StatisticsKernel {
         }
     }
 
-    /** See {@link #prunedLogLikelihoods}. */
+    /**
+     * The cut below a descriptor's max under which terms are left out: by the pruned pass (see
+     * {@link #prunedLogLikelihoods}, which proves the bounds) and by {@link #exps}.
+     */
     static float pruneCut(boolean hard, double threshold, int kpad) {
         if (hard || threshold == 0) {
             return ExpPolynomial.LOW;
