@@ -21,6 +21,27 @@ abstract class Lanes {
     abstract void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes);
 
     /**
+     * Look-ahead: the log-likelihoods of the next descriptors at once, for lanes that compute them
+     * faster many at a time than block by block. Computes those of the first {@code r}
+     * descriptors at {@code x[row ..]} (rows of {@code D}, not centred), {@code r} a multiple of
+     * {@link SimdKernel#BLOCK} and at most {@code count}, and returns {@code r}; the next
+     * {@code r / BLOCK} calls of {@link #aheadBlock} give them, block after block, and no other
+     * call may come in between. {@code 0} (the default): nothing computed.
+     */
+    int logLikelihoodsAhead(PackedModel m, float[] x, int row, int count) {
+        return 0;
+    }
+
+    /**
+     * The next {@link SimdKernel#BLOCK} descriptors' log-likelihoods from
+     * {@link #logLikelihoodsAhead}, into {@code lp} and {@code maxes} as
+     * {@link #logLikelihoodsBlock} gives them, bit for bit.
+     */
+    void aheadBlock(PackedModel m, float[] lp, float[] maxes) {
+        throw new IllegalStateException("no look-ahead on " + getClass().getSimpleName());
+    }
+
+    /**
      * Exact pruning, stage 1: {@code acc[b * Kpad + k] = sum_{j < dims} t_bkj^2} for the
      * {@link SimdKernel#BLOCK} centred descriptors {@code xc[b * D ..]}: the first {@code dims}
      * terms of {@link #logLikelihoodsBlock}'s sums, in its order. The twin, which computes every

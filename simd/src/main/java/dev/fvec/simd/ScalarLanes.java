@@ -58,6 +58,13 @@ final class ScalarLanes extends Lanes {
     /** Kpad: the components of one descriptor within the live cut of its max (expOfLiveGroups). */
     private final int[] nearMax;
     private boolean saved;
+    // The look-ahead (logLikelihoodsAhead, when kpad < AHEAD_BELOW): its descriptors, centred, by
+    // dimension (D rows), and their sums by component (Kpad rows), AHEAD columns each, allocated on
+    // first use; the next column aheadBlock serves.
+    private final boolean ahead;
+    private float[][] xT;
+    private float[][] accT;
+    private int aheadNext;
 
     /** The twin of the vector lanes at {@code m.lanes} lanes, for the model {@code m} only. */
     ScalarLanes(PackedModel m) {
@@ -71,6 +78,7 @@ final class ScalarLanes extends Lanes {
         this.acc = new float[SimdKernel.BLOCK][];
         this.atCheck2 = new float[SimdKernel.BLOCK][];
         this.nearMax = new int[kpad];
+        this.ahead = kpad < AHEAD_BELOW;
         for (int j = 0; j < d; j++) {
             negScale[j] = new float[length];
             offset[j] = new float[length];
@@ -87,6 +95,22 @@ final class ScalarLanes extends Lanes {
             atCheck2[b] = new float[length];
         }
     }
+
+    /**
+     * The look-ahead ({@link #logLikelihoodsAhead}) runs below this many (padded) components. C2
+     * (JDK 17 and 25 alike) sizes a vectorised loop by the trip count the loop's profile shows:
+     * the component loops of {@link #addTerms2x2} came out with 4 float lanes at K = 64 and 8 at
+     * K = 128 (disassembled on the 2-core Zen 5, whose vectors hold 16), and a loop of 64
+     * components cost about as much as one of 256 (26 against 28 ns a call, 64-byte aligned rows).
+     * The look-ahead's loops run over {@link #AHEAD} descriptors instead, as wide as the machine.
+     */
+    static final int AHEAD_BELOW = 256;
+
+    /** Descriptors per look-ahead, at most (its loops' trip count; its scratch is {@code (D + Kpad) x AHEAD} floats). */
+    static final int AHEAD = 512;
+
+    /** Fewest descriptors a look-ahead is made for: below, the block-by-block pass does as well. */
+    static final int AHEAD_MIN = 64;
 
     /**
      * At least {@code LEAD + kpad + 16} (room for {@link #end}), and such that the array object takes a whole number of cache lines.
@@ -129,6 +153,109 @@ final class ScalarLanes extends Lanes {
         saved = false;
         sums(xc, 0, d, 1);
         maxes[0] = finish(m.logNorm, acc[0], LEAD, lp, 0, kpad);
+    }
+
+    /**
+     * Descriptor-major, for few components ({@link #AHEAD_BELOW}): the sums of up to {@link #AHEAD}
+     * descriptors at once, each (descriptor, component) sum over {@code j} in order with the
+     * operations of {@link #sums} (from {@code +0}, pairs of dimensions, a last single one when
+     * {@code D} is odd), so the same bits; the loops run over descriptors, two dimensions and two
+     * components per loop ({@link #addTerms2x2T}), the model's values broadcast.
+     */
+    @Override
+    int logLikelihoodsAhead(PackedModel m, float[] x, int row, int count) {
+        if (!ahead || count < AHEAD_MIN) {
+            return 0;
+        }
+        int n = Math.min(count, AHEAD) / SimdKernel.BLOCK * SimdKernel.BLOCK;
+        if (xT == null) {
+            xT = new float[d][AHEAD];
+            accT = new float[kpad][AHEAD];
+        }
+        float[][] xs = xT;
+        float[][] a = accT;
+        float[] centre = m.centre;
+        for (int b = 0; b < n; b++) {
+            transposeCentred(x, row + b * d, centre, xs, b);
+        }
+        for (int c = 0; c < kpad; c++) {
+            clear(a[c], 0, n);
+        }
+        float[][] s = negScale;
+        float[][] o = offset;
+        int j = 0;
+        for (; j + 2 <= d; j += 2) {
+            float[] s0 = s[j];
+            float[] o0 = o[j];
+            float[] s1 = s[j + 1];
+            float[] o1 = o[j + 1];
+            for (int c = 0; c < kpad; c += 2) { // kpad is a multiple of the lanes, so even
+                int l = LEAD + c;
+                addTerms2x2T(xs[j], xs[j + 1], s0[l], o0[l], s1[l], o1[l], s0[l + 1], o0[l + 1], s1[l + 1], o1[l + 1],
+                        a[c], a[c + 1], n);
+            }
+        }
+        if (j < d) {
+            for (int c = 0; c < kpad; c++) {
+                addTermsT(xs[j], s[j][LEAD + c], o[j][LEAD + c], a[c], n);
+            }
+        }
+        aheadNext = 0;
+        return n;
+    }
+
+    @Override
+    void aheadBlock(PackedModel m, float[] lp, float[] maxes) {
+        int at = aheadNext;
+        for (int b = 0; b < SimdKernel.BLOCK; b++) {
+            maxes[b] = finishColumn(m.logNorm, accT, at + b, lp, b * kpad, kpad);
+        }
+        aheadNext = at + SimdKernel.BLOCK;
+    }
+
+    /** {@code xs[j][b] = x[row + j] - centre[j]}: {@link PackedModel#centre}'s values, by dimension. */
+    private static void transposeCentred(float[] x, int row, float[] centre, float[][] xs, int b) {
+        for (int j = 0; j < centre.length; j++) {
+            xs[j][b] = x[row + j] - centre[j];
+        }
+    }
+
+    /** {@link #addTerms2x2} with the roles swapped: descriptors {@code [0, n)} of two dimensions' rows, two components. */
+    private static void addTerms2x2T(float[] x0, float[] x1, float s00, float o00, float s10, float o10, float s01,
+            float o01, float s11, float o11, float[] a, float[] e, int n) {
+        for (int b = 0; b < n; b++) {
+            float p = x0[b];
+            float q = x1[b];
+            float t0 = Math.fma(p, s00, o00);
+            float u = Math.fma(t0, t0, a[b]);
+            float t1 = Math.fma(q, s10, o10);
+            a[b] = Math.fma(t1, t1, u);
+            float r0 = Math.fma(p, s01, o01);
+            float v = Math.fma(r0, r0, e[b]);
+            float r1 = Math.fma(q, s11, o11);
+            e[b] = Math.fma(r1, r1, v);
+        }
+    }
+
+    /** {@link #addTerms} with the roles swapped: one dimension's term, descriptors {@code [0, n)}, one component. */
+    private static void addTermsT(float[] xs, float negS, float b, float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            float t = Math.fma(xs[i], negS, b);
+            a[i] = Math.fma(t, t, a[i]);
+        }
+    }
+
+    /** {@link #finish} of look-ahead column {@code col}: the same values, the same max. */
+    private static float finishColumn(float[] logNorm, float[][] accT, int col, float[] lp, int at, int kpad) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < kpad; c++) {
+            float v = logNorm[c] - accT[c][col];
+            lp[at + c] = v;
+            if (!(v <= max)) {
+                max = Math.max(max, v);
+            }
+        }
+        return max == 0f ? maxOf(lp, at, kpad) : max;
     }
 
     /**

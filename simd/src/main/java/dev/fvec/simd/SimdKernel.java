@@ -283,8 +283,15 @@ final class SimdKernel implements StatisticsKernel {
         logLikelihood = 0;
         scalarDescriptors = 0;
         int i = 0;
-        for (; i + BLOCK <= count; i += BLOCK) {
-            block(ops, x, offset + i * d, stats);
+        while (i + BLOCK <= count) {
+            int ahead = prune ? 0 : ops.logLikelihoodsAhead(m, x, offset + i * d, count - i);
+            if (ahead == 0) {
+                block(ops, x, offset + i * d, stats, false);
+                i += BLOCK;
+            }
+            for (int end = i + ahead; i < end; i += BLOCK) {
+                block(ops, x, offset + i * d, stats, true);
+            }
         }
         for (; i < count; i++) {
             int row = offset + i * d;
@@ -309,18 +316,23 @@ final class SimdKernel implements StatisticsKernel {
      * the first calls of a job and C2 compiled {@code accumulate} on stack replacement (OSR), a
      * second copy of the whole kernel next to the normal compiles of its parts, in the compiler
      * time that short jobs on the twin pay for (issue 12). Called once per block, this is compiled
-     * normally after a few calls.
+     * normally after a few calls. {@code ahead}: the block's log-likelihoods come from the lanes'
+     * look-ahead ({@link Lanes#logLikelihoodsAhead}), which centred the descriptors itself.
      */
-    private void block(Lanes ops, float[] x, int row, GmmStatistics stats) {
+    private void block(Lanes ops, float[] x, int row, GmmStatistics stats, boolean ahead) {
         PackedModel m = model;
         int d = m.d;
-        for (int b = 0; b < BLOCK; b++) {
-            ops.centre(m, x, row + b * d, centred, b * d);
-        }
-        if (prune) {
-            prunedLogLikelihoods(ops);
+        if (ahead) {
+            ops.aheadBlock(m, likelihoods, maxes);
         } else {
-            ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
+            for (int b = 0; b < BLOCK; b++) {
+                ops.centre(m, x, row + b * d, centred, b * d);
+            }
+            if (prune) {
+                prunedLogLikelihoods(ops);
+            } else {
+                ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
+            }
         }
         keptTerms.makeRoom(BLOCK, stats, ops);
         // Two passes: every descriptor's exps, then every descriptor's kept terms, so the kept
