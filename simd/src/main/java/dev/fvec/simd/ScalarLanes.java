@@ -1,5 +1,7 @@
 package dev.fvec.simd;
 
+import java.util.Arrays;
+
 /**
  * The scalar float twin of {@link VectorLanes}: the same float operations in the same order, one
  * lane at a time, so a kernel on these lanes gives bitwise the Vector API kernel's results at the
@@ -64,6 +66,7 @@ final class ScalarLanes extends Lanes {
     private final boolean ahead;
     private float[][] xT;
     private float[][] accT;
+    private float[] aheadMax;
     private int aheadNext;
 
     /** The twin of the vector lanes at {@code m.lanes} lanes, for the model {@code m} only. */
@@ -171,6 +174,7 @@ final class ScalarLanes extends Lanes {
         if (xT == null) {
             xT = new float[d][AHEAD];
             accT = new float[kpad][AHEAD];
+            aheadMax = new float[AHEAD];
         }
         float[][] xs = xT;
         float[][] a = accT;
@@ -200,17 +204,41 @@ final class ScalarLanes extends Lanes {
                 addTermsT(xs[j], s[j][LEAD + c], o[j][LEAD + c], a[c], n);
             }
         }
+        float[] max = aheadMax;
+        Arrays.fill(max, 0, n, Float.NEGATIVE_INFINITY);
+        float[] logNorm = m.logNorm;
+        for (int c = 0; c < kpad; c++) {
+            finishT(logNorm[c], a[c], max, n);
+        }
         aheadNext = 0;
         return n;
+    }
+
+    /**
+     * {@link #finish} by component: {@code a[b] = logNorm_c - a[b]} and the running
+     * {@code Math.max} of each descriptor, over components in order (a max does not depend on it).
+     */
+    private static void finishT(float logNorm, float[] a, float[] max, int n) {
+        for (int b = 0; b < n; b++) {
+            float v = logNorm - a[b];
+            a[b] = v;
+            max[b] = Math.max(max[b], v);
+        }
     }
 
     @Override
     void aheadBlock(PackedModel m, float[] lp, float[] maxes) {
         int at = aheadNext;
-        for (int b = 0; b < SimdKernel.BLOCK; b++) {
-            maxes[b] = finishColumn(m.logNorm, accT, at + b, lp, b * kpad, kpad);
+        int blocks = SimdKernel.BLOCK;
+        float[][] a = accT;
+        for (int c = 0; c < kpad; c++) {
+            float[] row = a[c];
+            for (int b = 0; b < blocks; b++) {
+                lp[b * kpad + c] = row[at + b];
+            }
         }
-        aheadNext = at + SimdKernel.BLOCK;
+        System.arraycopy(aheadMax, at, maxes, 0, blocks);
+        aheadNext = at + blocks;
     }
 
     /** {@code xs[j][b] = x[row + j] - centre[j]}: {@link PackedModel#centre}'s values, by dimension. */
@@ -243,19 +271,6 @@ final class ScalarLanes extends Lanes {
             float t = Math.fma(xs[i], negS, b);
             a[i] = Math.fma(t, t, a[i]);
         }
-    }
-
-    /** {@link #finish} of look-ahead column {@code col}: the same values, the same max. */
-    private static float finishColumn(float[] logNorm, float[][] accT, int col, float[] lp, int at, int kpad) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < kpad; c++) {
-            float v = logNorm[c] - accT[c][col];
-            lp[at + c] = v;
-            if (!(v <= max)) {
-                max = Math.max(max, v);
-            }
-        }
-        return max == 0f ? maxOf(lp, at, kpad) : max;
     }
 
     /**
