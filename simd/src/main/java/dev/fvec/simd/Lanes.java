@@ -5,7 +5,8 @@ package dev.fvec.simd;
  * and {@link ScalarLanes} (the twin) does one lane at a time with the same float operations in the
  * same order, so both give bitwise the same results. Everything else (blocking, the kept-term
  * queue and its counting sort, flushes, fallback decisions, sparsification) is shared code in
- * {@link SimdKernel} and {@link KeptTerms}. Implementations are stateless.
+ * {@link SimdKernel} and {@link KeptTerms}. {@link VectorLanes} is stateless; a {@link ScalarLanes}
+ * holds scratch (and the state of its look-ahead) for the one kernel that owns it.
  */
 abstract class Lanes {
 

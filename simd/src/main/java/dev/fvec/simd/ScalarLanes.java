@@ -12,7 +12,9 @@ import java.util.Arrays;
  * <p>It needs no {@code jdk.incubator.vector} and is plain array code, which the interpreter and
  * C1 run far faster than uncompiled Vector API code; its hot loop is long and plain, so C2
  * vectorises it. Each instance holds its model's terms dimension-major and {@code BLOCK x Kpad}
- * floats of scratch: one per kernel, for that kernel's model.
+ * floats of scratch, and below {@link #AHEAD_BELOW} components the look-ahead's
+ * {@code (D + Kpad + 1) x AHEAD} floats (allocated by its first call): one per kernel, for that
+ * kernel's model.
  */
 final class ScalarLanes extends Lanes {
 
