@@ -6,9 +6,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The twin's log-likelihood max ({@code ScalarLanes.finish}: a branch around {@code Math.max},
- * and the whole chain again for a zero max) gives bitwise {@code Math.max} folded over the values
- * in any order, as the vector lanes' reduction does: signed zeros in both orders, NaN, infinities.
+ * The twin's log-likelihood max ({@code ScalarLanes.finish}, a loop C2 vectorises, so its
+ * {@code Math.max} runs in several lanes and is then reduced) gives bitwise {@code Math.max}
+ * folded over the values in one order, as the vector lanes' reduction does: signed zeros in both
+ * orders, NaN, infinities; rows long enough for C2 to compile the loop too.
  */
 class TwinFinishMaxTest {
 
@@ -60,8 +61,8 @@ class TwinFinishMaxTest {
     void randomRowsWithTiesAndZeros() {
         Random r = new Random(12);
         float[] pool = {NZ, 0f, -1f, -1f, 2.5f, -7f, Float.MIN_VALUE, -Float.MIN_VALUE};
-        for (int t = 0; t < 2000; t++) {
-            float[] v = new float[1 + r.nextInt(40)];
+        for (int t = 0; t < 20000; t++) {
+            float[] v = new float[1 + r.nextInt(t % 2 == 0 ? 40 : 300)];
             for (int c = 0; c < v.length; c++) {
                 v[c] = r.nextInt(3) == 0 ? pool[r.nextInt(pool.length)] : (float) r.nextGaussian() * 10;
             }
