@@ -26,8 +26,9 @@ abstract class Lanes {
      * faster many at a time than block by block. Computes those of the first {@code r}
      * descriptors at {@code x[row ..]} (rows of {@code D}, not centred), {@code r} a multiple of
      * {@link SimdKernel#BLOCK} and at most {@code count}, and returns {@code r}; the next
-     * {@code r / BLOCK} calls of {@link #aheadBlock} give them, block after block, and no other
-     * call may come in between. {@code 0} (the default): nothing computed.
+     * {@code r / BLOCK} calls of {@link #aheadBlock} give them, block after block, with no other
+     * log-likelihood call (of a block, of one descriptor, of pruning, another look-ahead) in
+     * between. {@code 0} (the default): nothing computed.
      */
     int logLikelihoodsAhead(PackedModel m, float[] x, int row, int count) {
         return 0;

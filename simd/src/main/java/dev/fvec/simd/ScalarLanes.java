@@ -107,7 +107,8 @@ final class ScalarLanes extends Lanes {
 
     /**
      * The look-ahead ({@link #logLikelihoodsAhead}) runs below this many (padded) components. C2
-     * (JDK 17 and 25 alike) sizes a vectorised loop by the trip count the loop's profile shows:
+     * sizes a vectorised loop by the trip count the loop's profile shows (JDK 17, disassembled;
+     * JDK 25 timed the same):
      * the component loops of {@link #addTerms2x2} came out with 4 float lanes at K = 64 and 8 at
      * K = 128 (disassembled on the 2-core Zen 5, whose vectors hold 16), and a loop of 64
      * components cost about as much as one of 256 (26 against 28 ns a call, 64-byte aligned rows).
@@ -115,10 +116,13 @@ final class ScalarLanes extends Lanes {
      */
     static final int AHEAD_BELOW = 256;
 
-    /** Descriptors per look-ahead, at most (its loops' trip count; its scratch is {@code (D + Kpad) x AHEAD} floats). */
+    /** Descriptors per look-ahead, at most (its loops' trip count; its scratch is {@code (D + Kpad + 1) x AHEAD} floats). */
     static final int AHEAD = 512;
 
-    /** Fewest descriptors a look-ahead is made for: below, the block-by-block pass does as well. */
+    /**
+     * Fewest descriptors a look-ahead is made for: shorter loops get narrower vectors (see
+     * {@link #AHEAD_BELOW}). Not tuned: fewer than this go block by block, as before.
+     */
     static final int AHEAD_MIN = 64;
 
     /**
@@ -162,8 +166,8 @@ final class ScalarLanes extends Lanes {
      * {@code logNorm[lead + c]}; returns their max, bitwise {@code Math.max} folded over them (the
      * vector lanes' reduction, which does not depend on order). The values go into {@code a} in
      * place first, one index for every array: only so does C2 vectorise the loop, max included
-     * (JDK 17 and 25; with {@code lp[at + c]}, {@code a[lead + c]} and {@code logNorm[c]} it stayed
-     * scalar, 18 {@code vsubss} unrolled). Then one copy to {@code lp}. Measured on the end-to-end
+     * (JDK 17, disassembled: with {@code lp[at + c]}, {@code a[lead + c]} and {@code logNorm[c]} it
+     * stayed scalar, 18 {@code vsubss} unrolled). Then one copy to {@code lp}. Measured on the end-to-end
      * files (1000 x 64, K = 256, t = 1e-6, JDK 17, Zen 5, the twin's {@code accumulate}, min of 4
      * rounds of 320 files, thread CPU, 4 alternated pairs): 1.12-1.16 ms a file against 1.33-1.39
      * ms with the former loop (a branch around {@code Math.max} that kept it scalar).
