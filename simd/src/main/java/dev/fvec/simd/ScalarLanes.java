@@ -62,12 +62,11 @@ final class ScalarLanes extends Lanes {
     /** Kpad: the components of one descriptor within the live cut of its max (expOfLiveGroups). */
     private final int[] nearMax;
     private boolean saved;
+    /** The model's log-normalisers at the accumulators' positions ({@code [LEAD, LEAD + Kpad)}). */
+    private final float[] logNormAt;
     // The look-ahead (logLikelihoodsAhead, when kpad < AHEAD_BELOW): its descriptors, centred, by
     // dimension (D rows), and their sums by component (Kpad rows), AHEAD columns each, allocated on
     // first use; the next column aheadBlock serves.
-    private final boolean ahead;
-    /** The model's log-normalisers at the accumulators' positions ({@code [LEAD, LEAD + Kpad)}). */
-    private final float[] logNormAt;
     private float[][] xT;
     private float[][] accT;
     private float[] aheadMax;
@@ -85,7 +84,6 @@ final class ScalarLanes extends Lanes {
         this.acc = new float[SimdKernel.BLOCK][];
         this.atCheck2 = new float[SimdKernel.BLOCK][];
         this.nearMax = new int[kpad];
-        this.ahead = kpad < AHEAD_BELOW;
         this.logNormAt = new float[length];
         System.arraycopy(m.logNorm, 0, logNormAt, LEAD, kpad);
         for (int j = 0; j < d; j++) {
@@ -199,7 +197,7 @@ final class ScalarLanes extends Lanes {
      */
     @Override
     int logLikelihoodsAhead(PackedModel m, float[] x, int row, int count) {
-        if (!ahead || count < AHEAD_MIN) {
+        if (kpad >= AHEAD_BELOW || count < AHEAD_MIN) {
             return 0;
         }
         int n = Math.min(count, AHEAD) / SimdKernel.BLOCK * SimdKernel.BLOCK;
