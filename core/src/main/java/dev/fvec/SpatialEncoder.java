@@ -39,7 +39,7 @@ import java.util.Objects;
  *
  * <p>Threads and memory: immutable and thread-safe; as {@link FisherEncoder}, a call borrows a
  * scratch space (the atoms' statistics, about {@code 2KD} doubles per atom, and a gather buffer of
- * up to {@value #CHUNK_FLOATS} floats) from a small pool, and allocates nothing once the pool holds
+ * up to {@value #CHUNK_FLOATS} floats) from a small pool, whose first space {@code build()} makes, and allocates nothing once the pool holds
  * as many spaces as there are concurrent callers.
  */
 public final class SpatialEncoder {
@@ -84,6 +84,7 @@ public final class SpatialEncoder {
                 layout.atoms() > 1 ? appearance.kernelProvider().createCellRows() : null,
                 new SpatialStatistics(layout, spatial != null, k, d), cellLength, chunk, layout.atoms(), layout.cells(),
                 k, d, din, form));
+        pool.prepare(); // as FisherEncoder: the first call does not make its scratch space
     }
 
     /**

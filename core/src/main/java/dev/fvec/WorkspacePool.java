@@ -17,6 +17,15 @@ final class WorkspacePool<W> {
         this.maker = maker;
     }
 
+    /**
+     * Makes one scratch space and keeps it: the encoders call this when they are built, so that
+     * their first call does not pay for its scratch (and a kernel that cannot be made fails at
+     * {@code build()}).
+     */
+    void prepare() {
+        giveBack(maker.get());
+    }
+
     /** A scratch space from the slot nearest the thread's start slot, or a new one. */
     W borrow() {
         int n = FisherEncoder.POOL_SLOTS;

@@ -317,6 +317,32 @@ public abstract class ServiceGradeTests {
     }
 
     @Test
+    void buildMakesTheFirstCallsScratchSpace() {
+        com.sun.management.ThreadMXBean bean = threadBean();
+        int d = 32;
+        int k = 64;
+        int n = 50;
+        float[] x = SyntheticDescriptors.generate(6, n, d, 8);
+        DiagonalGmm model = TestModels.fromData(x, n, d, k, 1, 0.5);
+        builder(model).build(); // the model's own derived arrays, made once per model
+        long tid = Thread.currentThread().getId();
+        for (FisherForm form : FisherForm.values()) {
+            long b0 = bean.getThreadAllocatedBytes(tid);
+            FisherEncoder e = builder(model).form(form).improved().build();
+            long b1 = bean.getThreadAllocatedBytes(tid);
+            float[] out = new float[e.length()];
+            long b2 = bean.getThreadAllocatedBytes(tid);
+            e.encode(x, 0, n, out, 0);
+            long b3 = bean.getThreadAllocatedBytes(tid);
+            // The space (statistics, 4KD doubles of vector parts, the kernel) is ~100 KB here; a
+            // first call that made it would allocate as much as build() did.
+            assertTrue(b1 - b0 > 64 * 1024, form + ": build() allocated only " + (b1 - b0) + " bytes");
+            assertTrue(b3 - b2 < (b1 - b0) / 8, form + ": the first encode allocated " + (b3 - b2)
+                    + " bytes, build() " + (b1 - b0));
+        }
+    }
+
+    @Test
     void encodingAllocatesNothingPerCallOnVirtualThreads() throws Exception {
         assumeTrue(EncoderLifetime.virtualThreadsAvailable(),
                 "virtual threads need JDK 21+, this is " + Runtime.version() + " (CI runs this on JDK 25)");

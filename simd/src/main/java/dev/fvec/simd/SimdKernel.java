@@ -195,7 +195,11 @@ final class SimdKernel implements StatisticsKernel {
     private SimdKernel(DiagonalGmm model, Sparsity sparsity, Mode mode, boolean prune) {
         int width = VectorLanes.LANES;
         this.model = new PackedModel(model, width);
-        this.twinLanes = mode == Mode.VECTOR ? null : new ScalarLanes(this.model);
+        // No twin where it can never serve (its D x Kpad copies of the model, ~0.2 MB at K = 256,
+        // D = 64, are most of what a new kernel costs): vector kernels, the warm-up's, and auto
+        // kernels made once the vector lanes are warm (they never go cold again).
+        boolean twinServes = mode == Mode.TWIN || mode == Mode.AUTO && !VectorWarmUp.isWarm();
+        this.twinLanes = twinServes ? new ScalarLanes(this.model) : null;
         this.fixedLanes = mode == Mode.VECTOR ? VectorLanes.INSTANCE : mode == Mode.TWIN ? twinLanes : null;
         this.warmingUp = mode == Mode.WARM_UP;
         this.hard = sparsity.isHard();
