@@ -203,10 +203,11 @@ final class VectorWarmUp {
                         SMALL_CALLS, SMALL_DESCRIPTORS, (t1 - t0) / 1e6, a1 - a0);
             }
             r++;
-            if (!compiled && r >= PACE_AFTER_ROUNDS && System.nanoTime() - waitEnd < 0) {
+            if (!compiled && r >= PACE_AFTER_ROUNDS && t1 - t0 > CHEAP_ROUND_NANOS && System.nanoTime() - waitEnd < 0) {
                 // The calls have queued the lanes' compilations: let the JIT work through its queue
                 // (on a busy machine more rounds only compete with it for the CPU, and a long C2 queue
-                // raises the call counts that get the lanes themselves queued).
+                // raises the call counts that get the lanes themselves queued). Not after a cheap
+                // round (see CHEAP_ROUND_NANOS): only more calls help then.
                 waitForIdleJit(Math.min(waitEnd, System.nanoTime() + PACE_NANOS));
             }
         }
@@ -391,6 +392,16 @@ final class VectorWarmUp {
     /** Small rounds on the twin when the lanes did not compile: ~2000 calls, tens of ms once compiled. */
     private static final int TWIN_ROUNDS = 50;
     private static final long PACE_NANOS = 90_000_000L;
+    /**
+     * A phase-1 round at most this costly (its thread's CPU) runs compiled lanes: 0.2-0.5 ms, against
+     * 6-70 ms for rounds that box (JDK 17, 2-core Zen 5). Such rounds still box a little (~100 KB a
+     * round) until the per-call methods, {@code SimdKernel.accumulate} and {@code VectorLanes.finitePrefix},
+     * invoked once a call, reach C2's invocation thresholds (PrintCompilation: both compiled at the
+     * very end of phase 1), which only more calls bring; pacing those rounds with waits for an idle
+     * JIT made up most of the warm-up's wall time (120-200 such rounds, 40-90 waits of 30 ms or
+     * more: phase 1 took ~3 s of wall time for ~0.5 s of its thread's CPU).
+     */
+    private static final long CHEAP_ROUND_NANOS = 2_000_000L;
 
     /**
      * Sleeps in steps of {@value #IDLE_STEP_MILLIS} ms until the JIT is idle (a step in which no
