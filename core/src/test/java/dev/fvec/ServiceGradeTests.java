@@ -288,14 +288,24 @@ public abstract class ServiceGradeTests {
         return bean;
     }
 
+    /** The allocation tests' shape: 50 descriptors of D = 32, K = 64. */
+    private static final int ALLOC_N = 50;
+    private static final int ALLOC_D = 32;
+
+    private static float[] allocDescriptors(long seed) {
+        return SyntheticDescriptors.generate(seed, ALLOC_N, ALLOC_D, 8);
+    }
+
+    private static DiagonalGmm allocModel(float[] x) {
+        return TestModels.fromData(x, ALLOC_N, ALLOC_D, 64, 1, 0.5);
+    }
+
     @Test
     void encodingAllocatesNothingOnAPlatformThreadAfterTheFirstCalls() {
         com.sun.management.ThreadMXBean bean = threadBean();
-        int d = 32;
-        int k = 64;
-        int n = 50;
-        float[] x = SyntheticDescriptors.generate(5, n, d, 8);
-        FisherEncoder e = builder(TestModels.fromData(x, n, d, k, 1, 0.5)).improved().build();
+        int n = ALLOC_N;
+        float[] x = allocDescriptors(5);
+        FisherEncoder e = builder(allocModel(x)).improved().build();
         float[] out = new float[e.length()];
         GmmStatistics stats = e.newStatistics();
         long tid = Thread.currentThread().getId();
@@ -319,11 +329,9 @@ public abstract class ServiceGradeTests {
     @Test
     void buildMakesTheFirstCallsScratchSpace() {
         com.sun.management.ThreadMXBean bean = threadBean();
-        int d = 32;
-        int k = 64;
-        int n = 50;
-        float[] x = SyntheticDescriptors.generate(6, n, d, 8);
-        DiagonalGmm model = TestModels.fromData(x, n, d, k, 1, 0.5);
+        int n = ALLOC_N;
+        float[] x = allocDescriptors(6);
+        DiagonalGmm model = allocModel(x);
         builder(model).build(); // the model's own derived arrays, made once per model
         long tid = Thread.currentThread().getId();
         for (FisherForm form : FisherForm.values()) {
