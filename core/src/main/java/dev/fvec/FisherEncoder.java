@@ -33,7 +33,9 @@ import java.util.Objects;
  * vector of doubles: about {@code 4KD} doubles plus the kernel's own) from a small pool owned by
  * the encoder and returns it when done. {@link Builder#build()} makes the first space, so that
  * the first call costs what later calls do (on the SIMD kernel at {@code K = 256, D = 64} the
- * space is about 1.4 MB, made in well under a millisecond once the JIT has compiled the code). The pool grows to the number of calls that ever ran at
+ * space is about 1.4 MB: {@code build()} took 1-2 ms right after {@link Kernels#warmUp()}, about
+ * 0.3 ms once the JIT had compiled the code that makes it, on the machine the README names). The
+ * pool grows to the number of calls that ever ran at
  * once, at most {@link #POOL_SLOTS} spaces (a call beyond that gets a space of its own, dropped
  * afterwards), and goes away with the encoder: nothing is tied to a thread, so an encoder that is
  * no longer referenced is garbage collected. Once the pool holds enough spaces,

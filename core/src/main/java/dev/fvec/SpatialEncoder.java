@@ -39,8 +39,8 @@ import java.util.Objects;
  *
  * <p>Threads and memory: immutable and thread-safe; as {@link FisherEncoder}, a call borrows a
  * scratch space (the atoms' statistics, about {@code 2KD} doubles per atom, and a gather buffer of
- * up to {@value #CHUNK_FLOATS} floats) from a small pool, whose first space {@code build()} makes, and allocates nothing once the pool holds
- * as many spaces as there are concurrent callers.
+ * up to {@value #CHUNK_FLOATS} floats) from a small pool, whose first space {@code build()}
+ * makes, and allocates nothing once the pool holds as many spaces as there are concurrent callers.
  */
 public final class SpatialEncoder {
 
