@@ -49,16 +49,34 @@ import java.util.SplittableRandom;
  * their own (the uncompiled lanes' fallbacks, hot long before the lanes), and phase 1 adds, every
  * {@value #FULL_BATCH_EVERY} rounds, two calls that fill a component's window and a batch's term
  * queue, so that C2's code for {@link KeptTerms} has those branches (they trapped in phase 2).
- * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time) in phase 1
- * leaves the vector lanes off; it then runs the twin on the auto kernels' path instead, so that the twin, which
+ * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time, more while it
+ * makes progress: {@link #MAX_BUDGET_NANOS}) in phase 1 leaves the vector lanes off; it then runs the twin on the auto kernels' path instead, so that the twin, which
  * serves them, is compiled. The background warm-up starts on a daemon thread after
  * {@link #TWIN_WORK_BEFORE_WARM_UP} terms of twin work; {@link SimdKernelProvider#warmUp()} runs it
  * (or waits for it) in the caller's thread.
  */
 final class VectorWarmUp {
 
-    /** The warm-up's budget of its thread's CPU time; past it, the vector lanes stay off (the twin serves). */
+    /**
+     * The warm-up's budget of its thread's CPU time; past it, the vector lanes stay off (the twin
+     * serves), unless phase 1 is still making progress (see {@link #MAX_BUDGET_NANOS}).
+     */
     static final long BUDGET_NANOS = 800_000_000L;
+    /**
+     * How far phase 1 may go past {@link #BUDGET_NANOS} while it makes progress: its rounds are
+     * cheap (the lanes compiled, only per-call boxes left), or one of the last
+     * {@value #PROGRESS_ROUNDS} rounds allocated less than every round before it (C2 compiling the
+     * lanes piece by piece). On a VM about 2.5x slower than the one the budget was set on (steady
+     * encode 1.5 ms instead of 0.58), the uncompiled rounds alone took 650 ms of the 800, phase 1
+     * ran out of budget with every round still boxing, and the first calls after warmUp() ran
+     * 10x the steady state. A JVM whose C2 never compiles the lanes (C1 only, say) stops
+     * allocating less after a few rounds, and stops at the budget as before.
+     */
+    static final long MAX_BUDGET_NANOS = 3 * BUDGET_NANOS;
+    /** Rounds without a new lowest allocation after which phase 1 counts as stalled (past the budget). */
+    static final int PROGRESS_ROUNDS = 16;
+    /** Phase 2's CPU time at least, whatever phase 1 used: the lanes are compiled then, what is left is bounded. */
+    static final long PHASE2_MIN_NANOS = 400_000_000L;
 
     /** {@code fvec.simd.warmup}: {@code background} (default), {@code off} (the twin serves for ever), {@code none} (vector lanes from the first call). */
     static final String MODE = System.getProperty("fvec.simd.warmup", "background");
@@ -172,7 +190,10 @@ final class VectorWarmUp {
         int r = 0;
         int fastRounds = 0;
         boolean compiled = false;
-        while (!compiled && cpuNanos() - start < BUDGET_NANOS) {
+        boolean progressing = false;
+        long fewestBoxes = Long.MAX_VALUE;
+        int fewestAt = 0;
+        while (!compiled && withinBudget(cpuNanos() - start, progressing)) {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
             smallRound(kernels, xSmall, stats);
@@ -186,6 +207,11 @@ final class VectorWarmUp {
                 // Uncompiled Vector API code boxes every vector; C2's code allocates nothing.
                 long boxes = a1 - a0 - ALLOCATION_PROBE_BYTES;
                 compiled = boxes <= 0; // a box is at least 80 bytes; the probe's own allocation is not one
+                if (boxes < fewestBoxes) {
+                    fewestBoxes = boxes;
+                    fewestAt = r;
+                }
+                progressing = t1 - t0 <= CHEAP_ROUND_NANOS || r - fewestAt < PROGRESS_ROUNDS;
                 // C2's code for the lanes can keep a few boxes per call for a while (24 KB a round, on
                 // JDK 25 and 17, for up to ~300 rounds of 40 calls, about 0.06 ms each) until a callee
                 // left as a call to the Java fallback is compiled too; those rounds are cheap.
@@ -247,7 +273,8 @@ final class VectorWarmUp {
             int lastPoll = -POLL_EVERY;
             boolean pumping = true;
             long lastPollCompiling = -2;
-            for (int i = 0; cpuNanos() - start < BUDGET_NANOS; i++) {
+            long phase2End = Math.max(BUDGET_NANOS, cpuNanos() - start + PHASE2_MIN_NANOS);
+            for (int i = 0; cpuNanos() - start < phase2End; i++) {
                 // A new encoder every few rounds (its first call makes its kernel: the packed model, the
                 // scratch arrays): a user's first call does that too, and it ran in C1 code (C2 OSR-
                 // compiled PackedModel's constructor during the first real calls).
@@ -306,6 +333,11 @@ final class VectorWarmUp {
         rounds = r;
         spentNanos = cpuNanos() - start;
         return compiled;
+    }
+
+    /** Whether phase 1 may run another round after {@code spent} nanoseconds of its thread's CPU. */
+    static boolean withinBudget(long spent, boolean progressing) {
+        return spent < BUDGET_NANOS || progressing && spent < MAX_BUDGET_NANOS;
     }
 
     /**
