@@ -72,7 +72,9 @@ final class VectorWarmUp {
      * 10x the steady state. A JVM whose C2 never compiles the lanes (C1 only, say) stops
      * allocating less after a few rounds, and stops at the budget as before.
      */
-    static final long MAX_BUDGET_NANOS = 3 * BUDGET_NANOS;
+    static final long MAX_BUDGET_NANOS = 3L * BUDGET_NANOS;
+    /** {@link #MAX_BUDGET_NANOS} over {@link #BUDGET_NANOS}; {@link ProjectionWarmUp} extends its budget alike. */
+    static final int MAX_BUDGET_FACTOR = (int) (MAX_BUDGET_NANOS / BUDGET_NANOS);
     /** Rounds without a new lowest allocation after which phase 1 counts as stalled (past the budget). */
     static final int PROGRESS_ROUNDS = 16;
     /** Phase 2's CPU time at least, whatever phase 1 used: the lanes are compiled then, what is left is bounded. */
@@ -337,7 +339,16 @@ final class VectorWarmUp {
 
     /** Whether phase 1 may run another round after {@code spent} nanoseconds of its thread's CPU. */
     static boolean withinBudget(long spent, boolean progressing) {
-        return spent < BUDGET_NANOS || progressing && spent < MAX_BUDGET_NANOS;
+        return withinBudget(spent, BUDGET_NANOS, progressing);
+    }
+
+    /**
+     * Whether a warm-up loop with this {@code budget} may run another round after {@code spent}
+     * nanoseconds of its thread's CPU: below the budget, or below 3x it while {@code progressing}
+     * (see {@link #MAX_BUDGET_NANOS}).
+     */
+    static boolean withinBudget(long spent, long budget, boolean progressing) {
+        return spent < budget || progressing && spent < MAX_BUDGET_FACTOR * budget;
     }
 
     /**

@@ -21,4 +21,13 @@ class WarmUpBudgetTest {
         assertFalse(VectorWarmUp.withinBudget(VectorWarmUp.MAX_BUDGET_NANOS, true));
         assertTrue(VectorWarmUp.MAX_BUDGET_NANOS > VectorWarmUp.BUDGET_NANOS);
     }
+
+    @Test
+    void theProjectionsWarmUpExtendsItsOwnBudgetAlike() {
+        long budget = ProjectionWarmUp.BUDGET_NANOS;
+        assertTrue(VectorWarmUp.withinBudget(budget - 1, budget, false));
+        assertFalse(VectorWarmUp.withinBudget(budget, budget, false));
+        assertTrue(VectorWarmUp.withinBudget(3 * budget - 1, budget, true));
+        assertFalse(VectorWarmUp.withinBudget(3 * budget, budget, true));
+    }
 }
