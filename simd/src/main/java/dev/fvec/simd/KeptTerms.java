@@ -136,8 +136,13 @@ final class KeptTerms {
 
     /** Adds the queued terms when the next {@code block} descriptors might not fit the batch. */
     void makeRoom(int block, GmmStatistics stats, Lanes lanes) {
-        // A descriptor queues at most one term per component.
-        if (batchDescriptors + block > batchRows || fullest + block > bucketTerms) {
+        // A descriptor queues at most one term per component. One branch for both limits (the max
+        // is a conditional move), not two: the warm-up's calls fill buckets but never a batch's
+        // rows, so C2 compiled that test as never true, and the warm-up's real-shape calls, whose
+        // batches do fill, hit the trap (unstable_if at this method's bci 10, inlined into block
+        // and accumulate) and threw away both compiles: 20 more warm-up rounds and two C2
+        // recompiles (LogCompilation, JDK 17).
+        if (Math.max(batchDescriptors + block - batchRows, fullest + block - bucketTerms) > 0) {
             addQueued(stats, lanes);
         }
     }

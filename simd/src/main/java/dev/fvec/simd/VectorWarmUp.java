@@ -63,14 +63,15 @@ final class VectorWarmUp {
      */
     static final long BUDGET_NANOS = 800_000_000L;
     /**
-     * How far phase 1 may go past {@link #BUDGET_NANOS} while it makes progress: its rounds are
-     * cheap (the lanes compiled, only per-call boxes left), or one of the last
-     * {@value #PROGRESS_ROUNDS} rounds allocated less than every round before it (C2 compiling the
-     * lanes piece by piece). On a VM about 2.5x slower than the one the budget was set on (steady
-     * encode 1.5 ms instead of 0.58), the uncompiled rounds alone took 650 ms of the 800, phase 1
-     * ran out of budget with every round still boxing, and the first calls after warmUp() ran
-     * 10x the steady state. A JVM whose C2 never compiles the lanes (C1 only, say) stops
-     * allocating less after a few rounds, and stops at the budget as before.
+     * How far phase 1 may go past {@link #BUDGET_NANOS} while it makes progress: one of the last
+     * {@value #PROGRESS_ROUNDS} rounds was cheap (the lanes compiled, only per-call boxes left),
+     * allocated less than every round before it, or saw a compile finish (C2 compiling the lanes
+     * piece by piece). On a VM slower than the one the budget was set on (JVM start 3x, the
+     * compiled kernel 1.2x), the uncompiled rounds alone took 650 ms of the 800, phase 1 ran out
+     * of budget with every round still boxing, and the first calls after warmUp() ran 10x the
+     * steady state. A JVM without C2 never gets here ({@link SimdKernelProvider} refuses it);
+     * where nothing moves for {@value #PROGRESS_ROUNDS} rounds, the warm-up stops at the budget
+     * as before.
      */
     static final long MAX_BUDGET_NANOS = 3L * BUDGET_NANOS;
     /** {@link #MAX_BUDGET_NANOS} over {@link #BUDGET_NANOS}; {@link ProjectionWarmUp} extends its budget alike. */
@@ -195,6 +196,9 @@ final class VectorWarmUp {
         boolean progressing = false;
         long fewestBoxes = Long.MAX_VALUE;
         int fewestAt = 0;
+        int lastCheapAt = -PROGRESS_ROUNDS;
+        int lastCompileAt = -PROGRESS_ROUNDS;
+        long compiledMillis = compilationMillis();
         while (!compiled && withinBudget(cpuNanos() - start, progressing)) {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
@@ -213,7 +217,20 @@ final class VectorWarmUp {
                     fewestBoxes = boxes;
                     fewestAt = r;
                 }
-                progressing = t1 - t0 <= CHEAP_ROUND_NANOS || r - fewestAt < PROGRESS_ROUNDS;
+                if (t1 - t0 <= CHEAP_ROUND_NANOS) {
+                    lastCheapAt = r;
+                }
+                long compiled0 = compiledMillis;
+                compiledMillis = compilationMillis();
+                if (compiledMillis != compiled0) {
+                    lastCompileAt = r;
+                }
+                // Within a few rounds of the last cheap one (a single slow round, a deoptimisation
+                // or the VM taking the core, ended a warm-up that had been cheap for 130 rounds),
+                // of the last new low, or of a compile's end (while C2 compiles a large lane
+                // method the rounds' allocation stays flat for a while: with JFR recording, a
+                // plateau of 16 rounds ended a warm-up at 1.24 s).
+                progressing = r - Math.max(fewestAt, Math.max(lastCheapAt, lastCompileAt)) < PROGRESS_ROUNDS;
                 // C2's code for the lanes can keep a few boxes per call for a while (24 KB a round, on
                 // JDK 25 and 17, for up to ~300 rounds of 40 calls, about 0.06 ms each) until a callee
                 // left as a call to the Java fallback is compiled too; those rounds are cheap.
