@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * slower than the twin twice running; at most {@link #BUDGET_NANOS} of the thread's CPU time, or
  * up to 3x that while the rounds still allocate less than before (C2 compiling the vector path
  * piece by piece), as the kernel's warm-up does: on a slower VM (JVM start 3x the usual) a cold
- * JVM's warm-up here took 573-621 ms of the 600 ms budget.
+ * JVM's warm-up here took 568-629 ms of the 600 ms budget (5 JVMs).
  */
 final class ProjectionWarmUp {
 

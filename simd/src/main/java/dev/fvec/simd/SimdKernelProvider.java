@@ -116,8 +116,9 @@ public final class SimdKernelProvider implements KernelProvider {
      * <p>Cost, measured on a 2-core AMD Zen 5 (AVX-512, 16 float lanes) shared with other jobs (load
      * about 13), with the 2-FMA kernel (8-descriptor blocks), JDK 17 and 25 alike: 0.47 to 0.61 s of
      * the calling thread's CPU time (capped at 0.8 s, or at 2.4 s while the JIT is still making
-     * progress: past it the warm-up gives up and kernels keep the twin), 1.3 to 1.7 s of process CPU time in all (the JIT's compiler threads included: most
-     * of it is C2 compiling the kernel's {@code accumulate} with its block pass inlined), 4.7 to
+     * progress: past it the warm-up gives up and kernels keep the twin), 1.3 to 1.7 s of process
+     * CPU time in all (the JIT's compiler threads included: most of it is C2 compiling the
+     * kernel's {@code accumulate} with its block pass inlined), 4.7 to
      * 5.6 s of wall time on that busy machine (it sleeps while the JIT works rather than compete with
      * it for the CPU; about 2.5 s when the machine was nearly idle, with the earlier kernel); it
      * allocates about 1 GB of short-lived garbage (the uncompiled Vector API boxes), runs within a
@@ -167,10 +168,11 @@ public final class SimdKernelProvider implements KernelProvider {
      * the uncompiled rounds alone used 650 ms of the 0.8 s cap, the warm-up gave up with the lanes
      * half compiled, and the first 100 calls ran 10x the steady state (first call 16.4 ms against
      * 1.56 ms, whose own median was twice the compiled kernel's). So phase 1 may now go on past the
-     * cap, up to 3x it, while its rounds are cheap or still allocating less than before (C2
-     * compiling the lanes piece by piece): on that VM, 3 fresh JVMs, the first call 0.86 to 0.89
-     * ms against a steady state of 0.70 to 0.72 ms (1.2x), at 2.35 to 2.46 s of process CPU time
-     * (1.2 to 1.3 s of the calling thread's).
+     * cap, up to 3x it, while it makes progress (within 16 rounds of a cheap round, of a round
+     * allocating less than every one before, or of a finished compile): on that VM, 18 fresh JVMs
+     * of 18 warm, the first call 1.13 to 1.40x the steady state (0.7 to 0.9 ms), at 2.4 to 3.2 s
+     * of process CPU time (1.1 to 1.4 s of the calling thread's). See {@code docs/COLD-START.md},
+     * "A slower VM".
      */
     @Override
     public void warmUp() {

@@ -50,10 +50,10 @@ import java.util.SplittableRandom;
  * {@value #FULL_BATCH_EVERY} rounds, two calls that fill a component's window and a batch's term
  * queue, so that C2's code for {@link KeptTerms} has those branches (they trapped in phase 2).
  * A warm-up that spends its budget ({@link #BUDGET_NANOS} of its thread's CPU time, more while it
- * makes progress: {@link #MAX_BUDGET_NANOS}) in phase 1 leaves the vector lanes off; it then runs the twin on the auto kernels' path instead, so that the twin, which
- * serves them, is compiled. The background warm-up starts on a daemon thread after
- * {@link #TWIN_WORK_BEFORE_WARM_UP} terms of twin work; {@link SimdKernelProvider#warmUp()} runs it
- * (or waits for it) in the caller's thread.
+ * makes progress: {@link #MAX_BUDGET_NANOS}) in phase 1 leaves the vector lanes off; it then runs
+ * the twin on the auto kernels' path instead, so that the twin, which serves them, is compiled.
+ * The background warm-up starts on a daemon thread after {@link #TWIN_WORK_BEFORE_WARM_UP} terms of
+ * twin work; {@link SimdKernelProvider#warmUp()} runs it (or waits for it) in the caller's thread.
  */
 final class VectorWarmUp {
 
@@ -76,7 +76,10 @@ final class VectorWarmUp {
     static final long MAX_BUDGET_NANOS = 3L * BUDGET_NANOS;
     /** {@link #MAX_BUDGET_NANOS} over {@link #BUDGET_NANOS}; {@link ProjectionWarmUp} extends its budget alike. */
     static final int MAX_BUDGET_FACTOR = (int) (MAX_BUDGET_NANOS / BUDGET_NANOS);
-    /** Rounds without a new lowest allocation after which phase 1 counts as stalled (past the budget). */
+    /**
+     * Rounds without a cheap round, a new lowest allocation or a finished compile after which phase
+     * 1 counts as stalled (past the budget).
+     */
     static final int PROGRESS_ROUNDS = 16;
     /** Phase 2's CPU time at least, whatever phase 1 used: the lanes are compiled then, what is left is bounded. */
     static final long PHASE2_MIN_NANOS = 400_000_000L;
