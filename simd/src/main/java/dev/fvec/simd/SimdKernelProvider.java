@@ -169,9 +169,10 @@ public final class SimdKernelProvider implements KernelProvider {
      * half compiled, and the first 100 calls ran 10x the steady state (first call 16.4 ms against
      * 1.56 ms, whose own median was twice the compiled kernel's). So phase 1 may now go on past the
      * cap, up to 3x it, while it makes progress (within 16 rounds of a cheap round, of a round
-     * allocating less than every one before, or of a finished compile): on that VM, 18 fresh JVMs
-     * of 18 warm, the first call 1.13 to 1.40x the steady state (0.7 to 0.9 ms), at 2.4 to 3.2 s
-     * of process CPU time (1.1 to 1.4 s of the calling thread's). See {@code docs/COLD-START.md},
+     * allocating less than every one before, or of a finished compile): on that VM, 12 fresh JVMs
+     * of 12 warm, the first call 1.13 to 1.35x the steady state (0.7 to 1.0 ms; medians of 1.18x
+     * and 1.40x in two 3-JVM runs of the end-to-end benchmark), at 2.6 to 3.2 s of process CPU
+     * time (1.1 to 1.4 s of the calling thread's). See {@code docs/COLD-START.md},
      * "A slower VM".
      */
     @Override
