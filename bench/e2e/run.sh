@@ -212,7 +212,11 @@ first_calls warmup-cpu 2
 first_calls first-call 3
 first_calls first-p99 4
 first_calls steady 5
+# column 10: which code served after the warm-up (lanes, twin or unknown), counted over the runs
+lanes_warm=$(cut -f 10 "$bin/first-calls.tsv" 2>/dev/null | grep -c '^lanes$' || true)
+lanes_runs=$(cut -f 10 "$bin/first-calls.tsv" 2>/dev/null | grep -c . || true)
 if [ -n "${median[steady]:-}" ]; then
+  echo "   vector lanes on after Kernels.warmUp() in $lanes_warm of $lanes_runs JVMs (column 10 of first-calls.tsv: lanes, twin or unknown)"
   printf '   warm-up %.0f ms (CPU %.0f ms), first call %.1f ms, p99 of the first 100 %.1f ms, steady median %.2f ms\n' \
     "$(awk -v v="${median[warmup-wall]}" 'BEGIN {print v * 1e3}')" "$(awk -v v="${median[warmup-cpu]}" 'BEGIN {print v * 1e3}')" \
     "$(awk -v v="${median[first-call]}" 'BEGIN {print v * 1e3}')" "$(awk -v v="${median[first-p99]}" 'BEGIN {print v * 1e3}')" \
@@ -349,6 +353,7 @@ the one it builds when given none (ANN, random selection, 5 iterations, N / 4 co
 The in-process rows come from $first_runs fresh JVMs (dev.fvec.bench.E2eFirstCalls, the same JDK with
 \`--add-modules jdk.incubator.vector\`, all cores): each calls \`Kernels.warmUp()\`, then encodes the first
 file $((E2E_FIRST + E2E_MORE)) times with the allocation-free \`encode\`, each call timed; figures are medians over the JVMs.
+The vector lanes were on after \`Kernels.warmUp()\` in ${lanes_warm:-0} of ${lanes_runs:-0} of them (otherwise the warm-up gave up and the scalar twin served).
 $notes
 ## Commands
 

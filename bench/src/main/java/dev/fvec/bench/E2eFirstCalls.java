@@ -29,8 +29,10 @@ import java.util.Locale;
  * first scratch space: the kernel, its packed model), the p99 of the first {@value #FIRST} calls,
  * the steady-state median; the kernel's name; then, for reading the others, the second call and the
  * p99 of the steady-state calls (on a busy machine the first calls' p99 is mostly the scheduler's:
- * compare it with this one), and the first call's CPU time (this thread's: the call's own work,
- * without the time other processes had the core).
+ * compare it with this one), the first call's CPU time (this thread's: the call's own work,
+ * without the time other processes had the core), and which code served after the warm-up:
+ * {@code lanes} (the compiled vector lanes), {@code twin} (the warm-up gave up, the scalar twin
+ * serves) or {@code unknown} (the SIMD module's state could not be read).
  */
 public final class E2eFirstCalls {
 
@@ -54,6 +56,7 @@ public final class E2eFirstCalls {
         Kernels.warmUp();
         long warmWall = System.nanoTime() - t0;
         long warmCpu = processCpuNanos() - cpu0;
+        Boolean warmLanes = lanesWarm();
 
         FisherEncoder encoder = FisherEncoder.builder(model).form(FisherForm.VLFEAT).improved().build();
         float[] out = new float[encoder.length()];
@@ -72,9 +75,29 @@ public final class E2eFirstCalls {
         Arrays.sort(first);
         double[] steady = Arrays.copyOfRange(ms, ms.length - STEADY, ms.length);
         Arrays.sort(steady);
-        System.out.printf(Locale.ROOT, "%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%.3f\t%.3f\t%.3f%n", warmWall / 1e6, warmCpu / 1e6,
+        System.out.printf(Locale.ROOT, "%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%s\t%.3f\t%.3f\t%.3f\t%s%n", warmWall / 1e6, warmCpu / 1e6,
                 ms[0], first[(int) Math.ceil(0.99 * FIRST) - 1], (steady[STEADY / 2 - 1] + steady[STEADY / 2]) / 2,
-                encoder.implementationName(), ms[1], steady[(int) Math.ceil(0.99 * STEADY) - 1], firstCpu / 1e6);
+                encoder.implementationName(), ms[1], steady[(int) Math.ceil(0.99 * STEADY) - 1], firstCpu / 1e6, served(warmLanes));
+    }
+
+    /**
+     * Whether the SIMD kernel's vector lanes were warm right after the warm-up (its package-private
+     * state, read by reflection: the bench jar puts every module on the class path), or null. The
+     * encoder's name says "simd" either way; a warm-up that gave up on a slow machine showed only
+     * as first calls 10x the steady state.
+     */
+    private static Boolean lanesWarm() {
+        try {
+            java.lang.reflect.Method m = Class.forName("dev.fvec.simd.VectorWarmUp").getDeclaredMethod("isWarm");
+            m.setAccessible(true);
+            return (Boolean) m.invoke(null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    private static String served(Boolean warm) {
+        return warm == null ? "unknown" : warm ? "lanes" : "twin";
     }
 
     /** CPU time of the whole process (every thread), or -1e6 ns when the JVM does not say. */
