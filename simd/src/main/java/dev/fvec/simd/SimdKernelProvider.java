@@ -106,7 +106,7 @@ public final class SimdKernelProvider implements KernelProvider {
      * at full speed; returns when done. Idempotent and thread-safe: after the first call (or once
      * the background warm-up that the first kernel starts has finished) it returns at once; a
      * concurrent caller waits for the warm-up in progress. Does nothing where this provider is
-     * unavailable.
+     * unavailable, or under {@code -Dfvec.simd.warmup=off} (the scalar twin then serves for ever).
      *
      * <p>Without it nothing is slow either, only slower: kernels run a scalar float twin of the
      * vector code (bitwise the same results; about half the vector code's speed once compiled,

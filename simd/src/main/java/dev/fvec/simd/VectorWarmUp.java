@@ -139,10 +139,12 @@ final class VectorWarmUp {
 
     /**
      * Runs the warm-up in this thread unless the lanes are warm; waits if another thread is running
-     * it. Returns when the lanes are warm or the warm-up has spent its budget.
+     * it. Returns when the lanes are warm or the warm-up has spent its budget. Does nothing under
+     * {@code -Dfvec.simd.warmup=off}, whose promise is that the twin serves for ever (as
+     * {@link ProjectionWarmUp#ensureWarm} does; an explicit warm-up used to switch the lanes on).
      */
     static void ensureWarm() {
-        if (warm) {
+        if (warm || MODE.equals("off")) {
             return;
         }
         synchronized (LOCK) {
