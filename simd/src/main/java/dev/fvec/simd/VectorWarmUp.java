@@ -74,8 +74,6 @@ final class VectorWarmUp {
      * as before.
      */
     static final long MAX_BUDGET_NANOS = 3L * BUDGET_NANOS;
-    /** {@link #MAX_BUDGET_NANOS} over {@link #BUDGET_NANOS}; {@link ProjectionWarmUp} extends its budget alike. */
-    static final int MAX_BUDGET_FACTOR = (int) (MAX_BUDGET_NANOS / BUDGET_NANOS);
     /**
      * Rounds without a cheap round, a new lowest allocation or a finished compile after which phase
      * 1 counts as stalled (past the budget).
@@ -204,7 +202,7 @@ final class VectorWarmUp {
         int lastCheapAt = -PROGRESS_ROUNDS;
         int lastCompileAt = -PROGRESS_ROUNDS;
         long compiledMillis = compilationMillis();
-        while (!compiled && withinBudget(cpuNanos() - start, progressing)) {
+        while (!compiled && withinBudget(cpuNanos() - start, BUDGET_NANOS, progressing)) {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
             smallRound(kernels, xSmall, stats);
@@ -359,18 +357,14 @@ final class VectorWarmUp {
         return compiled;
     }
 
-    /** Whether phase 1 may run another round after {@code spent} nanoseconds of its thread's CPU. */
-    static boolean withinBudget(long spent, boolean progressing) {
-        return withinBudget(spent, BUDGET_NANOS, progressing);
-    }
-
     /**
      * Whether a warm-up loop with this {@code budget} may run another round after {@code spent}
-     * nanoseconds of its thread's CPU: below the budget, or below 3x it while {@code progressing}
-     * (see {@link #MAX_BUDGET_NANOS}).
+     * nanoseconds of its thread's CPU: below the budget, or below {@link #MAX_BUDGET_NANOS}'s
+     * multiple of it while {@code progressing} ({@link ProjectionWarmUp} extends its own budget
+     * alike).
      */
     static boolean withinBudget(long spent, long budget, boolean progressing) {
-        return spent < budget || progressing && spent < MAX_BUDGET_FACTOR * budget;
+        return spent < budget || progressing && spent < MAX_BUDGET_NANOS / BUDGET_NANOS * budget;
     }
 
     /**

@@ -10,15 +10,15 @@ class WarmUpBudgetTest {
 
     @Test
     void stopsAtTheBudgetWhenStalled() {
-        assertTrue(VectorWarmUp.withinBudget(VectorWarmUp.BUDGET_NANOS - 1, false));
-        assertFalse(VectorWarmUp.withinBudget(VectorWarmUp.BUDGET_NANOS, false));
+        assertTrue(VectorWarmUp.withinBudget(VectorWarmUp.BUDGET_NANOS - 1, VectorWarmUp.BUDGET_NANOS, false));
+        assertFalse(VectorWarmUp.withinBudget(VectorWarmUp.BUDGET_NANOS, VectorWarmUp.BUDGET_NANOS, false));
     }
 
     @Test
     void goesOnPastTheBudgetWhileProgressingUpToTheMaximum() {
-        assertTrue(VectorWarmUp.withinBudget(VectorWarmUp.BUDGET_NANOS, true));
-        assertTrue(VectorWarmUp.withinBudget(VectorWarmUp.MAX_BUDGET_NANOS - 1, true));
-        assertFalse(VectorWarmUp.withinBudget(VectorWarmUp.MAX_BUDGET_NANOS, true));
+        assertTrue(VectorWarmUp.withinBudget(VectorWarmUp.BUDGET_NANOS, VectorWarmUp.BUDGET_NANOS, true));
+        assertTrue(VectorWarmUp.withinBudget(VectorWarmUp.MAX_BUDGET_NANOS - 1, VectorWarmUp.BUDGET_NANOS, true));
+        assertFalse(VectorWarmUp.withinBudget(VectorWarmUp.MAX_BUDGET_NANOS, VectorWarmUp.BUDGET_NANOS, true));
         assertTrue(VectorWarmUp.MAX_BUDGET_NANOS > VectorWarmUp.BUDGET_NANOS);
     }
 
