@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds bench/target/benchmarks.jar and runs the short benchmark suite (~17 minutes), then writes
+# Builds bench/target/benchmarks.jar and runs the short benchmark suite (~20 minutes), then writes
 # bench/results/: raw JMH JSON (jmh-<group>.json), results.md (tables with ratios from this run),
 # headline.md (the README's excerpt of it), chart.png, and meta.properties (CPU, JDK, VLFeat version, commit, exact command and JMH flags).
 #
@@ -41,7 +41,7 @@ else
   tail_timing=(-f 1 -wi 3 -w 1s -i 10 -r 1s)
 fi
 mkdir -p "$out"
-rm -f "$out"/jmh-*.json "$out"/spatial-cost.txt "$out"/results.md "$out"/headline.md "$out"/chart.png "$out"/meta.properties
+rm -f "$out"/jmh-*.json "$out"/paired.md "$out"/spatial-cost.txt "$out"/results.md "$out"/headline.md "$out"/chart.png "$out"/meta.properties
 logs=bench/target/bench-logs
 mkdir -p "$logs"
 
@@ -129,6 +129,17 @@ if ! "$java" --add-modules jdk.incubator.vector -cp "$jar" dev.fvec.bench.Spatia
   failed+=(spatial)
 fi
 
+# 8. fvec against VLFeat in alternating blocks, one JVM per shape and variant (not JMH; issue 13's own method).
+if $vlfeat; then
+  paired_rounds=30
+  if $quick; then paired_rounds=2; fi
+  echo "== [paired] bash bench/paired.sh $paired_rounds"
+  if ! BENCH_JAVA_HOME=$jdk FVEC_BENCH_OUT=$out bash bench/paired.sh "$paired_rounds" >"$logs/paired.log" 2>&1; then
+    echo "   failed (details in $logs/paired.log)"
+    failed+=(paired)
+  fi
+fi
+
 # --- what the JSON does not record
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || echo unknown)
 {
@@ -153,6 +164,9 @@ if [ -s "$out/spatial-cost.txt" ]; then
   { printf '## Spatial layout cost (SpatialCost, not JMH)\n\n`%s`, interleaved rounds, minimum of each:\n\n' \
       "java --add-modules jdk.incubator.vector -cp $jar dev.fvec.bench.SpatialCost simd $rounds"
     sed 's/^/- /' "$out/spatial-cost.txt"; echo; } >>"$out/results.md"
+fi
+if [ -s "$out/paired.md" ]; then
+  { cat "$out/paired.md"; echo; } >>"$out/results.md"
 fi
 echo "== results: $out/results.md, $out/headline.md (for the README), $out/chart.png (logs: $logs)"
 if [ ${#failed[@]} -gt 0 ]; then

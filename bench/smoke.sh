@@ -37,7 +37,11 @@ if "$java" -jar "$jar" -l | grep -q VlfeatBench; then
   if [ -e /usr/lib/x86_64-linux-gnu/libvl.so.1 ] || ldconfig -p 2>/dev/null | grep -q 'libvl\.so\.1'; then
     set -x
     "$java" "${jmh_lock[@]}" -jar "$jar" 'VlfeatBench.encode' "${flags[@]}"
+    line=$("$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" \
+      dev.fvec.bench.VlfeatPairedTiming 1 vlfeat-improved-t1e-6 5x3x7 2>/dev/null | tail -1)
     { set +x; } 2>/dev/null
+    echo "$line"
+    [ "$(wc -w <<<"$line")" = 8 ] || { echo "smoke: VlfeatPairedTiming printed '$line', not its 8 fields" >&2; exit 1; }
   else
     echo "VlfeatBench skipped: libvl.so.1 not found; install it with: apt-get install libvlfeat1"
   fi
