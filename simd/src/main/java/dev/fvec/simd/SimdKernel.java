@@ -83,6 +83,18 @@ final class SimdKernel implements StatisticsKernel {
      * a few descriptors per group (e.g. descriptors grouped by their likely components before the
      * pass, or a dimension order that prunes after fewer terms), and a rule to enable it where it
      * pays would depend on how clustered the data are, not on the model alone.
+     *
+     * <p>A third design, for {@code t > 0} only (session 19, not kept): the register-blocked pass
+     * to {@code D / 2} for every component, then, per descriptor, the component of the best bound
+     * summed to {@code D} as the seed, and only the components whose bound stays within the cut
+     * of it (2% of them on golden, 7-8% on the synthetic shapes: far fewer than whole groups)
+     * continued one by one with lanes over dimensions, each ending in a deterministic pairwise sum
+     * of its lanes. Log-likelihood pass alone (Zen 5, Temurin 25, min of 2000 calls): golden
+     * 373-422 us against 349-392 us unpruned, 64 x 1024 synthetic 1822-2070 us against 1291-1370;
+     * the half pass alone took 220 / 800 us, and the per-descriptor work after it cost more than
+     * the half it saved: the bounds' max chain (Java's max, several instructions per vector), the
+     * survivors' listing, and about 18 cycles per continued component (the lane sum's four
+     * permutes and adds, and its extraction) against about 2 for a component in the pass.
      */
     static final boolean PRUNE = Boolean.getBoolean("fvec.simd.prune");
     /** Pruning needs some dimensions to bound with: below this many, every term is computed. */
