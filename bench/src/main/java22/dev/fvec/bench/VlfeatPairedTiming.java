@@ -39,6 +39,10 @@ public final class VlfeatPairedTiming {
         }
         String variant = args[1];
         String shape = args[2];
+        if (!variant.startsWith("vlfeat-improved-")) {
+            throw new IllegalArgumentException("variant '" + variant + "': VLFeat's side is its improved form, so fvec's must be"
+                    + " vlfeat-improved-t1e-6, vlfeat-improved-t0 or vlfeat-improved-hard");
+        }
         // VLFeat has no exact mode: fvec's t = 0 is compared with its default, t = 1e-6.
         String theirs = variant.endsWith("-hard") ? "vlfeat-improved-hard" : "vlfeat-improved-t1e-6";
         Side[] sides = {fvec(shape, variant, rounds), vlfeat(shape, theirs, rounds)};
