@@ -13,19 +13,31 @@ if [ -z "$jdk" ] && [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then jdk=
 java=${jdk:+$jdk/bin/}java
 jar=bench/target/benchmarks.jar
 out=${FVEC_BENCH_OUT:-bench/results}
-if ! "$java" -jar "$jar" -l 2>/dev/null | grep -q VlfeatBench; then
-  echo "paired.sh: $jar has no VlfeatPairedTiming (build it on JDK 22+: bash bench/run.sh, or mvn -pl bench -am package with JAVA_HOME set)" >&2
+# The list first, then grep: with pipefail, grep -q closing the pipe early could fail java's side.
+list=$("$java" -jar "$jar" -l 2>/dev/null || true)
+if ! grep -q VlfeatBench <<<"$list"; then
+  echo "paired.sh: $jar lacks the VLFeat benchmarks (missing, or built on JDK < 22): build it on JDK 22+ (bash bench/run.sh does)" >&2
+  exit 1
+fi
+if ! [ -e /usr/lib/x86_64-linux-gnu/libvl.so.1 ] && ! ldconfig -p 2>/dev/null | grep -q 'libvl\.so\.1'; then
+  echo "paired.sh: libvl.so.1 not found; install it with: apt-get install libvlfeat1" >&2
   exit 1
 fi
 shapes="64x256x1000 128x64x2000 64x1024x1000"
 if [ -d core/src/test/resources/golden/a_D64_K256_N1000 ]; then shapes="$shapes golden:a_D64_K256_N1000"; fi
 mkdir -p "$out"
 tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+err=$(mktemp)
+trap 'rm -f "$tmp" "$err"' EXIT
 for shape in $shapes; do
   for variant in vlfeat-improved-t1e-6 vlfeat-improved-t0 vlfeat-improved-hard; do
-    "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" \
-      dev.fvec.bench.VlfeatPairedTiming "$rounds" "$variant" "$shape" 2>/dev/null | tail -1 | tee -a "$tmp"
+    if ! line=$("$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" \
+        dev.fvec.bench.VlfeatPairedTiming "$rounds" "$variant" "$shape" 2>"$err"); then
+      echo "paired.sh: VlfeatPairedTiming $rounds $variant $shape failed:" >&2
+      grep -v '^WARNING' "$err" | head -5 >&2
+      exit 1
+    fi
+    tail -1 <<<"$line" | tee -a "$tmp"
   done
 done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
