@@ -62,6 +62,8 @@ final class VectorWarmUp {
      * serves), unless phase 1 is still making progress (see {@link #MAX_BUDGET_NANOS}).
      */
     static final long BUDGET_NANOS = 800_000_000L;
+    /** {@link #MAX_BUDGET_NANOS} over {@link #BUDGET_NANOS}: how far any warm-up's budget stretches while it progresses. */
+    static final int BUDGET_MULTIPLE = 3;
     /**
      * How far phase 1 may go past {@link #BUDGET_NANOS} while it makes progress: one of the last
      * {@value #PROGRESS_ROUNDS} rounds was cheap (the lanes compiled, only per-call boxes left),
@@ -73,7 +75,7 @@ final class VectorWarmUp {
      * where nothing moves for {@value #PROGRESS_ROUNDS} rounds, the warm-up stops at the budget
      * as before.
      */
-    static final long MAX_BUDGET_NANOS = 3L * BUDGET_NANOS;
+    static final long MAX_BUDGET_NANOS = BUDGET_MULTIPLE * BUDGET_NANOS;
     /**
      * Rounds without a cheap round, a new lowest allocation or a finished compile after which phase
      * 1 counts as stalled (past the budget).
@@ -359,12 +361,12 @@ final class VectorWarmUp {
 
     /**
      * Whether a warm-up loop with this {@code budget} may run another round after {@code spent}
-     * nanoseconds of its thread's CPU: below the budget, or below {@link #MAX_BUDGET_NANOS}'s
-     * multiple of it while {@code progressing} ({@link ProjectionWarmUp} extends its own budget
+     * nanoseconds of its thread's CPU: below the budget, or below {@link #BUDGET_MULTIPLE} times
+     * it while {@code progressing} ({@link ProjectionWarmUp} extends its own budget
      * alike).
      */
     static boolean withinBudget(long spent, long budget, boolean progressing) {
-        return spent < budget || progressing && spent < MAX_BUDGET_NANOS / BUDGET_NANOS * budget;
+        return spent < budget || progressing && spent < BUDGET_MULTIPLE * budget;
     }
 
     /**
