@@ -124,10 +124,21 @@ abstract class Lanes {
      * descriptors together ({@link SimdKernel}). Adding zeros besides leaves every lane sum's bits
      * unchanged (it starts at {@code +0} and adds values {@code >= 0}), so the vector lanes add
      * whole live groups and the twin only the exps. The sums are taken in the pass that
-     * exponentiates, not in a pass of their own. {@code counts[0]}: the number of candidates.
+     * exponentiates, not in a pass of their own. Returns the number of candidates.
      */
-    abstract void expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live,
-            int[] candidates, int candidatesAt, int[] counts, float[] laneSums, int sumsAt);
+    abstract int expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live,
+            int[] candidates, int candidatesAt, float[] laneSums, int sumsAt);
+
+    /**
+     * {@link #expOfLiveGroups}, bitwise, for each descriptor {@code b < n} with
+     * {@code slots[b] >= 0}: its row {@code lp[b * Kpad ..]}, max {@code maxes[b]}, candidates from
+     * {@code candidates[b * Kpad / lanes]}, their number in {@code counts[b]}, lane sums at
+     * {@code laneSums[b * lanes]}; the other descriptors get {@code counts[b] = 0} and lane sums of
+     * {@code +0}, their rows left as they are. {@code live}: scratch of {@code n * Kpad / lanes}
+     * ints. For models of few groups, where the vector lanes interleave the descriptors' exps.
+     */
+    abstract void expOfLiveGroupsInterleaved(float[] lp, int kpad, float[] maxes, int[] slots, int n, float liveCut,
+            float groupCut, int[] live, int[] candidates, int[] counts, float[] laneSums);
 
     /**
      * The lanes {@code l} of the group at {@code lp[at .. at + lanes)} with {@code lp[at + l] >= cut}, as

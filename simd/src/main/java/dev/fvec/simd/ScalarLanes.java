@@ -558,8 +558,8 @@ final class ScalarLanes extends Lanes {
      * which add only {@code +0} besides.
      */
     @Override
-    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live, int[] candidates,
-            int candidatesAt, int[] counts, float[] laneSums, int sumsAt) {
+    int expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live, int[] candidates,
+            int candidatesAt, float[] laneSums, int sumsAt) {
         int w = width;
         for (int l = 0; l < w; l++) {
             laneSums[sumsAt + l] = 0f;
@@ -584,7 +584,23 @@ final class ScalarLanes extends Lanes {
                 lastCandidate = group;
             }
         }
-        counts[0] = nCandidates;
+        return nCandidates;
+    }
+
+    /** One descriptor after the other: the twin has no latency to hide. */
+    @Override
+    void expOfLiveGroupsInterleaved(float[] lp, int kpad, float[] maxes, int[] slots, int n, float liveCut, float groupCut,
+            int[] live, int[] candidates, int[] counts, float[] laneSums) {
+        int groups = kpad / width;
+        for (int b = 0; b < n; b++) {
+            if (slots[b] >= 0) {
+                counts[b] = expOfLiveGroups(lp, b * kpad, kpad, maxes[b], liveCut, groupCut, live, candidates, b * groups,
+                        laneSums, b * width);
+            } else {
+                counts[b] = 0;
+                java.util.Arrays.fill(laneSums, b * width, (b + 1) * width, 0f);
+            }
+        }
     }
 
     @Override

@@ -1212,8 +1212,8 @@ final class VectorLanes extends Lanes {
      * exponentiating every group instead (exact zeros for the rest) cost as much in exps.
      */
     @Override
-    void expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live, int[] candidates,
-            int candidatesAt, int[] counts, float[] laneSums, int sumsAt) {
+    int expOfLiveGroups(float[] lp, int base, int kpad, float max, float liveCut, float groupCut, int[] live, int[] candidates,
+            int candidatesAt, float[] laneSums, int sumsAt) {
         int nLive = 0;
         for (int c = 0; c < kpad; c += LANES) {
             int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, liveCut).trueCount();
@@ -1233,8 +1233,55 @@ final class VectorLanes extends Lanes {
             candidates[candidatesAt + nCandidates] = c;
             nCandidates += Integer.signum(candidateLanes);
         }
-        counts[0] = nCandidates;
         sum.intoArray(laneSums, sumsAt);
+        return nCandidates;
+    }
+
+    /**
+     * Two loops over the whole block: every descriptor's live groups listed, then all of them
+     * exponentiated in one loop. An exp is a chain of ~17 dependent operations; with few groups a
+     * descriptor has one to three live ones, and {@link #expOfLiveGroups}' loop ended in a
+     * mispredicted exit before the next descriptor's exps could start, while in one loop the
+     * out-of-order core overlaps the exps of successive descriptors. Each descriptor's lane sums and
+     * candidate count are updated in memory, so no vector lives across iterations as a loop phi
+     * (which JDK 17 boxes). A list entry is {@code c << 4 | b}: the group at component {@code c} of
+     * descriptor {@code b < 16}. For the models where it pays, see
+     * {@link SimdKernel#INTERLEAVED_EXP_GROUPS}.
+     */
+    @Override
+    void expOfLiveGroupsInterleaved(float[] lp, int kpad, float[] maxes, int[] slots, int n, float liveCut, float groupCut,
+            int[] live, int[] candidates, int[] counts, float[] laneSums) {
+        assert n <= 16 && kpad <= Integer.MAX_VALUE >>> 4;
+        int groups = kpad / LANES;
+        int nLive = 0;
+        for (int b = 0; b < n; b++) {
+            counts[b] = 0;
+            FloatVector.zero(SPECIES).intoArray(laneSums, b * LANES);
+            if (slots[b] < 0) {
+                continue;
+            }
+            float max = maxes[b];
+            int base = b * kpad;
+            for (int c = 0; c < kpad; c += LANES) {
+                int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, liveCut).trueCount();
+                live[nLive] = c << 4 | b;
+                nLive += Integer.signum(liveLanes);
+            }
+        }
+        for (int i = 0; i < nLive; i++) {
+            int entry = live[i];
+            int b = entry & 15;
+            int c = entry >>> 4;
+            int at = b * kpad + c;
+            FloatVector e = exp(FloatVector.fromArray(SPECIES, lp, at).sub(maxes[b]), liveCut);
+            e.intoArray(lp, at);
+            // laneSum + e, as the sum + e of expOfLiveGroups: the same bits.
+            FloatVector.fromArray(SPECIES, laneSums, b * LANES).add(e).intoArray(laneSums, b * LANES);
+            int candidateLanes = e.compare(VectorOperators.GE, groupCut).trueCount();
+            int nCandidates = counts[b];
+            candidates[b * groups + nCandidates] = c;
+            counts[b] = nCandidates + Integer.signum(candidateLanes);
+        }
     }
 
     /**
