@@ -160,13 +160,13 @@ abstract class Lanes {
     abstract int firstIndexOf(float[] lp, int base, int kpad, float max);
 
     /**
-     * Adds the sorted terms {@code [from, to)} of one component, whose posteriors are {@code q[t]}
-     * and descriptors {@code xBatch[slots[t]]}, to the component's centred windows {@code c1},
-     * {@code c2} (mean {@code mu}; all rows {@code Dpad} long): per element, {@code y = x - mu},
-     * {@code c1 = y q + c1}, {@code c2 = fma(y q, y, c2)}, over {@code t} in order.
+     * Adds the sorted terms {@code [from, to)} of one component to the component's centred windows
+     * {@code c1}, {@code c2} (mean {@code mu}; all rows {@code Dpad} long): term {@code t} is the
+     * descriptor {@code xBatch[terms[2 t]]} with the posterior of bits {@code terms[2 t + 1]};
+     * per element, {@code y = x - mu}, {@code c1 = y q + c1}, {@code c2 = fma(y q, y, c2)}, over
+     * {@code t} in order.
      */
-    abstract void addToWindows(float[] mu, float[][] xBatch, int[] slots, float[] q, int from, int to,
-            float[] c1, float[] c2);
+    abstract void addToWindows(float[] mu, float[][] xBatch, int[] terms, int from, int to, float[] c1, float[] c2);
 
     /**
      * An index {@code e} in {@code [from, to]} such that every {@code x[from .. e)} is finite and,

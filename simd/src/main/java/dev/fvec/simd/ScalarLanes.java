@@ -639,11 +639,11 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void addToWindows(float[] mu, float[][] xBatch, int[] slots, float[] q, int from, int to, float[] c1, float[] c2) {
+    void addToWindows(float[] mu, float[][] xBatch, int[] terms, int from, int to, float[] c1, float[] c2) {
         // Term-major here (element-major in the vector code): each element still receives its terms
         // in order, and the inner loop over elements is plain, vectorisable array code.
         for (int t = from; t < to; t++) {
-            addTerm(mu, xBatch[slots[t]], q[t], c1, c2);
+            addTerm(mu, xBatch[terms[2 * t]], Float.intBitsToFloat(terms[2 * t + 1]), c1, c2);
         }
     }
 

@@ -1361,7 +1361,7 @@ final class VectorLanes extends Lanes {
      * uncompiled: a slow warm-up round).
      */
     @Override
-    void addToWindows(float[] mu, float[][] xBatch, int[] slots, float[] q, int from, int to, float[] c1, float[] c2) {
+    void addToWindows(float[] mu, float[][] xBatch, int[] terms, int from, int to, float[] c1, float[] c2) {
         for (int j = 0; j < mu.length; j += 2 * LANES) {
             FloatVector m0 = FloatVector.fromArray(SPECIES, mu, j);
             FloatVector m1 = FloatVector.fromArray(SPECIES, mu, j + LANES);
@@ -1370,8 +1370,8 @@ final class VectorLanes extends Lanes {
             FloatVector s20 = FloatVector.fromArray(SPECIES, c2, j);
             FloatVector s21 = FloatVector.fromArray(SPECIES, c2, j + LANES);
             for (int t = from; t < to; t++) {
-                float[] x = xBatch[slots[t]];
-                float qt = q[t];
+                float[] x = xBatch[terms[2 * t]];
+                float qt = Float.intBitsToFloat(terms[2 * t + 1]);
                 FloatVector y0 = FloatVector.fromArray(SPECIES, x, j).sub(m0);
                 FloatVector y1 = FloatVector.fromArray(SPECIES, x, j + LANES).sub(m1);
                 FloatVector qy0 = y0.mul(qt);
