@@ -1,0 +1,151 @@
+package dev.fvec.bench;
+
+import dev.fvec.FisherEncoder;
+import dev.fvec.GmmStatistics;
+import dev.fvec.Kernels;
+import dev.fvec.Sparsity;
+import dev.fvec.spi.KernelProvider;
+import dev.fvec.spi.StatisticsKernel;
+import dev.fvec.train.GmmTrainer;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Builds of fvec side by side in one JVM, to compare a change with its base: each
+ * {@code benchmarks.jar} in a class loader of its own (so each has its own classes, JIT code and
+ * warm-up), timed in blocks of {@value #CALLS} calls that alternate between the builds, round after
+ * round; each build's time is the minimum over its blocks after the first fifth (the median is
+ * printed too). On the shared VMs this project is measured on, consecutive JMH runs of one jar
+ * moved by up to 30%, more than most changes to compare; alternating blocks in one process put
+ * the drift on both sides alike. Not API.
+ *
+ * <p>Workloads: {@code encode}, {@link EncodeBench}'s (shape, variant, simd kernel after
+ * {@code Kernels.warmUp()}; microseconds per encode); {@code estep}, {@link EStepBench}'s (its
+ * {@code dk}, 1024 descriptors per call; nanoseconds per descriptor). A jar without this class (a
+ * build from before it) gets it from the jar this runs from, linked against the older jar's
+ * {@code Inputs}, {@code Encoders} and API, which must have the calls used here.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.bench.JarAB \
+ *     100 encode 64x256x1000 vlfeat-improved-t1e-6 /tmp/base.jar bench/target/benchmarks.jar
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.bench.JarAB \
+ *     100 estep 64x256 - /tmp/base.jar bench/target/benchmarks.jar
+ * </pre>
+ */
+public final class JarAB {
+
+    /** Calls per timed block. */
+    static final int CALLS = 20;
+
+    private JarAB() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 5) {
+            throw new IllegalArgumentException("usage: JarAB ROUNDS encode|estep SHAPE VARIANT JAR [JAR ...], e.g."
+                    + " 100 encode 64x256x1000 vlfeat-improved-t1e-6 base.jar new.jar (estep: SHAPE is DxK, VARIANT -)");
+        }
+        int rounds = Integer.parseInt(args[0]);
+        if (rounds < 5) {
+            throw new IllegalArgumentException("rounds must be >= 5 (the first fifth is warm-up), not " + rounds);
+        }
+        String worker = switch (args[1]) {
+            case "encode" -> EncodeWorker.class.getName();
+            case "estep" -> EStepWorker.class.getName();
+            default -> throw new IllegalArgumentException("workload '" + args[1] + "': encode or estep");
+        };
+        int jars = args.length - 4;
+        URL harness = JarAB.class.getProtectionDomain().getCodeSource().getLocation();
+        Object[] workers = new Object[jars];
+        Method[] run = new Method[jars];
+        for (int j = 0; j < jars; j++) {
+            Path jar = Path.of(args[4 + j]);
+            if (!jar.toFile().isFile()) {
+                throw new IllegalArgumentException("no jar at " + jar);
+            }
+            // The platform loader as parent: every dev.fvec class comes from this jar (or, for the
+            // workers alone, from the harness), none from the application class path.
+            URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL(), harness},
+                    ClassLoader.getPlatformClassLoader());
+            Class<?> c = loader.loadClass(worker);
+            workers[j] = c.getConstructor(String.class, String.class).newInstance(args[2], args[3]);
+            run[j] = c.getMethod("block");
+        }
+        double[][] times = new double[jars][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int j = 0; j < jars; j++) {
+                // The order rotates, so no build always follows the same other.
+                int k = (j + r) % jars;
+                times[k][r] = (double) run[k].invoke(workers[k]);
+            }
+        }
+        StringBuilder line = new StringBuilder(args[1] + " " + args[2] + " " + args[3]);
+        double first = 0;
+        for (int j = 0; j < jars; j++) {
+            double[] t = Arrays.copyOfRange(times[j], rounds / 5, rounds);
+            Arrays.sort(t);
+            if (j == 0) {
+                first = t[0];
+            }
+            line.append(String.format("  %s min %.1f med %.1f (%.3f)", Path.of(args[4 + j]).getFileName(), t[0],
+                    t[t.length / 2], t[0] / first));
+        }
+        System.out.println(line);
+    }
+
+    /** {@link EncodeBench}'s encode; {@link #block} returns microseconds per encode. */
+    public static final class EncodeWorker {
+        private final Inputs in;
+        private final FisherEncoder encoder;
+        private final float[] out;
+        private float sink;
+
+        public EncodeWorker(String shape, String variant) {
+            in = Inputs.of(shape);
+            Kernels.warmUp();
+            encoder = Encoders.build(in, Variant.parse(variant), "simd");
+            out = new float[encoder.length()];
+        }
+
+        public double block() {
+            long t0 = System.nanoTime();
+            for (int c = 0; c < CALLS; c++) {
+                encoder.encode(in.x, 0, in.n, out, 0);
+                sink += out[0];
+            }
+            return (System.nanoTime() - t0) / (CALLS * 1e3);
+        }
+
+        @Override
+        public String toString() {
+            return "encode " + in + " " + sink; // keeps the outputs live
+        }
+    }
+
+    /** {@link EStepBench}'s E-step on {@code DxK}; {@link #block} returns nanoseconds per descriptor. */
+    public static final class EStepWorker {
+        private final Inputs in;
+        private final StatisticsKernel kernel;
+        private final GmmStatistics stats;
+
+        public EStepWorker(String dk, String ignored) {
+            in = Inputs.of(dk + "x" + EStepBench.BLOCK);
+            KernelProvider provider = Kernels.byName("simd");
+            provider.warmUp();
+            kernel = provider.create(in.model, Sparsity.threshold(GmmTrainer.E_STEP_THRESHOLD));
+            stats = GmmStatistics.forModel(in.model);
+        }
+
+        public double block() {
+            long t0 = System.nanoTime();
+            for (int c = 0; c < CALLS; c++) {
+                stats.reset();
+                kernel.accumulate(in.x, 0, EStepBench.BLOCK, stats);
+            }
+            return (System.nanoTime() - t0) / ((double) CALLS * EStepBench.BLOCK);
+        }
+    }
+}
