@@ -32,6 +32,13 @@ set -x
 { set +x; } 2>/dev/null
 grep -q '| 5 | 3 | 7 | synthetic' "$report/results.md" || { echo "smoke: $report/results.md lacks the 5x3x7 row" >&2; exit 1; }
 [ -s "$report/chart.png" ] || { echo "smoke: $report/chart.png is missing or empty" >&2; exit 1; }
+# JarAB, the A/B of two builds in one JVM: the jar against itself, both workloads, a few rounds.
+for workload in "encode 5x3x7 vlfeat-improved-t1e-6" "estep 5x3 -"; do
+  # shellcheck disable=SC2086 # the workload's three words
+  line=$("$java" --add-modules jdk.incubator.vector -cp "$jar" dev.fvec.bench.JarAB 5 $workload "$jar" "$jar" 2>/dev/null | tail -1)
+  echo "$line"
+  grep -q "min .* (1.000) .* min .* med " <<<"$line" || { echo "smoke: JarAB $workload printed '$line'" >&2; exit 1; }
+done
 
 if "$java" -jar "$jar" -l | grep -q VlfeatBench; then
   if [ -e /usr/lib/x86_64-linux-gnu/libvl.so.1 ] || ldconfig -p 2>/dev/null | grep -q 'libvl\.so\.1'; then
