@@ -102,10 +102,11 @@ final class SimdKernel implements StatisticsKernel {
     /**
      * Models of at most this many groups of lanes (components per vector) take the block's exps at
      * once ({@link Lanes#expOfLiveGroupsInterleaved}), larger ones a descriptor after the other.
-     * Whole encodes, improved VLFEAT form, both ways in one JVM alternating 20-call blocks (Zen 5,
-     * 512 bits, Temurin 25), interleaved against one by one: K = 64 (4 groups) D = 128 t = 1e-6
-     * 784 vs 805 us, t = 0 727 vs 802, hard 670 vs 711; K = 128 (8 groups) D = 64 407 vs 441,
-     * D = 128 1683 vs 1722; but K = 256 (16 groups) D = 64 714-786 vs 707-743, K = 1024 3254 vs 2997.
+     * Whole encodes, improved VLFEAT form, both ways in one JVM alternating 20-call blocks
+     * ({@code JarAB}'s method; Zen 5, 512 bits, Temurin 25), interleaved against one by one:
+     * K = 64 (4 groups) D = 128 t = 1e-6 765-784 vs 804-805 us, t = 0 727-784 vs 802-839, hard 670
+     * vs 711; K = 128 (8 groups) D = 64 407-416 vs 439-441, D = 128 1683 vs 1722; but K = 256
+     * (16 groups) D = 64 764 vs 750, K = 1024 (64 groups) 3254 vs 2997.
      */
     static final int INTERLEAVED_EXP_GROUPS = 8;
     /** Components more than this many nats below the best have posteriors under 2e-9: their error does not matter. */

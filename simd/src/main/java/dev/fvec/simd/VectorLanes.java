@@ -1257,15 +1257,16 @@ final class VectorLanes extends Lanes {
         for (int b = 0; b < n; b++) {
             counts[b] = 0;
             FloatVector.zero(SPECIES).intoArray(laneSums, b * LANES);
-            if (slots[b] < 0) {
-                continue;
-            }
+            // ~slots >>> 31: 1 for an admitted descriptor, 0 for one the scalar reference takes (a
+            // mask, not a branch: the warm-up has no such descriptors, and C2 would compile a
+            // branch it never saw taken as a trap).
+            int admitted = ~slots[b] >>> 31;
             float max = maxes[b];
             int base = b * kpad;
             for (int c = 0; c < kpad; c += LANES) {
                 int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, liveCut).trueCount();
                 live[nLive] = c << 4 | b;
-                nLive += Integer.signum(liveLanes);
+                nLive += Integer.signum(liveLanes) & admitted;
             }
         }
         for (int i = 0; i < nLive; i++) {
