@@ -92,7 +92,7 @@ final class VectorLanes extends Lanes {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
-        int stride = 2 * d * LANES;
+        int stride = m.groupStride;
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m1 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m2 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
@@ -313,7 +313,7 @@ final class VectorLanes extends Lanes {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
-        int stride = 2 * d * LANES;
+        int stride = m.groupStride;
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m1 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m2 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
@@ -429,7 +429,7 @@ final class VectorLanes extends Lanes {
         float[] g = m.groups;
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         int gi = 0;
-        for (int c = 0; c < m.kpad; c += LANES, gi += 2 * d * LANES) {
+        for (int c = 0; c < m.kpad; c += LANES, gi += m.groupStride) {
             FloatVector a0 = FloatVector.zero(SPECIES);
             for (int j = 0, i0 = gi; j < d; j++, i0 += 2 * LANES) {
                 FloatVector t = FloatVector.broadcast(SPECIES, xc[j])
@@ -471,7 +471,7 @@ final class VectorLanes extends Lanes {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
-        int stride = 2 * d * LANES;
+        int stride = m.groupStride;
         FloatVector m0 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m1 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         FloatVector m2 = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
@@ -684,7 +684,7 @@ final class VectorLanes extends Lanes {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
-        int stride = 2 * d * LANES;
+        int stride = m.groupStride;
         int c = 0;
         int gi = 0;
         for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
@@ -819,7 +819,7 @@ final class VectorLanes extends Lanes {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
-        int stride = 2 * d * LANES;
+        int stride = m.groupStride;
         int c = 0;
         int gi = 0;
         for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
@@ -898,7 +898,7 @@ final class VectorLanes extends Lanes {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
-        int stride = 2 * d * LANES;
+        int stride = m.groupStride;
         int c = 0;
         int gi = 0;
         for (; c + 2 * LANES <= kpad; c += 2 * LANES, gi += 2 * stride) {
@@ -1053,7 +1053,7 @@ final class VectorLanes extends Lanes {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
-        int stride = 2 * d * LANES;
+        int stride = m.groupStride;
         int groups = kpad / LANES;
         int spare = SimdKernel.BLOCK;
         for (int q = 0; q < groups; q++) {
