@@ -1,12 +1,6 @@
 package dev.fvec.bench;
 
-import dev.fvec.FisherEncoder;
-import dev.fvec.GmmStatistics;
 import dev.fvec.Kernels;
-import dev.fvec.Sparsity;
-import dev.fvec.spi.KernelProvider;
-import dev.fvec.spi.StatisticsKernel;
-import dev.fvec.train.GmmTrainer;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -22,11 +16,11 @@ import java.util.Arrays;
  * moved by up to 30%, more than most changes to compare; alternating blocks in one process put
  * the drift on both sides alike. Not API.
  *
- * <p>Workloads: {@code encode}, {@link EncodeBench}'s (shape, variant, simd kernel after
- * {@code Kernels.warmUp()}; microseconds per encode); {@code estep}, {@link EStepBench}'s (its
- * {@code dk}, 1024 descriptors per call; nanoseconds per descriptor). A jar without this class (a
- * build from before it) gets it from the jar this runs from, linked against the older jar's
- * {@code Inputs}, {@code Encoders} and API, which must have the calls used here.
+ * <p>Workloads: {@code encode}, {@link EncodeBench} (shape, variant, simd kernel; microseconds per
+ * encode); {@code estep}, {@link EStepBench} (its {@code dk}, 1024 descriptors per call;
+ * nanoseconds per descriptor); each with its own set-up and one-off answer check. A jar without
+ * this class (a build from before it) gets it from the jar this runs from, linked against the
+ * older jar's benchmarks, which must have the fields and methods used here.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.fvec.bench.JarAB \
@@ -96,54 +90,53 @@ public final class JarAB {
         System.out.println(line);
     }
 
-    /** {@link EncodeBench}'s encode; {@link #block} returns microseconds per encode. */
+    /**
+     * {@link EncodeBench} itself (its set-up, with the warm-up and the one-off answer check, and its
+     * encode); {@link #block} returns microseconds per encode.
+     */
     public static final class EncodeWorker {
-        private final Inputs in;
-        private final FisherEncoder encoder;
-        private final float[] out;
+        private final EncodeBench bench = new EncodeBench();
         private float sink;
 
         public EncodeWorker(String shape, String variant) {
-            in = Inputs.of(shape);
-            Kernels.warmUp();
-            encoder = Encoders.build(in, Variant.parse(variant), "simd");
-            out = new float[encoder.length()];
+            bench.shape = shape;
+            bench.variant = variant;
+            bench.kernel = "simd";
+            bench.setup();
         }
 
         public double block() {
             long t0 = System.nanoTime();
             for (int c = 0; c < CALLS; c++) {
-                encoder.encode(in.x, 0, in.n, out, 0);
-                sink += out[0];
+                sink += bench.encode()[0];
             }
             return (System.nanoTime() - t0) / (CALLS * 1e3);
         }
 
         @Override
         public String toString() {
-            return "encode " + in + " " + sink; // keeps the outputs live
+            return "encode " + bench.shape + " " + sink; // keeps the outputs live
         }
     }
 
-    /** {@link EStepBench}'s E-step on {@code DxK}; {@link #block} returns nanoseconds per descriptor. */
+    /**
+     * {@link EStepBench} itself on {@code DxK}; {@link #block} returns nanoseconds per descriptor.
+     * The warm-up first: builds from before EStepBench called it would time the scalar twin.
+     */
     public static final class EStepWorker {
-        private final Inputs in;
-        private final StatisticsKernel kernel;
-        private final GmmStatistics stats;
+        private final EStepBench bench = new EStepBench();
 
         public EStepWorker(String dk, String ignored) {
-            in = Inputs.of(dk + "x" + EStepBench.BLOCK);
-            KernelProvider provider = Kernels.byName("simd");
-            provider.warmUp();
-            kernel = provider.create(in.model, Sparsity.threshold(GmmTrainer.E_STEP_THRESHOLD));
-            stats = GmmStatistics.forModel(in.model);
+            Kernels.warmUp();
+            bench.dk = dk;
+            bench.kernel = "simd";
+            bench.setup();
         }
 
         public double block() {
             long t0 = System.nanoTime();
             for (int c = 0; c < CALLS; c++) {
-                stats.reset();
-                kernel.accumulate(in.x, 0, EStepBench.BLOCK, stats);
+                bench.estep();
             }
             return (System.nanoTime() - t0) / ((double) CALLS * EStepBench.BLOCK);
         }
