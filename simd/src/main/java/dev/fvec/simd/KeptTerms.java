@@ -120,7 +120,7 @@ final class KeptTerms {
         buckets[t + 1] = Float.floatToRawIntBits(q);
         if (sink != null) {
             // The posterior as queued: the twin and the vector lanes queue the same floats in the same order.
-            sink.add(slotDescriptor[slot], comp, q);
+            sink.add(slotDescriptor[slot], model.component[comp], q);
         }
         return n + 1;
     }
@@ -196,11 +196,12 @@ final class KeptTerms {
         double[] s1 = StatisticsAccess.s1(stats);
         double[] s2 = StatisticsAccess.s2(stats);
         double w = weight[comp];
-        s0[comp] += w;
+        int of = model.component[comp]; // comp is a lane position (see PackedModel#component)
+        s0[of] += w;
         float[] muRow = model.muRows[comp];
         float[] c1 = centred1[comp];
         float[] c2 = centred2[comp];
-        int ob = comp * d;
+        int ob = of * d;
         for (int j = 0; j < d; j++) {
             double mu = muRow[j];
             double m1 = c1[j];

@@ -147,6 +147,37 @@ abstract class Lanes {
      */
     abstract int keptBits(float[] lp, int at, float cut);
 
+    /**
+     * Seeded pruning: the log-likelihoods of the {@code n} groups {@code list[0 .. n)} for the
+     * {@link SimdKernel#BLOCK} centred descriptors {@code xc[b * D ..]}, into
+     * {@code lp[bases[b] + c]} for each listed group's components {@code c}: bitwise the values
+     * {@link #logLikelihoodsBlock} gives them (each lane's chain of FMAs is the same). Each
+     * descriptor's values are folded into its running maxima {@code maxLanes[b * lanes ..]}
+     * (lane by lane, with {@code Math.max}).
+     */
+    abstract void passGroups(PackedModel m, float[] xc, int[] list, int n, float[] lp, int[] bases, float[] maxLanes);
+
+    /** {@code max} of {@code v[at .. at + lanes)} with {@code Math.max} (exact: any order gives the same). */
+    abstract float reduceMax(float[] v, int at);
+
+    /**
+     * For the centred descriptor {@code xc[at .. at + D)}: {@code out[0]} the float sum of
+     * {@code (x'_j scale_j - pivot_pj)^2} and {@code out[1]} that of {@code (x'_j scale_j)^2}
+     * ({@link Seeds}), in any order (their error is bounded by the caller's slack).
+     */
+    abstract void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out);
+
+    /**
+     * Sets, in {@code words}, bit {@code g} of each group whose bound from seed {@code p} at
+     * distance {@code radius}, {@code fl(normUp_g - fl(fl(lo^2) shrink))} with
+     * {@code lo = max(0, fl(nearestDown_pg - radius))}, is not below {@code threshold} (or is NaN);
+     * bits past the groups may be set too.
+     */
+    abstract void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words);
+
+    /** The first component {@code c}, {@code from <= c < Kpad}, with {@code lp[base + c] == max}, or -1. */
+    abstract int nextIndexOf(float[] lp, int base, int from, int kpad, float max);
+
     /** {@code out[at + j] = fl(x[row + j] - centre_j)}, {@code j < D}: as {@link PackedModel#centre}. */
     abstract void centre(PackedModel m, float[] x, int row, float[] out, int at);
 

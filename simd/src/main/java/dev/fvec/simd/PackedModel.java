@@ -71,8 +71,21 @@ final class PackedModel {
      * a mean beyond {@link #VALUE_LIMIT}): then the scalar reference computes everything.
      */
     final boolean floatCanHold;
+    /**
+     * Lane position {@code p < K} holds component {@code component[p]}: the order of
+     * {@link GroupGeometry} where the model has one (near components share groups), else the
+     * identity. Every per-component array here is in lane order.
+     */
+    final int[] component;
+    /** Seeded pruning's tables (see {@link Seeds}), or null: no pruning for this model. */
+    final Seeds seeds;
 
     PackedModel(DiagonalGmm model, int lanes) {
+        this(model, lanes, null);
+    }
+
+    /** The model laid out in {@code geometry}'s order (null: the components' own), with its seeds. */
+    PackedModel(DiagonalGmm model, int lanes, GroupGeometry geometry) {
         this.k = model.components();
         this.d = model.dimension();
         this.lanes = lanes;
@@ -87,6 +100,10 @@ final class PackedModel {
         this.offsetNorm = new double[k];
         this.logNorm = new float[kpad];
         this.muRows = new float[k][dpad];
+        this.component = new int[k];
+        for (int p = 0; p < k; p++) {
+            component[p] = geometry == null ? p : geometry.order[p];
+        }
         double maxLn = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
             maxLn = Math.max(maxLn, model.logNormalizer(c));
@@ -102,13 +119,14 @@ final class PackedModel {
         }
         Arrays.fill(logNorm, Float.NEGATIVE_INFINITY);
         double maxB = 0;
-        for (int c = 0; c < k; c++) {
-            logNorm[c] = (float) (model.logNormalizer(c) - maxLn);
+        for (int c = 0; c < k; c++) { // c: the lane position, of component 'of'
+            int of = component[c];
+            logNorm[c] = (float) (model.logNormalizer(of) - maxLn);
             double b2 = 0;
             for (int j = 0; j < d; j++) {
-                float mu = means[c * d + j];
-                float h = (float) (0.5 / vars[c * d + j]);
-                float s = (float) Math.sqrt(0.5 / vars[c * d + j]);
+                float mu = means[of * d + j];
+                float h = (float) (0.5 / vars[of * d + j]);
+                float s = (float) Math.sqrt(0.5 / vars[of * d + j]);
                 float b = (float) (((double) mu - centre[j]) * s);
                 representable &= Math.abs(mu) <= VALUE_LIMIT && h >= Float.MIN_NORMAL && h <= Float.MAX_VALUE
                         && Float.isFinite(b);
@@ -122,6 +140,7 @@ final class PackedModel {
         }
         this.maxOffsetNorm = maxB;
         this.floatCanHold = representable && Double.isFinite(maxB);
+        this.seeds = geometry == null || !floatCanHold ? null : Seeds.of(this, model, geometry);
     }
 
     /** The dimensions after which exact pruning checks its bounds first: {@code D / 4}. */

@@ -661,4 +661,76 @@ final class ScalarLanes extends Lanes {
     int finitePrefix(float[] x, int from, int to) {
         return from;
     }
+
+    // Seeded pruning: plain loops, the same float operations per lane as the vector lanes.
+
+    @Override
+    void passGroups(PackedModel m, float[] xc, int[] list, int n, float[] lp, int[] bases, float[] maxLanes) {
+        int d = m.d;
+        int lanes = m.lanes;
+        float[] g = m.groups;
+        for (int b = 0; b < SimdKernel.BLOCK; b++) {
+            for (int i = 0; i < n; i++) {
+                int c0 = list[i] * lanes;
+                for (int c = c0; c < c0 + lanes; c++) {
+                    float acc = 0f;
+                    for (int j = 0; j < d; j++) {
+                        int t = m.termIndex(c, j);
+                        float y = Math.fma(xc[b * d + j], g[t], g[t + lanes]);
+                        acc = Math.fma(y, y, acc);
+                    }
+                    float v = m.logNorm[c] - acc;
+                    lp[bases[b] + c] = v;
+                    maxLanes[b * lanes + c - c0] = Math.max(maxLanes[b * lanes + c - c0], v);
+                }
+            }
+        }
+    }
+
+    @Override
+    float reduceMax(float[] v, int at) {
+        float mx = Float.NEGATIVE_INFINITY;
+        for (int l = 0; l < width; l++) {
+            mx = Math.max(mx, v[at + l]);
+        }
+        return mx;
+    }
+
+    @Override
+    void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out) {
+        Seeds sd = m.seeds;
+        int d = m.d;
+        float r2 = 0f;
+        float n2 = 0f;
+        for (int j = 0; j < d; j++) {
+            float xs = xc[at + j] * sd.scale[j];
+            float y = xs - sd.pivots[p * d + j];
+            r2 = Math.fma(y, y, r2);
+            n2 = Math.fma(xs, xs, n2);
+        }
+        out[0] = r2;
+        out[1] = n2;
+    }
+
+    @Override
+    void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words) {
+        int gpad = sd.groupsPadded;
+        for (int g = 0; g < gpad; g++) {
+            float lo = Math.max(sd.nearestDown[p * gpad + g] - radius, 0f);
+            float ub = sd.normUp[g] - lo * lo * sd.shrink;
+            if (!(ub < threshold)) {
+                words[g >>> 5] |= 1 << (g & 31);
+            }
+        }
+    }
+
+    @Override
+    int nextIndexOf(float[] lp, int base, int from, int kpad, float max) {
+        for (int c = from; c < kpad; c++) {
+            if (lp[base + c] == max) {
+                return c;
+            }
+        }
+        return -1;
+    }
 }

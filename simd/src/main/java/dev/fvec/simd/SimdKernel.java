@@ -96,7 +96,7 @@ final class SimdKernel implements StatisticsKernel {
      * survivors' listing, and about 18 cycles per continued component (the lane sum's four
      * permutes and adds, and its extraction) against about 2 for a component in the pass.
      */
-    static final boolean PRUNE = Boolean.getBoolean("fvec.simd.prune");
+    static final boolean PRUNE = !"false".equals(System.getProperty("fvec.simd.prune"));
     /** Pruning needs some dimensions to bound with: below this many, every term is computed. */
     static final int MIN_PRUNE_DIMENSION = 16;
     /**
@@ -109,6 +109,8 @@ final class SimdKernel implements StatisticsKernel {
      * (16 groups) D = 64 764 vs 750, K = 1024 (64 groups) 3254 vs 2997.
      */
     static final int INTERLEAVED_EXP_GROUPS = 8;
+    /** Batches run unpruned after one where seeded pruning did not pay (see {@link #seededBatch}). */
+    static final int SEED_REST = 16;
     /** Components more than this many nats below the best have posteriors under 2e-9: their error does not matter. */
     static final double NEGLIGIBLE_NATS = 20;
 
@@ -164,6 +166,27 @@ final class SimdKernel implements StatisticsKernel {
     private final int[] blockCandidates; // BLOCK x Kpad / LANES: which they are
     private final int[] candidateBits; // Kpad / LANES: the kept lanes of a descriptor's candidate groups
 
+    // Seeded pruning (see seededBatch): null seeds, none.
+    private final Seeds seeds;
+    private final int seededRows; // descriptors per seeded batch, a multiple of BLOCK
+    private float[] batchLikelihoods; // seededRows x Kpad, in the batch's order; allocated on first use
+    private float[] batchMaxes; // seededRows
+    private float[] batchCentred; // seededRows x D
+    private int[] seedGroupOf; // seededRows: the group of the nearest centre
+    private int[] sortedRows; // seededRows: the batch by seed group
+    private int[] groupStarts; // groups + 1
+    private float[] centresLp; // BLOCK x the centres' Kpad
+    private final float[] centresMax = new float[BLOCK];
+    private float[] centresCentred; // BLOCK x D
+    private final int[] bases = new int[BLOCK];
+    private final float[] maxLanes; // BLOCK x LANES: the block's running maxima
+    private int[] groupList; // groups
+    private int[] doneWords; // groups / 32: computed in the block
+    private int[] keepWords; // groups / 32: to compute
+    private final float[] radius = new float[2];
+    private ScalarLanes centresTwin; // the twin's lanes for the centres, on first use
+    private int seedRest; // seeded batches to skip (the last one skipped too little to pay)
+
     // Per-call counters (fields, so that nothing is allocated per call).
     private long kept;
     private double logLikelihood;
@@ -217,7 +240,7 @@ final class SimdKernel implements StatisticsKernel {
 
     private SimdKernel(DiagonalGmm model, Sparsity sparsity, Mode mode, boolean prune) {
         int width = VectorLanes.LANES;
-        this.model = new PackedModel(model, width);
+        this.model = new PackedModel(model, width, GroupGeometry.of(model, width)); // the same order, pruned or not
         // No twin where it can never serve (its D x Kpad copies of the model, ~0.2 MB at K = 256,
         // D = 64, are most of what a new kernel costs): vector kernels, the warm-up's, and auto
         // kernels made once the vector lanes are warm (they never go cold again).
@@ -249,6 +272,9 @@ final class SimdKernel implements StatisticsKernel {
         this.interleaveExps = kpad <= INTERLEAVED_EXP_GROUPS * width;
         this.laneSums = new float[BLOCK * width];
         this.minTrustedMax = minTrustedMax(this.model.d, this.model.maxOffsetNorm);
+        this.seeds = this.prune ? this.model.seeds : null;
+        this.maxLanes = new float[BLOCK * width];
+        this.seededRows = Math.max(64, Math.min(256, (1 << 17) / kpad)) / BLOCK * BLOCK;
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
         }
@@ -313,12 +339,17 @@ final class SimdKernel implements StatisticsKernel {
         scalarDescriptors = 0;
         int i = 0;
         while (i + BLOCK <= count) {
-            int ahead = prune ? 0 : ops.logLikelihoodsAhead(m, x, offset + i * d, count - i);
+            if (seeds != null & (ops != twinLanes | fixedLanes != null)) { // not the auto kernels' twin: it has its look-ahead
+                i += seeded(ops, x, offset + i * d, count - i, stats);
+                continue;
+            }
+            int ahead = ops.logLikelihoodsAhead(m, x, offset + i * d, count - i);
             if (ahead == 0) {
                 block(ops, x, offset + i * d, stats, false);
                 i += BLOCK;
             }
             for (int end = i + ahead; i < end; i += BLOCK) {
+                ops.aheadBlock(m, likelihoods, maxes);
                 block(ops, x, offset + i * d, stats, true);
             }
         }
@@ -348,20 +379,14 @@ final class SimdKernel implements StatisticsKernel {
      * normally after a few calls. {@code ahead}: the block's log-likelihoods come from the lanes'
      * look-ahead ({@link Lanes#logLikelihoodsAhead}), which centred the descriptors itself.
      */
-    private void block(Lanes ops, float[] x, int row, GmmStatistics stats, boolean ahead) {
+    private void block(Lanes ops, float[] x, int row, GmmStatistics stats, boolean computed) {
         PackedModel m = model;
         int d = m.d;
-        if (ahead) {
-            ops.aheadBlock(m, likelihoods, maxes);
-        } else {
+        if (!computed) {
             for (int b = 0; b < BLOCK; b++) {
                 ops.centre(m, x, row + b * d, centred, b * d);
             }
-            if (prune) {
-                prunedLogLikelihoods(ops);
-            } else {
-                ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
-            }
+            ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
         }
         keptTerms.makeRoom(BLOCK, stats, ops);
         // Two passes: every descriptor's exps, then every descriptor's kept terms, so the kept
@@ -385,6 +410,180 @@ final class SimdKernel implements StatisticsKernel {
     }
 
     /**
+     * The next descriptors (whole blocks, at most {@link #seededRows}) at {@code x[row ..]} with
+     * seeded pruning ({@link #seededBatch}), or unpruned while {@link #seedRest} says it does not
+     * pay; returns how many.
+     */
+    private int seeded(Lanes ops, float[] x, int row, int remaining, GmmStatistics stats) {
+        int d = model.d;
+        int kpad = model.kpad;
+        int n = Math.min(seededRows, remaining / BLOCK * BLOCK);
+        if (seedRest > 0) {
+            seedRest--;
+            for (int i = 0; i < n; i += BLOCK) {
+                block(ops, x, row + i * d, stats, false);
+            }
+            return n;
+        }
+        seededBatch(ops, x, row, n);
+        for (int i = 0; i < n; i += BLOCK) {
+            System.arraycopy(batchLikelihoods, i * kpad, likelihoods, 0, BLOCK * kpad);
+            System.arraycopy(batchMaxes, i, maxes, 0, BLOCK);
+            block(ops, x, row + i * d, stats, true);
+        }
+        return n;
+    }
+
+    /**
+     * Seeded pruning: the log-likelihoods of the {@code n} descriptors at {@code x[row ..]}
+     * ({@code n} a multiple of {@link #BLOCK}) into {@link #batchLikelihoods} and
+     * {@link #batchMaxes}, bitwise those of {@link Lanes#logLikelihoodsBlock} but for the groups it
+     * proves below the cut, which hold {@code -inf}.
+     *
+     * <p>Each descriptor's seed group is the group of the nearest centre ({@link Seeds#centres});
+     * the batch is sorted by it, so that a block of descriptors shares few seed groups. Per block:
+     * the seed groups are computed in full, register-blocked as in the unpruned pass; each
+     * descriptor's best component {@code s} so far, of log-likelihood {@code L <= max}, is the seed
+     * of a triangle-inequality bound on every other group ({@link Seeds}); the groups that some
+     * descriptor of the block cannot rule out are computed for all of them. A group is ruled out
+     * when its bound is below {@link #threshold}{@code (L)}, so its float log-likelihoods lie more
+     * than {@code -cut} below the max: with the cut {@link #pruneCut} (the exps' own, so that
+     * {@link #exps} would take each of them as 0 and not live) the outputs, counts and
+     * log-likelihoods included, are bitwise those of the unpruned kernel at every threshold and for
+     * hard assignment, which keeps the max (its bound is at least the max).
+     *
+     * <p>Where a batch computes more than 90% of the unpruned pass's groups, counting the centres'
+     * and one more per block for the bookkeeping, the next {@value #SEED_REST} batches run unpruned
+     * (the outputs are the same either way).
+     */
+    private void seededBatch(Lanes ops, float[] x, int row, int n) {
+        PackedModel m = model;
+        Seeds sd = seeds;
+        PackedModel cm = sd.centres;
+        int d = m.d;
+        int kpad = m.kpad;
+        int width = m.lanes;
+        int groups = kpad / width;
+        if (batchLikelihoods == null) {
+            batchLikelihoods = new float[seededRows * kpad];
+            batchMaxes = new float[seededRows];
+            batchCentred = new float[seededRows * d];
+            seedGroupOf = new int[seededRows];
+            sortedRows = new int[seededRows];
+            groupStarts = new int[groups + 1];
+            centresLp = new float[BLOCK * cm.kpad];
+            centresCentred = new float[BLOCK * d];
+            groupList = new int[groups];
+            doneWords = new int[(groups + 31) / 32];
+            keepWords = new int[(groups + 31) / 32];
+        }
+        float[] lp = batchLikelihoods;
+        // Seed groups: the nearest centre's.
+        for (int i = 0; i < n; i += BLOCK) {
+            for (int b = 0; b < BLOCK; b++) {
+                ops.centre(m, x, row + (i + b) * d, batchCentred, (i + b) * d);
+                ops.centre(cm, x, row + (i + b) * d, centresCentred, b * d);
+            }
+            centresLanes(ops).logLikelihoodsBlock(cm, centresCentred, centresLp, centresMax);
+            for (int b = 0; b < BLOCK; b++) {
+                float mx = centresMax[b];
+                seedGroupOf[i + b] = mx > Float.NEGATIVE_INFINITY ? ops.firstIndexOf(centresLp, b * cm.kpad, cm.kpad, mx) : 0;
+            }
+        }
+        // Sorted by seed group (a counting sort).
+        int[] starts = groupStarts;
+        java.util.Arrays.fill(starts, 0);
+        for (int t = 0; t < n; t++) {
+            starts[seedGroupOf[t] + 1]++;
+        }
+        for (int g = 0; g < groups; g++) {
+            starts[g + 1] += starts[g];
+        }
+        for (int t = 0; t < n; t++) {
+            sortedRows[starts[seedGroupOf[t]]++] = t;
+        }
+        long computed = 0;
+        int words = doneWords.length;
+        for (int o = 0; o < n; o += BLOCK) {
+            java.util.Arrays.fill(doneWords, 0);
+            int listed = 0;
+            for (int b = 0; b < BLOCK; b++) {
+                int t = sortedRows[o + b];
+                System.arraycopy(batchCentred, t * d, centred, b * d, d);
+                bases[b] = t * kpad;
+                java.util.Arrays.fill(lp, t * kpad, (t + 1) * kpad, Float.NEGATIVE_INFINITY);
+                int g = seedGroupOf[t];
+                if ((doneWords[g >>> 5] & 1 << g) == 0) {
+                    doneWords[g >>> 5] |= 1 << g;
+                    groupList[listed++] = g;
+                }
+            }
+            java.util.Arrays.fill(maxLanes, Float.NEGATIVE_INFINITY);
+            ops.passGroups(m, centred, groupList, listed, lp, bases, maxLanes);
+            computed += listed;
+            java.util.Arrays.fill(keepWords, 0);
+            for (int b = 0; b < BLOCK; b++) {
+                int base = bases[b];
+                float best = ops.reduceMax(maxLanes, b * width);
+                if (best > Float.NEGATIVE_INFINITY) { // not NaN, not -inf: a bound to prune against
+                    int p = -1;
+                    for (int q = 0; p < 0; q++) { // one of the seed groups has it
+                        int at = groupList[q] * width;
+                        p = ops.nextIndexOf(lp, base + at, 0, width, best);
+                        p += p < 0 ? 0 : at;
+                    }
+                    ops.seedRadius(m, centred, b * d, p, radius);
+                    double rho = sd.slack;
+                    double r = Math.sqrt(radius[0]) * (1 + rho) + rho * (Math.sqrt(radius[1]) + sd.pivotNorms[p]);
+                    ops.keepGroups(sd, p, Seeds.up(r), threshold(best), keepWords);
+                } else {
+                    java.util.Arrays.fill(keepWords, -1);
+                }
+            }
+            listed = 0;
+            for (int w = 0; w < words; w++) {
+                int valid = groups - 32 * w >= 32 ? -1 : (1 << (groups - 32 * w)) - 1;
+                for (int bits = keepWords[w] & ~doneWords[w] & valid; bits != 0; bits &= bits - 1) {
+                    groupList[listed++] = 32 * w + Integer.numberOfTrailingZeros(bits);
+                }
+            }
+            ops.passGroups(m, centred, groupList, listed, lp, bases, maxLanes);
+            computed += listed;
+            for (int b = 0; b < BLOCK; b++) {
+                batchMaxes[sortedRows[o + b]] = ops.reduceMax(maxLanes, b * width);
+            }
+        }
+        long blocks = n / BLOCK;
+        long pairs = blocks * groups;
+        prunedGroups += (pairs - computed) * BLOCK;
+        // The seeds cost about one group's pass for the centres and one for the bookkeeping, per block.
+        if (computed + blocks * (cm.kpad / width + 1) > pairs * 9 / 10) {
+            seedRest = SEED_REST;
+        }
+    }
+
+    /** The lanes for the centres' pass: a twin holds its model's tables, so the centres need one of their own. */
+    private Lanes centresLanes(Lanes ops) {
+        if (ops == VectorLanes.INSTANCE) {
+            return ops;
+        }
+        if (centresTwin == null) {
+            centresTwin = new ScalarLanes(seeds.centres);
+        }
+        return centresTwin;
+    }
+
+    /**
+     * The bound below which a group is ruled out against a seed of log-likelihood {@code best}:
+     * {@code best + cut - 1 - rho (|best| + |cut|) - 4 u B^2}, rounded down (see {@link Seeds}).
+     */
+    private float threshold(float best) {
+        double b = model.maxOffsetNorm;
+        double cut = pruneCut;
+        return Seeds.down(best + cut - 1 - seeds.slack * (Math.abs(best) + Math.abs(cut)) - 4 * 0x1p-24 * b * b);
+    }
+
+    /**
      * For the descriptor at {@code x[row]}, whose log-likelihoods are row {@code b} of
      * {@link #likelihoods} (max {@code maxes[b]}): whether float can give its posteriors (else
      * {@link #keep} gives it to the scalar reference), and if so its slot in the batch and, for hard
@@ -401,7 +600,17 @@ final class SimdKernel implements StatisticsKernel {
 
         // Hard assignment: the first component that reaches the max (ties to the lowest index).
         if (hard) {
-            bestOf[b] = ops.firstIndexOf(likelihoods, b * model.kpad, model.kpad, max);
+            int base = b * model.kpad;
+            int best = ops.firstIndexOf(likelihoods, base, model.kpad, max);
+            if (seeds != null) {
+                // Lanes are in the geometry's order, not the components': the lowest component of the ties.
+                int[] of = model.component;
+                for (int c = ops.nextIndexOf(likelihoods, base, best + 1, model.kpad, max); c >= 0;
+                        c = ops.nextIndexOf(likelihoods, base, c + 1, model.kpad, max)) {
+                    best = of[c] < of[best] ? c : best;
+                }
+            }
+            bestOf[b] = best;
         }
         return true;
     }

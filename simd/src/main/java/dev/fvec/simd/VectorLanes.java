@@ -1435,4 +1435,391 @@ final class VectorLanes extends Lanes {
         }
         return i;
     }
+
+    // Seeded pruning (see SimdKernel#seededBatch).
+
+    @Override
+    void passGroups(PackedModel m, float[] xc, int[] list, int n, float[] lp, int[] bases, float[] maxLanes) {
+        int i = 0;
+        if (SimdKernel.BLOCK == 8) {
+            for (; i + 1 < n; i += 2) {
+                pair8(m, xc, list[i] * LANES, list[i + 1] * LANES, lp, bases, maxLanes);
+            }
+            for (; i < n; i++) {
+                group8(m, xc, list[i] * LANES, lp, bases, maxLanes);
+            }
+        } else {
+            for (; i + 1 < n; i += 2) {
+                pair4(m, xc, list[i] * LANES, list[i + 1] * LANES, lp, bases, maxLanes);
+            }
+            for (; i < n; i++) {
+                group4(m, xc, list[i] * LANES, lp, bases, maxLanes);
+            }
+        }
+    }
+
+    @Override
+    float reduceMax(float[] v, int at) {
+        return FloatVector.fromArray(SPECIES, v, at).reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
+    void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out) {
+        Seeds sd = m.seeds;
+        int d = m.d;
+        float[] piv = sd.pivots;
+        float[] sc = sd.scale;
+        int pr = p * d;
+        FloatVector r = FloatVector.zero(SPECIES);
+        FloatVector n = FloatVector.zero(SPECIES);
+        int j = 0;
+        for (; j + LANES <= d; j += LANES) {
+            FloatVector xs = FloatVector.fromArray(SPECIES, xc, at + j).mul(FloatVector.fromArray(SPECIES, sc, j));
+            FloatVector y = xs.sub(FloatVector.fromArray(SPECIES, piv, pr + j));
+            r = y.fma(y, r);
+            n = xs.fma(xs, n);
+        }
+        float r2 = r.reduceLanes(VectorOperators.ADD);
+        float n2 = n.reduceLanes(VectorOperators.ADD);
+        for (; j < d; j++) {
+            float xs = xc[at + j] * sc[j];
+            float y = xs - piv[pr + j];
+            r2 = Math.fma(y, y, r2);
+            n2 = Math.fma(xs, xs, n2);
+        }
+        out[0] = r2;
+        out[1] = n2;
+    }
+
+    @Override
+    void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words) {
+        int gpad = sd.groupsPadded;
+        float[] near = sd.nearestDown;
+        float[] norm = sd.normUp;
+        int row = p * gpad;
+        FloatVector r = FloatVector.broadcast(SPECIES, radius);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector shrink = FloatVector.broadcast(SPECIES, sd.shrink);
+        for (int g = 0; g < gpad; g += LANES) {
+            FloatVector lo = FloatVector.fromArray(SPECIES, near, row + g).sub(r).max(zero);
+            FloatVector ub = FloatVector.fromArray(SPECIES, norm, g).sub(lo.mul(lo).mul(shrink));
+            // Not '< threshold' (NaN included): the group stays.
+            long keep = ub.compare(VectorOperators.LT, threshold).not().toLong();
+            words[g >>> 5] |= (int) (keep << (g & 31));
+        }
+    }
+
+    @Override
+    int nextIndexOf(float[] lp, int base, int from, int kpad, float max) {
+        for (int c = from; c < kpad; c++) {
+            if (c % LANES == 0) {
+                break;
+            }
+            if (lp[base + c] == max) {
+                return c;
+            }
+        }
+        for (int c = (from + LANES - 1) / LANES * LANES; c < kpad; c += LANES) {
+            if (FloatVector.fromArray(SPECIES, lp, base + c).compare(VectorOperators.EQ, max).anyTrue()) {
+                for (int comp = c; ; comp++) {
+                    if (lp[base + comp] == max) {
+                        return comp;
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@link #passGroups}' pair of groups at components {@code c0} and {@code c1} for 8 descriptors:
+     * 16 chains, as in the unpruned pass (each lane's chain is the same there), stored at the
+     * descriptors' rows {@code bases[b]}.
+     */
+    private static void pair8(PackedModel m, float[] xc, int c0, int c1, float[] lp, int[] bases, float[] maxLanes) {
+        int d = m.d;
+        float[] g = m.groups;
+        int i0 = (c0 / LANES) * m.groupStride;
+        int i1 = (c1 / LANES) * m.groupStride;
+        FloatVector a0_0 = FloatVector.zero(SPECIES);
+        FloatVector a0_1 = FloatVector.zero(SPECIES);
+        FloatVector a1_0 = FloatVector.zero(SPECIES);
+        FloatVector a1_1 = FloatVector.zero(SPECIES);
+        FloatVector a2_0 = FloatVector.zero(SPECIES);
+        FloatVector a2_1 = FloatVector.zero(SPECIES);
+        FloatVector a3_0 = FloatVector.zero(SPECIES);
+        FloatVector a3_1 = FloatVector.zero(SPECIES);
+        FloatVector a4_0 = FloatVector.zero(SPECIES);
+        FloatVector a4_1 = FloatVector.zero(SPECIES);
+        FloatVector a5_0 = FloatVector.zero(SPECIES);
+        FloatVector a5_1 = FloatVector.zero(SPECIES);
+        FloatVector a6_0 = FloatVector.zero(SPECIES);
+        FloatVector a6_1 = FloatVector.zero(SPECIES);
+        FloatVector a7_0 = FloatVector.zero(SPECIES);
+        FloatVector a7_1 = FloatVector.zero(SPECIES);
+        for (int j = 0; j < d; j++, i0 += 2 * LANES, i1 += 2 * LANES) {
+            FloatVector s0 = FloatVector.fromArray(SPECIES, g, i0);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, g, i0 + LANES);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, g, i1);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, g, i1 + LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+            FloatVector t0_0 = x0.fma(s0, b0);
+            a0_0 = t0_0.fma(t0_0, a0_0);
+            FloatVector t0_1 = x0.fma(s1, b1);
+            a0_1 = t0_1.fma(t0_1, a0_1);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+            FloatVector t1_0 = x1.fma(s0, b0);
+            a1_0 = t1_0.fma(t1_0, a1_0);
+            FloatVector t1_1 = x1.fma(s1, b1);
+            a1_1 = t1_1.fma(t1_1, a1_1);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+            FloatVector t2_0 = x2.fma(s0, b0);
+            a2_0 = t2_0.fma(t2_0, a2_0);
+            FloatVector t2_1 = x2.fma(s1, b1);
+            a2_1 = t2_1.fma(t2_1, a2_1);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+            FloatVector t3_0 = x3.fma(s0, b0);
+            a3_0 = t3_0.fma(t3_0, a3_0);
+            FloatVector t3_1 = x3.fma(s1, b1);
+            a3_1 = t3_1.fma(t3_1, a3_1);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xc[4 * d + j]);
+            FloatVector t4_0 = x4.fma(s0, b0);
+            a4_0 = t4_0.fma(t4_0, a4_0);
+            FloatVector t4_1 = x4.fma(s1, b1);
+            a4_1 = t4_1.fma(t4_1, a4_1);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xc[5 * d + j]);
+            FloatVector t5_0 = x5.fma(s0, b0);
+            a5_0 = t5_0.fma(t5_0, a5_0);
+            FloatVector t5_1 = x5.fma(s1, b1);
+            a5_1 = t5_1.fma(t5_1, a5_1);
+            FloatVector x6 = FloatVector.broadcast(SPECIES, xc[6 * d + j]);
+            FloatVector t6_0 = x6.fma(s0, b0);
+            a6_0 = t6_0.fma(t6_0, a6_0);
+            FloatVector t6_1 = x6.fma(s1, b1);
+            a6_1 = t6_1.fma(t6_1, a6_1);
+            FloatVector x7 = FloatVector.broadcast(SPECIES, xc[7 * d + j]);
+            FloatVector t7_0 = x7.fma(s0, b0);
+            a7_0 = t7_0.fma(t7_0, a7_0);
+            FloatVector t7_1 = x7.fma(s1, b1);
+            a7_1 = t7_1.fma(t7_1, a7_1);
+        }
+        FloatVector ln0 = FloatVector.fromArray(SPECIES, m.logNorm, c0);
+        FloatVector ln1 = FloatVector.fromArray(SPECIES, m.logNorm, c1);
+        a0_0 = ln0.sub(a0_0);
+        a0_0.intoArray(lp, bases[0] + c0);
+        a0_1 = ln1.sub(a0_1);
+        a0_1.intoArray(lp, bases[0] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 0 * LANES).max(a0_0.max(a0_1)).intoArray(maxLanes, 0 * LANES);
+        a1_0 = ln0.sub(a1_0);
+        a1_0.intoArray(lp, bases[1] + c0);
+        a1_1 = ln1.sub(a1_1);
+        a1_1.intoArray(lp, bases[1] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 1 * LANES).max(a1_0.max(a1_1)).intoArray(maxLanes, 1 * LANES);
+        a2_0 = ln0.sub(a2_0);
+        a2_0.intoArray(lp, bases[2] + c0);
+        a2_1 = ln1.sub(a2_1);
+        a2_1.intoArray(lp, bases[2] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 2 * LANES).max(a2_0.max(a2_1)).intoArray(maxLanes, 2 * LANES);
+        a3_0 = ln0.sub(a3_0);
+        a3_0.intoArray(lp, bases[3] + c0);
+        a3_1 = ln1.sub(a3_1);
+        a3_1.intoArray(lp, bases[3] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 3 * LANES).max(a3_0.max(a3_1)).intoArray(maxLanes, 3 * LANES);
+        a4_0 = ln0.sub(a4_0);
+        a4_0.intoArray(lp, bases[4] + c0);
+        a4_1 = ln1.sub(a4_1);
+        a4_1.intoArray(lp, bases[4] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 4 * LANES).max(a4_0.max(a4_1)).intoArray(maxLanes, 4 * LANES);
+        a5_0 = ln0.sub(a5_0);
+        a5_0.intoArray(lp, bases[5] + c0);
+        a5_1 = ln1.sub(a5_1);
+        a5_1.intoArray(lp, bases[5] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 5 * LANES).max(a5_0.max(a5_1)).intoArray(maxLanes, 5 * LANES);
+        a6_0 = ln0.sub(a6_0);
+        a6_0.intoArray(lp, bases[6] + c0);
+        a6_1 = ln1.sub(a6_1);
+        a6_1.intoArray(lp, bases[6] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 6 * LANES).max(a6_0.max(a6_1)).intoArray(maxLanes, 6 * LANES);
+        a7_0 = ln0.sub(a7_0);
+        a7_0.intoArray(lp, bases[7] + c0);
+        a7_1 = ln1.sub(a7_1);
+        a7_1.intoArray(lp, bases[7] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 7 * LANES).max(a7_0.max(a7_1)).intoArray(maxLanes, 7 * LANES);
+    }
+
+    /** {@link #pair8} for one group, at component {@code c}. */
+    private static void group8(PackedModel m, float[] xc, int c, float[] lp, int[] bases, float[] maxLanes) {
+        int d = m.d;
+        float[] g = m.groups;
+        int i0 = (c / LANES) * m.groupStride;
+        FloatVector a0_0 = FloatVector.zero(SPECIES);
+        FloatVector a1_0 = FloatVector.zero(SPECIES);
+        FloatVector a2_0 = FloatVector.zero(SPECIES);
+        FloatVector a3_0 = FloatVector.zero(SPECIES);
+        FloatVector a4_0 = FloatVector.zero(SPECIES);
+        FloatVector a5_0 = FloatVector.zero(SPECIES);
+        FloatVector a6_0 = FloatVector.zero(SPECIES);
+        FloatVector a7_0 = FloatVector.zero(SPECIES);
+        for (int j = 0; j < d; j++, i0 += 2 * LANES) {
+            FloatVector s0 = FloatVector.fromArray(SPECIES, g, i0);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, g, i0 + LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+            FloatVector t0_0 = x0.fma(s0, b0);
+            a0_0 = t0_0.fma(t0_0, a0_0);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+            FloatVector t1_0 = x1.fma(s0, b0);
+            a1_0 = t1_0.fma(t1_0, a1_0);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+            FloatVector t2_0 = x2.fma(s0, b0);
+            a2_0 = t2_0.fma(t2_0, a2_0);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+            FloatVector t3_0 = x3.fma(s0, b0);
+            a3_0 = t3_0.fma(t3_0, a3_0);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xc[4 * d + j]);
+            FloatVector t4_0 = x4.fma(s0, b0);
+            a4_0 = t4_0.fma(t4_0, a4_0);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xc[5 * d + j]);
+            FloatVector t5_0 = x5.fma(s0, b0);
+            a5_0 = t5_0.fma(t5_0, a5_0);
+            FloatVector x6 = FloatVector.broadcast(SPECIES, xc[6 * d + j]);
+            FloatVector t6_0 = x6.fma(s0, b0);
+            a6_0 = t6_0.fma(t6_0, a6_0);
+            FloatVector x7 = FloatVector.broadcast(SPECIES, xc[7 * d + j]);
+            FloatVector t7_0 = x7.fma(s0, b0);
+            a7_0 = t7_0.fma(t7_0, a7_0);
+        }
+        FloatVector ln0 = FloatVector.fromArray(SPECIES, m.logNorm, c);
+        a0_0 = ln0.sub(a0_0);
+        a0_0.intoArray(lp, bases[0] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 0 * LANES).max(a0_0).intoArray(maxLanes, 0 * LANES);
+        a1_0 = ln0.sub(a1_0);
+        a1_0.intoArray(lp, bases[1] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 1 * LANES).max(a1_0).intoArray(maxLanes, 1 * LANES);
+        a2_0 = ln0.sub(a2_0);
+        a2_0.intoArray(lp, bases[2] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 2 * LANES).max(a2_0).intoArray(maxLanes, 2 * LANES);
+        a3_0 = ln0.sub(a3_0);
+        a3_0.intoArray(lp, bases[3] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 3 * LANES).max(a3_0).intoArray(maxLanes, 3 * LANES);
+        a4_0 = ln0.sub(a4_0);
+        a4_0.intoArray(lp, bases[4] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 4 * LANES).max(a4_0).intoArray(maxLanes, 4 * LANES);
+        a5_0 = ln0.sub(a5_0);
+        a5_0.intoArray(lp, bases[5] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 5 * LANES).max(a5_0).intoArray(maxLanes, 5 * LANES);
+        a6_0 = ln0.sub(a6_0);
+        a6_0.intoArray(lp, bases[6] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 6 * LANES).max(a6_0).intoArray(maxLanes, 6 * LANES);
+        a7_0 = ln0.sub(a7_0);
+        a7_0.intoArray(lp, bases[7] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 7 * LANES).max(a7_0).intoArray(maxLanes, 7 * LANES);
+    }
+
+    /**
+     * {@link #passGroups}' pair of groups at components {@code c0} and {@code c1} for 4 descriptors:
+     * 8 chains, as in the unpruned pass (each lane's chain is the same there), stored at the
+     * descriptors' rows {@code bases[b]}.
+     */
+    private static void pair4(PackedModel m, float[] xc, int c0, int c1, float[] lp, int[] bases, float[] maxLanes) {
+        int d = m.d;
+        float[] g = m.groups;
+        int i0 = (c0 / LANES) * m.groupStride;
+        int i1 = (c1 / LANES) * m.groupStride;
+        FloatVector a0_0 = FloatVector.zero(SPECIES);
+        FloatVector a0_1 = FloatVector.zero(SPECIES);
+        FloatVector a1_0 = FloatVector.zero(SPECIES);
+        FloatVector a1_1 = FloatVector.zero(SPECIES);
+        FloatVector a2_0 = FloatVector.zero(SPECIES);
+        FloatVector a2_1 = FloatVector.zero(SPECIES);
+        FloatVector a3_0 = FloatVector.zero(SPECIES);
+        FloatVector a3_1 = FloatVector.zero(SPECIES);
+        for (int j = 0; j < d; j++, i0 += 2 * LANES, i1 += 2 * LANES) {
+            FloatVector s0 = FloatVector.fromArray(SPECIES, g, i0);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, g, i0 + LANES);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, g, i1);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, g, i1 + LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+            FloatVector t0_0 = x0.fma(s0, b0);
+            a0_0 = t0_0.fma(t0_0, a0_0);
+            FloatVector t0_1 = x0.fma(s1, b1);
+            a0_1 = t0_1.fma(t0_1, a0_1);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+            FloatVector t1_0 = x1.fma(s0, b0);
+            a1_0 = t1_0.fma(t1_0, a1_0);
+            FloatVector t1_1 = x1.fma(s1, b1);
+            a1_1 = t1_1.fma(t1_1, a1_1);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+            FloatVector t2_0 = x2.fma(s0, b0);
+            a2_0 = t2_0.fma(t2_0, a2_0);
+            FloatVector t2_1 = x2.fma(s1, b1);
+            a2_1 = t2_1.fma(t2_1, a2_1);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+            FloatVector t3_0 = x3.fma(s0, b0);
+            a3_0 = t3_0.fma(t3_0, a3_0);
+            FloatVector t3_1 = x3.fma(s1, b1);
+            a3_1 = t3_1.fma(t3_1, a3_1);
+        }
+        FloatVector ln0 = FloatVector.fromArray(SPECIES, m.logNorm, c0);
+        FloatVector ln1 = FloatVector.fromArray(SPECIES, m.logNorm, c1);
+        a0_0 = ln0.sub(a0_0);
+        a0_0.intoArray(lp, bases[0] + c0);
+        a0_1 = ln1.sub(a0_1);
+        a0_1.intoArray(lp, bases[0] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 0 * LANES).max(a0_0.max(a0_1)).intoArray(maxLanes, 0 * LANES);
+        a1_0 = ln0.sub(a1_0);
+        a1_0.intoArray(lp, bases[1] + c0);
+        a1_1 = ln1.sub(a1_1);
+        a1_1.intoArray(lp, bases[1] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 1 * LANES).max(a1_0.max(a1_1)).intoArray(maxLanes, 1 * LANES);
+        a2_0 = ln0.sub(a2_0);
+        a2_0.intoArray(lp, bases[2] + c0);
+        a2_1 = ln1.sub(a2_1);
+        a2_1.intoArray(lp, bases[2] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 2 * LANES).max(a2_0.max(a2_1)).intoArray(maxLanes, 2 * LANES);
+        a3_0 = ln0.sub(a3_0);
+        a3_0.intoArray(lp, bases[3] + c0);
+        a3_1 = ln1.sub(a3_1);
+        a3_1.intoArray(lp, bases[3] + c1);
+        FloatVector.fromArray(SPECIES, maxLanes, 3 * LANES).max(a3_0.max(a3_1)).intoArray(maxLanes, 3 * LANES);
+    }
+
+    /** {@link #pair4} for one group, at component {@code c}. */
+    private static void group4(PackedModel m, float[] xc, int c, float[] lp, int[] bases, float[] maxLanes) {
+        int d = m.d;
+        float[] g = m.groups;
+        int i0 = (c / LANES) * m.groupStride;
+        FloatVector a0_0 = FloatVector.zero(SPECIES);
+        FloatVector a1_0 = FloatVector.zero(SPECIES);
+        FloatVector a2_0 = FloatVector.zero(SPECIES);
+        FloatVector a3_0 = FloatVector.zero(SPECIES);
+        for (int j = 0; j < d; j++, i0 += 2 * LANES) {
+            FloatVector s0 = FloatVector.fromArray(SPECIES, g, i0);
+            FloatVector b0 = FloatVector.fromArray(SPECIES, g, i0 + LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+            FloatVector t0_0 = x0.fma(s0, b0);
+            a0_0 = t0_0.fma(t0_0, a0_0);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+            FloatVector t1_0 = x1.fma(s0, b0);
+            a1_0 = t1_0.fma(t1_0, a1_0);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+            FloatVector t2_0 = x2.fma(s0, b0);
+            a2_0 = t2_0.fma(t2_0, a2_0);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+            FloatVector t3_0 = x3.fma(s0, b0);
+            a3_0 = t3_0.fma(t3_0, a3_0);
+        }
+        FloatVector ln0 = FloatVector.fromArray(SPECIES, m.logNorm, c);
+        a0_0 = ln0.sub(a0_0);
+        a0_0.intoArray(lp, bases[0] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 0 * LANES).max(a0_0).intoArray(maxLanes, 0 * LANES);
+        a1_0 = ln0.sub(a1_0);
+        a1_0.intoArray(lp, bases[1] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 1 * LANES).max(a1_0).intoArray(maxLanes, 1 * LANES);
+        a2_0 = ln0.sub(a2_0);
+        a2_0.intoArray(lp, bases[2] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 2 * LANES).max(a2_0).intoArray(maxLanes, 2 * LANES);
+        a3_0 = ln0.sub(a3_0);
+        a3_0.intoArray(lp, bases[3] + c);
+        FloatVector.fromArray(SPECIES, maxLanes, 3 * LANES).max(a3_0).intoArray(maxLanes, 3 * LANES);
+    }
 }
