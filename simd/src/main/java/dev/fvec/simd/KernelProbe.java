@@ -6,9 +6,8 @@ import dev.fvec.spi.StatisticsKernel;
 
 /**
  * What fvec's own benchmarks and probes (module {@code bench}: {@code LogLikelihoodBench},
- * {@code KernelShapes}, {@code PruneAB}, {@code PcaPairedTiming}) measure inside this package: the
- * log-likelihood pass alone, pruning's stages, kernels with pruning forced on or off, the warm-up
- * state. Not API: the module does not export this package, so only class-path users can see it,
+ * {@code PruneAB}, {@code PcaPairedTiming}) measure inside this package: the log-likelihood pass
+ * alone, kernels with pruning forced on or off, the warm-up state. Not API: the module does not export this package, so only class-path users can see it,
  * and it changes with the kernel.
  *
  * <p>An instance owns scratch space: one per thread.
@@ -20,7 +19,6 @@ public final class KernelProbe {
     private final float[] lp;
     private final float[] maxes;
     private final float[] centred;
-    private final int[] masks;
 
     /** {@code lanes}: {@code vector} (the Vector API lanes) or {@code twin} (the scalar twin). */
     public KernelProbe(DiagonalGmm gmm, String lanes) {
@@ -30,11 +28,9 @@ public final class KernelProbe {
             case "twin" -> new ScalarLanes(model);
             default -> throw new IllegalArgumentException("lanes: vector or twin, not " + lanes);
         };
-        // One spare row: the pruning stages may write a block's worth past the last descriptor.
-        this.lp = new float[(SimdKernel.BLOCK + 1) * model.kpad];
+        this.lp = new float[SimdKernel.BLOCK * model.kpad];
         this.maxes = new float[SimdKernel.BLOCK];
-        this.centred = new float[(SimdKernel.BLOCK + 1) * model.d];
-        this.masks = new int[model.kpad / model.lanes];
+        this.centred = new float[SimdKernel.BLOCK * model.d];
     }
 
     /** The species' bit size. */
@@ -54,30 +50,6 @@ public final class KernelProbe {
         for (int i = 0; i + SimdKernel.BLOCK <= n; i += SimdKernel.BLOCK) {
             centreBlock(x, i, d);
             lanes.logLikelihoodsBlock(model, centred, lp, maxes);
-            s += maxes[0];
-        }
-        return s;
-    }
-
-    /**
-     * Pruning's stages at full work, on the vector lanes: the first {@code D / 4} dimensions
-     * register-blocked, the masked continuation to {@code D} with the block's first
-     * {@code perGroup} descriptors in every component group, and the finish; returns a checksum.
-     * With {@code perGroup} = the block, as much arithmetic as {@link #logLikelihoods}.
-     */
-    public float prunedStages(float[] x, int n, int perGroup) {
-        if (perGroup < 1 || perGroup > SimdKernel.BLOCK) {
-            throw new IllegalArgumentException("descriptors per group: 1 to " + SimdKernel.BLOCK + ", not " + perGroup);
-        }
-        java.util.Arrays.fill(masks, (1 << perGroup) - 1);
-        VectorLanes v = VectorLanes.INSTANCE;
-        int d = model.d;
-        float s = 0;
-        for (int i = 0; i + SimdKernel.BLOCK <= n; i += SimdKernel.BLOCK) {
-            centreBlock(x, i, d);
-            v.partialBlock(model, centred, d / 4, lp);
-            v.continueMasked(model, centred, d / 4, d, lp, masks);
-            v.finishBlock(model, lp, maxes, null);
             s += maxes[0];
         }
         return s;
@@ -105,7 +77,7 @@ public final class KernelProbe {
         return model.lanes;
     }
 
-    /** A statistics kernel with exact pruning forced on or off, on the twin or the vector lanes. */
+    /** A statistics kernel with seeded pruning forced on or off, on the twin or the vector lanes. */
     public static StatisticsKernel kernel(DiagonalGmm gmm, Sparsity sparsity, boolean twin, boolean prune) {
         return SimdKernel.of(gmm, sparsity, twin, prune);
     }

@@ -143,16 +143,6 @@ final class PackedModel {
         this.seeds = geometry == null || !floatCanHold ? null : Seeds.of(this, model, geometry);
     }
 
-    /** The dimensions after which exact pruning checks its bounds first: {@code D / 4}. */
-    int pruneCheck1() {
-        return d / 4;
-    }
-
-    /** The dimensions after which exact pruning checks its bounds again: {@code D / 2}. */
-    int pruneCheck2() {
-        return d / 2;
-    }
-
     /** Where {@code -s_cj} sits in {@link #groups}; {@code b_cj} is {@code lanes} further. */
     int termIndex(int c, int j) {
         return (c / lanes) * groupStride + j * 2 * lanes + c % lanes;

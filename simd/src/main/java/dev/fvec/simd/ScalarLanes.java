@@ -56,12 +56,8 @@ final class ScalarLanes extends Lanes {
     private final float[][] negScale;
     private final float[][] offset;
     private final float[][] acc;
-    // Pruning (see partialBlock): the block's sums saved at PackedModel.pruneCheck2 (the full sums
-    // stay in acc), and whether they are those of the block now being pruned.
-    private final float[][] atCheck2;
     /** Kpad: the components of one descriptor within the live cut of its max (expOfLiveGroups). */
     private final int[] nearMax;
-    private boolean saved;
     /** The model's log-normalisers at the accumulators' positions ({@code [LEAD, LEAD + Kpad)}). */
     private final float[] logNormAt;
     // The look-ahead (logLikelihoodsAhead, when kpad < AHEAD_BELOW): its descriptors, centred, by
@@ -82,7 +78,6 @@ final class ScalarLanes extends Lanes {
         this.negScale = new float[d][];
         this.offset = new float[d][];
         this.acc = new float[SimdKernel.BLOCK][];
-        this.atCheck2 = new float[SimdKernel.BLOCK][];
         this.nearMax = new int[kpad];
         this.logNormAt = new float[length];
         System.arraycopy(m.logNorm, 0, logNormAt, LEAD, kpad);
@@ -97,9 +92,6 @@ final class ScalarLanes extends Lanes {
         }
         for (int b = 0; b < acc.length; b++) {
             acc[b] = new float[length];
-        }
-        for (int b = 0; b < acc.length; b++) {
-            atCheck2[b] = new float[length];
         }
     }
 
@@ -152,7 +144,6 @@ final class ScalarLanes extends Lanes {
     @Override
     void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes) {
         float[][] a = acc;
-        saved = false;
         sums(xc, 0, d, a.length);
         for (int b = 0; b < a.length; b++) {
             maxes[b] = finish(logNormAt, a[b], LEAD, lp, b * kpad, kpad);
@@ -183,7 +174,6 @@ final class ScalarLanes extends Lanes {
 
     @Override
     void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes) {
-        saved = false;
         sums(xc, 0, d, 1);
         maxes[0] = finish(logNormAt, acc[0], LEAD, lp, 0, kpad);
     }
@@ -390,161 +380,6 @@ final class ScalarLanes extends Lanes {
             float v = Math.fma(r0, r0, e[c]);
             float r1 = Math.fma(y1, s1, o1);
             e[c] = Math.fma(r1, r1, v);
-        }
-    }
-
-    /**
-     * The sums of the first {@code dims} terms into {@code out}; at {@link PackedModel#pruneCheck1}
-     * (pruning's first check) the sums go on to {@code D}, saved at {@link PackedModel#pruneCheck2}
-     * on the way, for {@link #continueMasked} and {@link #finishFrom} to copy: the twin's pass
-     * stays dimension-major over all components (the skipped groups cost it the same as the others),
-     * and pruning costs it only these copies.
-     */
-    @Override
-    void partialBlock(PackedModel m, float[] xc, int dims, float[] out) {
-        float[][] a = acc;
-        int n = a.length;
-        sums(xc, 0, dims, n);
-        copyOut(a, out);
-        saved = dims == m.pruneCheck1();
-        if (saved) {
-            int check2 = m.pruneCheck2();
-            sums(xc, dims, check2, n);
-            for (int b = 0; b < n; b++) {
-                System.arraycopy(a[b], LEAD, atCheck2[b], LEAD, kpad);
-            }
-            sums(xc, check2, d, n);
-        }
-    }
-
-    private void copyOut(float[][] rows, float[] out) {
-        for (int b = 0; b < rows.length; b++) {
-            System.arraycopy(rows[b], LEAD, out, b * kpad, kpad);
-        }
-    }
-
-    /** The saved sums after {@code to} terms ({@link #partialBlock}), or null. */
-    private float[][] savedAt(PackedModel m, int to) {
-        return !saved ? null : to == d ? acc : to == m.pruneCheck2() ? atCheck2 : null;
-    }
-
-    @Override
-    void finishFrom(PackedModel m, float[] xc, int from, float[] lp, float[] maxes) {
-        continueBlock(m, xc, from, d, lp);
-        finishBlock(m, lp, maxes, null);
-    }
-
-    /** The sums of {@code out} continued with the terms {@code from <= j < to}: the saved ones if any. */
-    private void continueBlock(PackedModel m, float[] xc, int from, int to, float[] out) {
-        float[][] rows = savedAt(m, to);
-        if (rows == null) {
-            float[][] a = acc;
-            for (int b = 0; b < a.length; b++) {
-                System.arraycopy(out, b * kpad, a[b], LEAD, kpad);
-            }
-            sums(xc, from, to, a.length);
-            saved = false;
-            rows = a;
-        }
-        copyOut(rows, out);
-    }
-
-    @Override
-    void continueMasked(PackedModel m, float[] xc, int from, int to, float[] out, int[] masks) {
-        float[][] rows = savedAt(m, to);
-        if (rows == null) {
-            throw new IllegalStateException("continueMasked to " + to + " without partialBlock to " + m.pruneCheck1());
-        }
-        int w = width;
-        int groups = kpad / w;
-        for (int q = 0; q < groups; q++) {
-            for (int mask = masks[q]; mask != 0; mask &= mask - 1) {
-                int b = Integer.numberOfTrailingZeros(mask);
-                System.arraycopy(rows[b], LEAD + q * w, out, b * kpad + q * w, w);
-            }
-        }
-    }
-
-    @Override
-    float bounds(float[] a, int base, float[] logNorm, int kpad, float[] out) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < kpad; c++) {
-            float u = logNorm[c] - a[base + c];
-            out[c] = u;
-            max = Math.max(max, u);
-        }
-        return max;
-    }
-
-    @Override
-    boolean mayPrune(float[] a, int base, float[] logNorm, int kpad, float cut) {
-        int w = width;
-        float hi = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < kpad; c++) {
-            hi = Math.max(hi, logNorm[c] - a[base + c]);
-        }
-        boolean all = true;
-        for (int l = 0; l < w; l++) {
-            float lo = Float.POSITIVE_INFINITY;
-            for (int c = l; c < kpad; c += w) {
-                lo = Math.min(lo, logNorm[c] - a[base + c]);
-            }
-            all &= lo - hi < cut;
-        }
-        return all;
-    }
-
-    @Override
-    int prunable(float[] a, int base, float[] logNorm, int kpad, float max, float cut) {
-        int w = width;
-        int n = 0;
-        for (int c = 0; c < kpad; c += w) {
-            boolean below = true;
-            for (int l = c; l < c + w; l++) {
-                below &= logNorm[l] - a[base + l] - max < cut;
-            }
-            n += below ? 1 : 0;
-        }
-        return n;
-    }
-
-    @Override
-    float laneMax(float[] a, int base, float[] logNorm, int c) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int l = c; l < c + width; l++) {
-            max = Math.max(max, logNorm[l] - a[base + l]);
-        }
-        return max;
-    }
-
-    @Override
-    void checkGroups(float[] a, int base, float[] logNorm, int kpad, float max, float cut, int[] masks, int bit) {
-        int w = width;
-        for (int c = 0, q = 0; c < kpad; c += w, q++) {
-            boolean below = true;
-            for (int l = c; l < c + w; l++) {
-                below &= logNorm[l] - a[base + l] - max < cut;
-            }
-            masks[q] |= below ? 0 : bit;
-        }
-    }
-
-    @Override
-    void finishBlock(PackedModel m, float[] a, float[] maxes, int[] live) {
-        float[] ln = m.logNorm;
-        int w = width;
-        for (int b = 0; b < SimdKernel.BLOCK; b++) {
-            int base = b * kpad;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0, q = 0; c < kpad; c += w, q++) {
-                float off = live == null || (live[q] >>> b & 1) != 0 ? 0f : Float.POSITIVE_INFINITY;
-                for (int l = c; l < c + w; l++) {
-                    float v = ln[l] - a[base + l] - off;
-                    a[base + l] = v;
-                    max = Math.max(max, v);
-                }
-            }
-            maxes[b] = max;
         }
     }
 

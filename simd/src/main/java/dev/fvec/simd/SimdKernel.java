@@ -57,44 +57,26 @@ final class SimdKernel implements StatisticsKernel {
      */
     static final double POSTERIOR_ERROR_LIMIT = 1e-2;
     /**
-     * Whether kernels prune ({@link #prunedLogLikelihoods}); off unless {@code -Dfvec.simd.prune=true},
-     * because it does not pay on this kernel: slower on every shape measured. Zen 5, 2 cores shared
-     * with other jobs, Temurin 25, {@code PruneAB} in the benchmark jar (pruned and unpruned kernels
-     * alternating in one JVM after a 6 s warm-up, min of 150 rounds of 3 calls), ratio pruned /
-     * unpruned of the log-likelihood pass alone, then of the whole statistics call, 512 bits:
-     * golden D64 K256 N1000 t = 1e-6 (70% of the descriptor x group pairs skipped) 1.92 / 1.61,
-     * t = 0 (3% skipped) 1.56 / 1.30, hard 1.58 / 1.42; synthetic 64x256x1000 t = 1e-6 (20%
-     * skipped) 2.01 / 1.52, t = 0 (none) 1.16 / 1.07, hard 1.18 / 1.14. 256 bits, whole call:
-     * golden t = 1e-6 1.37, t = 0 1.63; synthetic t = 1e-6 1.32, t = 0 1.07.
+     * Whether kernels prune ({@link #seededBatch}): on unless {@code -Dfvec.simd.prune=false}.
+     * The outputs are the same either way, bit for bit; only the time differs. Models of fewer
+     * than {@link GroupGeometry#MIN_GROUPS} groups of lanes, below {@link #MIN_PRUNE_DIMENSION}
+     * dimensions or too large for {@link GroupGeometry} are not pruned, and a kernel whose batches
+     * do not pay runs unpruned most of the time ({@link #SEED_REST}).
      *
-     * <p>Where nothing can be skipped, the cost is the check ({@link Lanes#mayPrune}, a pass over
-     * each descriptor's bounds with two chains of Java's max and min, which take several
-     * instructions each: with one chain the check alone cost 20%) and the split of the
-     * register-blocked pass at {@code D / 4} (4%). Where much is skipped, the continuations lose
-     * what the skipped terms save: {@code KernelShapes} (same jar) measured the partial pass, the
-     * masked continuation and the finish at 1.23x the unpruned pass's time with all 8 descriptors
-     * in every group (8 chains per group instead of 16 over two groups), and a 4-chain
-     * continuation at about 1.6-1.9x the time per term; the golden case leaves about 2.5 of the
-     * block's 8 descriptors per group, padded to 4, and the seeds (each descriptor's best group,
-     * summed to {@code D} first) and checks come on top. A 4-pair kernel (any descriptor and group
-     * per chain, 12 loads per 8 FMAs) was slower still (2.28 on golden t = 1e-6, LL alone), and the
-     * first design (each descriptor's surviving groups continued alone, seeds in scalar) was about
-     * 2x slower. To pay, the continuation would have to run near the unpruned pass's rate with
-     * a few descriptors per group (e.g. descriptors grouped by their likely components before the
-     * pass, or a dimension order that prunes after fewer terms), and a rule to enable it where it
-     * pays would depend on how clustered the data are, not on the model alone.
+     * <p>Measured (Zen 5, 512 bits, Temurin 25, {@code PruneAB}: pruned and unpruned kernels
+     * alternating in one JVM), synthetic 64 x 256 x 1000, t = 1e-6: the log-likelihood pass alone
+     * 185 against 352 us, the statistics call 465 against 580 us (71-79% of the (descriptor,
+     * group) pairs skipped); 64 x 1024: 67-71% skipped; the golden case (a real model and
+     * descriptors): nothing to skip, the batches rest.
      *
-     * <p>A third design, for {@code t > 0} only (session 19, not kept): the register-blocked pass
-     * to {@code D / 2} for every component, then, per descriptor, the component of the best bound
-     * summed to {@code D} as the seed, and only the components whose bound stays within the cut
-     * of it (2% of them on golden, 7-8% on the synthetic shapes: far fewer than whole groups)
-     * continued one by one with lanes over dimensions, each ending in a deterministic pairwise sum
-     * of its lanes. Log-likelihood pass alone (Zen 5, Temurin 25, min of 2000 calls): golden
-     * 373-422 us against 349-392 us unpruned, 64 x 1024 synthetic 1822-2070 us against 1291-1370;
-     * the half pass alone took 220 / 800 us, and the per-descriptor work after it cost more than
-     * the half it saved: the bounds' max chain (Java's max, several instructions per vector), the
-     * survivors' listing, and about 18 cycles per continued component (the lane sum's four
-     * permutes and adds, and its extraction) against about 2 for a component in the pass.
+     * <p>Three earlier designs bounded a group by its partial sums after {@code D / 4} or
+     * {@code D / 2} dimensions (sessions 16-19) and were slower on every shape: the partial sums
+     * rarely rule a group out (on the synthetic shapes at {@code t = 0}, no pair at {@code D / 4}
+     * and 0.1% at {@code D / 2}; golden 19% at {@code D / 2}), and their continuations, a few
+     * descriptors per group, ran well below the register-blocked pass's rate. The triangle
+     * inequality rules groups out before any of their dimensions are summed, and sorting a batch
+     * by seed group keeps the blocks' descriptors together, so the groups that remain are computed
+     * by the full register-blocked pass ({@link Lanes#passGroups}).
      */
     static final boolean PRUNE = !"false".equals(System.getProperty("fvec.simd.prune"));
     /** Pruning needs some dimensions to bound with: below this many, every term is computed. */
@@ -144,16 +126,9 @@ final class SimdKernel implements StatisticsKernel {
     private final float[] likelihoods; // BLOCK x Kpad: log p, then exp(log p - max) (see exps)
     private final float[] maxes; // BLOCK: max_k log p
     private final float[] centred; // BLOCK x D: the block's descriptors minus the model's centre
-    private final boolean prune; // exact pruning (see prunedLogLikelihoods)
-    private final int check1; // the dimensions after which groups are checked: D / 4,
-    private final int check2; // and D / 2
-    private final float pruneCut; // in nats below the max: the pruned pass skips a group whose bound lies below, exps takes such terms as 0
+    private final boolean prune; // seeded pruning asked for (see seededBatch)
+    private final float pruneCut; // in nats below the max: seeded pruning skips a group whose bound lies below, exps takes such terms as 0
     private final float groupCut; // the groups that may keep a term have a lane e >= this (see exps)
-    private final float[] lowers = new float[BLOCK]; // lower bounds of the block's maxes (their seed groups' max)
-    private final int[] seedGroups; // BLOCK: the group of the best bound at the first check, or -1: nothing to prune
-    private final int[] masks; // Kpad / LANES: per group, bit b set: descriptor b continues it
-    private final int[] keptGroups; // Kpad / LANES: per group, bit b set: descriptor b keeps it (not skipped)
-    private final float[] boundRow; // Kpad: the bounds at the first check
     private long prunedGroups; // (descriptor, group) pairs skipped, over the kernel's life
     private final int[] live; // BLOCK x Kpad / LANES: expOfLiveGroups' scratch (groups with a lane within pruneCut of the max)
     private final boolean interleaveExps; // at most INTERLEAVED_EXP_GROUPS groups: the block's exps at once
@@ -169,20 +144,20 @@ final class SimdKernel implements StatisticsKernel {
     // Seeded pruning (see seededBatch): null seeds, none.
     private final Seeds seeds;
     private final int seededRows; // descriptors per seeded batch, a multiple of BLOCK
-    private float[] batchLikelihoods; // seededRows x Kpad, in the batch's order; allocated on first use
-    private float[] batchMaxes; // seededRows
-    private float[] batchCentred; // seededRows x D
-    private int[] seedGroupOf; // seededRows: the group of the nearest centre
-    private int[] sortedRows; // seededRows: the batch by seed group
-    private int[] groupStarts; // groups + 1
-    private float[] centresLp; // BLOCK x the centres' Kpad
+    private final float[] batchLikelihoods; // seededRows x Kpad, in the batch's order
+    private final float[] batchMaxes; // seededRows
+    private final float[] batchCentred; // seededRows x D
+    private final int[] seedGroupOf; // seededRows: the group of the nearest centre
+    private final int[] sortedRows; // seededRows: the batch by seed group
+    private final int[] groupStarts; // groups + 1
+    private final float[] centresLp; // BLOCK x the centres' Kpad
     private final float[] centresMax = new float[BLOCK];
-    private float[] centresCentred; // BLOCK x D
+    private final float[] centresCentred; // BLOCK x D
     private final int[] bases = new int[BLOCK];
     private final float[] maxLanes; // BLOCK x LANES: the block's running maxima
-    private int[] groupList; // groups
-    private int[] doneWords; // groups / 32: computed in the block
-    private int[] keepWords; // groups / 32: to compute
+    private final int[] groupList; // groups
+    private final int[] doneWords; // groups / 32: computed in the block
+    private final int[] keepWords; // groups / 32: to compute
     private final float[] radius = new float[2];
     private ScalarLanes centresTwin; // the twin's lanes for the centres, on first use
     private int seedRest; // seeded batches to skip (the last one skipped too little to pay)
@@ -254,18 +229,12 @@ final class SimdKernel implements StatisticsKernel {
         this.scalar = Kernels.scalar().create(model, sparsity);
         this.keptTerms = new KeptTerms(this.model, BLOCK);
         int kpad = this.model.kpad;
-        this.likelihoods = new float[(BLOCK + 1) * kpad]; // + a spare row for pruning (see Lanes#continueMasked)
+        this.likelihoods = new float[BLOCK * kpad];
         this.maxes = new float[BLOCK];
-        this.centred = new float[(BLOCK + 1) * this.model.d]; // + a spare row of zeros, likewise
+        this.centred = new float[BLOCK * this.model.d];
         this.prune = prune && this.model.d >= MIN_PRUNE_DIMENSION && kpad / width >= 2;
-        this.check1 = this.model.pruneCheck1();
-        this.check2 = this.model.pruneCheck2();
         this.pruneCut = pruneCut(hard, threshold, kpad);
         this.groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
-        this.seedGroups = new int[BLOCK];
-        this.masks = new int[kpad / width];
-        this.keptGroups = new int[kpad / width];
-        this.boundRow = new float[kpad];
         this.blockCandidates = new int[BLOCK * (kpad / width)];
         this.candidateBits = new int[kpad / width];
         this.live = new int[BLOCK * (kpad / width)];
@@ -275,6 +244,32 @@ final class SimdKernel implements StatisticsKernel {
         this.seeds = this.prune ? this.model.seeds : null;
         this.maxLanes = new float[BLOCK * width];
         this.seededRows = Math.max(64, Math.min(256, (1 << 17) / kpad)) / BLOCK * BLOCK;
+        if (seeds != null) { // ~0.3 MB at K = 256, D = 64; here, not on a first call (see FisherEncoder)
+            int groups = kpad / width;
+            this.batchLikelihoods = new float[seededRows * kpad];
+            this.batchMaxes = new float[seededRows];
+            this.batchCentred = new float[seededRows * this.model.d];
+            this.seedGroupOf = new int[seededRows];
+            this.sortedRows = new int[seededRows];
+            this.groupStarts = new int[groups + 1];
+            this.centresLp = new float[BLOCK * seeds.centres.kpad];
+            this.centresCentred = new float[BLOCK * this.model.d];
+            this.groupList = new int[groups];
+            this.doneWords = new int[(groups + 31) / 32];
+            this.keepWords = new int[(groups + 31) / 32];
+        } else {
+            this.batchLikelihoods = null;
+            this.batchMaxes = null;
+            this.batchCentred = null;
+            this.seedGroupOf = null;
+            this.sortedRows = null;
+            this.groupStarts = null;
+            this.centresLp = null;
+            this.centresCentred = null;
+            this.groupList = null;
+            this.doneWords = null;
+            this.keepWords = null;
+        }
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
         }
@@ -464,19 +459,6 @@ final class SimdKernel implements StatisticsKernel {
         int kpad = m.kpad;
         int width = m.lanes;
         int groups = kpad / width;
-        if (batchLikelihoods == null) {
-            batchLikelihoods = new float[seededRows * kpad];
-            batchMaxes = new float[seededRows];
-            batchCentred = new float[seededRows * d];
-            seedGroupOf = new int[seededRows];
-            sortedRows = new int[seededRows];
-            groupStarts = new int[groups + 1];
-            centresLp = new float[BLOCK * cm.kpad];
-            centresCentred = new float[BLOCK * d];
-            groupList = new int[groups];
-            doneWords = new int[(groups + 31) / 32];
-            keepWords = new int[(groups + 31) / 32];
-        }
         float[] lp = batchLikelihoods;
         // Seed groups: the nearest centre's.
         for (int i = 0; i < n; i += BLOCK) {
@@ -562,6 +544,33 @@ final class SimdKernel implements StatisticsKernel {
         }
     }
 
+    /**
+     * For benchmarks ({@code PruneAB}): the log-likelihoods of the whole blocks of {@code n}
+     * descriptors at {@code x[0 ..]} on the vector lanes, seeded batches if this kernel prunes
+     * (whatever {@link #seedRest} says), and nothing after them; returns a checksum of the maxes.
+     */
+    float logLikelihoodsOnly(float[] x, int n) {
+        PackedModel m = model;
+        int d = m.d;
+        float sum = 0;
+        for (int i = 0; i + BLOCK <= n; ) {
+            if (seeds != null) {
+                int rows = Math.min(seededRows, (n - i) / BLOCK * BLOCK);
+                seededBatch(VectorLanes.INSTANCE, x, i * d, rows);
+                sum += batchMaxes[0];
+                i += rows;
+            } else {
+                for (int b = 0; b < BLOCK; b++) {
+                    m.centre(x, (i + b) * d, centred, b * d);
+                }
+                VectorLanes.INSTANCE.logLikelihoodsBlock(m, centred, likelihoods, maxes);
+                sum += maxes[0];
+                i += BLOCK;
+            }
+        }
+        return sum;
+    }
+
     /** The lanes for the centres' pass: a twin holds its model's tables, so the centres need one of their own. */
     private Lanes centresLanes(Lanes ops) {
         if (ops == VectorLanes.INSTANCE) {
@@ -628,8 +637,8 @@ final class SimdKernel implements StatisticsKernel {
         // skipped: it keeps its log p values, which are <= 0 and so never pass the cut (> 0) below.
         // With t = 0 and hard assignment the cut is ExpPolynomial.LOW, below which the exp is 0
         // anyway: nothing changes. With t > 0 each such e is below min(t / 2, 2^-26 / Kpad): never
-        // kept, and below 2^-26 of the sum (>= 1) in all, as for the pruned pass (see
-        // prunedLogLikelihoods). Most exps are skipped so: at D = 64, K = 256 (bench/e2e's inputs)
+        // kept, and below 2^-26 of the sum (>= 1) in all; seeded pruning (seededBatch) skips only
+        // groups below this cut. Most exps are skipped so: at D = 64, K = 256 (bench/e2e's inputs)
         // 91 of 256 components per descriptor lie within 87 nats of the max, in 9 of 16 groups,
         // but 12 within 23.6 nats (the cut at t = 1e-6), in 5-6 groups.
         // Since sum >= 1, e >= t * sum implies e >= t (groupCut): groups without need no second look.
@@ -718,127 +727,8 @@ final class SimdKernel implements StatisticsKernel {
     }
 
     /**
-     * The log-likelihoods of the block (into {@link #likelihoods} and {@link #maxes}, as
-     * {@link Lanes#logLikelihoodsBlock} computes them, bit for bit, but for the skipped groups,
-     * {@code -inf}) with exact pruning.
-     *
-     * <p>Every term {@code t^2} is {@code >= 0} and an FMA that adds it never lowers the float sum,
-     * so after any number of dimensions {@code fl(logNorm - acc)} bounds the final float
-     * log-likelihood from above. The first {@code D / 4} terms are summed register-blocked over the
-     * block ({@link Lanes#partialBlock}). A descriptor can skip nothing unless, even against its
-     * best bound (at least its max), a group lies below the cut ({@link Lanes#mayPrune}, then
-     * {@link Lanes#prunable}); when no descriptor of the block can, the rest is the unpruned pass
-     * ({@link Lanes#finishFrom}). Otherwise each such descriptor's "seed", the group of its best
-     * bound, is summed to {@code D}: its max {@code M} is a log-likelihood the descriptor will have,
-     * so {@code M <= max}. A group whose every lane has {@code fl(fl(bound) - M) < cut} is then
-     * skipped (its log-likelihoods {@code -inf}): by the monotonicity of rounding,
-     * {@code fl(lp - max) < cut} for all its lanes in the unpruned kernel too. Checked after
-     * {@code D / 4} and {@code D / 2}; between the checks each group is continued for its
-     * remaining descriptors side by side ({@link Lanes#continueMasked}), so each strip of the model
-     * is read once per block and stage. All decisions are made here from values that the twin and
-     * the vector lanes compute bitwise alike (max and min are exact), so both skip the same groups.
-     *
-     * <p>The cut: with {@code t = 0} and with hard assignment it is {@link ExpPolynomial#LOW}, below
-     * which the kernel's own exp is exactly 0 and such a group is not live: every output, counts and
-     * log-likelihood included, is bitwise the unpruned kernel's. With a threshold {@code t > 0} it is
-     * {@code ln(min(t / 2, 2^-26 / Kpad))} (at least {@code LOW}): a skipped term has
-     * {@code e < t / 2 <= t * sum} (the sum is at least 1), so it would not have been kept, and the
-     * skipped terms together are below {@code 2^-26}, a quarter of the float resolution of the sum
-     * (at least 1), so the posteriors and the log-likelihood move by at most that relative
-     * ({@code FloatErrorModel} allows it).
-     */
-    private void prunedLogLikelihoods(Lanes ops) {
-        PackedModel m = model;
-        int d = m.d;
-        int kpad = m.kpad;
-        int width = m.lanes;
-        int groups = kpad / width;
-        float[] acc = likelihoods;
-        float[] ln = m.logNorm;
-        float cut = pruneCut;
-        ops.partialBlock(m, centred, check1, acc);
-        // Which descriptors can skip anything: those with a group below the cut even against their
-        // best bound (which is >= the max they will have). NaN and -inf bounds: none.
-        boolean any = false;
-        for (int b = 0; b < BLOCK; b++) {
-            int base = b * kpad;
-            int seed = -1;
-            if (ops.mayPrune(acc, base, ln, kpad, cut)) {
-                float best = ops.bounds(acc, base, ln, kpad, boundRow);
-                if (ops.prunable(acc, base, ln, kpad, best, cut) > 0) {
-                    seed = ops.firstIndexOf(boundRow, 0, kpad, best) / width;
-                    any = true;
-                }
-            }
-            seedGroups[b] = seed;
-        }
-        if (!any) {
-            // Nothing to skip in this block: the rest with the unpruned pass's register blocking.
-            ops.finishFrom(m, centred, check1, acc, maxes);
-            return;
-        }
-        // The seed groups to D: their max is a log-likelihood the descriptor will have, so a lower
-        // bound of its max (and they are never skipped: their bound is the best).
-        int[] mk = masks;
-        java.util.Arrays.fill(mk, 0);
-        for (int b = 0; b < BLOCK; b++) {
-            int q = seedGroups[b];
-            if (q >= 0) {
-                mk[q] |= 1 << b;
-            }
-        }
-        ops.continueMasked(m, centred, check1, d, acc, mk);
-        for (int b = 0; b < BLOCK; b++) {
-            int seed = seedGroups[b];
-            if (seed >= 0) {
-                lowers[b] = ops.laneMax(acc, b * kpad, ln, seed * width);
-            }
-        }
-        // First check (D / 4), then D / 2: a group skipped at the first stays below at the second
-        // (its sums did not move), and a seed group always stays (a lane equals the lower bound).
-        checks(ops, acc, mk);
-        ops.continueMasked(m, centred, check1, check2, acc, mk);
-        checks(ops, acc, mk);
-        ops.continueMasked(m, centred, check2, d, acc, mk);
-        long skipped = 0;
-        for (int q = 0; q < groups; q++) {
-            int keep = mk[q];
-            for (int b = 0; b < BLOCK; b++) {
-                keep |= seedGroups[b] == q ? 1 << b : 0;
-            }
-            keptGroups[q] = keep;
-            skipped += BLOCK - Integer.bitCount(keep);
-        }
-        prunedGroups += skipped;
-        ops.finishBlock(m, acc, maxes, keptGroups);
-    }
-
-    /**
-     * {@code mk[q]}: the descriptors that continue group {@code q}: those without a seed, all; the
-     * others, the groups their lower bound does not prune, their seed group excepted (done).
-     */
-    private void checks(Lanes ops, float[] acc, int[] mk) {
-        PackedModel m = model;
-        int kpad = m.kpad;
-        int groups = kpad / m.lanes;
-        java.util.Arrays.fill(mk, 0);
-        for (int b = 0; b < BLOCK; b++) {
-            int seed = seedGroups[b];
-            int bit = 1 << b;
-            if (seed < 0) {
-                for (int q = 0; q < groups; q++) {
-                    mk[q] |= bit;
-                }
-            } else {
-                ops.checkGroups(acc, b * kpad, m.logNorm, kpad, lowers[b], pruneCut, mk, bit);
-                mk[seed] &= ~bit;
-            }
-        }
-    }
-
-    /**
-     * The cut below a descriptor's max under which terms are left out: by the pruned pass (see
-     * {@link #prunedLogLikelihoods}, which proves the bounds) and by {@link #exps}.
+     * The cut below a descriptor's max under which terms are left out: by seeded pruning (see
+     * {@link #seededBatch}, which proves its bounds) and by {@link #exps}.
      */
     static float pruneCut(boolean hard, double threshold, int kpad) {
         if (hard || threshold == 0) {
@@ -852,28 +742,6 @@ final class SimdKernel implements StatisticsKernel {
         return Math.max(f, ExpPolynomial.LOW);
     }
 
-    /**
-     * For benchmarks ({@code PruneAB}): the log-likelihood passes of the whole blocks of {@code n}
-     * descriptors at {@code x[0 ..]}, on the vector lanes, pruned if this kernel prunes, and nothing
-     * after them; returns a checksum of the maxes.
-     */
-    float logLikelihoodsOnly(float[] x, int n) {
-        PackedModel m = model;
-        int d = m.d;
-        float sum = 0;
-        for (int i = 0; i + BLOCK <= n; i += BLOCK) {
-            for (int b = 0; b < BLOCK; b++) {
-                m.centre(x, (i + b) * d, centred, b * d);
-            }
-            if (prune) {
-                prunedLogLikelihoods(VectorLanes.INSTANCE);
-            } else {
-                VectorLanes.INSTANCE.logLikelihoodsBlock(m, centred, likelihoods, maxes);
-            }
-            sum += maxes[0];
-        }
-        return sum;
-    }
 
     /** Groups of components skipped by pruning so far, counted once per descriptor. */
     long prunedGroups() {

@@ -195,6 +195,16 @@ final class VectorWarmUp {
         StatisticsKernel fullQueue = SimdKernel.warmingUp(manyComponents, Sparsity.none());
         GmmStatistics fullQueueStats = GmmStatistics.forModel(manyComponents);
         float[] xFullQueue = descriptorsNearFirst(manyComponents, FULL_QUEUE_DESCRIPTORS, 8642);
+        // Seeded pruning (SimdKernel.seededBatch) needs a model of GroupGeometry.MIN_GROUPS groups:
+        // one kernel whose descriptors all lie near one cluster (the seeded batches pay), one whose
+        // descriptors spread over all clusters (they do not: the batches after run unpruned), so
+        // that both ways are compiled.
+        DiagonalGmm clustered = clusteredModel();
+        StatisticsKernel seedsPay = SimdKernel.warmingUp(clustered, Sparsity.threshold(1e-6));
+        StatisticsKernel seedsRest = SimdKernel.warmingUp(clustered, Sparsity.threshold(1e-6));
+        GmmStatistics clusteredStats = GmmStatistics.forModel(clustered);
+        float[] xOneCluster = descriptorsNearFirst(clustered, SMALL_DESCRIPTORS, 9753);
+        float[] xAllClusters = descriptorsNear(clustered, SMALL_DESCRIPTORS, false, 8642);
         int r = 0;
         int fastRounds = 0;
         boolean compiled = false;
@@ -208,6 +218,11 @@ final class VectorWarmUp {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
             smallRound(kernels, xSmall, stats);
+            if (r % 2 == 0) { // one of them a round (each costs several small calls while uncompiled)
+                seedsPay.accumulate(xOneCluster, 0, SMALL_DESCRIPTORS, clusteredStats);
+            } else {
+                seedsRest.accumulate(xAllClusters, 0, SMALL_DESCRIPTORS, clusteredStats);
+            }
             long t1 = cpuNanos();
             long a1 = allocatedBytes();
             if (r % FULL_BATCH_EVERY == FULL_BATCH_EVERY / 2) { // outside the measured round: the verdict stays the small calls'
@@ -586,6 +601,32 @@ final class VectorWarmUp {
     private static DiagonalGmm smallModel() {
         int lanes = VectorLanes.LANES;
         return model(2 * lanes + 3, 17, new double[] {0, 1.6, 60}, lanes, 12345);
+    }
+
+    /**
+     * {@link GroupGeometry#MIN_GROUPS} groups of lanes and a tail (an odd number of groups), D = 17,
+     * its components in 9 clusters 100 standard deviations apart.
+     */
+    private static DiagonalGmm clusteredModel() {
+        int k = GroupGeometry.MIN_GROUPS * VectorLanes.LANES + 3;
+        int d = 17;
+        SplittableRandom rnd = new SplittableRandom(2468);
+        float[] w = new float[k];
+        float[] mu = new float[k * d];
+        float[] var = new float[k * d];
+        for (int c = 0; c < k; c++) {
+            w[c] = 1f / k;
+            for (int j = 0; j < d; j++) {
+                mu[c * d + j] = (float) (100 * (c % 9) + rnd.nextDouble(-1, 1));
+                var[c * d + j] = 1;
+            }
+        }
+        float sum = 0;
+        for (float v : w) {
+            sum += v;
+        }
+        w[k - 1] += 1f - sum;
+        return DiagonalGmm.of(w, mu, var);
     }
 
     /**
