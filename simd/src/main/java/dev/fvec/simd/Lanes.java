@@ -67,13 +67,13 @@ abstract class Lanes {
 
     /**
      * {@link #expOfLiveGroups}, bitwise, for each descriptor {@code b < n} with
-     * {@code slots[b] >= 0}: its row {@code lp[b * Kpad ..]}, max {@code maxes[b]}, candidates from
+     * {@code slots[b] >= 0}: its row {@code lp[from + b * Kpad ..]}, max {@code maxes[b]}, candidates from
      * {@code candidates[b * Kpad / lanes]}, their number in {@code counts[b]}, lane sums at
      * {@code laneSums[b * lanes]}; the other descriptors get {@code counts[b] = 0} and lane sums of
      * {@code +0}, their rows left as they are. {@code live}: scratch of {@code n * Kpad / lanes}
      * ints. For models of few groups, where the vector lanes interleave the descriptors' exps.
      */
-    abstract void expOfLiveGroupsInterleaved(float[] lp, int kpad, float[] maxes, int[] slots, int n, float liveCut,
+    abstract void expOfLiveGroupsInterleaved(float[] lp, int from, int kpad, float[] maxes, int[] slots, int n, float liveCut,
             float groupCut, int[] live, int[] candidates, int[] counts, float[] laneSums);
 
     /**

@@ -424,12 +424,12 @@ final class ScalarLanes extends Lanes {
 
     /** One descriptor after the other: the twin has no latency to hide. */
     @Override
-    void expOfLiveGroupsInterleaved(float[] lp, int kpad, float[] maxes, int[] slots, int n, float liveCut, float groupCut,
-            int[] live, int[] candidates, int[] counts, float[] laneSums) {
+    void expOfLiveGroupsInterleaved(float[] lp, int from, int kpad, float[] maxes, int[] slots, int n, float liveCut,
+            float groupCut, int[] live, int[] candidates, int[] counts, float[] laneSums) {
         int groups = kpad / width;
         for (int b = 0; b < n; b++) {
             if (slots[b] >= 0) {
-                counts[b] = expOfLiveGroups(lp, b * kpad, kpad, maxes[b], liveCut, groupCut, live, candidates, b * groups,
+                counts[b] = expOfLiveGroups(lp, from + b * kpad, kpad, maxes[b], liveCut, groupCut, live, candidates, b * groups,
                         laneSums, b * width);
             } else {
                 counts[b] = 0;

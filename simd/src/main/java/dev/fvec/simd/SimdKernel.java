@@ -124,6 +124,9 @@ final class SimdKernel implements StatisticsKernel {
 
     // Scratch, sized once.
     private final float[] likelihoods; // BLOCK x Kpad: log p, then exp(log p - max) (see exps)
+    // Where the block's rows are: likelihoods from 0, or a seeded batch's rows (no copy).
+    private float[] rows;
+    private int rowsFrom;
     private final float[] maxes; // BLOCK: max_k log p
     private final float[] centred; // BLOCK x D: the block's descriptors minus the model's centre
     private final boolean prune; // seeded pruning asked for (see seededBatch)
@@ -230,6 +233,7 @@ final class SimdKernel implements StatisticsKernel {
         this.keptTerms = new KeptTerms(this.model, BLOCK);
         int kpad = this.model.kpad;
         this.likelihoods = new float[BLOCK * kpad];
+        this.rows = likelihoods;
         this.maxes = new float[BLOCK];
         this.centred = new float[BLOCK * this.model.d];
         this.prune = prune && this.model.d >= MIN_PRUNE_DIMENSION && kpad / width >= 2;
@@ -333,6 +337,8 @@ final class SimdKernel implements StatisticsKernel {
         logLikelihood = 0;
         scalarDescriptors = 0;
         int i = 0;
+        rows = likelihoods;
+        rowsFrom = 0;
         while (i + BLOCK <= count) {
             if (seeds != null & (ops != twinLanes | fixedLanes != null)) { // not the auto kernels' twin: it has its look-ahead
                 i += seeded(ops, x, offset + i * d, count - i, stats);
@@ -391,7 +397,7 @@ final class SimdKernel implements StatisticsKernel {
             for (int b = 0; b < BLOCK; b++) {
                 admit(ops, b, x, row + b * d);
             }
-            ops.expOfLiveGroupsInterleaved(likelihoods, m.kpad, maxes, slots, BLOCK, pruneCut, groupCut, live, blockCandidates,
+            ops.expOfLiveGroupsInterleaved(rows, rowsFrom, m.kpad, maxes, slots, BLOCK, pruneCut, groupCut, live, blockCandidates,
                     candidateCounts, laneSums);
         } else {
             for (int b = 0; b < BLOCK; b++) {
@@ -421,11 +427,14 @@ final class SimdKernel implements StatisticsKernel {
             return n;
         }
         seededBatch(ops, x, row, n);
+        rows = batchLikelihoods;
         for (int i = 0; i < n; i += BLOCK) {
-            System.arraycopy(batchLikelihoods, i * kpad, likelihoods, 0, BLOCK * kpad);
+            rowsFrom = i * kpad;
             System.arraycopy(batchMaxes, i, maxes, 0, BLOCK);
             block(ops, x, row + i * d, stats, true);
         }
+        rows = likelihoods;
+        rowsFrom = 0;
         return n;
     }
 
@@ -609,13 +618,13 @@ final class SimdKernel implements StatisticsKernel {
 
         // Hard assignment: the first component that reaches the max (ties to the lowest index).
         if (hard) {
-            int base = b * model.kpad;
-            int best = ops.firstIndexOf(likelihoods, base, model.kpad, max);
+            int base = rowsFrom + b * model.kpad;
+            int best = ops.firstIndexOf(rows, base, model.kpad, max);
             if (seeds != null) {
                 // Lanes are in the geometry's order, not the components': the lowest component of the ties.
                 int[] of = model.component;
-                for (int c = ops.nextIndexOf(likelihoods, base, best + 1, model.kpad, max); c >= 0;
-                        c = ops.nextIndexOf(likelihoods, base, c + 1, model.kpad, max)) {
+                for (int c = ops.nextIndexOf(rows, base, best + 1, model.kpad, max); c >= 0;
+                        c = ops.nextIndexOf(rows, base, c + 1, model.kpad, max)) {
                     best = of[c] < of[best] ? c : best;
                 }
             }
@@ -644,7 +653,7 @@ final class SimdKernel implements StatisticsKernel {
         // Since sum >= 1, e >= t * sum implies e >= t (groupCut): groups without need no second look.
         int kpad = model.kpad;
         int groups = kpad / model.lanes;
-        candidateCounts[b] = ops.expOfLiveGroups(likelihoods, b * kpad, kpad, maxes[b], pruneCut, groupCut, live,
+        candidateCounts[b] = ops.expOfLiveGroups(rows, rowsFrom + b * kpad, kpad, maxes[b], pruneCut, groupCut, live,
                 blockCandidates, b * groups, laneSums, b * model.lanes);
     }
 
@@ -695,7 +704,7 @@ final class SimdKernel implements StatisticsKernel {
             return;
         }
         int k = model.k;
-        int base = b * model.kpad;
+        int base = rowsFrom + b * model.kpad;
         int from = b * (model.kpad / model.lanes);
         int nCandidates = candidateCounts[b];
         float sum = sums[b];
@@ -703,7 +712,7 @@ final class SimdKernel implements StatisticsKernel {
         // counted, but zeros add nothing.
         float inverseSum = 1f / sum;
         float cut = keepAll ? Float.MIN_VALUE : (float) (threshold * sum);
-        float[] lp = likelihoods;
+        float[] lp = rows;
         // The masks first, then their bits: the loop over a mask's bits ends at a data-dependent
         // count (a mispredicted exit, often), which would otherwise also wait for the next mask's
         // reduction; in a loop of their own the reductions overlap.

@@ -488,8 +488,8 @@ final class VectorLanes extends Lanes {
      * {@link SimdKernel#INTERLEAVED_EXP_GROUPS}.
      */
     @Override
-    void expOfLiveGroupsInterleaved(float[] lp, int kpad, float[] maxes, int[] slots, int n, float liveCut, float groupCut,
-            int[] live, int[] candidates, int[] counts, float[] laneSums) {
+    void expOfLiveGroupsInterleaved(float[] lp, int from, int kpad, float[] maxes, int[] slots, int n, float liveCut,
+            float groupCut, int[] live, int[] candidates, int[] counts, float[] laneSums) {
         assert n <= 16 && kpad <= Integer.MAX_VALUE >>> 4;
         int groups = kpad / LANES;
         int nLive = 0;
@@ -501,7 +501,7 @@ final class VectorLanes extends Lanes {
             // branch it never saw taken as a trap).
             int admitted = ~slots[b] >>> 31;
             float max = maxes[b];
-            int base = b * kpad;
+            int base = from + b * kpad;
             for (int c = 0; c < kpad; c += LANES) {
                 int liveLanes = FloatVector.fromArray(SPECIES, lp, base + c).sub(max).compare(VectorOperators.GE, liveCut).trueCount();
                 live[nLive] = c << 4 | b;
@@ -512,7 +512,7 @@ final class VectorLanes extends Lanes {
             int entry = live[i];
             int b = entry & 15;
             int c = entry >>> 4;
-            int at = b * kpad + c;
+            int at = from + b * kpad + c;
             FloatVector e = exp(FloatVector.fromArray(SPECIES, lp, at).sub(maxes[b]), liveCut);
             e.intoArray(lp, at);
             // laneSum + e, as the sum + e of expOfLiveGroups: the same bits.

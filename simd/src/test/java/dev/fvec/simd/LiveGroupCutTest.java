@@ -73,7 +73,7 @@ class LiveGroupCutTest {
         int[] candidates = new int[n * groups];
         int[] counts = new int[n];
         float[] sums = new float[n * W];
-        ops.expOfLiveGroupsInterleaved(lp, kpad, maxes, slots, n, liveCut, 1e-6f, new int[n * groups], candidates, counts, sums);
+        ops.expOfLiveGroupsInterleaved(lp, 0, kpad, maxes, slots, n, liveCut, 1e-6f, new int[n * groups], candidates, counts, sums);
         return new Object[] {lp, candidates, counts, sums};
     }
 
