@@ -340,7 +340,9 @@ final class SimdKernel implements StatisticsKernel {
         rows = likelihoods;
         rowsFrom = 0;
         while (i + BLOCK <= count) {
-            if (seeds != null & (ops != twinLanes | fixedLanes != null)) { // not the auto kernels' twin: it has its look-ahead
+            // Auto kernels: on the vector lanes once seeded pruning's own code is compiled (VectorWarmUp),
+            // not on the twin (it has its look-ahead).
+            if (seeds != null & (fixedLanes != null | ops != twinLanes & VectorWarmUp.isSeededWarm())) {
                 i += seeded(ops, x, offset + i * d, count - i, stats);
                 continue;
             }
@@ -620,13 +622,13 @@ final class SimdKernel implements StatisticsKernel {
         if (hard) {
             int base = rowsFrom + b * model.kpad;
             int best = ops.firstIndexOf(rows, base, model.kpad, max);
-            if (seeds != null) {
-                // Lanes are in the geometry's order, not the components': the lowest component of the ties.
-                int[] of = model.component;
-                for (int c = ops.nextIndexOf(rows, base, best + 1, model.kpad, max); c >= 0;
-                        c = ops.nextIndexOf(rows, base, c + 1, model.kpad, max)) {
-                    best = of[c] < of[best] ? c : best;
-                }
+            // Lanes may hold the components in GroupGeometry's order: the lowest component of the
+            // ties (in the components' own order, the first lane, after a scan of the rest; the
+            // warm-up's small model, in that order, compiles the scan too).
+            int[] of = model.component;
+            for (int c = ops.nextIndexOf(rows, base, best + 1, model.kpad, max); c >= 0;
+                    c = ops.nextIndexOf(rows, base, c + 1, model.kpad, max)) {
+                best = of[c] < of[best] ? c : best;
             }
             bestOf[b] = best;
         }

@@ -35,6 +35,9 @@ final class VectorLanes extends Lanes {
     /** Int lanes of the same shape, and lane {@code l} holding {@code 1 << l} (see {@link #keptBits}). */
     private static final VectorSpecies<Integer> INT_SPECIES = SPECIES.withLanes(int.class);
     private static final IntVector LANE_BITS = laneBits();
+    /** {@link #LANE_BITS}' bits as floats (only moved by blends, never computed with). */
+    private static final FloatVector LANE_BITS_AS_FLOATS = LANE_BITS.reinterpretAsFloats();
+    private static final int ALL_LANES = (int) ((1L << LANES) - 1);
 
     /** Component groups per pass of {@link #logLikelihoods4}. */
     static final int GROUPS_PER_PASS = 2;
@@ -742,9 +745,11 @@ final class VectorLanes extends Lanes {
         for (int g = 0; g < gpad; g += LANES) {
             FloatVector lo = FloatVector.fromArray(SPECIES, near, row + g).sub(r).max(zero);
             FloatVector ub = FloatVector.fromArray(SPECIES, norm, g).sub(lo.mul(lo).mul(shrink));
-            // Not '< threshold' (NaN included): the group stays.
-            long keep = ub.compare(VectorOperators.LT, threshold).not().toLong();
-            words[g >>> 5] |= (int) (keep << (g & 31));
+            // Not '< threshold' (NaN included): the group stays. The lanes' bits by a blend and an OR
+            // reduction, as in keptBits (VectorMask.toLong() boxes on JDK 17).
+            int skip = FloatVector.zero(SPECIES).blend(LANE_BITS_AS_FLOATS, ub.compare(VectorOperators.LT, threshold))
+                    .reinterpretAsInts().reduceLanes(VectorOperators.OR);
+            words[g >>> 5] |= (~skip & ALL_LANES) << (g & 31);
         }
     }
 

@@ -90,6 +90,8 @@ final class VectorWarmUp {
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private static final boolean DEBUG = Boolean.getBoolean("fvec.simd.warmup.debug");
     private static volatile boolean warm = MODE.equals("none");
+    /** Whether auto kernels run seeded pruning (see {@link #seededPhase}). */
+    private static volatile boolean seededWarm = MODE.equals("none");
     /**
      * Terms (descriptors x Kpad x D) the twin computes before the background warm-up starts: 524
      * encodes of 1000 x 64 against K = 256 (16.4M terms each), about 0.85 s of twin CPU time, a
@@ -123,6 +125,11 @@ final class VectorWarmUp {
     /** Whether {@link SimdKernel#auto} kernels run on the vector lanes. */
     static boolean isWarm() {
         return warm;
+    }
+
+    /** Whether {@link SimdKernel#auto} kernels on the vector lanes prune (seeded pruning's methods are compiled). */
+    static boolean isSeededWarm() {
+        return seededWarm;
     }
 
     /**
@@ -195,16 +202,6 @@ final class VectorWarmUp {
         StatisticsKernel fullQueue = SimdKernel.warmingUp(manyComponents, Sparsity.none());
         GmmStatistics fullQueueStats = GmmStatistics.forModel(manyComponents);
         float[] xFullQueue = descriptorsNearFirst(manyComponents, FULL_QUEUE_DESCRIPTORS, 8642);
-        // Seeded pruning (SimdKernel.seededBatch) needs a model of GroupGeometry.MIN_GROUPS groups:
-        // one kernel whose descriptors all lie near one cluster (the seeded batches pay), one whose
-        // descriptors spread over all clusters (they do not: the batches after run unpruned), so
-        // that both ways are compiled.
-        DiagonalGmm clustered = clusteredModel();
-        StatisticsKernel seedsPay = SimdKernel.warmingUp(clustered, Sparsity.threshold(1e-6));
-        StatisticsKernel seedsRest = SimdKernel.warmingUp(clustered, Sparsity.threshold(1e-6));
-        GmmStatistics clusteredStats = GmmStatistics.forModel(clustered);
-        float[] xOneCluster = descriptorsNearFirst(clustered, SMALL_DESCRIPTORS, 9753);
-        float[] xAllClusters = descriptorsNear(clustered, SMALL_DESCRIPTORS, false, 8642);
         int r = 0;
         int fastRounds = 0;
         boolean compiled = false;
@@ -218,11 +215,6 @@ final class VectorWarmUp {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
             smallRound(kernels, xSmall, stats);
-            if (r % 2 == 0) { // one of them a round (each costs several small calls while uncompiled)
-                seedsPay.accumulate(xOneCluster, 0, SMALL_DESCRIPTORS, clusteredStats);
-            } else {
-                seedsRest.accumulate(xAllClusters, 0, SMALL_DESCRIPTORS, clusteredStats);
-            }
             long t1 = cpuNanos();
             long a1 = allocatedBytes();
             if (r % FULL_BATCH_EVERY == FULL_BATCH_EVERY / 2) { // outside the measured round: the verdict stays the small calls'
@@ -365,6 +357,9 @@ final class VectorWarmUp {
                 }
             }
         }
+        if (compiled) {
+            seededWarm = seededPhase();
+        }
         if (DEBUG) {
             System.err.printf("fvec warm-up: done after %.0f ms CPU (process: %.0f ms)%n", (cpuNanos() - start) / 1e6,
                     (processCpuNanos() - processStart) / 1e6);
@@ -409,6 +404,19 @@ final class VectorWarmUp {
      */
     private static final int SMALL_DESCRIPTORS = SimdKernel.BLOCK + 1;
     private static final int SMALL_CALLS = 40;
+    /** Calls per round of phase 3 on the clustered model whose seeded batches pay (see seededPhase). */
+    private static final int SEEDED_CALLS = 8;
+    /**
+     * Descriptors per phase-3 call that pays: two blocks and a tail, each block near 5 clusters (two
+     * pairs of groups and a single one per block, computed: the pair's method, the largest, gets
+     * the most calls per CPU time; with one pair per call it was still in C1 after 600 ms on JDK 17).
+     */
+    private static final int SEEDED_DESCRIPTORS = 2 * SimdKernel.BLOCK + 1;
+    /** Phase 3's budget of its thread's CPU time. */
+    static final long SEEDED_BUDGET_NANOS = 1_000_000_000L;
+    private static final int MIN_SEEDED_ROUNDS = 20;
+    /** Phase 3's rounds where allocation cannot be measured. */
+    private static final int SEEDED_ROUNDS_UNMEASURED = 400;
     /**
      * Every {@value #FULL_BATCH_EVERY} rounds, one call of a whole batch of descriptors on a
      * one-component model: its component's float window fills mid-batch ({@link KeptTerms}' flush
@@ -604,12 +612,53 @@ final class VectorWarmUp {
     }
 
     /**
-     * {@link GroupGeometry#MIN_GROUPS} groups of lanes and a tail (an odd number of groups), D = 17,
+     * Phase 3, seeded pruning ({@code SimdKernel#seededBatch}): its own methods (the groups' passes,
+     * the seeds' radius and bounds) are compiled apart from the rest, after it, so that they cost
+     * phase 1 nothing: run in phase 1 (8 calls a round on a clustered model), the uncompiled calls
+     * took the lanes past their budget on JDK 17, and with fewer calls the methods were still in C1
+     * when phase 1 ended. Rounds of calls on a clustered model, one kernel whose descriptors lie
+     * near five clusters (the seeded batches pay; a block computes two pairs of groups and a single
+     * one) and one whose descriptors spread over all clusters (they do not pay: its next batches
+     * run unpruned), until a round allocates nothing (the vector code is compiled), within
+     * {@link #SEEDED_BUDGET_NANOS} of this thread's CPU. Until then auto kernels do not prune (their
+     * outputs are the same either way). Returns whether the round came.
+     */
+    private static boolean seededPhase() {
+        long start = cpuNanos();
+        DiagonalGmm clustered = clusteredModel();
+        // Vector kernels: they prune whatever isSeededWarm() says (the warm-up's kernels, as auto ones, wait for it).
+        StatisticsKernel pay = SimdKernel.vector(clustered, Sparsity.threshold(1e-6));
+        StatisticsKernel rest = SimdKernel.vector(clustered, Sparsity.threshold(1e-6));
+        GmmStatistics stats = GmmStatistics.forModel(clustered);
+        float[] near = descriptorsNearFirst(clustered, 5, SEEDED_DESCRIPTORS, 9753);
+        float[] spread = descriptorsNear(clustered, SMALL_DESCRIPTORS, false, 8642);
+        int round = 0;
+        boolean done = false;
+        while (!done && cpuNanos() - start < SEEDED_BUDGET_NANOS) {
+            long a0 = allocatedBytes();
+            for (int i = 0; i < SEEDED_CALLS; i++) {
+                pay.accumulate(near, 0, SEEDED_DESCRIPTORS, stats);
+            }
+            rest.accumulate(spread, 0, SMALL_DESCRIPTORS, stats);
+            stats.reset();
+            long a1 = allocatedBytes();
+            round++;
+            done = a0 >= 0 ? a1 - a0 - ALLOCATION_PROBE_BYTES <= 0 && round >= MIN_SEEDED_ROUNDS : round >= SEEDED_ROUNDS_UNMEASURED;
+        }
+        if (DEBUG) {
+            System.err.printf("fvec warm-up: seeded pruning %s after %d rounds, %.0f ms CPU%n", done ? "compiled" : "not compiled",
+                    round, (cpuNanos() - start) / 1e6);
+        }
+        return done;
+    }
+
+    /**
+     * {@link GroupGeometry#MIN_GROUPS} groups of lanes and a tail (an odd number of groups), D = 33,
      * its components in 9 clusters 100 standard deviations apart.
      */
     private static DiagonalGmm clusteredModel() {
         int k = GroupGeometry.MIN_GROUPS * VectorLanes.LANES + 3;
-        int d = 17;
+        int d = 33;
         SplittableRandom rnd = new SplittableRandom(2468);
         float[] w = new float[k];
         float[] mu = new float[k * d];
@@ -682,11 +731,19 @@ final class VectorWarmUp {
 
     /** {@code n} descriptors near the model's first component, whatever the model's size. */
     private static float[] descriptorsNearFirst(DiagonalGmm model, int n, long seed) {
+        return descriptorsNearFirst(model, 1, n, seed);
+    }
+
+    /** {@code n} descriptors, descriptor {@code i} near component {@code i % components}. */
+    private static float[] descriptorsNearFirst(DiagonalGmm model, int components, int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         int d = model.dimension();
+        float[] mu = model.means();
         float[] x = new float[n * d];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = model.means()[i % d] + (float) rnd.nextDouble(-0.5, 0.5);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = mu[i % components * d + j] + (float) rnd.nextDouble(-0.5, 0.5);
+            }
         }
         return x;
     }
