@@ -41,19 +41,24 @@ final class GroupGeometry {
     final int[] order;
     /** D: {@code hmin_j}. */
     final double[] hmin;
+    /** Groups rounded up to a multiple of lanes. */
+    final int groupsPadded;
     /**
-     * K x groups, by lane position: the distance from component {@code order[p]} to the nearest
-     * component of group {@code g}, in double ({@code 0} for its own group).
+     * K rows of {@link #groupsPadded}, by lane position: the distance from component
+     * {@code order[p]} to the nearest component of group {@code g} ({@code 0} for its own group),
+     * rounded down to float; {@code +inf} past the groups. Shared by every kernel of the model
+     * (K^2 / lanes floats: 1 MB at K = 2048 and 16 lanes).
      */
-    final double[] nearest;
+    final float[] nearestDown;
     /** Groups x D: the mean of each group's means (the groups' centres, for choosing seeds). */
     final float[] centres;
 
-    private GroupGeometry(int lanes, int[] order, double[] hmin, double[] nearest, float[] centres) {
+    private GroupGeometry(int lanes, int[] order, double[] hmin, int groupsPadded, float[] nearestDown, float[] centres) {
         this.lanes = lanes;
         this.order = order;
         this.hmin = hmin;
-        this.nearest = nearest;
+        this.groupsPadded = groupsPadded;
+        this.nearestDown = nearestDown;
         this.centres = centres;
     }
 
@@ -129,14 +134,17 @@ final class GroupGeometry {
                 order[p++] = best;
             }
         }
-        double[] nearest = new double[k * groups];
+        int gpad = (groups + lanes - 1) / lanes * lanes;
+        float[] nearestDown = new float[k * gpad];
+        Arrays.fill(nearestDown, Float.POSITIVE_INFINITY);
         for (int a = 0; a < k; a++) {
             for (int g = 0; g < groups; g++) {
                 double m = Double.POSITIVE_INFINITY;
                 for (int q = g * lanes; q < Math.min(k, (g + 1) * lanes); q++) {
                     m = Math.min(m, dist[order[a] * k + order[q]]);
                 }
-                nearest[a * groups + g] = m;
+                // Below the double value: the float bound may only be looser (see Seeds).
+                nearestDown[a * gpad + g] = Seeds.down(m * (1 - 1e-12));
             }
         }
         float[] centres = new float[groups * d];
@@ -151,6 +159,6 @@ final class GroupGeometry {
                 centres[g * d + j] = (float) (s / (to - from));
             }
         }
-        return new GroupGeometry(lanes, order, hmin, nearest, centres);
+        return new GroupGeometry(lanes, order, hmin, gpad, nearestDown, centres);
     }
 }

@@ -533,11 +533,14 @@ final class ScalarLanes extends Lanes {
 
     @Override
     void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out) {
+        seedRadiusFrom(m, xc, at, p, 0, 0f, 0f, out);
+    }
+
+    /** {@link #seedRadius} from dimension {@code from} on, the sums so far {@code r2} and {@code n2} (the vector lanes' tail). */
+    static void seedRadiusFrom(PackedModel m, float[] xc, int at, int p, int from, float r2, float n2, float[] out) {
         Seeds sd = m.seeds;
         int d = m.d;
-        float r2 = 0f;
-        float n2 = 0f;
-        for (int j = 0; j < d; j++) {
+        for (int j = from; j < d; j++) {
             float xs = xc[at + j] * sd.scale[j];
             float y = xs - sd.pivots[p * d + j];
             r2 = Math.fma(y, y, r2);

@@ -36,7 +36,7 @@ final class Seeds {
     final double[] pivotNorms;
     /** Groups rounded up to a multiple of lanes. */
     final int groupsPadded;
-    /** K rows of {@link #groupsPadded}: {@code n_pg} rounded down to float; {@code +inf} past the groups. */
+    /** K rows of {@link #groupsPadded}: {@code n_pg} rounded down to float; {@code +inf} past the groups ({@link GroupGeometry#nearestDown}, shared). */
     final float[] nearestDown;
     /** {@link #groupsPadded}: {@code max logNorm} of the group, plus {@code rho |.|}, rounded up; {@code -inf} past the groups. */
     final float[] normUp;
@@ -87,13 +87,8 @@ final class Seeds {
             }
             pivotNorms[p] = Math.sqrt(s) * (1 + 1e-12);
         }
-        float[] nearestDown = new float[k * gpad];
-        Arrays.fill(nearestDown, Float.POSITIVE_INFINITY);
-        for (int p = 0; p < k; p++) {
-            for (int g = 0; g < groups; g++) {
-                nearestDown[p * gpad + g] = down(geometry.nearest[p * groups + g] * (1 - 1e-12));
-            }
-        }
+        float[] nearestDown = geometry.nearestDown;
+        assert geometry.groupsPadded == gpad;
         float[] normUp = new float[gpad];
         Arrays.fill(normUp, Float.NEGATIVE_INFINITY);
         for (int g = 0; g < groups; g++) {

@@ -721,16 +721,7 @@ final class VectorLanes extends Lanes {
             r = y.fma(y, r);
             n = xs.fma(xs, n);
         }
-        float r2 = r.reduceLanes(VectorOperators.ADD);
-        float n2 = n.reduceLanes(VectorOperators.ADD);
-        for (; j < d; j++) {
-            float xs = xc[at + j] * sc[j];
-            float y = xs - piv[pr + j];
-            r2 = Math.fma(y, y, r2);
-            n2 = Math.fma(xs, xs, n2);
-        }
-        out[0] = r2;
-        out[1] = n2;
+        ScalarLanes.seedRadiusFrom(m, xc, at, p, j, r.reduceLanes(VectorOperators.ADD), n.reduceLanes(VectorOperators.ADD), out);
     }
 
     @Override
