@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * when the switch happens.
  *
  * <h2>How</h2>
- * Two phases, measured (PrintCompilation, allocation counters) rather than guessed:
+ * Two phases (and a third, below), measured (PrintCompilation, allocation counters) rather than guessed:
  * <ol>
  *   <li>The lanes: many small calls (a 3-group model, 5 descriptors, every sparsity mode) on
  *       {@link SimdKernel#warmingUp} kernels, which run the vector lanes on the very code path of
@@ -45,6 +45,8 @@ import java.util.SplittableRandom;
  *       queued, not that nothing will be. C2 then compiled them during the first real calls
  *       (PrintCompilation): the first call 2.6-26 ms, 3-31x the steady state.</li>
  * </ol>
+ * Then a third, once the lanes are compiled: seeded pruning's own methods ({@link #seededPhase});
+ * auto kernels prune only after it ({@link #isSeededWarm()}).
  * While it runs, {@link WarmUpDirectives} keeps C2 from compiling the Vector API's own methods on
  * their own (the uncompiled lanes' fallbacks, hot long before the lanes), and phase 1 adds, every
  * {@value #FULL_BATCH_EVERY} rounds, two calls that fill a component's window and a batch's term
