@@ -44,7 +44,7 @@ import java.util.List;
  *       shift by the max, the polynomial exp, the sum, the reciprocal, the product) adds
  *       {@code u (|lp_k - lp_max| + Kpad + 16 + spread)} relative, where {@link ExpTest} checks the exp
  *       part; and an absolute {@code 1e-37} covers exp's flush to zero below {@code -87.3}. With a
- *       threshold {@code t > 0}, exact pruning may leave out of the sum terms below {@code 2^-26}
+ *       threshold {@code t > 0}, the exps' cut ({@code SimdKernel.pruneCut}) leaves out of the sum terms below {@code 2^-26}
  *       in total (the sum is at least 1): another {@code u} relative, for the posteriors and the
  *       log-likelihood.</li>
  *   <li><b>Sparsification.</b> A term is <i>ambiguous</i> when its interval straddles the threshold
@@ -176,7 +176,7 @@ final class FloatErrorModel {
 
             for (int c = 0; c < k; c++) {
                 double q = Math.exp(lp[c] - logSum);
-                // + pruned: with t > 0, exact pruning may skip terms below 2^-26 in total (SimdKernel), U/4.
+                // + pruned: with t > 0, the exps' cut (SimdKernel.pruneCut) skips terms below 2^-26 in total, U/4.
                 double r = U * (Math.abs(lp[c] - lp[best]) + kpad + 16 + spread + pruned);
                 // q_k = 1 / (1 + R_k), R_k = sum_{j != k} exp(lp_j - lp_k), with exponents moved by +-(E_j + E_k).
                 double qLo = 1 / (1 + Math.exp(logSumExp(lp, c, lp[c], err, 1, err[c])));
