@@ -124,7 +124,13 @@ abstract class Lanes {
     abstract boolean outOfRange(float[] x, int row, int d);
 
     /** The first component {@code c < Kpad} with {@code lp[base + c] == max}; there must be one. */
-    abstract int firstIndexOf(float[] lp, int base, int kpad, float max);
+    final int firstIndexOf(float[] lp, int base, int kpad, float max) {
+        int c = nextIndexOf(lp, base, 0, kpad, max);
+        if (c < 0) {
+            throw new AssertionError("no component reaches the max " + max);
+        }
+        return c;
+    }
 
     /**
      * Adds the sorted terms {@code [from, to)} of one component to the component's centred windows

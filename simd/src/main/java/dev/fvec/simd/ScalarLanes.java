@@ -464,16 +464,6 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    int firstIndexOf(float[] lp, int base, int kpad, float max) {
-        for (int c = 0; c < kpad; c++) {
-            if (lp[base + c] == max) {
-                return c;
-            }
-        }
-        throw new AssertionError("no component reaches the max " + max);
-    }
-
-    @Override
     void addToWindows(float[] mu, float[][] xBatch, int[] terms, int from, int to, float[] c1, float[] c2) {
         // Term-major here (element-major in the vector code): each element still receives its terms
         // in order, and the inner loop over elements is plain, vectorisable array code.

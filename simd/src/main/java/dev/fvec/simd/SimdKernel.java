@@ -129,7 +129,6 @@ final class SimdKernel implements StatisticsKernel {
     private int rowsFrom;
     private final float[] maxes; // BLOCK: max_k log p
     private final float[] centred; // BLOCK x D: the block's descriptors minus the model's centre
-    private final boolean prune; // seeded pruning asked for (see seededBatch)
     private final float pruneCut; // in nats below the max: seeded pruning skips a group whose bound lies below, exps takes such terms as 0
     private final float groupCut; // the groups that may keep a term have a lane e >= this (see exps)
     private long prunedGroups; // (descriptor, group) pairs skipped, over the kernel's life
@@ -236,7 +235,6 @@ final class SimdKernel implements StatisticsKernel {
         this.rows = likelihoods;
         this.maxes = new float[BLOCK];
         this.centred = new float[BLOCK * this.model.d];
-        this.prune = prune && this.model.d >= MIN_PRUNE_DIMENSION && kpad / width >= 2;
         this.pruneCut = pruneCut(hard, threshold, kpad);
         this.groupCut = keepAll ? Float.MIN_VALUE : (float) threshold;
         this.blockCandidates = new int[BLOCK * (kpad / width)];
@@ -245,7 +243,7 @@ final class SimdKernel implements StatisticsKernel {
         this.interleaveExps = kpad <= INTERLEAVED_EXP_GROUPS * width;
         this.laneSums = new float[BLOCK * width];
         this.minTrustedMax = minTrustedMax(this.model.d, this.model.maxOffsetNorm);
-        this.seeds = this.prune ? this.model.seeds : null;
+        this.seeds = prune ? this.model.seeds : null; // null where GroupGeometry does not apply (few groups, small D)
         this.maxLanes = new float[BLOCK * width];
         this.seededRows = Math.max(64, Math.min(256, (1 << 17) / kpad)) / BLOCK * BLOCK;
         if (seeds != null) { // ~0.3 MB at K = 256, D = 64; here, not on a first call (see FisherEncoder)

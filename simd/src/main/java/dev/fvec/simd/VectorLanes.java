@@ -578,21 +578,6 @@ final class VectorLanes extends Lanes {
         return !(tail <= PackedModel.VALUE_LIMIT) || !m.compare(VectorOperators.LE, PackedModel.VALUE_LIMIT).allTrue();
     }
 
-    @Override
-    int firstIndexOf(float[] lp, int base, int kpad, float max) {
-        for (int c = 0; c < kpad; c += LANES) {
-            // anyTrue(), then scalar: VectorMask.firstTrue() boxes the mask for some shapes on JDK 17.
-            if (FloatVector.fromArray(SPECIES, lp, base + c).compare(VectorOperators.EQ, max).anyTrue()) {
-                for (int comp = c; ; comp++) {
-                    if (lp[base + comp] == max) {
-                        return comp;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no component reaches the max " + max);
-    }
-
     /**
      * Two vectors of dimensions side by side (rows are {@code Dpad} long, a whole number of pairs):
      * each element's sums take the terms in order ({@code c1 = y q + c1}, {@code c2 = fma(y q, y,
@@ -755,6 +740,7 @@ final class VectorLanes extends Lanes {
             }
         }
         for (int c = (from + LANES - 1) / LANES * LANES; c < kpad; c += LANES) {
+            // anyTrue(), then scalar: VectorMask.firstTrue() boxes the mask for some shapes on JDK 17.
             if (FloatVector.fromArray(SPECIES, lp, base + c).compare(VectorOperators.EQ, max).anyTrue()) {
                 for (int comp = c; ; comp++) {
                     if (lp[base + comp] == max) {
