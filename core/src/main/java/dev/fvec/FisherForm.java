@@ -93,7 +93,6 @@ public enum FisherForm {
         double[] variances = md.variances;
         double[] uDen = md.uDenominators; // sqrt(w_k) * sigma_kj
         double[] vDen = md.vDenominators; // (sqrt(2) * sqrt(w_k)) * var_kj
-        double[] s0x = perElement(m, s0, invN, parts);
         double[] u = parts.mu;
         double[] v = parts.sigma;
         // The same operations in the same order as the formulas: the same bits. Loops over all
@@ -101,23 +100,28 @@ public enum FisherForm {
         // double (see VectorParts, DiagonalGmm.doubles), which C2 vectorises: 35 -> 12 us at
         // K = 256, D = 64 (Zen 5, JDK 17 and 25). u and v in loops of their own: one loop with both
         // stores (tried per component) was not vectorised (35 us). v's sign as a factor, 1 or -1 (exact).
-        for (int i = 0; i < kd; i++) {
-            double s1kj = s1[i] * invN;
-            u[i] = (s1kj - s0x[i] * means[i]) / uDen[i];
+        int k = m.components();
+        int d = m.dimension();
+        for (int c = 0; c < k; c++) {
+            double s0k = s0[c] * invN;
+            for (int i = c * d; i < (c + 1) * d; i++) {
+                double s1kj = s1[i] * invN;
+                u[i] = (s1kj - s0k * means[i]) / uDen[i];
+            }
         }
         double sign = skimage ? -1 : 1;
-        for (int i = 0; i < kd; i++) {
-            double s0k = s0x[i];
-            double s1kj = s1[i] * invN;
-            double s2kj = s2[i] * invN;
-            double mu = means[i];
-            double var = variances[i];
-            double vi = (s2kj - 2 * mu * s1kj + (mu * mu - var) * s0k) / vDen[i];
-            v[i] = vi * sign;
+        for (int c = 0; c < k; c++) {
+            double s0k = s0[c] * invN;
+            for (int i = c * d; i < (c + 1) * d; i++) {
+                double s1kj = s1[i] * invN;
+                double s2kj = s2[i] * invN;
+                double mu = means[i];
+                double var = variances[i];
+                double vi = (s2kj - 2 * mu * s1kj + (mu * mu - var) * s0k) / vDen[i];
+                v[i] = vi * sign;
+            }
         }
         if (!skimage) {
-            int k = m.components();
-            int d = m.dimension();
             for (int c = 0; c < k; c++) {
                 if (m.weights[c] < VLFEAT_MIN_WEIGHT) {
                     java.util.Arrays.fill(u, c * d, (c + 1) * d, 0);

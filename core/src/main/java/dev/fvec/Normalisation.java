@@ -6,8 +6,9 @@ package dev.fvec;
  * float at the end.
  *
  * <p>The vector comes in parts ({@link VectorParts#parts}), each an array from index 0, and is
- * their concatenation: each step runs over the parts in order, so the sum of squares adds the
- * elements in the vector's index order, as one loop over it would (the same bits).
+ * their concatenation: each step runs over the parts in order, and the sum of squares adds each
+ * part's sum ({@link #sumOfSquares}) in that order, so vectors made of the same parts (a plain
+ * vector and a pyramid's {@code 1x1} cell) get the same bits.
  */
 final class Normalisation {
 
@@ -22,30 +23,22 @@ final class Normalisation {
      * @throws ArithmeticException if an element does not fit in a float
      */
     static void finish(double[][] parts, double power, boolean l2, float[] out, int outOffset) {
-        double sq = 0;
         if (power == 0.5) {
-            // The signed root and the sum of squares in one loop per part. The sum is a chain of
-            // dependent adds (17 us for 32768 values on Zen 5), which the vectorised roots hide under:
-            // both together took 18 us, where the roots (signs kept in the float output, then a
-            // copySign loop; 21 us) and the sum (17 us) took 38 in separate loops.
             for (double[] p : parts) {
-                sq = l2 ? signedRootsAndSquares(p, sq) : signedRoots(p);
+                signedRoots(p);
             }
-        } else {
-            if (power != 0) {
-                for (double[] p : parts) {
-                    for (int i = 0; i < p.length; i++) {
-                        double z = p[i];
-                        p[i] = Math.copySign(Math.pow(Math.abs(z), power), z);
-                    }
+        } else if (power != 0) {
+            for (double[] p : parts) {
+                for (int i = 0; i < p.length; i++) {
+                    double z = p[i];
+                    p[i] = Math.copySign(Math.pow(Math.abs(z), power), z);
                 }
             }
-            if (l2) {
-                for (double[] p : parts) {
-                    for (int i = 0; i < p.length; i++) {
-                        sq += p[i] * p[i];
-                    }
-                }
+        }
+        double sq = 0;
+        if (l2) {
+            for (double[] p : parts) {
+                sq = sumOfSquares(p, sq);
             }
         }
         double scale = 1;
@@ -83,29 +76,50 @@ final class Normalisation {
     }
 
     /**
-     * {@code p[i] = copySign(sqrt(|p[i]|), p[i])}, and returns {@code sq} plus the squares of the
-     * roots, added in index order. The sign is applied as a factor {@code +-1} ({@code +-0} for
-     * {@code +-0}, whose root is 0: the product is then the signed zero copySign gives), made by
-     * arithmetic C2 vectorises on JDK 17: {@code Math.copySign} and {@code Math.signum} were not,
-     * and kept this loop scalar (65 us). Every non-zero double times {@code 2^1200} is at least
-     * {@code 2^126} in magnitude (or infinite), which the clamp maps to {@code +-1}.
+     * {@code sq} plus the sum of {@code p[i]^2}: element {@code i} into running sum {@code i mod 8},
+     * the eight added pairwise at the end. One running sum in index order, in the roots' loop, was
+     * a chain of dependent adds (17 us for 32768 values on Zen 5) longer than that loop's square
+     * roots (10 us, bound by the divider); the eight chains take 7 us in a loop of their own (C2
+     * vectorises neither form's sum).
      */
-    private static double signedRootsAndSquares(double[] p, double sq) {
-        for (int i = 0; i < p.length; i++) {
-            double z = p[i];
-            double root = Math.sqrt(Math.abs(z));
-            p[i] = root * Math.max(-1.0, Math.min(1.0, z * 0x1p600 * 0x1p600));
-            sq += root * root; // (+-root)^2, bitwise
+    private static double sumOfSquares(double[] p, double sq) {
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        double a4 = 0;
+        double a5 = 0;
+        double a6 = 0;
+        double a7 = 0;
+        int i = 0;
+        for (; i + 8 <= p.length; i += 8) {
+            a0 += p[i] * p[i];
+            a1 += p[i + 1] * p[i + 1];
+            a2 += p[i + 2] * p[i + 2];
+            a3 += p[i + 3] * p[i + 3];
+            a4 += p[i + 4] * p[i + 4];
+            a5 += p[i + 5] * p[i + 5];
+            a6 += p[i + 6] * p[i + 6];
+            a7 += p[i + 7] * p[i + 7];
         }
-        return sq;
+        for (; i < p.length; i++) {
+            a0 += p[i] * p[i];
+        }
+        return sq + (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
     }
 
-    /** {@link #signedRootsAndSquares} without the squares (without L2 normalisation); returns 0. */
-    private static double signedRoots(double[] p) {
+    /**
+     * {@code p[i] = copySign(sqrt(|p[i]|), p[i])}; returns 0. The sign is applied as a factor
+     * {@code +-1} ({@code +-0} for {@code +-0}, whose root is 0: the product is then the signed
+     * zero copySign gives), made by arithmetic C2 vectorises on JDK 17: {@code Math.copySign} and
+     * {@code Math.signum} were not, and kept this loop scalar (65 us). Every non-zero double times
+     * {@code 2^1200} is at least {@code 2^126} in magnitude (or infinite), which the clamp maps to
+     * {@code +-1}.
+     */
+    private static void signedRoots(double[] p) {
         for (int i = 0; i < p.length; i++) {
             double z = p[i];
             p[i] = Math.sqrt(Math.abs(z)) * Math.max(-1.0, Math.min(1.0, z * 0x1p600 * 0x1p600));
         }
-        return 0;
     }
 }

@@ -97,19 +97,26 @@ abstract class Lanes {
     abstract float reduceMax(float[] v, int at);
 
     /**
-     * For the centred descriptor {@code xc[at .. at + D)}: {@code out[0]} the float sum of
-     * {@code (x'_j scale_j - pivot_pj)^2} and {@code out[1]} that of {@code (x'_j scale_j)^2}
+     * For the centred descriptor {@code xc[at .. at + D)}: {@code out[outAt]} the float sum of
+     * {@code (x'_j scale_j - pivot_pj)^2} and {@code out[outAt + 1]} that of {@code (x'_j scale_j)^2}
      * ({@link Seeds}), in any order (their error is bounded by the caller's slack).
      */
-    abstract void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out);
+    abstract void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out, int outAt);
 
     /**
-     * Sets, in {@code words}, bit {@code g} of each group whose bound from seed {@code p} at
-     * distance {@code radius}, {@code fl(normUp_g - fl(fl(lo^2) shrink))} with
+     * Sets {@code flags[g] = 1} for each group {@code g < groupsPadded} whose bound from seed
+     * {@code p} at distance {@code radius}, {@code fl(normUp_g - fl(fl(lo^2) shrink))} with
      * {@code lo = max(0, fl(nearestDown_pg - radius))}, is not below {@code threshold} (or is NaN);
-     * bits past the groups may be set too.
+     * leaves the other flags as they are ({@code 0} or {@code 1}), so that a block's descriptors
+     * add up their groups without a reduction each ({@link #flagsToWords} packs them once).
      */
-    abstract void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words);
+    abstract void keepGroups(Seeds sd, int p, float radius, float threshold, float[] flags);
+
+    /**
+     * {@code words}' bit {@code g} set where {@code flags[g] != 0}, the others clear, for
+     * {@code g < n} ({@code n} a multiple of the lanes, {@code words} at least {@code ceil(n / 32)}).
+     */
+    abstract void flagsToWords(float[] flags, int n, int[] words);
 
     /** The first component {@code c}, {@code from <= c < Kpad}, with {@code lp[base + c] == max}, or -1. */
     abstract int nextIndexOf(float[] lp, int base, int from, int kpad, float max);

@@ -522,12 +522,12 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out) {
-        seedRadiusFrom(m, xc, at, p, 0, 0f, 0f, out);
+    void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out, int outAt) {
+        seedRadiusFrom(m, xc, at, p, 0, 0f, 0f, out, outAt);
     }
 
     /** {@link #seedRadius} from dimension {@code from} on, the sums so far {@code r2} and {@code n2} (the vector lanes' tail). */
-    static void seedRadiusFrom(PackedModel m, float[] xc, int at, int p, int from, float r2, float n2, float[] out) {
+    static void seedRadiusFrom(PackedModel m, float[] xc, int at, int p, int from, float r2, float n2, float[] out, int outAt) {
         Seeds sd = m.seeds;
         int d = m.d;
         for (int j = from; j < d; j++) {
@@ -536,17 +536,27 @@ final class ScalarLanes extends Lanes {
             r2 = Math.fma(y, y, r2);
             n2 = Math.fma(xs, xs, n2);
         }
-        out[0] = r2;
-        out[1] = n2;
+        out[outAt] = r2;
+        out[outAt + 1] = n2;
     }
 
     @Override
-    void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words) {
+    void keepGroups(Seeds sd, int p, float radius, float threshold, float[] flags) {
         int gpad = sd.groupsPadded;
         for (int g = 0; g < gpad; g++) {
             float lo = Math.max(sd.nearestDown[p * gpad + g] - radius, 0f);
             float ub = sd.normUp[g] - lo * lo * sd.shrink;
             if (!(ub < threshold)) {
+                flags[g] = 1f;
+            }
+        }
+    }
+
+    @Override
+    void flagsToWords(float[] flags, int n, int[] words) {
+        java.util.Arrays.fill(words, 0, (n + 31) / 32, 0);
+        for (int g = 0; g < n; g++) {
+            if (flags[g] != 0f) {
                 words[g >>> 5] |= 1 << (g & 31);
             }
         }

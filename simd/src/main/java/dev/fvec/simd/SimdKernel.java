@@ -160,7 +160,10 @@ final class SimdKernel implements StatisticsKernel {
     private final int[] groupList; // groups
     private final int[] doneWords; // groups / 32: computed in the block
     private final int[] keepWords; // groups / 32: to compute
-    private final float[] radius = new float[2];
+    private final float[] radii = new float[2 * BLOCK]; // the block's seedRadius pairs
+    private final float[] blockBest = new float[BLOCK]; // the block's maxima over its seed groups
+    private final int[] seedLanes = new int[BLOCK]; // the lanes of those maxima, -1 for none
+    private final float[] keepFlags; // groups padded to lanes: 1 where a descriptor of the block keeps the group
     private ScalarLanes centresTwin; // the twin's lanes for the centres, on first use
     private int seedRest; // seeded batches to skip (the last one skipped too little to pay)
 
@@ -259,6 +262,7 @@ final class SimdKernel implements StatisticsKernel {
             this.groupList = new int[groups];
             this.doneWords = new int[(groups + 31) / 32];
             this.keepWords = new int[(groups + 31) / 32];
+            this.keepFlags = new float[seeds.groupsPadded];
         } else {
             this.batchLikelihoods = null;
             this.batchMaxes = null;
@@ -271,6 +275,7 @@ final class SimdKernel implements StatisticsKernel {
             this.groupList = null;
             this.doneWords = null;
             this.keepWords = null;
+            this.keepFlags = null;
         }
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
@@ -512,25 +517,7 @@ final class SimdKernel implements StatisticsKernel {
             java.util.Arrays.fill(maxLanes, Float.NEGATIVE_INFINITY);
             ops.passGroups(m, centred, groupList, listed, lp, bases, maxLanes);
             computed += listed;
-            java.util.Arrays.fill(keepWords, 0);
-            for (int b = 0; b < BLOCK; b++) {
-                int base = bases[b];
-                float best = ops.reduceMax(maxLanes, b * width);
-                if (best > Float.NEGATIVE_INFINITY) { // not NaN, not -inf: a bound to prune against
-                    int p = -1;
-                    for (int q = 0; p < 0; q++) { // one of the seed groups has it
-                        int at = groupList[q] * width;
-                        p = ops.nextIndexOf(lp, base + at, 0, width, best);
-                        p += p < 0 ? 0 : at;
-                    }
-                    ops.seedRadius(m, centred, b * d, p, radius);
-                    double rho = sd.slack;
-                    double r = Math.sqrt(radius[0]) * (1 + rho) + rho * (Math.sqrt(radius[1]) + sd.pivotNorms[p]);
-                    ops.keepGroups(sd, p, Seeds.up(r), threshold(best), keepWords);
-                } else {
-                    java.util.Arrays.fill(keepWords, -1);
-                }
-            }
+            groupsToKeep(ops, lp, listed);
             listed = 0;
             for (int w = 0; w < words; w++) {
                 int valid = groups - 32 * w >= 32 ? -1 : (1 << (groups - 32 * w)) - 1;
@@ -551,6 +538,51 @@ final class SimdKernel implements StatisticsKernel {
         if (computed + blocks * (cm.kpad / width + 1) > pairs * 9 / 10) {
             seedRest = SEED_REST;
         }
+    }
+
+    /**
+     * {@link #seededBatch}'s block, its seed groups computed ({@code groupList[0 .. seedGroups)},
+     * running maxima in {@link #maxLanes}): sets in {@link #keepWords} the groups that some
+     * descriptor of the block cannot rule out. Stage by stage over the descriptors, each stage a
+     * loop of its own: a descriptor's chain (max, seed lane, radius, square roots, bound) is long
+     * and serial, and the descriptors' chains overlap only when no stage waits for another
+     * descriptor's. Their groups add up in flags, packed once per block. A method of its own, run
+     * once per block with loops inside, so that C2 compiles it (and inlines the packing) within
+     * the warm-up's seeded phase; the packing alone, once per block, stayed in C1 there.
+     */
+    private void groupsToKeep(Lanes ops, float[] lp, int seedGroups) {
+        PackedModel m = model;
+        Seeds sd = seeds;
+        int d = m.d;
+        int width = m.lanes;
+        java.util.Arrays.fill(keepFlags, 0f);
+        for (int b = 0; b < BLOCK; b++) {
+            blockBest[b] = ops.reduceMax(maxLanes, b * width);
+        }
+        for (int b = 0; b < BLOCK; b++) {
+            float best = blockBest[b];
+            int p = -1;
+            if (best > Float.NEGATIVE_INFINITY) { // not NaN, not -inf: a bound to prune against
+                for (int q = 0; p < 0; q++) { // one of the seed groups (groupList[0 .. seedGroups)) has it
+                    int at = groupList[q] * width;
+                    p = ops.nextIndexOf(lp, bases[b] + at, 0, width, best);
+                    p += p < 0 ? 0 : at;
+                }
+                ops.seedRadius(m, centred, b * d, p, radii, 2 * b);
+            }
+            seedLanes[b] = p;
+        }
+        for (int b = 0; b < BLOCK; b++) {
+            int p = seedLanes[b];
+            if (p >= 0) {
+                double rho = sd.slack;
+                double r = Math.sqrt(radii[2 * b]) * (1 + rho) + rho * (Math.sqrt(radii[2 * b + 1]) + sd.pivotNorms[p]);
+                ops.keepGroups(sd, p, Seeds.up(r), threshold(blockBest[b]), keepFlags);
+            } else {
+                java.util.Arrays.fill(keepFlags, 1f);
+            }
+        }
+        ops.flagsToWords(keepFlags, keepFlags.length, keepWords);
     }
 
     /**

@@ -590,7 +590,50 @@ final class VectorLanes extends Lanes {
      */
     @Override
     void addToWindows(float[] mu, float[][] xBatch, int[] terms, int from, int to, float[] c1, float[] c2) {
-        for (int j = 0; j < mu.length; j += 2 * LANES) {
+        int j = 0;
+        for (; j + 4 * LANES <= mu.length; j += 4 * LANES) {
+            FloatVector m0 = FloatVector.fromArray(SPECIES, mu, j);
+            FloatVector m1 = FloatVector.fromArray(SPECIES, mu, j + LANES);
+            FloatVector m2 = FloatVector.fromArray(SPECIES, mu, j + 2 * LANES);
+            FloatVector m3 = FloatVector.fromArray(SPECIES, mu, j + 3 * LANES);
+            FloatVector s10 = FloatVector.fromArray(SPECIES, c1, j);
+            FloatVector s11 = FloatVector.fromArray(SPECIES, c1, j + LANES);
+            FloatVector s12 = FloatVector.fromArray(SPECIES, c1, j + 2 * LANES);
+            FloatVector s13 = FloatVector.fromArray(SPECIES, c1, j + 3 * LANES);
+            FloatVector s20 = FloatVector.fromArray(SPECIES, c2, j);
+            FloatVector s21 = FloatVector.fromArray(SPECIES, c2, j + LANES);
+            FloatVector s22 = FloatVector.fromArray(SPECIES, c2, j + 2 * LANES);
+            FloatVector s23 = FloatVector.fromArray(SPECIES, c2, j + 3 * LANES);
+            for (int t = from; t < to; t++) {
+                float[] x = xBatch[terms[2 * t]];
+                float qt = Float.intBitsToFloat(terms[2 * t + 1]);
+                FloatVector y0 = FloatVector.fromArray(SPECIES, x, j).sub(m0);
+                FloatVector y1 = FloatVector.fromArray(SPECIES, x, j + LANES).sub(m1);
+                FloatVector y2 = FloatVector.fromArray(SPECIES, x, j + 2 * LANES).sub(m2);
+                FloatVector y3 = FloatVector.fromArray(SPECIES, x, j + 3 * LANES).sub(m3);
+                FloatVector qy0 = y0.mul(qt);
+                FloatVector qy1 = y1.mul(qt);
+                FloatVector qy2 = y2.mul(qt);
+                FloatVector qy3 = y3.mul(qt);
+                s10 = qy0.add(s10);
+                s11 = qy1.add(s11);
+                s12 = qy2.add(s12);
+                s13 = qy3.add(s13);
+                s20 = qy0.fma(y0, s20);
+                s21 = qy1.fma(y1, s21);
+                s22 = qy2.fma(y2, s22);
+                s23 = qy3.fma(y3, s23);
+            }
+            s10.intoArray(c1, j);
+            s11.intoArray(c1, j + LANES);
+            s12.intoArray(c1, j + 2 * LANES);
+            s13.intoArray(c1, j + 3 * LANES);
+            s20.intoArray(c2, j);
+            s21.intoArray(c2, j + LANES);
+            s22.intoArray(c2, j + 2 * LANES);
+            s23.intoArray(c2, j + 3 * LANES);
+        }
+        for (; j < mu.length; j += 2 * LANES) {
             FloatVector m0 = FloatVector.fromArray(SPECIES, mu, j);
             FloatVector m1 = FloatVector.fromArray(SPECIES, mu, j + LANES);
             FloatVector s10 = FloatVector.fromArray(SPECIES, c1, j);
@@ -691,7 +734,7 @@ final class VectorLanes extends Lanes {
     }
 
     @Override
-    void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out) {
+    void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out, int outAt) {
         Seeds sd = m.seeds;
         int d = m.d;
         float[] piv = sd.pivots;
@@ -706,26 +749,35 @@ final class VectorLanes extends Lanes {
             r = y.fma(y, r);
             n = xs.fma(xs, n);
         }
-        ScalarLanes.seedRadiusFrom(m, xc, at, p, j, r.reduceLanes(VectorOperators.ADD), n.reduceLanes(VectorOperators.ADD), out);
+        ScalarLanes.seedRadiusFrom(m, xc, at, p, j, r.reduceLanes(VectorOperators.ADD), n.reduceLanes(VectorOperators.ADD), out, outAt);
     }
 
     @Override
-    void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words) {
+    void keepGroups(Seeds sd, int p, float radius, float threshold, float[] flags) {
         int gpad = sd.groupsPadded;
         float[] near = sd.nearestDown;
         float[] norm = sd.normUp;
         int row = p * gpad;
         FloatVector r = FloatVector.broadcast(SPECIES, radius);
         FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         FloatVector shrink = FloatVector.broadcast(SPECIES, sd.shrink);
         for (int g = 0; g < gpad; g += LANES) {
             FloatVector lo = FloatVector.fromArray(SPECIES, near, row + g).sub(r).max(zero);
             FloatVector ub = FloatVector.fromArray(SPECIES, norm, g).sub(lo.mul(lo).mul(shrink));
-            // Not '< threshold' (NaN included): the group stays. The lanes' bits by a blend and an OR
-            // reduction, as in keptBits (VectorMask.toLong() boxes on JDK 17).
-            int skip = FloatVector.zero(SPECIES).blend(LANE_BITS_AS_FLOATS, ub.compare(VectorOperators.LT, threshold))
+            // Not '< threshold' (NaN included): the group stays (1); below, the flag as it was.
+            one.blend(FloatVector.fromArray(SPECIES, flags, g), ub.compare(VectorOperators.LT, threshold)).intoArray(flags, g);
+        }
+    }
+
+    /** The lanes' bits by a blend and an OR reduction, as in {@link #keptBits} ({@code VectorMask.toLong()} boxes on JDK 17). */
+    @Override
+    void flagsToWords(float[] flags, int n, int[] words) {
+        java.util.Arrays.fill(words, 0, (n + 31) / 32, 0);
+        for (int g = 0; g < n; g += LANES) {
+            int bits = FloatVector.zero(SPECIES).blend(LANE_BITS_AS_FLOATS, FloatVector.fromArray(SPECIES, flags, g).compare(VectorOperators.NE, 0f))
                     .reinterpretAsInts().reduceLanes(VectorOperators.OR);
-            words[g >>> 5] |= (~skip & ALL_LANES) << (g & 31);
+            words[g >>> 5] |= (bits & ALL_LANES) << (g & 31);
         }
     }
 
