@@ -691,8 +691,8 @@ final class SimdKernel implements StatisticsKernel {
 
     /**
      * After {@link #exps} of descriptors {@code 0 .. n)}: each one's exp sum (its lane sums added in
-     * index order, from {@code +0}) into {@link #sums}, and its log-likelihood added, in descriptor
-     * order. All descriptors' lanes at once, lane by lane: the adds of one descriptor form a chain
+     * index order, from {@code +0}) into {@link #sums}, and the block's log-likelihoods added (the
+     * logs of the sums as one log of their product). All descriptors' lanes at once, lane by lane: the adds of one descriptor form a chain
      * of {@code LANES} dependent float adds, and the descriptors' chains interleave here rather than
      * each ending a descriptor's exps. Descriptors given to the scalar reference are skipped.
      */
@@ -708,13 +708,17 @@ final class SimdKernel implements StatisticsKernel {
                 s[b] += ls[b * width + l];
             }
         }
+        // One log per block, of the product of the sums (each in [1, Kpad], so at most Kpad^BLOCK):
+        // a log per descriptor took 1-2% of an encode at D = 128, K = 64.
+        double product = 1;
         double ll = logLikelihood;
         for (int b = 0; b < n; b++) {
             if (slots[b] >= 0) {
-                ll += model.maxLogNorm + maxes[b] + Math.log(s[b]);
+                ll += model.maxLogNorm + maxes[b];
+                product *= s[b];
             }
         }
-        logLikelihood = ll;
+        logLikelihood = ll + Math.log(product);
     }
 
     /**
