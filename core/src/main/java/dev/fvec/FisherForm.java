@@ -95,11 +95,12 @@ public enum FisherForm {
         double[] vDen = md.vDenominators; // (sqrt(2) * sqrt(w_k)) * var_kj
         double[] u = parts.mu;
         double[] v = parts.sigma;
-        // The same operations in the same order as the formulas: the same bits. Loops over all
-        // K x D elements, every array read and written at the same index, no float widened to
-        // double (see VectorParts, DiagonalGmm.doubles), which C2 vectorises: 35 -> 12 us at
-        // K = 256, D = 64 (Zen 5, JDK 17 and 25). u and v in loops of their own: one loop with both
-        // stores (tried per component) was not vectorised (35 us). v's sign as a factor, 1 or -1 (exact).
+        // The same operations in the same order as the formulas: the same bits. Per component, u
+        // and v in loops of their own that read and write every array at the same index and widen
+        // no float to double (see VectorParts, DiagonalGmm.doubles), which C2 vectorises on JDK 17
+        // and 25; one loop with both stores was not (35 us at K = 256, D = 64, Zen 5), nor one that
+        // also takes the square roots (93 us). The s0 factor per component rather than from a K x D
+        // array of it: 25 -> 12 us on JDK 17, 16 -> 14 on 25. v's sign as a factor, 1 or -1 (exact).
         int k = m.components();
         int d = m.dimension();
         for (int c = 0; c < k; c++) {
