@@ -448,19 +448,9 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void centre(PackedModel m, float[] x, int row, float[] out, int at) {
+    boolean centre(PackedModel m, float[] x, int row, float[] out, int at) {
         m.centre(x, row, out, at);
-    }
-
-    @Override
-    boolean outOfRange(float[] x, int row, int d) {
-        // Not a running max (one chain of dependent maxima): each value tested on its own, NaN
-        // failing the test as it would the max's.
-        boolean out = false;
-        for (int j = 0; j < d; j++) {
-            out |= !(Math.abs(x[row + j]) <= PackedModel.VALUE_LIMIT);
-        }
-        return out;
+        return outOfRange(x, row, m.d);
     }
 
     @Override

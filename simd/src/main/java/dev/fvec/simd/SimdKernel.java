@@ -135,6 +135,7 @@ final class SimdKernel implements StatisticsKernel {
     private float[] rows;
     private int rowsFrom;
     private final float[] maxes; // BLOCK: max_k log p
+    private final boolean[] outside = new boolean[BLOCK]; // BLOCK: Lanes#outOfRange of the block's descriptors
     private final float[] centred; // BLOCK x D: the block's descriptors minus the model's centre
     private final float pruneCut; // in nats below the max: seeded pruning skips a group whose bound lies below, exps takes such terms as 0
     private final float groupCut; // the groups that may keep a term have a lane e >= this (see exps)
@@ -155,6 +156,7 @@ final class SimdKernel implements StatisticsKernel {
     private final int seededRows; // descriptors per seeded batch, a multiple of BLOCK
     private final float[] batchLikelihoods; // seededRows x Kpad, in the batch's order
     private final float[] batchMaxes; // seededRows
+    private final boolean[] batchOutside; // seededRows: Lanes#outOfRange, from the centring
     private final float[] batchCentred; // seededRows x D
     private final int[] seedGroupOf; // seededRows: the group of the nearest centre
     private final int[] sortedRows; // seededRows: the batch by seed group
@@ -261,6 +263,7 @@ final class SimdKernel implements StatisticsKernel {
             int groups = kpad / width;
             this.batchLikelihoods = new float[seededRows * kpad];
             this.batchMaxes = new float[seededRows];
+            this.batchOutside = new boolean[seededRows];
             this.batchCentred = new float[seededRows * this.model.d];
             this.seedGroupOf = new int[seededRows];
             this.sortedRows = new int[seededRows];
@@ -274,6 +277,7 @@ final class SimdKernel implements StatisticsKernel {
         } else {
             this.batchLikelihoods = null;
             this.batchMaxes = null;
+            this.batchOutside = null;
             this.batchCentred = null;
             this.seedGroupOf = null;
             this.sortedRows = null;
@@ -364,12 +368,15 @@ final class SimdKernel implements StatisticsKernel {
             }
             for (int end = i + ahead; i < end; i += BLOCK) {
                 ops.aheadBlock(m, likelihoods, maxes);
+                for (int b = 0; b < BLOCK; b++) {
+                    outside[b] = ops.outOfRange(x, offset + (i + b) * d, d);
+                }
                 block(ops, x, offset + i * d, stats, true);
             }
         }
         for (; i < count; i++) {
             int row = offset + i * d;
-            ops.centre(m, x, row, centred, 0);
+            outside[0] = ops.centre(m, x, row, centred, 0);
             ops.logLikelihoods1(m, centred, likelihoods, maxes);
             keptTerms.makeRoom(BLOCK, stats, ops);
             exps(ops, 0, x, row);
@@ -398,7 +405,7 @@ final class SimdKernel implements StatisticsKernel {
         int d = m.d;
         if (!computed) {
             for (int b = 0; b < BLOCK; b++) {
-                ops.centre(m, x, row + b * d, centred, b * d);
+                outside[b] = ops.centre(m, x, row + b * d, centred, b * d);
             }
             ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
         }
@@ -444,6 +451,7 @@ final class SimdKernel implements StatisticsKernel {
         for (int i = 0; i < n; i += BLOCK) {
             rowsFrom = i * kpad;
             System.arraycopy(batchMaxes, i, maxes, 0, BLOCK);
+            System.arraycopy(batchOutside, i, outside, 0, BLOCK);
             block(ops, x, row + i * d, stats, true);
         }
         rows = likelihoods;
@@ -485,7 +493,7 @@ final class SimdKernel implements StatisticsKernel {
         // Seed groups: the nearest centre's.
         for (int i = 0; i < n; i += BLOCK) {
             for (int b = 0; b < BLOCK; b++) {
-                ops.centre(m, x, row + (i + b) * d, batchCentred, (i + b) * d);
+                batchOutside[i + b] = ops.centre(m, x, row + (i + b) * d, batchCentred, (i + b) * d);
                 ops.centre(cm, x, row + (i + b) * d, centresCentred, b * d);
             }
             centresLanes(ops).logLikelihoodsBlock(cm, centresCentred, centresLp, centresMax);
@@ -652,7 +660,7 @@ final class SimdKernel implements StatisticsKernel {
      */
     private boolean admit(Lanes ops, int b, float[] x, int row) {
         float max = maxes[b]; // padding lanes are -inf and never win
-        if (!(max >= minTrustedMax) || ops.outOfRange(x, row, model.d)) {
+        if (!(max >= minTrustedMax) || outside[b]) {
             // -inf (overflow) fails the first test too.
             slots[b] = -1;
             return false;

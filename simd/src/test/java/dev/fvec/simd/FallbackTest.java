@@ -47,6 +47,51 @@ class FallbackTest {
     }
 
     /**
+     * {@code |x| > 2^59} in a row's whole vectors and in its remainder (D = 19 at every width), on
+     * the block path (K = 3) and the seeded path (8 groups of lanes, D >= 16): the range is decided
+     * while the row is centred ({@link Lanes#centre}), and exactly those two descriptors go to the
+     * reference. Dimensions 2 and 18 have means near {@code 2^59} and variances {@code 1e34}, so
+     * the two rows' log-likelihoods are ordinary: only the range check can send them there.
+     */
+    @Test
+    void hugeValuesInTheWholeVectorsAndTheRemainder() {
+        int d = 19;
+        float huge = 0x1p59f;
+        for (int k : new int[] {3, 8 * VectorLanes.LANES}) {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(k);
+            float[] w = new float[k];
+            float[] mu = new float[k * d];
+            float[] var = new float[k * d];
+            for (int c = 0; c < k; c++) {
+                w[c] = 1f / k;
+                for (int j = 0; j < d; j++) {
+                    boolean far = j == 2 || j == 18;
+                    mu[c * d + j] = far ? huge * (1 - 1e-3f * (c % 5)) : (float) (10 * (c % 5) + rnd.nextDouble(-1, 1));
+                    var[c * d + j] = far ? 1e34f : 1;
+                }
+            }
+            DiagonalGmm model = DiagonalGmm.of(w, mu, var);
+            int n = 24;
+            float[] x = new float[n * d];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < d; j++) {
+                    boolean far = j == 2 || j == 18;
+                    x[i * d + j] = far ? huge * (float) (1 - rnd.nextDouble(0, 5e-3)) : (float) rnd.nextDouble(-1, 41);
+                }
+            }
+            x[3 * d + 2] = huge * 1.01f; // in the first whole vector
+            x[10 * d + 18] = huge * 1.01f; // in the remainder
+            for (Sparsity s : SPARSITIES) {
+                SimdKernel kernel = SimdKernel.vector(model, s);
+                assertTrue(kernel.minTrustedMax < -100, "K = " + k + ": the float path trusts ordinary rows");
+                kernel.accumulate(x, 0, n, GmmStatistics.forModel(model));
+                assertEquals(2, kernel.fallbacks(), "K = " + k + ", " + s);
+            }
+            assertMatches(model, x, n);
+        }
+    }
+
+    /**
      * Issue 10 item 6: far from every mean, float loses the posterior. K = 2, D = 1, means 0 and
      * 1e-4, variance 1, x = 5000: the float log-likelihoods (~ -1.25e7) carry errors of several nats,
      * so float gives q = [0.5, 0.5] where the truth is [0.3775, 0.6225]. The vector kernel and the
