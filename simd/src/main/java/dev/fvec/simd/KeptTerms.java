@@ -14,8 +14,8 @@ import java.util.Arrays;
  * The windows of all components ({@code 2 K Dpad} floats) outgrow L1, and read-modify-writing a
  * window row per term was bound by L2 traffic. Queued by component (each component's terms in a
  * bucket of its own, in descriptor order), the batch's terms let each row be read and written once
- * per batch and held in registers while the batch's descriptors (copied, zero-padded, into
- * {@link #xBatch}, in L1) are added. Each component still receives its terms in descriptor order,
+ * per batch and held in registers while the batch's descriptors (read in place, or copies with
+ * zero tails where {@code D < Dpad}; see {@link #rows}) are added. Each component still receives its terms in descriptor order,
  * so the float sums are bit for bit those of adding the terms as they came (and do not depend on
  * where batches end). The buckets replaced one queue in descriptor order and a counting sort of it
  * by component (three passes over the terms) per batch.
@@ -54,10 +54,18 @@ final class KeptTerms {
     private final int d;
     private final int dpad;
     private final int batchRows; // descriptors per batch: a multiple of the kernel's block
-    private final float[][] xBatch; // batchRows rows of Dpad: the batch's descriptors, zero tails
+    // Where the queued terms' descriptors are read (Lanes#addToWindows): where D = Dpad, in place
+    // in the call's x (a batch never outlives its call: accumulate adds the queue before it
+    // returns, then lets go of x); otherwise copied into 'copies', batchRows rows of Dpad with zero
+    // tails. Reading in place, one copy per descriptor less: 2.1% of an encode at D = 64, K = 256
+    // (golden), 4.3% at D = 128, K = 64 (JarAB, the copy left out).
+    private final boolean inPlace;
+    private final float[] copies; // null in place
+    private final int[] slotRow; // batchRows: each slot's row in 'rows'
+    private float[] rows; // the call's x in place, else copies
     private final int bucketTerms; // terms per bucket
     // K buckets of bucketTerms: the queued terms, per component in descriptor order, each as its
-    // descriptor's row in xBatch and its posterior's bits side by side (see Lanes#addToWindows):
+    // descriptor's row in 'rows' and its posterior's bits side by side (see Lanes#addToWindows):
     // one cache line per queued term rather than two (a float and an int array), which the
     // log-likelihood pass, streaming the model (128 KB at K = 256, D = 64), has evicted from L1
     // since the block before. One JVM, both alternating, t = 1e-6 (Zen 5, 512 bits): encode
@@ -70,11 +78,11 @@ final class KeptTerms {
     private final double[] weight; // K: sum q since the last flush
     private final int[] windowTerms; // K: terms since the last flush
 
-    private final int[] slotDescriptor; // batchRows: the descriptor (index in the call) in each row of xBatch
+    private final int[] slotDescriptor; // batchRows: the descriptor (index in the call) in each slot
     private KeptTermSink sink; // null: no one wants the terms
     private int callOffset; // the call's offset in x, to turn a row into a descriptor index
 
-    private int batchDescriptors; // rows of xBatch in use
+    private int batchDescriptors; // slots in use
     private int fullest; // the most terms in one bucket
 
     KeptTerms(PackedModel model, int block) {
@@ -83,7 +91,13 @@ final class KeptTerms {
         this.d = model.d;
         this.dpad = model.dpad;
         this.batchRows = Math.max(block, Math.min(BATCH_DESCRIPTORS, BATCH_FLOATS / dpad) / block * block);
-        this.xBatch = new float[batchRows][dpad];
+        this.inPlace = d == dpad;
+        this.copies = inPlace ? null : new float[batchRows * dpad];
+        this.rows = copies;
+        this.slotRow = new int[batchRows];
+        for (int i = 0; i < batchRows; i++) {
+            slotRow[i] = i * dpad;
+        }
         this.slotDescriptor = new int[batchRows];
         this.bucketTerms = Math.max(BUCKET_TERMS, 2 * block);
         this.buckets = new int[2 * k * bucketTerms];
@@ -95,20 +109,25 @@ final class KeptTerms {
     }
 
     /**
-     * Copies the descriptor at {@code x[row]} into the batch's next row and returns that row (the
-     * slot the descriptor's terms name).
+     * Takes the descriptor at {@code x[row]} into the batch's next slot (in place, or a copy) and
+     * returns that slot (which its terms name).
      */
     int add(float[] x, int row) {
         int slot = batchDescriptors++;
         if (sink != null) { // an integer division: only when someone listens
             slotDescriptor[slot] = (row - callOffset) / d;
         }
-        System.arraycopy(x, row, xBatch[slot], 0, d);
+        if (inPlace) {
+            rows = x;
+            slotRow[slot] = row;
+        } else {
+            System.arraycopy(x, row, copies, slot * dpad, d);
+        }
         return slot;
     }
 
     /**
-     * Queues the term of posterior {@code q} of the descriptor in row {@code slot} for {@code comp};
+     * Queues the term of posterior {@code q} of the descriptor in slot {@code slot} for {@code comp};
      * returns the terms now in its bucket, which the caller passes on to {@link #noteFullest} (the
      * largest of a descriptor's, once): a running maximum in a field would be a store-to-load chain
      * through every kept term.
@@ -116,7 +135,7 @@ final class KeptTerms {
     int queue(int comp, float q, int slot) {
         int n = bucketCount[comp]++;
         int t = 2 * (comp * bucketTerms + n);
-        buckets[t] = slot;
+        buckets[t] = slotRow[slot];
         buckets[t + 1] = Float.floatToRawIntBits(q);
         if (sink != null) {
             // The posterior as queued: the twin and the vector lanes queue the same floats in the same order.
@@ -163,7 +182,7 @@ final class KeptTerms {
             int end = start + counts[comp];
             while (start < end) {
                 int stop = Math.min(end, start + FLUSH_TERMS - windowTerms[comp]);
-                lanes.addToWindows(model.muRows[comp], xBatch, buckets, start, stop, centred1[comp], centred2[comp]);
+                lanes.addToWindows(model.muRows[comp], rows, buckets, start, stop, centred1[comp], centred2[comp]);
                 double w = weight[comp];
                 for (int t = start; t < stop; t++) {
                     w += Float.intBitsToFloat(buckets[2 * t + 1]);
@@ -179,6 +198,7 @@ final class KeptTerms {
         }
         fullest = 0;
         batchDescriptors = 0;
+        rows = copies; // in place: no hold on the caller's x past its call
     }
 
     /** Flushes every non-empty window (at the end of a call). */

@@ -454,17 +454,17 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void addToWindows(float[] mu, float[][] xBatch, int[] terms, int from, int to, float[] c1, float[] c2) {
+    void addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2) {
         // Term-major here (element-major in the vector code): each element still receives its terms
         // in order, and the inner loop over elements is plain, vectorisable array code.
         for (int t = from; t < to; t++) {
-            addTerm(mu, xBatch[terms[2 * t]], Float.intBitsToFloat(terms[2 * t + 1]), c1, c2);
+            addTerm(mu, rows, terms[2 * t], Float.intBitsToFloat(terms[2 * t + 1]), c1, c2);
         }
     }
 
-    private static void addTerm(float[] mu, float[] x, float q, float[] c1, float[] c2) {
+    private static void addTerm(float[] mu, float[] x, int at, float q, float[] c1, float[] c2) {
         for (int j = 0; j < mu.length; j++) {
-            float y = x[j] - mu[j];
+            float y = x[at + j] - mu[j];
             float qy = y * q;
             c1[j] = qy + c1[j];
             c2[j] = Math.fma(qy, y, c2[j]);

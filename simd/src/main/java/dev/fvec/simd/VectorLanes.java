@@ -579,7 +579,7 @@ final class VectorLanes extends Lanes {
      * uncompiled: a slow warm-up round).
      */
     @Override
-    void addToWindows(float[] mu, float[][] xBatch, int[] terms, int from, int to, float[] c1, float[] c2) {
+    void addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2) {
         int j = 0;
         for (; j + 4 * LANES <= mu.length; j += 4 * LANES) {
             FloatVector m0 = FloatVector.fromArray(SPECIES, mu, j);
@@ -595,12 +595,12 @@ final class VectorLanes extends Lanes {
             FloatVector s22 = FloatVector.fromArray(SPECIES, c2, j + 2 * LANES);
             FloatVector s23 = FloatVector.fromArray(SPECIES, c2, j + 3 * LANES);
             for (int t = from; t < to; t++) {
-                float[] x = xBatch[terms[2 * t]];
+                int x = terms[2 * t];
                 float qt = Float.intBitsToFloat(terms[2 * t + 1]);
-                FloatVector y0 = FloatVector.fromArray(SPECIES, x, j).sub(m0);
-                FloatVector y1 = FloatVector.fromArray(SPECIES, x, j + LANES).sub(m1);
-                FloatVector y2 = FloatVector.fromArray(SPECIES, x, j + 2 * LANES).sub(m2);
-                FloatVector y3 = FloatVector.fromArray(SPECIES, x, j + 3 * LANES).sub(m3);
+                FloatVector y0 = FloatVector.fromArray(SPECIES, rows, x + j).sub(m0);
+                FloatVector y1 = FloatVector.fromArray(SPECIES, rows, x + j + LANES).sub(m1);
+                FloatVector y2 = FloatVector.fromArray(SPECIES, rows, x + j + 2 * LANES).sub(m2);
+                FloatVector y3 = FloatVector.fromArray(SPECIES, rows, x + j + 3 * LANES).sub(m3);
                 FloatVector qy0 = y0.mul(qt);
                 FloatVector qy1 = y1.mul(qt);
                 FloatVector qy2 = y2.mul(qt);
@@ -631,10 +631,10 @@ final class VectorLanes extends Lanes {
             FloatVector s20 = FloatVector.fromArray(SPECIES, c2, j);
             FloatVector s21 = FloatVector.fromArray(SPECIES, c2, j + LANES);
             for (int t = from; t < to; t++) {
-                float[] x = xBatch[terms[2 * t]];
+                int x = terms[2 * t];
                 float qt = Float.intBitsToFloat(terms[2 * t + 1]);
-                FloatVector y0 = FloatVector.fromArray(SPECIES, x, j).sub(m0);
-                FloatVector y1 = FloatVector.fromArray(SPECIES, x, j + LANES).sub(m1);
+                FloatVector y0 = FloatVector.fromArray(SPECIES, rows, x + j).sub(m0);
+                FloatVector y1 = FloatVector.fromArray(SPECIES, rows, x + j + LANES).sub(m1);
                 FloatVector qy0 = y0.mul(qt);
                 FloatVector qy1 = y1.mul(qt);
                 s10 = qy0.add(s10);
