@@ -38,6 +38,8 @@ final class VectorLanes extends Lanes {
     /** {@link #LANE_BITS}' bits as floats (only moved by blends, never computed with). */
     private static final FloatVector LANE_BITS_AS_FLOATS = LANE_BITS.reinterpretAsFloats();
     private static final int ALL_LANES = (int) ((1L << LANES) - 1);
+    /** Whether {@code VectorMask.toLong()} is compiled without a box (see {@link #keptBits}). */
+    private static final boolean MASK_TO_LONG = Runtime.version().feature() >= 21;
 
     /** Component groups per pass of {@link #logLikelihoods4}. */
     static final int GROUPS_PER_PASS = 2;
@@ -528,15 +530,21 @@ final class VectorLanes extends Lanes {
     }
 
     /**
-     * The comparison on the floats' bits: for values {@code >= +0} and {@code cut > 0}, float and int
-     * order agree. An int mask then selects each lane's bit, and an OR reduction (an intrinsic on
-     * JDK 17, where {@code VectorMask.toLong()} is not: it boxes) packs them. The caller visits the
+     * From JDK 21 on, the mask's {@code toLong()} (one instruction on AVX-512; 1-1.6% of an encode
+     * faster than the reduction at 512 bits, Temurin 25, no allocation at 512, 256 or 128 bits).
+     * On JDK 17, where {@code toLong()} boxes: the comparison on the floats' bits (for values
+     * {@code >= +0} and {@code cut > 0}, float and int order agree; other values are {@code <= 0}
+     * and never kept either way), an int mask selecting each lane's bit and an OR reduction (an
+     * intrinsic there) to pack them. The caller visits the
      * set bits only: a scalar scan of every lane of the candidate groups (171 lanes for 19 kept
      * terms per descriptor at D = 64, K = 256 synthetic) cost as much as the log-likelihood pass,
      * with a branch per lane or without.
      */
     @Override
     int keptBits(float[] lp, int at, float cut) {
+        if (MASK_TO_LONG) {
+            return (int) FloatVector.fromArray(SPECIES, lp, at).compare(VectorOperators.GE, cut).toLong();
+        }
         IntVector e = FloatVector.fromArray(SPECIES, lp, at).reinterpretAsInts();
         return IntVector.zero(INT_SPECIES).blend(LANE_BITS, e.compare(VectorOperators.GE, Float.floatToRawIntBits(cut)))
                 .reduceLanes(VectorOperators.OR);
