@@ -87,7 +87,6 @@ public enum FisherForm {
      */
     private static void fisherNormalised(DiagonalGmm m, double[] s0, double[] s1, double[] s2, double invN,
             VectorParts parts, boolean skimage) {
-        int kd = parts.mu.length;
         DiagonalGmm.Doubles md = m.doubles();
         double[] means = md.means;
         double[] variances = md.variances;

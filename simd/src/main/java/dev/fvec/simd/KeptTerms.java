@@ -15,9 +15,9 @@ import java.util.Arrays;
  * window row per term was bound by L2 traffic. Queued by component (each component's terms in a
  * bucket of its own, in descriptor order), the batch's terms let each row be read and written once
  * per batch and held in registers while the batch's descriptors (read in place, or copies with
- * zero tails where {@code D < Dpad}; see {@link #rows}) are added. Each component still receives its terms in descriptor order,
- * so the float sums are bit for bit those of adding the terms as they came (and do not depend on
- * where batches end). The buckets replaced one queue in descriptor order and a counting sort of it
+ * zero tails where {@code D < Dpad}; see {@link #rows}) are added. Each component still receives
+ * its terms in descriptor order, so the float sums are bit for bit those of adding the terms as
+ * they came (and do not depend on where batches end). The buckets replaced one queue in descriptor order and a counting sort of it
  * by component (three passes over the terms) per batch.
  *
  * <h2>Centred windows</h2>

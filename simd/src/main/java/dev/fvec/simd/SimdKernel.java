@@ -711,9 +711,10 @@ final class SimdKernel implements StatisticsKernel {
     /**
      * After {@link #exps} of descriptors {@code 0 .. n)}: each one's exp sum (its lane sums added in
      * index order, from {@code +0}) into {@link #sums}, and the block's log-likelihoods added (the
-     * logs of the sums as one log of their product). All descriptors' lanes at once, lane by lane: the adds of one descriptor form a chain
-     * of {@code LANES} dependent float adds, and the descriptors' chains interleave here rather than
-     * each ending a descriptor's exps. Descriptors given to the scalar reference are skipped.
+     * logs of the sums as one log of their product). All descriptors' lanes at once, lane by lane:
+     * the adds of one descriptor form a chain of {@code LANES} dependent float adds, and the
+     * descriptors' chains interleave here rather than each ending a descriptor's exps. Descriptors
+     * given to the scalar reference are skipped.
      */
     private void sumExps(int n) {
         int width = model.lanes;
