@@ -88,9 +88,15 @@ final class SimdKernel implements StatisticsKernel {
      * ({@code JarAB}'s method; Zen 5, 512 bits, Temurin 25), interleaved against one by one:
      * K = 64 (4 groups) D = 128 t = 1e-6 765-784 vs 804-805 us, t = 0 727-784 vs 802-839, hard 670
      * vs 711; K = 128 (8 groups) D = 64 407-416 vs 439-441, D = 128 1683 vs 1722; but K = 256
-     * (16 groups) D = 64 764 vs 750, K = 1024 (64 groups) 3254 vs 2997.
+     * (16 groups) D = 64 764 vs 750, K = 1024 (64 groups) 3254 vs 2997 (session 20). Session 22,
+     * after its changes elsewhere (toLong for the kept lanes, no copies, one log per block), at
+     * K = 256 (16 groups): golden t = 1e-6 0.972-0.976, t = 0 0.978, synthetic 0.987, hard 1.003
+     * (interleaved over one by one, JarAB): hence 16. A K = 1024 model's first calls after
+     * {@code Kernels.warmUp()} (whose models now all take the block's exps at once at 512 bits)
+     * allocate nothing and take 2.6-2.9 ms falling to 1.8 ms within four calls, as before (JDK 17
+     * and 25).
      */
-    static final int INTERLEAVED_EXP_GROUPS = 8;
+    static final int INTERLEAVED_EXP_GROUPS = 16;
     /**
      * Batches run unpruned after one where seeded pruning did not pay (see {@link #seededBatch});
      * doubled after each further such batch in a row, up to {@link #MAX_SEED_REST}, and back to
