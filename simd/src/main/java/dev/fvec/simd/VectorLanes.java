@@ -577,14 +577,18 @@ final class VectorLanes extends Lanes {
     }
 
     /**
-     * Two vectors of dimensions side by side (rows are {@code Dpad} long, a whole number of pairs):
-     * each element's sums take the terms in order ({@code c1 = y q + c1}, {@code c2 = fma(y q, y,
-     * c2)}, the twin's operations), but the loop over terms carries four independent chains
-     * instead of two; one vector at a time, the add and FMA latencies bounded it (components with
-     * many terms: 79 kept terms per descriptor at D = 64, K = 1024 synthetic, where this was 15%
-     * of an encode). No remainder loop: a loop that the warm-up's small model (D = 17) never
-     * entered was compiled as a trap, which the first real model hit (deoptimised, then run
-     * uncompiled: a slow warm-up round).
+     * Four vectors of dimensions side by side, then pairs for what is left (rows are {@code Dpad}
+     * long, a whole number of pairs): each element's sums take the terms in order
+     * ({@code c1 = y q + c1}, {@code c2 = fma(y q, y, c2)}, the twin's operations), but the loop
+     * over terms carries eight (or four) independent chains; one vector at a time, the add and FMA
+     * latencies bounded it (components with many terms: 79 kept terms per descriptor at D = 64,
+     * K = 1024 synthetic, where this was 15% of an encode), and pairs alone still did (fours,
+     * in one change with the seeded blocks' packing: 0.964 of an encode at 64 x 256, JarAB). No
+     * remainder loop of single vectors: a loop that the warm-up's small model (D = 17) never entered
+     * was compiled as a trap, which the first real model hit (deoptimised, then run uncompiled: a
+     * slow warm-up round). The warm-up's models (D = 17, 33, 64) enter both loops at every width:
+     * at 512 bits D = 17 takes a pair only, D = 33 and 64 fours only; at 256 bits D = 33 takes
+     * fours and a pair; at 128 bits D = 17 and 33 do.
      */
     @Override
     void addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2) {
