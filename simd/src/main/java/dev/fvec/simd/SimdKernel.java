@@ -539,7 +539,7 @@ final class SimdKernel implements StatisticsKernel {
             java.util.Arrays.fill(maxLanes, Float.NEGATIVE_INFINITY);
             ops.passGroups(m, centred, groupList, listed, lp, bases, maxLanes);
             computed += listed;
-            groupsToKeep(ops, lp, listed);
+            groupsToKeep(ops, lp);
             listed = 0;
             for (int w = 0; w < words; w++) {
                 int valid = groups - 32 * w >= 32 ? -1 : (1 << (groups - 32 * w)) - 1;
@@ -566,7 +566,7 @@ final class SimdKernel implements StatisticsKernel {
     }
 
     /**
-     * {@link #seededBatch}'s block, its seed groups computed ({@code groupList[0 .. seedGroups)},
+     * {@link #seededBatch}'s block, its seed groups computed (listed first in {@link #groupList},
      * running maxima in {@link #maxLanes}): sets in {@link #keepWords} the groups that some
      * descriptor of the block cannot rule out. Stage by stage over the descriptors, each stage a
      * loop of its own: a descriptor's chain (max, seed lane, radius, square roots, bound) is long
@@ -575,7 +575,7 @@ final class SimdKernel implements StatisticsKernel {
      * once per block with loops inside, so that C2 compiles it (and inlines the packing) within
      * the warm-up's seeded phase; the packing alone, once per block, stayed in C1 there.
      */
-    private void groupsToKeep(Lanes ops, float[] lp, int seedGroups) {
+    private void groupsToKeep(Lanes ops, float[] lp) {
         PackedModel m = model;
         Seeds sd = seeds;
         int d = m.d;
@@ -588,7 +588,7 @@ final class SimdKernel implements StatisticsKernel {
             float best = blockBest[b];
             int p = -1;
             if (best > Float.NEGATIVE_INFINITY) { // not NaN, not -inf: a bound to prune against
-                for (int q = 0; p < 0; q++) { // one of the seed groups (groupList[0 .. seedGroups)) has it
+                for (int q = 0; p < 0; q++) { // one of the seed groups (groupList's first) has it
                     int at = groupList[q] * width;
                     p = ops.nextIndexOf(lp, bases[b] + at, 0, width, best);
                     p += p < 0 ? 0 : at;

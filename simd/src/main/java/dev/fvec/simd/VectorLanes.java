@@ -37,7 +37,6 @@ final class VectorLanes extends Lanes {
     private static final IntVector LANE_BITS = laneBits();
     /** {@link #LANE_BITS}' bits as floats (only moved by blends, never computed with). */
     private static final FloatVector LANE_BITS_AS_FLOATS = LANE_BITS.reinterpretAsFloats();
-    private static final int ALL_LANES = (int) ((1L << LANES) - 1);
     /** Whether {@code VectorMask.toLong()} is compiled without a box (see {@link #keptBits}). */
     private static final boolean MASK_TO_LONG = Runtime.version().feature() >= 21;
 
@@ -772,14 +771,17 @@ final class VectorLanes extends Lanes {
         }
     }
 
-    /** The lanes' bits by a blend and an OR reduction, as in {@link #keptBits} ({@code VectorMask.toLong()} boxes on JDK 17). */
+    /**
+     * The lanes' bits by a blend and an OR reduction, once per block of descriptors (the JDK 17 way
+     * of {@link #keptBits}, whose {@code toLong()} boxes there; not worth a second path here).
+     */
     @Override
     void flagsToWords(float[] flags, int n, int[] words) {
         java.util.Arrays.fill(words, 0, (n + 31) / 32, 0);
         for (int g = 0; g < n; g += LANES) {
             int bits = FloatVector.zero(SPECIES).blend(LANE_BITS_AS_FLOATS, FloatVector.fromArray(SPECIES, flags, g).compare(VectorOperators.NE, 0f))
                     .reinterpretAsInts().reduceLanes(VectorOperators.OR);
-            words[g >>> 5] |= (bits & ALL_LANES) << (g & 31);
+            words[g >>> 5] |= bits << (g & 31);
         }
     }
 
