@@ -561,12 +561,22 @@ final class VectorLanes extends Lanes {
         float[] c = m.centre;
         int d = m.d;
         FloatVector range = FloatVector.zero(SPECIES);
+        FloatVector range1 = FloatVector.zero(SPECIES);
         int j = 0;
+        for (; j + 2 * LANES <= d; j += 2 * LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, row + j);
+            FloatVector w = FloatVector.fromArray(SPECIES, x, row + j + LANES);
+            v.sub(FloatVector.fromArray(SPECIES, c, j)).intoArray(out, at + j);
+            w.sub(FloatVector.fromArray(SPECIES, c, j + LANES)).intoArray(out, at + j + LANES);
+            range = range.max(v.abs());
+            range1 = range1.max(w.abs());
+        }
         for (; j + LANES <= d; j += LANES) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, row + j);
             v.sub(FloatVector.fromArray(SPECIES, c, j)).intoArray(out, at + j);
             range = range.max(v.abs());
         }
+        range = range.max(range1);
         float tail = 0;
         for (; j < d; j++) {
             out[at + j] = x[row + j] - c[j];
