@@ -554,29 +554,31 @@ final class VectorLanes extends Lanes {
      * for all it knows), 3% of an encode at D = 64, K = 256 (golden). The range as a running max
      * of {@code |x|} in a register (a NaN lane makes it NaN, which fails the test, as in the
      * scalar form); apart, as a vector loop of its own after the pass (x's rows read again), it
-     * took 4.3% of an encode at D = 128, K = 64 (JarAB without it; 6.4% faster fused).
+     * took 4.3% of an encode at D = 128, K = 64 (JarAB without it; 6.4% faster fused). Two vectors
+     * and two running maxima per pass (one max chain bounded the loop): E-step 0.973-0.983 at
+     * D = 128, K = 64 in three runs, encode 0.974-1.008 (JarAB, Zen 5, 512 bits). An odd last vector is taken
+     * twice (the same store, and max is idempotent) rather than by a loop of its own, which the
+     * warm-up's models (even numbers of vectors at 256 and 128 bits) would never enter: C2 compiles
+     * such a loop as a trap, hit by the first real model with an odd number.
      */
     @Override
     boolean centre(PackedModel m, float[] x, int row, float[] out, int at) {
         float[] c = m.centre;
         int d = m.d;
+        int full = d - d % LANES;
         FloatVector range = FloatVector.zero(SPECIES);
         FloatVector range1 = FloatVector.zero(SPECIES);
-        int j = 0;
-        for (; j + 2 * LANES <= d; j += 2 * LANES) {
+        for (int j = 0; j < full; j += 2 * LANES) {
+            int j1 = Math.min(j + LANES, full - LANES);
             FloatVector v = FloatVector.fromArray(SPECIES, x, row + j);
-            FloatVector w = FloatVector.fromArray(SPECIES, x, row + j + LANES);
+            FloatVector w = FloatVector.fromArray(SPECIES, x, row + j1);
             v.sub(FloatVector.fromArray(SPECIES, c, j)).intoArray(out, at + j);
-            w.sub(FloatVector.fromArray(SPECIES, c, j + LANES)).intoArray(out, at + j + LANES);
+            w.sub(FloatVector.fromArray(SPECIES, c, j1)).intoArray(out, at + j1);
             range = range.max(v.abs());
             range1 = range1.max(w.abs());
         }
-        for (; j + LANES <= d; j += LANES) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, row + j);
-            v.sub(FloatVector.fromArray(SPECIES, c, j)).intoArray(out, at + j);
-            range = range.max(v.abs());
-        }
         range = range.max(range1);
+        int j = full;
         float tail = 0;
         for (; j < d; j++) {
             out[at + j] = x[row + j] - c[j];
