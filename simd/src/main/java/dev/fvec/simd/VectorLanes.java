@@ -556,10 +556,10 @@ final class VectorLanes extends Lanes {
      * scalar form); apart, as a vector loop of its own after the pass (x's rows read again), it
      * took 4.3% of an encode at D = 128, K = 64 (JarAB without it; 6.4% faster fused). Two vectors
      * and two running maxima per pass (one max chain bounded the loop): E-step 0.973-0.983 at
-     * D = 128, K = 64 in three runs, encode 0.974-1.008 (JarAB, Zen 5, 512 bits). An odd last vector is taken
-     * twice (the same store, and max is idempotent) rather than by a loop of its own, which the
-     * warm-up's models (even numbers of vectors at 256 and 128 bits) would never enter: C2 compiles
-     * such a loop as a trap, hit by the first real model with an odd number.
+     * D = 128, K = 64 in three runs, encode 0.974-1.008 (JarAB, Zen 5, 512 bits). An odd last
+     * vector is taken twice (the same store, and max is idempotent) rather than by a loop of its
+     * own, which the warm-up's models (even numbers of vectors at 256 and 128 bits) would never
+     * enter: C2 compiles such a loop as a trap, hit by the first real model with an odd number.
      */
     @Override
     boolean centre(PackedModel m, float[] x, int row, float[] out, int at) {
