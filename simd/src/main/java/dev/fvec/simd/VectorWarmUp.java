@@ -446,8 +446,8 @@ final class VectorWarmUp {
     private static final int FULL_QUEUE_COMPONENTS = 128;
     private static final int FULL_QUEUE_DESCRIPTORS =
             Math.max(KeptTerms.BUCKET_TERMS, 2 * SimdKernel.BLOCK) + SimdKernel.BLOCK + 1;
-    /** Two full batches and a tail, so that batches fill mid-call and windows flush mid-batch. */
-    private static final int REAL_DESCRIPTORS = 2 * KeptTerms.BATCH_DESCRIPTORS + 7;
+    /** A full batch and a tail, so that batches fill mid-call and windows flush mid-batch. */
+    private static final int REAL_DESCRIPTORS = KeptTerms.BATCH_DESCRIPTORS + 7;
     private static final int REAL_CALLS = 8;
     private static final int MIN_REAL_ROUNDS = 4;
     /** Phase 2's small rounds (as phase 1's) after each round while the kernel's methods are not in C2. */
