@@ -17,8 +17,8 @@ import java.util.Arrays;
  * per batch and held in registers while the batch's descriptors (read in place, or copies with
  * zero tails where {@code D < Dpad}; see {@link #rows}) are added. Each component still receives
  * its terms in descriptor order, so the float sums are bit for bit those of adding the terms as
- * they came (and do not depend on where batches end). The buckets replaced one queue in descriptor order and a counting sort of it
- * by component (three passes over the terms) per batch.
+ * they came (and do not depend on where batches end). The buckets replaced one queue in
+ * descriptor order and a counting sort of it by component (three passes over the terms) per batch.
  *
  * <h2>Centred windows</h2>
  * {@code S1}, {@code S2} are accumulated in float centred on the component mean,
