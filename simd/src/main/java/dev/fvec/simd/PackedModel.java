@@ -140,7 +140,7 @@ final class PackedModel {
         }
         this.maxOffsetNorm = maxB;
         this.floatCanHold = representable && Double.isFinite(maxB);
-        this.seeds = geometry == null || !floatCanHold ? null : Seeds.of(this, model, geometry);
+        this.seeds = geometry == null || !geometry.prunes || !floatCanHold ? null : Seeds.of(this, model, geometry);
     }
 
     /** Where {@code -s_cj} sits in {@link #groups}; {@code b_cj} is {@code lanes} further. */

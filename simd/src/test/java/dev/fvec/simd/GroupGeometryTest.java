@@ -1,6 +1,7 @@
 package dev.fvec.simd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -106,9 +107,26 @@ class GroupGeometryTest {
     }
 
     @Test
-    void smallModelsAndFewDimensionsHaveNone() {
-        assertNull(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS - 1, 16, 1), L));
-        assertNull(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION - 1, 1), L));
-        assertNotNull(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION, 1), L));
+    void oneGroupHasNoneAndFewGroupsOrDimensionsAnOrderWithoutPruning() {
+        assertNull(GroupGeometry.of(clustered(1, 16, 1), L));
+        GroupGeometry two = GroupGeometry.of(clustered(2, 16, 1), L);
+        assertNotNull(two);
+        assertFalse(two.prunes);
+        assertFalse(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS - 1, 16, 1), L).prunes);
+        assertFalse(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION - 1, 1), L).prunes);
+        assertTrue(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION, 1), L).prunes);
+    }
+
+    @Test
+    void twoGroupsAreOrderedAndNotPruned() {
+        DiagonalGmm model = clustered(2, 16, 3);
+        GroupGeometry g = GroupGeometry.of(model, L);
+        for (int q = 0; q < 2; q++) {
+            float first = model.mean(g.order[q * L], 0);
+            for (int p = q * L; p < (q + 1) * L; p++) {
+                assertEquals(first, model.mean(g.order[p], 0), 2.0, "group " + q + ", lane " + (p - q * L));
+            }
+        }
+        assertNull(new PackedModel(model, L, g).seeds, "no seeds below MIN_GROUPS groups");
     }
 }
