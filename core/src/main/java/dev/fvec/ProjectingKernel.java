@@ -100,6 +100,16 @@ final class ProjectingKernel implements StatisticsKernel {
         }
     }
 
+    /** The input ({@code Din} values a descriptor) checked before it is projected. */
+    @Override
+    public boolean accumulateIfFinite(float[] x, int offset, int count, GmmStatistics stats) {
+        if (kernel.firstNonFinite(x, offset, offset + count * din) >= 0) {
+            return false;
+        }
+        accumulate(x, offset, count, stats);
+        return true;
+    }
+
     /** The inner kernel's check: it does not depend on the dimension. */
     @Override
     public int firstNonFinite(float[] x, int from, int to) {

@@ -183,6 +183,9 @@ final class SimdKernel implements StatisticsKernel {
     private int seedRest; // seeded batches to skip (the last one skipped too little to pay)
     private int nextSeedRest = SEED_REST; // the rest after the next batch that does not pay
 
+    private boolean checkFinite; // in accumulateIfFinite: a descriptor out of range may hold NaN or an infinity
+    private boolean sawNonFinite; // one did
+
     // Per-call counters (fields, so that nothing is allocated per call).
     private long kept;
     private double logLikelihood;
@@ -328,6 +331,27 @@ final class SimdKernel implements StatisticsKernel {
             keptTerms.reportTo(null, 0);
             fallbackSink.to(null, 0, 1);
         }
+    }
+
+    /**
+     * Checks the input in the call's own pass: a descriptor with NaN or an infinity is out of range
+     * ({@link Lanes#outOfRange}), which every path decides from the values it centres, and goes to
+     * {@link #keep}'s fallback; there, rather than to the scalar reference, it ends the check. The
+     * call runs to its end (the batch's state stays whole), its statistics to be discarded.
+     */
+    @Override
+    public boolean accumulateIfFinite(float[] x, int offset, int count, GmmStatistics stats) {
+        if (!model.floatCanHold) {
+            return StatisticsKernel.super.accumulateIfFinite(x, offset, count, stats);
+        }
+        checkFinite = true;
+        sawNonFinite = false;
+        try {
+            accumulate(x, offset, count, stats);
+        } finally {
+            checkFinite = false;
+        }
+        return !sawNonFinite;
     }
 
     /**
@@ -755,6 +779,10 @@ final class SimdKernel implements StatisticsKernel {
     private void keep(Lanes ops, int b, float[] x, int row, GmmStatistics stats) {
         int slot = slots[b];
         if (slot < 0) {
+            if (checkFinite && StatisticsKernel.super.firstNonFinite(x, row, row + model.d) >= 0) {
+                sawNonFinite = true; // for accumulateIfFinite's caller, who discards the statistics
+                return;
+            }
             scalar.accumulate(x, row, 1, stats, fallbackSink.at(row));
             scalarDescriptors++;
             fallbacks++;

@@ -383,7 +383,8 @@ final class VectorWarmUp {
 
     /**
      * Each call also runs the encoder's input check ({@link SimdKernel#firstNonFinite}, which
-     * {@code FisherEncoder} calls before {@code accumulate}): once per encode in phase 2 only, its
+     * {@code FisherEncoder.accumulate} calls before the kernel's, and {@code encode} where a value
+     * is not finite): once per encode in phase 2 only (as it was then), its
      * vector code was sometimes not even in C1 when the warm-up last read the code list, and the
      * first real calls ran it interpreted (3.5-5 ms each instead of 0.9, 64x256x1000, Temurin 25).
      */
