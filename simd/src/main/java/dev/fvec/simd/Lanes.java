@@ -97,26 +97,24 @@ abstract class Lanes {
     abstract float reduceMax(float[] v, int at);
 
     /**
-     * For the centred descriptor {@code xc[at .. at + D)}: {@code out[outAt]} the float sum of
-     * {@code (x'_j scale_j - pivot_pj)^2} and {@code out[outAt + 1]} that of {@code (x'_j scale_j)^2}
-     * ({@link Seeds}), in any order (their error is bounded by the caller's slack).
+     * For each descriptor {@code b} of the block ({@link SimdKernel#BLOCK}) whose seed lane
+     * {@code p = seeds[b]} is not negative, with its centred values at {@code xc[b D ..]}:
+     * {@code out[2 b]} the float sum of {@code (x'_j scale_j - pivot_pj)^2} and {@code out[2 b + 1]}
+     * that of {@code (x'_j scale_j)^2} ({@link Seeds}), in any order (their error is bounded by the
+     * caller's slack); the others' pairs unspecified.
      */
-    abstract void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out, int outAt);
+    abstract void seedRadii(PackedModel m, float[] xc, int[] seeds, float[] out);
 
     /**
-     * Sets {@code flags[g] = 1} for each group {@code g < groupsPadded} whose bound from seed
+     * Sets {@code words}' bit {@code g} for each group {@code g < groupsPadded} whose bound from seed
      * {@code p} at distance {@code radius}, {@code fl(normUp_g - fl(fl(lo^2) shrink))} with
      * {@code lo = max(0, fl(nearestDown_pg - radius))}, is not below {@code threshold} (or is NaN);
-     * leaves the other flags as they are ({@code 0} or {@code 1}), so that a block's descriptors
-     * add up their groups without a reduction each ({@link #flagsToWords} packs them once).
+     * leaves the other bits as they are, so that a block's descriptors add up their groups.
      */
-    abstract void keepGroups(Seeds sd, int p, float radius, float threshold, float[] flags);
+    abstract void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words);
 
-    /**
-     * {@code words}' bit {@code g} set where {@code flags[g] != 0}, the others clear, for
-     * {@code g < n} ({@code n} a multiple of the lanes, {@code words} at least {@code ceil(n / 32)}).
-     */
-    abstract void flagsToWords(float[] flags, int n, int[] words);
+    /** The first lane {@code l < lanes} with {@code lp[at + l] == max}, or -1. */
+    abstract int firstLaneOf(float[] lp, int at, float max);
 
     /** The first component {@code c}, {@code from <= c < Kpad}, with {@code lp[base + c] == max}, or -1. */
     abstract int nextIndexOf(float[] lp, int base, int from, int kpad, float max);

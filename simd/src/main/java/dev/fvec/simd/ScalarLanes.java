@@ -512,11 +512,15 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out, int outAt) {
-        seedRadiusFrom(m, xc, at, p, 0, 0f, 0f, out, outAt);
+    void seedRadii(PackedModel m, float[] xc, int[] seeds, float[] out) {
+        for (int b = 0; b < SimdKernel.BLOCK; b++) {
+            if (seeds[b] >= 0) {
+                seedRadiusFrom(m, xc, b * m.d, seeds[b], 0, 0f, 0f, out, 2 * b);
+            }
+        }
     }
 
-    /** {@link #seedRadius} from dimension {@code from} on, the sums so far {@code r2} and {@code n2} (the vector lanes' tail). */
+    /** {@link #seedRadii}'s sums for one descriptor from dimension {@code from} on, the sums so far {@code r2} and {@code n2} (the vector lanes' tail). */
     static void seedRadiusFrom(PackedModel m, float[] xc, int at, int p, int from, float r2, float n2, float[] out, int outAt) {
         Seeds sd = m.seeds;
         int d = m.d;
@@ -531,25 +535,25 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void keepGroups(Seeds sd, int p, float radius, float threshold, float[] flags) {
+    void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words) {
         int gpad = sd.groupsPadded;
         for (int g = 0; g < gpad; g++) {
             float lo = Math.max(sd.nearestDown[p * gpad + g] - radius, 0f);
             float ub = sd.normUp[g] - lo * lo * sd.shrink;
             if (!(ub < threshold)) {
-                flags[g] = 1f;
+                words[g >>> 5] |= 1 << (g & 31);
             }
         }
     }
 
     @Override
-    void flagsToWords(float[] flags, int n, int[] words) {
-        java.util.Arrays.fill(words, 0, (n + 31) / 32, 0);
-        for (int g = 0; g < n; g++) {
-            if (flags[g] != 0f) {
-                words[g >>> 5] |= 1 << (g & 31);
+    int firstLaneOf(float[] lp, int at, float max) {
+        for (int l = 0; l < width; l++) {
+            if (lp[at + l] == max) {
+                return l;
             }
         }
+        return -1;
     }
 
     @Override

@@ -15,6 +15,7 @@ import static dev.fvec.simd.ExpPolynomial.ROUND_BITS;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -39,6 +40,8 @@ final class VectorLanes extends Lanes {
     private static final FloatVector LANE_BITS_AS_FLOATS = LANE_BITS.reinterpretAsFloats();
     /** Whether {@code VectorMask.toLong()} is compiled without a box (see {@link #keptBits}). */
     private static final boolean MASK_TO_LONG = Runtime.version().feature() >= 21;
+    /** The low {@link #LANES} bits. */
+    private static final int LANE_MASK = (int) ((1L << LANES) - 1);
 
     /** Component groups per pass of {@link #logLikelihoods4}. */
     static final int GROUPS_PER_PASS = 2;
@@ -746,55 +749,93 @@ final class VectorLanes extends Lanes {
         return FloatVector.fromArray(SPECIES, v, at).reduceLanes(VectorOperators.MAX);
     }
 
+    /**
+     * Four descriptors at a time (eight chains of FMAs): one at a time, each call a chain of
+     * dependent FMAs over D and two reductions, they were among the largest costs of a seeded
+     * batch with few groups.
+     */
     @Override
-    void seedRadius(PackedModel m, float[] xc, int at, int p, float[] out, int outAt) {
+    void seedRadii(PackedModel m, float[] xc, int[] seeds, float[] out) {
         Seeds sd = m.seeds;
         int d = m.d;
         float[] piv = sd.pivots;
         float[] sc = sd.scale;
-        int pr = p * d;
-        FloatVector r = FloatVector.zero(SPECIES);
-        FloatVector n = FloatVector.zero(SPECIES);
-        int j = 0;
-        for (; j + LANES <= d; j += LANES) {
-            FloatVector xs = FloatVector.fromArray(SPECIES, xc, at + j).mul(FloatVector.fromArray(SPECIES, sc, j));
-            FloatVector y = xs.sub(FloatVector.fromArray(SPECIES, piv, pr + j));
-            r = y.fma(y, r);
-            n = xs.fma(xs, n);
+        int full = d - d % LANES;
+        for (int b = 0; b < SimdKernel.BLOCK; b += 4) {
+            // A descriptor without a seed (-1) takes lane 0's pivots: its sums are not used.
+            int q0 = Math.max(seeds[b], 0);
+            int q1 = Math.max(seeds[b + 1], 0);
+            int q2 = Math.max(seeds[b + 2], 0);
+            int q3 = Math.max(seeds[b + 3], 0);
+            int a0 = b * d;
+            int a1 = a0 + d;
+            int a2 = a1 + d;
+            int a3 = a2 + d;
+            FloatVector r0 = FloatVector.zero(SPECIES);
+            FloatVector r1 = r0;
+            FloatVector r2 = r0;
+            FloatVector r3 = r0;
+            FloatVector n0 = r0;
+            FloatVector n1 = r0;
+            FloatVector n2 = r0;
+            FloatVector n3 = r0;
+            for (int j = 0; j < full; j += LANES) {
+                FloatVector s = FloatVector.fromArray(SPECIES, sc, j);
+                FloatVector x0 = FloatVector.fromArray(SPECIES, xc, a0 + j).mul(s);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, xc, a1 + j).mul(s);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, xc, a2 + j).mul(s);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, xc, a3 + j).mul(s);
+                FloatVector y0 = x0.sub(FloatVector.fromArray(SPECIES, piv, q0 * d + j));
+                FloatVector y1 = x1.sub(FloatVector.fromArray(SPECIES, piv, q1 * d + j));
+                FloatVector y2 = x2.sub(FloatVector.fromArray(SPECIES, piv, q2 * d + j));
+                FloatVector y3 = x3.sub(FloatVector.fromArray(SPECIES, piv, q3 * d + j));
+                r0 = y0.fma(y0, r0);
+                r1 = y1.fma(y1, r1);
+                r2 = y2.fma(y2, r2);
+                r3 = y3.fma(y3, r3);
+                n0 = x0.fma(x0, n0);
+                n1 = x1.fma(x1, n1);
+                n2 = x2.fma(x2, n2);
+                n3 = x3.fma(x3, n3);
+            }
+            ScalarLanes.seedRadiusFrom(m, xc, a0, q0, full, r0.reduceLanes(VectorOperators.ADD), n0.reduceLanes(VectorOperators.ADD), out, 2 * b);
+            ScalarLanes.seedRadiusFrom(m, xc, a1, q1, full, r1.reduceLanes(VectorOperators.ADD), n1.reduceLanes(VectorOperators.ADD), out, 2 * b + 2);
+            ScalarLanes.seedRadiusFrom(m, xc, a2, q2, full, r2.reduceLanes(VectorOperators.ADD), n2.reduceLanes(VectorOperators.ADD), out, 2 * b + 4);
+            ScalarLanes.seedRadiusFrom(m, xc, a3, q3, full, r3.reduceLanes(VectorOperators.ADD), n3.reduceLanes(VectorOperators.ADD), out, 2 * b + 6);
         }
-        ScalarLanes.seedRadiusFrom(m, xc, at, p, j, r.reduceLanes(VectorOperators.ADD), n.reduceLanes(VectorOperators.ADD), out, outAt);
     }
 
+    /** Each vector of groups' bits ORed into {@code words} (no flags to fill and pack per block). */
     @Override
-    void keepGroups(Seeds sd, int p, float radius, float threshold, float[] flags) {
+    void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words) {
         int gpad = sd.groupsPadded;
         float[] near = sd.nearestDown;
         float[] norm = sd.normUp;
         int row = p * gpad;
         FloatVector r = FloatVector.broadcast(SPECIES, radius);
         FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
         FloatVector shrink = FloatVector.broadcast(SPECIES, sd.shrink);
         for (int g = 0; g < gpad; g += LANES) {
             FloatVector lo = FloatVector.fromArray(SPECIES, near, row + g).sub(r).max(zero);
             FloatVector ub = FloatVector.fromArray(SPECIES, norm, g).sub(lo.mul(lo).mul(shrink));
-            // Not '< threshold' (NaN included): the group stays (1); below, the flag as it was.
-            one.blend(FloatVector.fromArray(SPECIES, flags, g), ub.compare(VectorOperators.LT, threshold)).intoArray(flags, g);
+            // Kept: not '< threshold' (NaN included).
+            int below = bits(ub.compare(VectorOperators.LT, threshold));
+            words[g >>> 5] |= (~below & LANE_MASK) << (g & 31);
         }
     }
 
-    /**
-     * The lanes' bits by a blend and an OR reduction, once per block of descriptors (the JDK 17 way
-     * of {@link #keptBits}, whose {@code toLong()} boxes there; not worth a second path here).
-     */
     @Override
-    void flagsToWords(float[] flags, int n, int[] words) {
-        java.util.Arrays.fill(words, 0, (n + 31) / 32, 0);
-        for (int g = 0; g < n; g += LANES) {
-            int bits = FloatVector.zero(SPECIES).blend(LANE_BITS_AS_FLOATS, FloatVector.fromArray(SPECIES, flags, g).compare(VectorOperators.NE, 0f))
-                    .reinterpretAsInts().reduceLanes(VectorOperators.OR);
-            words[g >>> 5] |= bits << (g & 31);
+    int firstLaneOf(float[] lp, int at, float max) {
+        int t = Integer.numberOfTrailingZeros(bits(FloatVector.fromArray(SPECIES, lp, at).compare(VectorOperators.EQ, max)));
+        return t < LANES ? t : -1;
+    }
+
+    /** A mask's lanes as the low bits of an int: {@code toLong()} from JDK 21 on, else a blend and an OR reduction (see {@link #keptBits}). */
+    private static int bits(VectorMask<Float> mask) {
+        if (MASK_TO_LONG) {
+            return (int) mask.toLong();
         }
+        return FloatVector.zero(SPECIES).blend(LANE_BITS_AS_FLOATS, mask).reinterpretAsInts().reduceLanes(VectorOperators.OR);
     }
 
     @Override
