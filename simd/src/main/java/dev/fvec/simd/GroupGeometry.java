@@ -55,7 +55,7 @@ final class GroupGeometry {
     final int[] order;
     /** D: {@code hmin_j}. */
     final double[] hmin;
-    /** Groups rounded up to a multiple of lanes. */
+    /** Groups rounded up to a multiple of lanes (0 without {@link #prunes}). */
     final int groupsPadded;
     /**
      * K rows of {@link #groupsPadded}, by lane position: the distance from component
@@ -64,7 +64,7 @@ final class GroupGeometry {
      * (K^2 / lanes floats: 1 MB at K = 2048 and 16 lanes).
      */
     final float[] nearestDown;
-    /** Groups x D: the mean of each group's means (the groups' centres, for choosing seeds). */
+    /** Groups x D: the mean of each group's means (the groups' centres, for choosing seeds); empty without {@link #prunes}. */
     final float[] centres;
 
     private GroupGeometry(int lanes, boolean prunes, int[] order, double[] hmin, int groupsPadded, float[] nearestDown, float[] centres) {
@@ -97,6 +97,16 @@ final class GroupGeometry {
         return g;
     }
 
+    /** The distance between components {@code a} and {@code b} in the metric, from their scaled means (rows of D). */
+    private static double distance(double[] scaled, int a, int b, int d) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            double y = scaled[a * d + j] - scaled[b * d + j];
+            s += y * y;
+        }
+        return Math.sqrt(s);
+    }
+
     private static GroupGeometry compute(DiagonalGmm model, int lanes) {
         int k = model.components();
         int d = model.dimension();
@@ -115,15 +125,16 @@ final class GroupGeometry {
                 scaled[c * d + j] = means[c * d + j] * Math.sqrt(hmin[j]);
             }
         }
-        double[] dist = new double[k * k];
-        for (int a = 0; a < k; a++) {
-            for (int b = a + 1; b < k; b++) {
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    double y = scaled[a * d + j] - scaled[b * d + j];
-                    s += y * y;
+        boolean prunes = k > (MIN_GROUPS - 1) * lanes && d >= SimdKernel.MIN_PRUNE_DIMENSION;
+        // Pruning needs every distance (nearestDown); the order alone only each group's first
+        // component's row: groups x K x D rather than K^2 D / 2 (a model per EM iteration in
+        // training: 0.5 ms at K = 64, D = 64 with every distance, against a few ms of E-step).
+        double[] dist = new double[prunes ? k * k : k]; // without pruning: the current first's row
+        if (prunes) {
+            for (int a = 0; a < k; a++) {
+                for (int b = a + 1; b < k; b++) {
+                    dist[a * k + b] = dist[b * k + a] = distance(scaled, a, b, d);
                 }
-                dist[a * k + b] = dist[b * k + a] = Math.sqrt(s);
             }
         }
         // Greedy groups: the lowest unplaced component and its nearest unplaced ones.
@@ -135,19 +146,29 @@ final class GroupGeometry {
             while (placed[first]) {
                 first++;
             }
+            int at = first * k;
+            if (!prunes) {
+                at = 0;
+                for (int c = 0; c < k; c++) {
+                    dist[c] = placed[c] || c == first ? 0 : distance(scaled, first, c, d);
+                }
+            }
             int end = Math.min(k, p + lanes);
             placed[first] = true;
             order[p++] = first;
             while (p < end) {
                 int best = -1;
                 for (int c = 0; c < k; c++) {
-                    if (!placed[c] && (best < 0 || dist[first * k + c] < dist[first * k + best])) {
+                    if (!placed[c] && (best < 0 || dist[at + c] < dist[at + best])) {
                         best = c;
                     }
                 }
                 placed[best] = true;
                 order[p++] = best;
             }
+        }
+        if (!prunes) {
+            return new GroupGeometry(lanes, false, order, hmin, 0, new float[0], new float[0]);
         }
         int gpad = (groups + lanes - 1) / lanes * lanes;
         float[] nearestDown = new float[k * gpad];
@@ -174,7 +195,6 @@ final class GroupGeometry {
                 centres[g * d + j] = (float) (s / (to - from));
             }
         }
-        boolean prunes = k > (MIN_GROUPS - 1) * lanes && d >= SimdKernel.MIN_PRUNE_DIMENSION;
-        return new GroupGeometry(lanes, prunes, order, hmin, gpad, nearestDown, centres);
+        return new GroupGeometry(lanes, true, order, hmin, gpad, nearestDown, centres);
     }
 }
