@@ -63,7 +63,9 @@ final class ProjectingKernel implements StatisticsKernel {
             int n = Math.min(BLOCK, count - start);
             int row = offset + start * din;
             projection.project(x, row, n, block);
-            requireFinite(start, n);
+            if (kernel.firstNonFinite(block, 0, n * d) >= 0) { // the kernel's check: whole vectors on the SIMD kernel
+                requireFinite(start, n);
+            }
             kernel.accumulate(block, 0, n, stats, sink == null ? null : shifted.to(sink, start));
         }
     }
@@ -100,13 +102,27 @@ final class ProjectingKernel implements StatisticsKernel {
         }
     }
 
-    /** The input ({@code Din} values a descriptor) checked before it is projected. */
+    /**
+     * The input checked block by block after its projection, which the projected values' own check
+     * needs anyway: NaN or an infinity in a descriptor makes some of its projected values NaN or
+     * infinite (a product with it is, even with a zero weight), so only a block whose projection
+     * is not finite has its input ({@code Din} values a descriptor) looked at.
+     */
     @Override
     public boolean accumulateIfFinite(float[] x, int offset, int count, GmmStatistics stats) {
-        if (kernel.firstNonFinite(x, offset, offset + count * din) >= 0) {
-            return false;
+        assert offset >= 0 && count >= 0 && offset + (long) count * din <= x.length;
+        for (int start = 0; start < count; start += BLOCK) {
+            int n = Math.min(BLOCK, count - start);
+            int row = offset + start * din;
+            projection.project(x, row, n, block);
+            if (kernel.firstNonFinite(block, 0, n * d) >= 0) {
+                if (kernel.firstNonFinite(x, row, row + n * din) >= 0) {
+                    return false;
+                }
+                requireFinite(start, n); // finite input, too large for float once projected: throws
+            }
+            kernel.accumulate(block, 0, n, stats, null);
         }
-        accumulate(x, offset, count, stats);
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.fvec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -90,6 +91,27 @@ class ProjectionTest {
                 tooShort);
         float[] huge = {3e38f, 3e38f, 3e38f};
         assertMessage(() -> e.encode(huge, 1), "descriptor 0 projects to Infinity in dimension 1 of D = 2");
+    }
+
+    @Test
+    void nonFiniteInputIsNamedAtItsOwnIndexThroughTheProjection() {
+        DiagonalGmm model = PcaGolden.model("sift_D32_K8_whiten");
+        float[] clean = PcaGolden.descriptors("sift_D32_K8_whiten").data();
+        int din = model.inputDimension();
+        int n = clean.length / din;
+        assertTrue(n > ProjectingKernel.BLOCK, "the case spans two of the projection's blocks");
+        FisherEncoder e = FisherEncoder.builder(model).kernel(Kernels.scalar()).improved().build();
+        float[] want = e.encode(clean, n);
+        float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        int[] at = {0, ProjectingKernel.BLOCK - 1, ProjectingKernel.BLOCK, n - 1};
+        for (int i : at) {
+            float v = bad[i % bad.length];
+            int j = i % din;
+            float[] x = clean.clone();
+            x[i * din + j] = v;
+            assertMessage(() -> e.encode(x, n), "x[" + (i * din + j) + "] = " + v + " (descriptor " + i + ", dimension " + j + ")");
+            assertArrayEquals(want, e.encode(clean, n), "after " + v + " in descriptor " + i);
+        }
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String fragment) {

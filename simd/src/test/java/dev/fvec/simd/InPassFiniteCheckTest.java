@@ -108,6 +108,41 @@ class InPassFiniteCheckTest {
     }
 
     @Test
+    void throughAProjectionTheRawValueIsNamed() {
+        DiagonalGmm base = GroupGeometryTest.clustered(GroupGeometry.MIN_GROUPS + 1, 24, 14);
+        int d = base.dimension();
+        int din = 40;
+        SplittableRandom rnd = new SplittableRandom(15);
+        float[] mean = new float[din];
+        float[] components = new float[d * din];
+        for (int i = 0; i < d; i++) {
+            components[i * din + i] = 1; // the first D input dimensions, plus a little of the rest
+            for (int j = d; j < din; j++) {
+                components[i * din + j] = (float) rnd.nextDouble(-0.01, 0.01);
+            }
+        }
+        DiagonalGmm model = base.withProjection(dev.fvec.Projection.of(din, d, mean, components, null, false));
+        int n = 600;
+        float[] near = near(base, n, 16);
+        float[] clean = new float[n * din];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(near, i * d, clean, i * din, d);
+        }
+        FisherEncoder e = FisherEncoder.builder(model).improved().kernel(new SimdKernelProvider()).build();
+        float[] want = e.encode(clean, n);
+        for (int i : new int[] {0, 255, 256, n - 1}) {
+            float bad = BAD[i % BAD.length];
+            int j = d + i % (din - d); // a dimension the projection all but drops
+            float[] x = clean.clone();
+            x[i * din + j] = bad;
+            IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, () -> e.encode(x, n));
+            String expected = "x[" + (i * din + j) + "] = " + bad + " (descriptor " + i + ", dimension " + j + ")";
+            assertTrue(thrown.getMessage().startsWith(expected), thrown.getMessage());
+            assertArrayEquals(want, e.encode(clean, n), "after " + bad + " in descriptor " + i);
+        }
+    }
+
+    @Test
     void theEncoderNamesTheFirstValueWritesNothingAndEncodesTheNextCall() {
         DiagonalGmm model = GroupGeometryTest.clustered(GroupGeometry.MIN_GROUPS + 1, 24, 10);
         int d = model.dimension();
