@@ -462,7 +462,10 @@ final class VectorWarmUp {
      * {@code package.Class.method}): those C2 was still compiling during the first real calls when
      * phase 2 stopped at the first idle JIT (PrintCompilation, JDK 17, the 2-core Zen 5 under load).
      * A name that is not found (renamed, or not on the path) is not waited for, silently: a test
-     * ({@code CompiledMethodsTest}) checks that each names a method that exists.
+     * ({@code CompiledMethodsTest}) checks that each names a method that exists. The input check's
+     * {@code finitePrefix} is {@code FisherEncoder.accumulate}'s (an encode checks within the
+     * kernel's pass since session 24, and calls it only to name a bad value); the small rounds
+     * call it.
      */
     static final String[] ENCODE_PATH = {
         "dev.fvec.simd.SimdKernel.accumulate", "dev.fvec.simd.SimdKernel.block", "dev.fvec.simd.KeptTerms.addQueued",
