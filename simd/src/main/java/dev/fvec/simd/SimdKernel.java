@@ -588,7 +588,7 @@ final class SimdKernel implements StatisticsKernel {
      * descriptor of the block cannot rule out. Stage by stage over the descriptors, each stage a
      * loop of its own: a descriptor's chain (max, seed lane, radius, square roots, bound) is long
      * and serial, and the descriptors' chains overlap only when no stage waits for another
-     * descriptor's; the radii two descriptors at a time ({@link Lanes#seedRadii}). Their groups
+     * descriptor's; the radii four descriptors at a time ({@link Lanes#seedRadii}). Their groups
      * add up as bits in the words. A method of its own, run once per block with loops inside, so
      * that C2 compiles it within the warm-up's seeded phase. With the batch centred block by block
      * in the batch's sorted order (no centred copy of the batch, no copies into the block), these
