@@ -750,47 +750,59 @@ final class VectorLanes extends Lanes {
     }
 
     /**
-     * Two descriptors at a time (four chains of FMAs): one at a time, each call a chain of
+     * Four descriptors at a time (eight chains of FMAs): one at a time, each call a chain of
      * dependent FMAs over D and two reductions, they were among the largest costs of a seeded
-     * batch. Pairs rather than fours: the pair's method (296 bytes of bytecode) stays under C2's
-     * inlining size for hot calls ({@code FreqInlineSize}, 325), so it can be compiled into its
-     * caller's code; four at a time (593 bytes) was a compile of its own, reached late by a method
-     * called once per block. The same speed (JarAB against four at a time, 64 x 256 1.003 and
-     * 0.930, 64 x 1024 0.989, in a slow phase of the VM).
+     * batch with few groups.
      */
     @Override
     void seedRadii(PackedModel m, float[] xc, int[] seeds, float[] out) {
-        for (int b = 0; b < SimdKernel.BLOCK; b += 2) {
-            seedRadii2(m, xc, b, Math.max(seeds[b], 0), Math.max(seeds[b + 1], 0), out);
-        }
-    }
-
-    /** Descriptors {@code b} and {@code b + 1} of {@link #seedRadii}, seed lanes {@code q0}, {@code q1} (0 for none: not used). */
-    private static void seedRadii2(PackedModel m, float[] xc, int b, int q0, int q1, float[] out) {
         Seeds sd = m.seeds;
         int d = m.d;
         float[] piv = sd.pivots;
         float[] sc = sd.scale;
         int full = d - d % LANES;
-        int a0 = b * d;
-        int a1 = a0 + d;
-        FloatVector r0 = FloatVector.zero(SPECIES);
-        FloatVector r1 = r0;
-        FloatVector n0 = r0;
-        FloatVector n1 = r0;
-        for (int j = 0; j < full; j += LANES) {
-            FloatVector s = FloatVector.fromArray(SPECIES, sc, j);
-            FloatVector x0 = FloatVector.fromArray(SPECIES, xc, a0 + j).mul(s);
-            FloatVector x1 = FloatVector.fromArray(SPECIES, xc, a1 + j).mul(s);
-            FloatVector y0 = x0.sub(FloatVector.fromArray(SPECIES, piv, q0 * d + j));
-            FloatVector y1 = x1.sub(FloatVector.fromArray(SPECIES, piv, q1 * d + j));
-            r0 = y0.fma(y0, r0);
-            r1 = y1.fma(y1, r1);
-            n0 = x0.fma(x0, n0);
-            n1 = x1.fma(x1, n1);
+        for (int b = 0; b < SimdKernel.BLOCK; b += 4) {
+            // A descriptor without a seed (-1) takes lane 0's pivots: its sums are not used.
+            int q0 = Math.max(seeds[b], 0);
+            int q1 = Math.max(seeds[b + 1], 0);
+            int q2 = Math.max(seeds[b + 2], 0);
+            int q3 = Math.max(seeds[b + 3], 0);
+            int a0 = b * d;
+            int a1 = a0 + d;
+            int a2 = a1 + d;
+            int a3 = a2 + d;
+            FloatVector r0 = FloatVector.zero(SPECIES);
+            FloatVector r1 = r0;
+            FloatVector r2 = r0;
+            FloatVector r3 = r0;
+            FloatVector n0 = r0;
+            FloatVector n1 = r0;
+            FloatVector n2 = r0;
+            FloatVector n3 = r0;
+            for (int j = 0; j < full; j += LANES) {
+                FloatVector s = FloatVector.fromArray(SPECIES, sc, j);
+                FloatVector x0 = FloatVector.fromArray(SPECIES, xc, a0 + j).mul(s);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, xc, a1 + j).mul(s);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, xc, a2 + j).mul(s);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, xc, a3 + j).mul(s);
+                FloatVector y0 = x0.sub(FloatVector.fromArray(SPECIES, piv, q0 * d + j));
+                FloatVector y1 = x1.sub(FloatVector.fromArray(SPECIES, piv, q1 * d + j));
+                FloatVector y2 = x2.sub(FloatVector.fromArray(SPECIES, piv, q2 * d + j));
+                FloatVector y3 = x3.sub(FloatVector.fromArray(SPECIES, piv, q3 * d + j));
+                r0 = y0.fma(y0, r0);
+                r1 = y1.fma(y1, r1);
+                r2 = y2.fma(y2, r2);
+                r3 = y3.fma(y3, r3);
+                n0 = x0.fma(x0, n0);
+                n1 = x1.fma(x1, n1);
+                n2 = x2.fma(x2, n2);
+                n3 = x3.fma(x3, n3);
+            }
+            ScalarLanes.seedRadiusFrom(m, xc, a0, q0, full, r0.reduceLanes(VectorOperators.ADD), n0.reduceLanes(VectorOperators.ADD), out, 2 * b);
+            ScalarLanes.seedRadiusFrom(m, xc, a1, q1, full, r1.reduceLanes(VectorOperators.ADD), n1.reduceLanes(VectorOperators.ADD), out, 2 * b + 2);
+            ScalarLanes.seedRadiusFrom(m, xc, a2, q2, full, r2.reduceLanes(VectorOperators.ADD), n2.reduceLanes(VectorOperators.ADD), out, 2 * b + 4);
+            ScalarLanes.seedRadiusFrom(m, xc, a3, q3, full, r3.reduceLanes(VectorOperators.ADD), n3.reduceLanes(VectorOperators.ADD), out, 2 * b + 6);
         }
-        ScalarLanes.seedRadiusFrom(m, xc, a0, q0, full, r0.reduceLanes(VectorOperators.ADD), n0.reduceLanes(VectorOperators.ADD), out, 2 * b);
-        ScalarLanes.seedRadiusFrom(m, xc, a1, q1, full, r1.reduceLanes(VectorOperators.ADD), n1.reduceLanes(VectorOperators.ADD), out, 2 * b + 2);
     }
 
     /** Each vector of groups' bits ORed into {@code words} (no flags to fill and pack per block). */
