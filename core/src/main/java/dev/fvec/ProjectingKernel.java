@@ -58,16 +58,42 @@ final class ProjectingKernel implements StatisticsKernel {
 
     @Override
     public void accumulate(float[] x, int offset, int count, GmmStatistics stats, KeptTermSink sink) {
+        projectAndAccumulate(x, offset, count, stats, sink, false);
+    }
+
+    /**
+     * The input checked block by block after its projection, which the projected values' own check
+     * needs anyway: NaN or an infinity in a descriptor makes some of its projected values NaN or
+     * infinite (a product with it is, even with a zero weight), so only a block whose projection
+     * is not finite has its input ({@code Din} values a descriptor) looked at.
+     */
+    @Override
+    public boolean accumulateIfFinite(float[] x, int offset, int count, GmmStatistics stats) {
+        return projectAndAccumulate(x, offset, count, stats, null, true);
+    }
+
+    /**
+     * Projects the descriptors block by block and accumulates them; a block whose projection is not
+     * finite (the kernel's check: whole vectors on the SIMD kernel) returns false when
+     * {@code checkInput} and its input is not finite either, and otherwise throws naming the
+     * projected value (finite input too large for float once projected).
+     */
+    private boolean projectAndAccumulate(float[] x, int offset, int count, GmmStatistics stats, KeptTermSink sink,
+            boolean checkInput) {
         assert offset >= 0 && count >= 0 && offset + (long) count * din <= x.length;
         for (int start = 0; start < count; start += BLOCK) {
             int n = Math.min(BLOCK, count - start);
             int row = offset + start * din;
             projection.project(x, row, n, block);
-            if (kernel.firstNonFinite(block, 0, n * d) >= 0) { // the kernel's check: whole vectors on the SIMD kernel
+            if (kernel.firstNonFinite(block, 0, n * d) >= 0) {
+                if (checkInput && kernel.firstNonFinite(x, row, row + n * din) >= 0) {
+                    return false;
+                }
                 requireFinite(start, n);
             }
             kernel.accumulate(block, 0, n, stats, sink == null ? null : shifted.to(sink, start));
         }
+        return true;
     }
 
     /** Passes a block's kept terms on with the descriptor's index in the whole call. */
@@ -100,30 +126,6 @@ final class ProjectingKernel implements StatisticsKernel {
                         + "): its values are too large for float");
             }
         }
-    }
-
-    /**
-     * The input checked block by block after its projection, which the projected values' own check
-     * needs anyway: NaN or an infinity in a descriptor makes some of its projected values NaN or
-     * infinite (a product with it is, even with a zero weight), so only a block whose projection
-     * is not finite has its input ({@code Din} values a descriptor) looked at.
-     */
-    @Override
-    public boolean accumulateIfFinite(float[] x, int offset, int count, GmmStatistics stats) {
-        assert offset >= 0 && count >= 0 && offset + (long) count * din <= x.length;
-        for (int start = 0; start < count; start += BLOCK) {
-            int n = Math.min(BLOCK, count - start);
-            int row = offset + start * din;
-            projection.project(x, row, n, block);
-            if (kernel.firstNonFinite(block, 0, n * d) >= 0) {
-                if (kernel.firstNonFinite(x, row, row + n * din) >= 0) {
-                    return false;
-                }
-                requireFinite(start, n); // finite input, too large for float once projected: throws
-            }
-            kernel.accumulate(block, 0, n, stats, null);
-        }
-        return true;
     }
 
     /** The inner kernel's check: it does not depend on the dimension. */
