@@ -40,16 +40,22 @@ final class KeptTerms {
      * 256 against 128 (JarAB, Zen 5, 512 bits, t = 1e-6): golden 0.966-0.972, t = 0 0.947,
      * 64 x 256 0.987 (E-step 0.983), 64 x 1024 0.968; the golden model keeps ~3.7 terms per
      * descriptor over 256 components, so a batch of 128 gave each window row under 2 terms per
-     * visit. Fewer for long descriptors, so the copies stay within {@value #BATCH_FLOATS} floats
-     * (128 at D = 128).
+     * visit. Fewer for long descriptors that are copied ({@code D < Dpad}), so the copies stay
+     * within {@value #BATCH_FLOATS} floats; read in place, every D takes the full batch (D = 128
+     * had 128 too until session 25; with {@link #BUCKET_TERMS} 64: 128 x 64 t = 1e-6 0.969-0.979,
+     * t = 0 0.949).
      */
     static final int BATCH_DESCRIPTORS = 256;
     static final int BATCH_FLOATS = 16384;
     /**
      * Queued terms per component and batch, at most; a batch ends early rather than overflow. Each
-     * component's terms are queued in a row of this many (its bucket): no sort by component.
+     * component's terms are queued in a row of this many (its bucket): no sort by component. 64
+     * against 32 (JarAB, Zen 5, 512 bits): 64 x 256 t = 1e-6 0.958-0.974 (18.7 kept terms per
+     * descriptor: a batch of 256 queues ~19 per component on average, so buckets of 32 ended
+     * batches early), t = 0 0.970, 64 x 1024 0.977, E-step 0.983-0.992; golden 0.992-0.995, hard
+     * 1.005 (one term per descriptor: no change).
      */
-    static final int BUCKET_TERMS = 32;
+    static final int BUCKET_TERMS = 64;
     /** Float terms summed per component before flushing into double: keeps the error ~1e-6 relative. */
     static final int FLUSH_TERMS = 128;
 
@@ -94,8 +100,8 @@ final class KeptTerms {
         this.k = model.k;
         this.d = model.d;
         this.dpad = model.dpad;
-        this.batchRows = Math.max(block, Math.min(BATCH_DESCRIPTORS, BATCH_FLOATS / dpad) / block * block);
         this.inPlace = d == dpad;
+        this.batchRows = inPlace ? BATCH_DESCRIPTORS : Math.max(block, Math.min(BATCH_DESCRIPTORS, BATCH_FLOATS / dpad) / block * block);
         this.copies = inPlace ? null : new float[batchRows * dpad];
         this.rows = copies;
         this.slotRow = new int[batchRows];
