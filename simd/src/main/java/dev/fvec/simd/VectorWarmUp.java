@@ -208,11 +208,7 @@ final class VectorWarmUp {
         int fastRounds = 0;
         boolean compiled = false;
         boolean progressing = false;
-        long fewestBoxes = Long.MAX_VALUE;
-        int fewestAt = 0;
-        int lastCheapAt = -PROGRESS_ROUNDS;
-        int lastCompileAt = -PROGRESS_ROUNDS;
-        long compiledMillis = compilationMillis();
+        Progress progress = new Progress();
         while (!compiled && withinBudget(cpuNanos() - start, BUDGET_NANOS, progressing)) {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
@@ -227,24 +223,7 @@ final class VectorWarmUp {
                 // Uncompiled Vector API code boxes every vector; C2's code allocates nothing.
                 long boxes = a1 - a0 - ALLOCATION_PROBE_BYTES;
                 compiled = boxes <= 0; // a box is at least 80 bytes; the probe's own allocation is not one
-                if (boxes < fewestBoxes) {
-                    fewestBoxes = boxes;
-                    fewestAt = r;
-                }
-                if (t1 - t0 <= CHEAP_ROUND_NANOS) {
-                    lastCheapAt = r;
-                }
-                long compiled0 = compiledMillis;
-                compiledMillis = compilationMillis();
-                if (compiledMillis != compiled0) {
-                    lastCompileAt = r;
-                }
-                // Within a few rounds of the last cheap one (a single slow round, a deoptimisation
-                // or the VM taking the core, ended a warm-up that had been cheap for 130 rounds),
-                // of the last new low, or of a compile's end (while C2 compiles a large lane
-                // method the rounds' allocation stays flat for a while: with JFR recording, a
-                // plateau of 16 rounds ended a warm-up at 1.24 s).
-                progressing = r - Math.max(fewestAt, Math.max(lastCheapAt, lastCompileAt)) < PROGRESS_ROUNDS;
+                progressing = progress.round(r, boxes, t1 - t0);
                 // C2's code for the lanes can keep a few boxes per call for a while (24 KB a round, on
                 // JDK 25 and 17, for up to ~300 rounds of 40 calls, about 0.06 ms each) until a callee
                 // left as a call to the Java fallback is compiled too; those rounds are cheap.
@@ -642,11 +621,7 @@ final class VectorWarmUp {
         int round = 0;
         boolean done = false;
         boolean progressing = false;
-        long fewestBytes = Long.MAX_VALUE;
-        int fewestAt = 0;
-        int lastCheapAt = -PROGRESS_ROUNDS;
-        int lastCompileAt = -PROGRESS_ROUNDS;
-        long compiledMillis = compilationMillis();
+        Progress progress = new Progress();
         while (!done && withinBudget(cpuNanos() - start, SEEDED_BUDGET_NANOS, progressing)) {
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
@@ -658,23 +633,11 @@ final class VectorWarmUp {
             long t1 = cpuNanos();
             long a1 = allocatedBytes();
             done = a0 >= 0 ? a1 - a0 - ALLOCATION_PROBE_BYTES <= 0 && round + 1 >= MIN_SEEDED_ROUNDS : round + 1 >= SEEDED_ROUNDS_UNMEASURED;
-            // Progress as in phase 1: a cheap round, a new low of allocation, a finished compile.
-            // Cheap rounds that still box a little wait for a per-block method to reach C2's
-            // invocation thresholds: on JDK 17 seedRadii was still in C1 after 1 s in 3 of 6 JVMs
-            // (about 250 rounds of ~0.8 ms, 160 KB each), and auto kernels then never pruned.
-            if (a1 - a0 < fewestBytes) {
-                fewestBytes = a1 - a0;
-                fewestAt = round;
-            }
-            if (t1 - t0 <= CHEAP_ROUND_NANOS) {
-                lastCheapAt = round;
-            }
-            long compiled0 = compiledMillis;
-            compiledMillis = compilationMillis();
-            if (compiledMillis != compiled0) {
-                lastCompileAt = round;
-            }
-            progressing = a0 >= 0 && round - Math.max(fewestAt, Math.max(lastCheapAt, lastCompileAt)) < PROGRESS_ROUNDS;
+            // Progress as in phase 1. Cheap rounds that still box a little wait for a per-block
+            // method to reach C2's invocation thresholds: on JDK 17 seedRadii was still in C1 after
+            // 1 s in 3 of 6 JVMs (about 250 rounds of ~0.8 ms, 160 KB each), and auto kernels then
+            // never pruned.
+            progressing = a0 >= 0 && progress.round(round, a1 - a0, t1 - t0);
             round++;
         }
         if (DEBUG) {
@@ -801,6 +764,39 @@ final class VectorWarmUp {
     }
 
     private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
+
+    /**
+     * Whether a warm-up loop's rounds still make progress (see {@link #MAX_BUDGET_NANOS}): one of
+     * the last {@value #PROGRESS_ROUNDS} rounds was cheap ({@link #CHEAP_ROUND_NANOS}: a single slow
+     * round, a deoptimisation or the VM taking the core, ended a warm-up that had been cheap for 130
+     * rounds), set a new low of allocation, or saw a compile finish (while C2 compiles a large lane
+     * method the rounds' allocation stays flat for a while: with JFR recording, a plateau of 16
+     * rounds ended a warm-up at 1.24 s). Phases 1 and 3 keep one each.
+     */
+    private static final class Progress {
+        private long fewest = Long.MAX_VALUE;
+        private int fewestAt;
+        private int lastCheapAt = -PROGRESS_ROUNDS;
+        private int lastCompileAt = -PROGRESS_ROUNDS;
+        private long compiledMillis = compilationMillis();
+
+        /** Records round {@code r} (its allocation, its thread's CPU time); returns whether the rounds progress. */
+        boolean round(int r, long allocated, long cpuNanos) {
+            if (allocated < fewest) {
+                fewest = allocated;
+                fewestAt = r;
+            }
+            if (cpuNanos <= CHEAP_ROUND_NANOS) {
+                lastCheapAt = r;
+            }
+            long compiled0 = compiledMillis;
+            compiledMillis = compilationMillis();
+            if (compiledMillis != compiled0) {
+                lastCompileAt = r;
+            }
+            return r - Math.max(fewestAt, Math.max(lastCheapAt, lastCompileAt)) < PROGRESS_ROUNDS;
+        }
+    }
 
     /** Holds the only reference to {@code com.sun.management}; loaded only when that module is there. */
     private static final class HotSpotBeans {
