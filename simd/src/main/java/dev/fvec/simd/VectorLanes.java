@@ -40,6 +40,10 @@ final class VectorLanes extends Lanes {
     private static final FloatVector LANE_BITS_AS_FLOATS = LANE_BITS.reinterpretAsFloats();
     /** Whether {@code VectorMask.toLong()} is compiled without a box (see {@link #keptBits}). */
     private static final boolean MASK_TO_LONG = Runtime.version().feature() >= 21;
+    /** {@code |v|}'s bits: {@code v}'s bits and this. */
+    private static final IntVector ABS_BITS = IntVector.broadcast(INT_SPECIES, 0x7fff_ffff);
+    /** {@link PackedModel#VALUE_LIMIT}'s bits: {@code |v| > VALUE_LIMIT} or NaN exactly when {@code |v|}'s bits are above. */
+    private static final int VALUE_LIMIT_BITS = Float.floatToRawIntBits(PackedModel.VALUE_LIMIT);
     /** The low {@link #LANES} bits. */
     private static final int LANE_MASK = (int) ((1L << LANES) - 1);
 
@@ -555,8 +559,12 @@ final class VectorLanes extends Lanes {
     /**
      * Lane-wise: C2 did not vectorise the plain loop ({@code x} and {@code out} might be one array
      * for all it knows), 3% of an encode at D = 64, K = 256 (golden). The range as a running max
-     * of {@code |x|} in a register (a NaN lane makes it NaN, which fails the test, as in the
-     * scalar form); apart, as a vector loop of its own after the pass (x's rows read again), it
+     * of {@code |x|}'s bits in a register: as ints, non-negative floats order as their values, and
+     * NaN and the infinities lie above {@link PackedModel#VALUE_LIMIT}, so the test decides as the
+     * scalar form does. Not a float max: the Vector API's follows {@code Math.max} (NaN, signed
+     * zeros), a sequence of about six instructions on x86 before AVX10.2 with a long latency, which
+     * made this loop latency-bound (a probe over 1000 x 128 floats in L1: 17.8 against 4-6.5 us;
+     * the centring alone 33-35 against 25-29 us, Zen 5, 512 bits); apart, as a vector loop of its own after the pass (x's rows read again), it
      * took 4.3% of an encode at D = 128, K = 64 (JarAB without it; 6.4% faster fused). Two vectors
      * and two running maxima per pass (one max chain bounded the loop): E-step 0.973-0.983 at
      * D = 128, K = 64 in three runs, encode 0.974-1.008 (JarAB, Zen 5, 512 bits). An odd last
@@ -569,16 +577,16 @@ final class VectorLanes extends Lanes {
         float[] c = m.centre;
         int d = m.d;
         int full = d - d % LANES;
-        FloatVector range = FloatVector.zero(SPECIES);
-        FloatVector range1 = FloatVector.zero(SPECIES);
+        IntVector range = IntVector.zero(INT_SPECIES);
+        IntVector range1 = IntVector.zero(INT_SPECIES);
         for (int j = 0; j < full; j += 2 * LANES) {
             int j1 = Math.min(j + LANES, full - LANES);
             FloatVector v = FloatVector.fromArray(SPECIES, x, row + j);
             FloatVector w = FloatVector.fromArray(SPECIES, x, row + j1);
             v.sub(FloatVector.fromArray(SPECIES, c, j)).intoArray(out, at + j);
             w.sub(FloatVector.fromArray(SPECIES, c, j1)).intoArray(out, at + j1);
-            range = range.max(v.abs());
-            range1 = range1.max(w.abs());
+            range = range.max(v.reinterpretAsInts().and(ABS_BITS));
+            range1 = range1.max(w.reinterpretAsInts().and(ABS_BITS));
         }
         range = range.max(range1);
         int j = full;
@@ -587,7 +595,7 @@ final class VectorLanes extends Lanes {
             out[at + j] = x[row + j] - c[j];
             tail = Math.max(tail, Math.abs(x[row + j]));
         }
-        return !(tail <= PackedModel.VALUE_LIMIT) || !range.compare(VectorOperators.LE, PackedModel.VALUE_LIMIT).allTrue();
+        return !(tail <= PackedModel.VALUE_LIMIT) || range.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
     }
 
     /**
@@ -680,7 +688,8 @@ final class VectorLanes extends Lanes {
      * below {@code zeroBelow} ({@code >= LOW}) and for {@code -inf}. Not for NaN.
      */
     static FloatVector exp(FloatVector x, float zeroBelow) {
-        FloatVector xc = x.max(LOW);
+        // max(x, LOW) by a compare and a blend (NaN stays NaN, as with max): see centre on max.
+        FloatVector xc = x.blend(LOW, x.compare(VectorOperators.LT, LOW));
         FloatVector t = xc.fma(LOG2E, ROUND); // n + 1.5 * 2^23, n = round(x / ln2)
         FloatVector n = t.sub(ROUND);
         FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), xc);
