@@ -397,6 +397,8 @@ final class VectorWarmUp {
     /** Phase 3's budget of its thread's CPU time, up to {@link #BUDGET_MULTIPLE} times it while it progresses (see {@link #withinBudget}). */
     static final long SEEDED_BUDGET_NANOS = 1_000_000_000L;
     private static final int MIN_SEEDED_ROUNDS = 20;
+    /** The longest wall time phase 3 waits for the JIT when its costly rounds stall (once; see seededPhase). */
+    private static final long SEEDED_WAIT_NANOS = 1_000_000_000L;
     /** Phase 3's rounds where allocation cannot be measured. */
     private static final int SEEDED_ROUNDS_UNMEASURED = 400;
     /**
@@ -606,7 +608,8 @@ final class VectorWarmUp {
      * one) and one whose descriptors spread over all clusters (they do not pay: its next batches
      * run unpruned), until a round allocates nothing (the vector code is compiled), within
      * {@link #SEEDED_BUDGET_NANOS} of this thread's CPU, stretched while the rounds progress as
-     * phase 1's are. Until then auto kernels do not prune (their outputs are the same either way),
+     * phase 1's are, and stretched once more, after a wait for an idle JIT, where costly rounds
+     * stopped progressing. Until then auto kernels do not prune (their outputs are the same either way),
      * and if it never comes they never do. Returns whether the round came.
      */
     private static boolean seededPhase() {
@@ -621,8 +624,28 @@ final class VectorWarmUp {
         int round = 0;
         boolean done = false;
         boolean progressing = false;
+        boolean waited = false;
+        long lastRound = 0;
         Progress progress = new Progress();
-        while (!done && withinBudget(cpuNanos() - start, SEEDED_BUDGET_NANOS, progressing)) {
+        while (!done) {
+            long spent = cpuNanos() - start;
+            if (!withinBudget(spent, SEEDED_BUDGET_NANOS, progressing)) {
+                if (waited || lastRound <= CHEAP_ROUND_NANOS || spent >= BUDGET_MULTIPLE * SEEDED_BUDGET_NANOS) {
+                    break;
+                }
+                // Costly rounds (uncompiled code) that no longer progress: the JIT may be behind, as
+                // in a slow phase of a shared machine, where one JVM of 11 on JDK 17 gave up after
+                // 80 rounds of ~15 ms still boxing. Once: wait for an idle JIT (wall time, not this
+                // thread's CPU), then rounds again while they progress.
+                int busy = waitForIdleJit(System.nanoTime() + SEEDED_WAIT_NANOS);
+                if (DEBUG) {
+                    System.err.printf("fvec warm-up: seeded rounds stalled after %d rounds, %.0f ms CPU; waited %d steps for the JIT%n",
+                            round, spent / 1e6, busy);
+                }
+                waited = true;
+                progress = new Progress();
+                progressing = true;
+            }
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
             for (int i = 0; i < SEEDED_CALLS; i++) {
@@ -638,6 +661,7 @@ final class VectorWarmUp {
             // 1 s in 3 of 6 JVMs (about 250 rounds of ~0.8 ms, 160 KB each), and auto kernels then
             // never pruned.
             progressing = a0 >= 0 && progress.round(round, a1 - a0, t1 - t0);
+            lastRound = t1 - t0;
             round++;
         }
         if (DEBUG) {
