@@ -192,12 +192,8 @@ final class KeptTerms {
             int end = start + counts[comp];
             while (start < end) {
                 int stop = Math.min(end, start + FLUSH_TERMS - windowTerms[comp]);
-                lanes.addToWindows(model.muRows[comp], rows, buckets, start, stop, centred1[comp], centred2[comp]);
-                double w = weight[comp];
-                for (int t = start; t < stop; t++) {
-                    w += Float.intBitsToFloat(buckets[2 * t + 1]);
-                }
-                weight[comp] = w;
+                weight[comp] = lanes.addToWindows(model.muRows[comp], rows, buckets, start, stop, centred1[comp], centred2[comp],
+                        weight[comp]);
                 windowTerms[comp] += stop - start;
                 if (windowTerms[comp] == FLUSH_TERMS) {
                     flush(comp, stats);

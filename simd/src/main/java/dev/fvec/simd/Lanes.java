@@ -155,9 +155,10 @@ abstract class Lanes {
      * {@code c1}, {@code c2} (mean {@code mu}; all {@code Dpad} long): term {@code t} is the
      * descriptor at {@code rows[terms[2 t] ..]} ({@code Dpad} values) with the posterior of bits
      * {@code terms[2 t + 1]}; per element, {@code y = x - mu}, {@code c1 = y q + c1},
-     * {@code c2 = fma(y q, y, c2)}, over {@code t} in order.
+     * {@code c2 = fma(y q, y, c2)}, over {@code t} in order. Returns {@code weight} plus the terms'
+     * posteriors, added in double in order.
      */
-    abstract void addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2);
+    abstract double addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2, double weight);
 
     /**
      * An index {@code e} in {@code [from, to]} such that every {@code x[from .. e)} is finite and,

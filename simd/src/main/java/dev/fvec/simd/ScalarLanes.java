@@ -454,12 +454,16 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
-    void addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2) {
+    double addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2, double weight) {
         // Term-major here (element-major in the vector code): each element still receives its terms
         // in order, and the inner loop over elements is plain, vectorisable array code.
+        double w = weight;
         for (int t = from; t < to; t++) {
-            addTerm(mu, rows, terms[2 * t], Float.intBitsToFloat(terms[2 * t + 1]), c1, c2);
+            float q = Float.intBitsToFloat(terms[2 * t + 1]);
+            addTerm(mu, rows, terms[2 * t], q, c1, c2);
+            w += q;
         }
+        return w;
     }
 
     private static void addTerm(float[] mu, float[] x, int at, float q, float[] c1, float[] c2) {

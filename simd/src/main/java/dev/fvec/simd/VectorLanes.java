@@ -610,11 +610,15 @@ final class VectorLanes extends Lanes {
      * was compiled as a trap, which the first real model hit (deoptimised, then run uncompiled: a
      * slow warm-up round). The warm-up's models (D = 17, 33, 64) enter both loops at every width:
      * at 512 bits D = 17 takes a pair only, D = 33 and 64 fours only; at 256 bits D = 33 takes
-     * fours and a pair; at 128 bits D = 17 and 33 do.
+     * fours and a pair; at 128 bits D = 17 and 33 do. The weight's double sum runs in every chunk's
+     * loop over terms (each the same sum, in the same order), a scalar chain beside the vector
+     * work, rather than in a loop of its own after them, where its chain of dependent adds
+     * (~4 cycles a term) waited for nothing else.
      */
     @Override
-    void addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2) {
+    double addToWindows(float[] mu, float[] rows, int[] terms, int from, int to, float[] c1, float[] c2, double weight) {
         int j = 0;
+        double w = weight;
         for (; j + 4 * LANES <= mu.length; j += 4 * LANES) {
             FloatVector m0 = FloatVector.fromArray(SPECIES, mu, j);
             FloatVector m1 = FloatVector.fromArray(SPECIES, mu, j + LANES);
@@ -628,9 +632,11 @@ final class VectorLanes extends Lanes {
             FloatVector s21 = FloatVector.fromArray(SPECIES, c2, j + LANES);
             FloatVector s22 = FloatVector.fromArray(SPECIES, c2, j + 2 * LANES);
             FloatVector s23 = FloatVector.fromArray(SPECIES, c2, j + 3 * LANES);
+            double wj = weight;
             for (int t = from; t < to; t++) {
                 int x = terms[2 * t];
                 float qt = Float.intBitsToFloat(terms[2 * t + 1]);
+                wj += qt;
                 FloatVector y0 = FloatVector.fromArray(SPECIES, rows, x + j).sub(m0);
                 FloatVector y1 = FloatVector.fromArray(SPECIES, rows, x + j + LANES).sub(m1);
                 FloatVector y2 = FloatVector.fromArray(SPECIES, rows, x + j + 2 * LANES).sub(m2);
@@ -648,6 +654,7 @@ final class VectorLanes extends Lanes {
                 s22 = qy2.fma(y2, s22);
                 s23 = qy3.fma(y3, s23);
             }
+            w = wj;
             s10.intoArray(c1, j);
             s11.intoArray(c1, j + LANES);
             s12.intoArray(c1, j + 2 * LANES);
@@ -664,9 +671,11 @@ final class VectorLanes extends Lanes {
             FloatVector s11 = FloatVector.fromArray(SPECIES, c1, j + LANES);
             FloatVector s20 = FloatVector.fromArray(SPECIES, c2, j);
             FloatVector s21 = FloatVector.fromArray(SPECIES, c2, j + LANES);
+            double wj = weight;
             for (int t = from; t < to; t++) {
                 int x = terms[2 * t];
                 float qt = Float.intBitsToFloat(terms[2 * t + 1]);
+                wj += qt;
                 FloatVector y0 = FloatVector.fromArray(SPECIES, rows, x + j).sub(m0);
                 FloatVector y1 = FloatVector.fromArray(SPECIES, rows, x + j + LANES).sub(m1);
                 FloatVector qy0 = y0.mul(qt);
@@ -676,11 +685,13 @@ final class VectorLanes extends Lanes {
                 s20 = qy0.fma(y0, s20);
                 s21 = qy1.fma(y1, s21);
             }
+            w = wj;
             s10.intoArray(c1, j);
             s11.intoArray(c1, j + LANES);
             s20.intoArray(c2, j);
             s21.intoArray(c2, j + LANES);
         }
+        return w;
     }
 
     /**
