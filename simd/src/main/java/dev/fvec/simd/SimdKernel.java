@@ -809,12 +809,30 @@ final class SimdKernel implements StatisticsKernel {
         // The masks first, then their bits: the loop over a mask's bits ends at a data-dependent
         // count (a mispredicted exit, often), which would otherwise also wait for the next mask's
         // reduction; in a loop of their own the reductions overlap.
+        int queued = 0;
+        int fullest = 0;
+        if (model.kpad <= Long.SIZE) {
+            // Every component's bit in one word, and one loop over its set bits, in component order
+            // as below: one data-dependent loop exit per descriptor rather than one per candidate
+            // group and one more. Every group's bits, candidate or not (the others hold exps below
+            // the cut, or log p values, which are < 0: no bit), so the first loop's count is fixed.
+            long word = 0;
+            for (int c = 0; c < model.kpad; c += model.lanes) {
+                word |= (ops.keptBits(lp, base + c, cut) & 0xFFFF_FFFFL) << c;
+            }
+            for (long w = word; w != 0; w &= w - 1) {
+                int c = Long.numberOfTrailingZeros(w);
+                fullest = Math.max(fullest, keptTerms.queue(c, lp[base + c] * inverseSum, slot));
+                queued++;
+            }
+            keptTerms.noteFullest(fullest);
+            kept += keepAll ? k : queued;
+            return;
+        }
         int[] bits = candidateBits;
         for (int i = 0; i < nCandidates; i++) {
             bits[i] = ops.keptBits(lp, base + blockCandidates[from + i], cut);
         }
-        int queued = 0;
-        int fullest = 0;
         for (int i = 0; i < nCandidates; i++) {
             int at = base + blockCandidates[from + i];
             // Padding lanes hold exp(-inf) = 0 < cut: never kept.
