@@ -806,9 +806,6 @@ final class SimdKernel implements StatisticsKernel {
         float inverseSum = 1f / sum;
         float cut = keepAll ? Float.MIN_VALUE : (float) (threshold * sum);
         float[] lp = rows;
-        // The masks first, then their bits: the loop over a mask's bits ends at a data-dependent
-        // count (a mispredicted exit, often), which would otherwise also wait for the next mask's
-        // reduction; in a loop of their own the reductions overlap.
         int queued = 0;
         int fullest = 0;
         if (model.kpad <= Long.SIZE) {
@@ -829,6 +826,9 @@ final class SimdKernel implements StatisticsKernel {
             kept += keepAll ? k : queued;
             return;
         }
+        // The masks first, then their bits: the loop over a mask's bits ends at a data-dependent
+        // count (a mispredicted exit, often), which would otherwise also wait for the next mask's
+        // reduction; in a loop of their own the reductions overlap.
         int[] bits = candidateBits;
         for (int i = 0; i < nCandidates; i++) {
             bits[i] = ops.keptBits(lp, base + blockCandidates[from + i], cut);

@@ -598,7 +598,8 @@ final class VectorLanes extends Lanes {
      * scalar form does. Not a float max: the Vector API's follows {@code Math.max} (NaN, signed
      * zeros), a sequence of about six instructions on x86 before AVX10.2 with a long latency, which
      * made this loop latency-bound (a probe over 1000 x 128 floats in L1: 17.8 against 4-6.5 us;
-     * the centring alone 33-35 against 25-29 us, Zen 5, 512 bits); apart, as a vector loop of its own after the pass (x's rows read again), it
+     * the centring alone 33-35 against 25-29 us, Zen 5, 512 bits); apart, as a vector loop of its
+     * own after the pass (x's rows read again), it
      * took 4.3% of an encode at D = 128, K = 64 (JarAB without it; 6.4% faster fused). Two vectors
      * and two running maxima per pass (one max chain bounded the loop): E-step 0.973-0.983 at
      * D = 128, K = 64 in three runs, encode 0.974-1.008 (JarAB, Zen 5, 512 bits). An odd last
