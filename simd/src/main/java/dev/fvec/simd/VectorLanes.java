@@ -101,7 +101,7 @@ final class VectorLanes extends Lanes {
 
     /**
      * The running maxima by a compare and a blend ({@code v} where {@code m < v}) and the final
-     * reductions on ints ({@code bits ^ ((bits >> 31) >>> 1)} orders floats as ints): C2's float
+     * reductions on ints ({@link #orderedBits}, lane-wise): C2's float
      * max follows {@code Math.max} (about six instructions on x86, see {@link #centre}), in a chain
      * at the end of every block. The same values as {@code Math.max} for every log-likelihood of an
      * in-range descriptor (never NaN, never {@code -0}: {@code logNorm - sum}, the sum
@@ -263,28 +263,37 @@ final class VectorLanes extends Lanes {
         }
         IntVector k0 = m0.reinterpretAsInts();
         int r0 = k0.lanewise(VectorOperators.XOR, k0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reduceLanes(VectorOperators.MAX);
-        maxes[0] = Float.intBitsToFloat(r0 ^ (r0 >> 31) >>> 1);
+        maxes[0] = Float.intBitsToFloat(orderedBits(r0));
         IntVector k1 = m1.reinterpretAsInts();
         int r1 = k1.lanewise(VectorOperators.XOR, k1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reduceLanes(VectorOperators.MAX);
-        maxes[1] = Float.intBitsToFloat(r1 ^ (r1 >> 31) >>> 1);
+        maxes[1] = Float.intBitsToFloat(orderedBits(r1));
         IntVector k2 = m2.reinterpretAsInts();
         int r2 = k2.lanewise(VectorOperators.XOR, k2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reduceLanes(VectorOperators.MAX);
-        maxes[2] = Float.intBitsToFloat(r2 ^ (r2 >> 31) >>> 1);
+        maxes[2] = Float.intBitsToFloat(orderedBits(r2));
         IntVector k3 = m3.reinterpretAsInts();
         int r3 = k3.lanewise(VectorOperators.XOR, k3.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reduceLanes(VectorOperators.MAX);
-        maxes[3] = Float.intBitsToFloat(r3 ^ (r3 >> 31) >>> 1);
+        maxes[3] = Float.intBitsToFloat(orderedBits(r3));
         IntVector k4 = m4.reinterpretAsInts();
         int r4 = k4.lanewise(VectorOperators.XOR, k4.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reduceLanes(VectorOperators.MAX);
-        maxes[4] = Float.intBitsToFloat(r4 ^ (r4 >> 31) >>> 1);
+        maxes[4] = Float.intBitsToFloat(orderedBits(r4));
         IntVector k5 = m5.reinterpretAsInts();
         int r5 = k5.lanewise(VectorOperators.XOR, k5.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reduceLanes(VectorOperators.MAX);
-        maxes[5] = Float.intBitsToFloat(r5 ^ (r5 >> 31) >>> 1);
+        maxes[5] = Float.intBitsToFloat(orderedBits(r5));
         IntVector k6 = m6.reinterpretAsInts();
         int r6 = k6.lanewise(VectorOperators.XOR, k6.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reduceLanes(VectorOperators.MAX);
-        maxes[6] = Float.intBitsToFloat(r6 ^ (r6 >> 31) >>> 1);
+        maxes[6] = Float.intBitsToFloat(orderedBits(r6));
         IntVector k7 = m7.reinterpretAsInts();
         int r7 = k7.lanewise(VectorOperators.XOR, k7.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).reduceLanes(VectorOperators.MAX);
-        maxes[7] = Float.intBitsToFloat(r7 ^ (r7 >> 31) >>> 1);
+        maxes[7] = Float.intBitsToFloat(orderedBits(r7));
+    }
+
+    /**
+     * A float's bits ordered as ints: {@code bits ^ ((bits >> 31) >>> 1)} (negative floats' magnitude
+     * bits flipped), so that int order is float order for every non-NaN value, {@code -0 < +0}
+     * included; its own inverse. {@link #pass8} applies it lane-wise before its int reductions.
+     */
+    static int orderedBits(int bits) {
+        return bits ^ (bits >> 31) >>> 1;
     }
 
     /**
