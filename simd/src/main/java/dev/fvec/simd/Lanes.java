@@ -18,6 +18,19 @@ abstract class Lanes {
      */
     abstract void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes);
 
+    /**
+     * {@link #logLikelihoodsBlock} of the {@link SimdKernel#BLOCK} descriptors at {@code x[row ..]}
+     * (rows of D, not centred), {@code outside[b]} their {@link #outOfRange}; {@code centred}:
+     * scratch of {@code BLOCK x D} floats for their centred copies, where the lanes need them.
+     */
+    void logLikelihoodsOfRows(PackedModel m, float[] x, int row, float[] centred, float[] lp, float[] maxes, boolean[] outside) {
+        int d = m.d;
+        for (int b = 0; b < SimdKernel.BLOCK; b++) {
+            outside[b] = centre(m, x, row + b * d, centred, b * d);
+        }
+        logLikelihoodsBlock(m, centred, lp, maxes);
+    }
+
     /** {@link #logLikelihoodsBlock} for one centred descriptor {@code xc[0 .. D)}, into {@code lp[0 .. Kpad)} and {@code maxes[0]}. */
     abstract void logLikelihoods1(PackedModel m, float[] xc, float[] lp, float[] maxes);
 

@@ -16,7 +16,10 @@ import java.util.Arrays;
  * (once per descriptor, O(D)), {@code b = fl((mu - c) s)} (here, in double, then rounded), so that a
  * common offset of the data (1e4 standard deviations, say) does not cancel: the rounding of
  * {@code b} leaves an absolute error {@code u |b_kj|} in {@code t}, which the error bound carries
- * as {@link #offsetNorm} {@code B_k = ||b_k||_2} (see {@code SimdKernel#minTrustedMax}).
+ * as {@link #offsetNorm} {@code B_k = ||b_k||_2} (see {@code SimdKernel#minTrustedMax}). Where
+ * centring does not pay ({@link #uncentred}: no common offset to speak of, no pruning) the centre
+ * is {@code +0}: then {@code x' = x} exactly, {@code b = fl(mu s)}, and the error bound carries that
+ * {@code B_k}, as it is, with the same formula.
  *
  * <ul>
  *   <li>{@link #groups}: per group of {@code lanes} components, a contiguous strip of {@code D}
@@ -33,6 +36,17 @@ import java.util.Arrays;
  * Immutable after construction; the arrays are package-private so tests can break them on purpose.
  */
 final class PackedModel {
+
+    /**
+     * Models whose {@code max_k B_k} with the means uncentred is at most this many times that with
+     * them centred are not centred ({@link #uncentred}). The offset terms of the error bound
+     * ({@code 4 sqrt(quad) B + 8 u B^2}, see {@code SimdKernel#minTrustedMax}) then grow at most
+     * this much, next to {@code (D + 8) quad}, which does not change; a common offset of the data
+     * (where {@code B} uncentred is many times {@code B} centred) keeps the centring. Uncentred,
+     * the pass reads the descriptors in place: no centred copy written and read per block (whole
+     * encodes, 128 x 64, t = 1e-6, Zen 5, 512 bits: see {@link VectorLanes#logLikelihoodsOfRows}).
+     */
+    static final double UNCENTRED_OFFSET_FACTOR = 2;
 
     /** Largest |x| and |mu| handled in float: (2^60)^2 * 128 terms still fits in a float. */
     static final float VALUE_LIMIT = 0x1p59f;
@@ -55,8 +69,17 @@ final class PackedModel {
      * 2.92-3.04 at D = 96, 112, 120 and 144 (LogLikelihoodBench, one run, Zen 5).
      */
     final int groupStride;
-    /** D: the centre {@code c_j} subtracted from descriptors and means. */
+    /** D: the centre {@code c_j} subtracted from descriptors and means; all {@code +0} where {@link #uncentred}. */
     final float[] centre;
+    /**
+     * Whether {@link #centre} is zero, so that {@code fl(x - c) = x} and the log-likelihood pass
+     * may read the descriptors where they are ({@link Lanes#logLikelihoodsOfRows}): chosen where
+     * centring does not pay, {@code max_k B_k} uncentred at most {@link #UNCENTRED_OFFSET_FACTOR}
+     * times centred, and the model is not pruned. Seeded pruning ({@link Seeds}) measures its
+     * distances on the centred means too, and its bounds' slack grows with their size: uncentred,
+     * 64 x 256 (t = 1e-6) encoded 1.035-1.058x slower (JarAB, 4 JVMs, Zen 5, 512 bits).
+     */
+    final boolean uncentred;
     /** K: {@code B_k = sqrt(sum_j b_kj^2)} of the stored (float) {@code b}, in double. */
     final double[] offsetNorm;
     /** {@code max_k B_k}. */
@@ -117,6 +140,11 @@ final class PackedModel {
             }
             centre[j] = (float) (sum / k);
         }
+        boolean prunes = geometry != null && geometry.prunes;
+        if (!prunes && offsetNormMax(means, vars, null) <= UNCENTRED_OFFSET_FACTOR * offsetNormMax(means, vars, centre)) {
+            Arrays.fill(centre, 0f);
+        }
+        this.uncentred = isZero(centre);
         Arrays.fill(logNorm, Float.NEGATIVE_INFINITY);
         double maxB = 0;
         for (int c = 0; c < k; c++) { // c: the lane position, of component 'of'
@@ -141,6 +169,30 @@ final class PackedModel {
         this.maxOffsetNorm = maxB;
         this.floatCanHold = representable && Double.isFinite(maxB);
         this.seeds = geometry == null || !geometry.prunes || !floatCanHold ? null : Seeds.of(this, model, geometry);
+    }
+
+    /** {@code max_k B_k} with the means centred on {@code centre} (null: not centred), as the constructor rounds {@code b}. */
+    private double offsetNormMax(float[] means, float[] vars, float[] centre) {
+        double max = 0;
+        for (int c = 0; c < k; c++) {
+            double b2 = 0;
+            for (int j = 0; j < d; j++) {
+                float s = (float) Math.sqrt(0.5 / vars[c * d + j]);
+                float b = (float) (((double) means[c * d + j] - (centre == null ? 0 : centre[j])) * s);
+                b2 += (double) b * b;
+            }
+            max = Math.max(max, Math.sqrt(b2));
+        }
+        return max; // NaN or inf where float cannot hold the model: then centred, and floatCanHold says no
+    }
+
+    private static boolean isZero(float[] v) {
+        for (float f : v) {
+            if (f != 0f) { // -0f is not stored here: the centre is a mean's float or +0
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Where {@code -s_cj} sits in {@link #groups}; {@code b_cj} is {@code lanes} further. */

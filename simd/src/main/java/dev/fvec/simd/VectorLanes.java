@@ -90,10 +90,33 @@ final class VectorLanes extends Lanes {
      * back (the bytes per FMA double with the width). Elsewhere (AVX2: 16 registers) 4 x 2. A
      * remaining single group is done with {@code BLOCK} chains.
      */
+    /**
+     * Where the model is {@link PackedModel#uncentred} and blocks are of 8: the pass reads the
+     * descriptors in place (no centred copy written and read back per block),
+     * and each row's range is tested after the pass, when the pass has brought its values to L1.
+     * Whole encodes against the centred copy (JarAB, builds alternating in one JVM, the mean
+     * ratio over 8 JVMs; Zen 5, 512 bits, Temurin 25): 128 x 64 t = 1e-6 0.968 (0.943-0.986),
+     * t = 0 0.974, hard 0.958 (4 JVMs each); golden (centred) 0.999. Tried: the pass on
+     * {@code x} with the range before it 0.974-0.982; the range folded into the pass (an integer OR
+     * of each broadcast value's bits) made the pass 2.4x slower; the next block's range tested
+     * right after the pass was no better (3 JVMs: 0.979-1.020 against 0.940-1.023).
+     */
+    @Override
+    void logLikelihoodsOfRows(PackedModel m, float[] x, int row, float[] centred, float[] lp, float[] maxes, boolean[] outside) {
+        if (SimdKernel.BLOCK == 8 && m.uncentred) {
+            pass8(m, x, row, lp, maxes);
+            for (int b = 0; b < SimdKernel.BLOCK; b++) {
+                outside[b] = outOfRange(m, x, row + b * m.d);
+            }
+        } else {
+            super.logLikelihoodsOfRows(m, x, row, centred, lp, maxes, outside);
+        }
+    }
+
     @Override
     void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes) {
         if (SimdKernel.BLOCK == 8) {
-            pass8(m, xc, lp, maxes);
+            pass8(m, xc, 0, lp, maxes);
         } else {
             pass4(m, xc, lp, maxes);
         }
@@ -107,9 +130,11 @@ final class VectorLanes extends Lanes {
      * in-range descriptor (never NaN, never {@code -0}: {@code logNorm - sum}, the sum
      * {@code >= +0}), so the twin's maxima; an out-of-range descriptor's, which goes to the scalar
      * reference, may differ (NaN lanes are passed over). JarAB (Zen 5, 512 bits, 128 x 64,
-     * t = 1e-6): the blends 0.955-0.992, then the int reductions 0.969-0.992.
+     * t = 1e-6): the blends 0.955-0.992, then the int reductions 0.969-0.992. The 8 descriptors
+     * are the rows of D at {@code xc[from ..]}: the centred copy, or an uncentred model's
+     * descriptors in place.
      */
-    private static void pass8(PackedModel m, float[] xc, float[] lp, float[] maxes) {
+    private static void pass8(PackedModel m, float[] xc, int from, float[] lp, float[] maxes) {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
@@ -146,42 +171,42 @@ final class VectorLanes extends Lanes {
                 FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
                 FloatVector s1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride);
                 FloatVector b1 = FloatVector.fromArray(SPECIES, g, i + 1 * stride + LANES);
-                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+                FloatVector x0 = FloatVector.broadcast(SPECIES, xc[from + j]);
                 FloatVector t0_0 = x0.fma(s0, b0);
                 a0_0 = t0_0.fma(t0_0, a0_0);
                 FloatVector t0_1 = x0.fma(s1, b1);
                 a0_1 = t0_1.fma(t0_1, a0_1);
-                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+                FloatVector x1 = FloatVector.broadcast(SPECIES, xc[from + 1 * d + j]);
                 FloatVector t1_0 = x1.fma(s0, b0);
                 a1_0 = t1_0.fma(t1_0, a1_0);
                 FloatVector t1_1 = x1.fma(s1, b1);
                 a1_1 = t1_1.fma(t1_1, a1_1);
-                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+                FloatVector x2 = FloatVector.broadcast(SPECIES, xc[from + 2 * d + j]);
                 FloatVector t2_0 = x2.fma(s0, b0);
                 a2_0 = t2_0.fma(t2_0, a2_0);
                 FloatVector t2_1 = x2.fma(s1, b1);
                 a2_1 = t2_1.fma(t2_1, a2_1);
-                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+                FloatVector x3 = FloatVector.broadcast(SPECIES, xc[from + 3 * d + j]);
                 FloatVector t3_0 = x3.fma(s0, b0);
                 a3_0 = t3_0.fma(t3_0, a3_0);
                 FloatVector t3_1 = x3.fma(s1, b1);
                 a3_1 = t3_1.fma(t3_1, a3_1);
-                FloatVector x4 = FloatVector.broadcast(SPECIES, xc[4 * d + j]);
+                FloatVector x4 = FloatVector.broadcast(SPECIES, xc[from + 4 * d + j]);
                 FloatVector t4_0 = x4.fma(s0, b0);
                 a4_0 = t4_0.fma(t4_0, a4_0);
                 FloatVector t4_1 = x4.fma(s1, b1);
                 a4_1 = t4_1.fma(t4_1, a4_1);
-                FloatVector x5 = FloatVector.broadcast(SPECIES, xc[5 * d + j]);
+                FloatVector x5 = FloatVector.broadcast(SPECIES, xc[from + 5 * d + j]);
                 FloatVector t5_0 = x5.fma(s0, b0);
                 a5_0 = t5_0.fma(t5_0, a5_0);
                 FloatVector t5_1 = x5.fma(s1, b1);
                 a5_1 = t5_1.fma(t5_1, a5_1);
-                FloatVector x6 = FloatVector.broadcast(SPECIES, xc[6 * d + j]);
+                FloatVector x6 = FloatVector.broadcast(SPECIES, xc[from + 6 * d + j]);
                 FloatVector t6_0 = x6.fma(s0, b0);
                 a6_0 = t6_0.fma(t6_0, a6_0);
                 FloatVector t6_1 = x6.fma(s1, b1);
                 a6_1 = t6_1.fma(t6_1, a6_1);
-                FloatVector x7 = FloatVector.broadcast(SPECIES, xc[7 * d + j]);
+                FloatVector x7 = FloatVector.broadcast(SPECIES, xc[from + 7 * d + j]);
                 FloatVector t7_0 = x7.fma(s0, b0);
                 a7_0 = t7_0.fma(t7_0, a7_0);
                 FloatVector t7_1 = x7.fma(s1, b1);
@@ -243,7 +268,7 @@ final class VectorLanes extends Lanes {
         // models with even groups do; an 'if' always true there was compiled as a trap that the
         // first even model hit (pass8 deoptimised, uncompiled again for a while).
         for (; c < kpad; c += LANES, gi += stride) {
-            single8(m, xc, lp, c, gi);
+            single8(m, xc, from, lp, c, gi);
             FloatVector v0 = FloatVector.fromArray(SPECIES, lp, c);
             m0 = m0.blend(v0, m0.compare(VectorOperators.LT, v0));
             FloatVector v1 = FloatVector.fromArray(SPECIES, lp, 1 * kpad + c);
@@ -304,7 +329,7 @@ final class VectorLanes extends Lanes {
      * (K = 256 at every width). The caller folds the stored values into its running maxima (max
      * is exact and does not depend on order, so the maxima are bitwise those of one loop).
      */
-    private static void single8(PackedModel m, float[] xc, float[] lp, int c, int gi) {
+    private static void single8(PackedModel m, float[] xc, int from, float[] lp, int c, int gi) {
         int d = m.d;
         int kpad = m.kpad;
         float[] g = m.groups;
@@ -319,28 +344,28 @@ final class VectorLanes extends Lanes {
         for (int j = 0, i = gi; j < d; j++, i += 2 * LANES) {
             FloatVector s0 = FloatVector.fromArray(SPECIES, g, i);
             FloatVector b0 = FloatVector.fromArray(SPECIES, g, i + LANES);
-            FloatVector x0 = FloatVector.broadcast(SPECIES, xc[j]);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xc[from + j]);
             FloatVector t0_0 = x0.fma(s0, b0);
             a0_0 = t0_0.fma(t0_0, a0_0);
-            FloatVector x1 = FloatVector.broadcast(SPECIES, xc[1 * d + j]);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xc[from + 1 * d + j]);
             FloatVector t1_0 = x1.fma(s0, b0);
             a1_0 = t1_0.fma(t1_0, a1_0);
-            FloatVector x2 = FloatVector.broadcast(SPECIES, xc[2 * d + j]);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xc[from + 2 * d + j]);
             FloatVector t2_0 = x2.fma(s0, b0);
             a2_0 = t2_0.fma(t2_0, a2_0);
-            FloatVector x3 = FloatVector.broadcast(SPECIES, xc[3 * d + j]);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xc[from + 3 * d + j]);
             FloatVector t3_0 = x3.fma(s0, b0);
             a3_0 = t3_0.fma(t3_0, a3_0);
-            FloatVector x4 = FloatVector.broadcast(SPECIES, xc[4 * d + j]);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xc[from + 4 * d + j]);
             FloatVector t4_0 = x4.fma(s0, b0);
             a4_0 = t4_0.fma(t4_0, a4_0);
-            FloatVector x5 = FloatVector.broadcast(SPECIES, xc[5 * d + j]);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xc[from + 5 * d + j]);
             FloatVector t5_0 = x5.fma(s0, b0);
             a5_0 = t5_0.fma(t5_0, a5_0);
-            FloatVector x6 = FloatVector.broadcast(SPECIES, xc[6 * d + j]);
+            FloatVector x6 = FloatVector.broadcast(SPECIES, xc[from + 6 * d + j]);
             FloatVector t6_0 = x6.fma(s0, b0);
             a6_0 = t6_0.fma(t6_0, a6_0);
-            FloatVector x7 = FloatVector.broadcast(SPECIES, xc[7 * d + j]);
+            FloatVector x7 = FloatVector.broadcast(SPECIES, xc[from + 7 * d + j]);
             FloatVector t7_0 = x7.fma(s0, b0);
             a7_0 = t7_0.fma(t7_0, a7_0);
         }
@@ -597,6 +622,24 @@ final class VectorLanes extends Lanes {
         IntVector e = FloatVector.fromArray(SPECIES, lp, at).reinterpretAsInts();
         return IntVector.zero(INT_SPECIES).blend(LANE_BITS, e.compare(VectorOperators.GE, Float.floatToRawIntBits(cut)))
                 .reduceLanes(VectorOperators.OR);
+    }
+
+    /** {@link #centre}'s range test alone: whether {@code x[row .. row + D)} is {@link #outOfRange}. */
+    private static boolean outOfRange(PackedModel m, float[] x, int row) {
+        int d = m.d;
+        int full = d - d % LANES;
+        IntVector range = IntVector.zero(INT_SPECIES);
+        IntVector range1 = IntVector.zero(INT_SPECIES);
+        for (int j = 0; j < full; j += 2 * LANES) {
+            int j1 = Math.min(j + LANES, full - LANES);
+            range = range.max(FloatVector.fromArray(SPECIES, x, row + j).reinterpretAsInts().and(ABS_BITS));
+            range1 = range1.max(FloatVector.fromArray(SPECIES, x, row + j1).reinterpretAsInts().and(ABS_BITS));
+        }
+        float tail = 0;
+        for (int j = full; j < d; j++) {
+            tail = Math.max(tail, Math.abs(x[row + j]));
+        }
+        return !(tail <= PackedModel.VALUE_LIMIT) || range.max(range1).compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
     }
 
     /**

@@ -137,12 +137,16 @@ class FallbackTest {
             double bound = 1.1 * u * (d + 10) * (SimdKernel.NEGLIGIBLE_NATS - 2 * limit);
             assertEquals(SimdKernel.POSTERIOR_ERROR_LIMIT, bound, 1e-6, "D = " + d + ": the bound at the limit");
 
-            // Two components, means 0 and 2, variance 1: centre 1, b = -+1 / sqrt(2), B = sqrt(d / 2).
+            // Two components, means 0 and 2, variance 1: centred on 1, b = -+1 / sqrt(2) and
+            // B = sqrt(d / 2); uncentred, b = 0 and sqrt(2), B = sqrt(2 d), twice as much, which
+            // PackedModel.UNCENTRED_OFFSET_FACTOR (2) accepts: not centred.
             float[] mu = new float[2 * d];
             java.util.Arrays.fill(mu, d, 2 * d, 2f);
             DiagonalGmm two = DiagonalGmm.of(new float[] {0.5f, 0.5f}, mu, filled(2 * d, 1));
-            float limit2 = SimdKernel.vector(two, Sparsity.none()).minTrustedMax;
-            double b = Math.sqrt(d / 2.0);
+            SimdKernel kernel2 = SimdKernel.vector(two, Sparsity.none());
+            assertTrue(kernel2.model.uncentred, "D = " + d + ": B uncentred twice B centred: not centred");
+            float limit2 = kernel2.minTrustedMax;
+            double b = Math.sqrt(2.0 * d);
             double y = -limit2;
             double bound2 = 1.1 * u * ((d + 10) * (SimdKernel.NEGLIGIBLE_NATS + 2 * y)
                     + 4 * b * (Math.sqrt(SimdKernel.NEGLIGIBLE_NATS + y) + Math.sqrt(y)) + 16 * u * b * b);
