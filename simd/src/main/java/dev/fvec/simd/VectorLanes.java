@@ -96,7 +96,8 @@ final class VectorLanes extends Lanes {
      * and each row's range is tested after the pass, when the pass has brought its values to L1.
      * Whole encodes against the centred copy (JarAB, builds alternating in one JVM, the mean
      * ratio over 8 JVMs; Zen 5, 512 bits, Temurin 25): 128 x 64 t = 1e-6 0.968 (0.943-0.986),
-     * t = 0 0.974, hard 0.958 (4 JVMs each); golden (centred) 0.999. Tried: the pass on
+     * t = 0 0.974, hard 0.958 (4 JVMs each); golden (centred) 0.999. Then the 8 rows' ranges in
+     * one loop ({@link #outOfRange8}) rather than a call per row: 0.989 (8 JVMs). Tried: the pass on
      * {@code x} with the range before it 0.974-0.982; the range folded into the pass (an integer OR
      * of each broadcast value's bits) made the pass 2.4x slower; the next block's range tested
      * right after the pass was no better (3 JVMs: 0.979-1.020 against 0.940-1.023).
@@ -105,9 +106,7 @@ final class VectorLanes extends Lanes {
     void logLikelihoodsOfRows(PackedModel m, float[] x, int row, float[] centred, float[] lp, float[] maxes, boolean[] outside) {
         if (SimdKernel.BLOCK == 8 && m.uncentred) {
             pass8(m, x, row, lp, maxes);
-            for (int b = 0; b < SimdKernel.BLOCK; b++) {
-                outside[b] = outOfRange(m, x, row + b * m.d);
-            }
+            outOfRange8(m, x, row, outside);
         } else {
             super.logLikelihoodsOfRows(m, x, row, centred, lp, maxes, outside);
         }
@@ -624,22 +623,50 @@ final class VectorLanes extends Lanes {
                 .reduceLanes(VectorOperators.OR);
     }
 
-    /** {@link #centre}'s range test alone: whether {@code x[row .. row + D)} is {@link #outOfRange}. */
-    private static boolean outOfRange(PackedModel m, float[] x, int row) {
+    /**
+     * {@link #centre}'s range test alone, for the 8 rows of D at {@code x[row ..]}: {@code outside[b]}
+     * whether row {@code b} is {@link #outOfRange}. One loop over the rows' vectors side by side,
+     * each row's running max of {@code |x|}'s bits in a register of its own (8 independent chains),
+     * then each row's test: a call per row paid its loop entry, chain and test 8 times a block
+     * (whole encodes at 128 x 64: 0.989, above). Tails of {@code D mod LANES} values per row in
+     * scalar code, as in {@link #centre}.
+     */
+    private static void outOfRange8(PackedModel m, float[] x, int row, boolean[] outside) {
         int d = m.d;
         int full = d - d % LANES;
-        IntVector range = IntVector.zero(INT_SPECIES);
-        IntVector range1 = IntVector.zero(INT_SPECIES);
-        for (int j = 0; j < full; j += 2 * LANES) {
-            int j1 = Math.min(j + LANES, full - LANES);
-            range = range.max(FloatVector.fromArray(SPECIES, x, row + j).reinterpretAsInts().and(ABS_BITS));
-            range1 = range1.max(FloatVector.fromArray(SPECIES, x, row + j1).reinterpretAsInts().and(ABS_BITS));
+        IntVector r0 = IntVector.zero(INT_SPECIES);
+        IntVector r1 = IntVector.zero(INT_SPECIES);
+        IntVector r2 = IntVector.zero(INT_SPECIES);
+        IntVector r3 = IntVector.zero(INT_SPECIES);
+        IntVector r4 = IntVector.zero(INT_SPECIES);
+        IntVector r5 = IntVector.zero(INT_SPECIES);
+        IntVector r6 = IntVector.zero(INT_SPECIES);
+        IntVector r7 = IntVector.zero(INT_SPECIES);
+        for (int j = row; j < row + full; j += LANES) {
+            r0 = r0.max(FloatVector.fromArray(SPECIES, x, j).reinterpretAsInts().and(ABS_BITS));
+            r1 = r1.max(FloatVector.fromArray(SPECIES, x, j + 1 * d).reinterpretAsInts().and(ABS_BITS));
+            r2 = r2.max(FloatVector.fromArray(SPECIES, x, j + 2 * d).reinterpretAsInts().and(ABS_BITS));
+            r3 = r3.max(FloatVector.fromArray(SPECIES, x, j + 3 * d).reinterpretAsInts().and(ABS_BITS));
+            r4 = r4.max(FloatVector.fromArray(SPECIES, x, j + 4 * d).reinterpretAsInts().and(ABS_BITS));
+            r5 = r5.max(FloatVector.fromArray(SPECIES, x, j + 5 * d).reinterpretAsInts().and(ABS_BITS));
+            r6 = r6.max(FloatVector.fromArray(SPECIES, x, j + 6 * d).reinterpretAsInts().and(ABS_BITS));
+            r7 = r7.max(FloatVector.fromArray(SPECIES, x, j + 7 * d).reinterpretAsInts().and(ABS_BITS));
         }
-        float tail = 0;
-        for (int j = full; j < d; j++) {
-            tail = Math.max(tail, Math.abs(x[row + j]));
+        outside[0] = r0.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
+        outside[1] = r1.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
+        outside[2] = r2.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
+        outside[3] = r3.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
+        outside[4] = r4.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
+        outside[5] = r5.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
+        outside[6] = r6.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
+        outside[7] = r7.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
+        for (int b = 0; b < 8; b++) {
+            float tail = 0;
+            for (int j = row + b * d + full; j < row + (b + 1) * d; j++) {
+                tail = Math.max(tail, Math.abs(x[j]));
+            }
+            outside[b] |= !(tail <= PackedModel.VALUE_LIMIT);
         }
-        return !(tail <= PackedModel.VALUE_LIMIT) || range.max(range1).compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
     }
 
     /**
