@@ -591,9 +591,11 @@ final class VectorWarmUp {
      * code) on the first real call: three groups of components, spread (each descriptor near one of
      * them has candidates there, and lanes below t), offset (about 25 nats from the first group's
      * descriptors and back: live, exp is not 0, but no posterior reaches t) and far (not live; the K
-     * tail); a D tail at every width; a block and a tail descriptor.
+     * tail); a D tail at every width; a block and a tail descriptor. Not centred
+     * ({@link PackedModel#uncentred}), where the full-window and full-queue models are: both of
+     * {@code SimdKernel.block}'s ways (CentringChoiceTest checks it).
      */
-    private static DiagonalGmm smallModel() {
+    static DiagonalGmm smallModel() {
         int lanes = VectorLanes.LANES;
         return model(2 * lanes + 3, 17, new double[] {0, 1.6, 60}, lanes, 12345);
     }
@@ -706,7 +708,7 @@ final class VectorWarmUp {
     }
 
     /** Components in groups of {@code lanes}, group {@code g} offset by {@code offsets[g % offsets.length]} (0: spread). */
-    private static DiagonalGmm model(int k, int d, double[] offsets, int lanes, long seed) {
+    static DiagonalGmm model(int k, int d, double[] offsets, int lanes, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] w = new float[k];
         float[] mu = new float[k * d];

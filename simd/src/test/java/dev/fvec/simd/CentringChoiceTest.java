@@ -17,24 +17,27 @@ import org.junit.jupiter.api.Test;
  */
 class CentringChoiceTest {
 
+    /** K components near the origin ({@code offset} 0: means in (-2, 2), variances in (0.5, 1.5)) or at {@code offset} +- 0.1. */
     static DiagonalGmm model(int k, int d, double offset, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] w = new float[k];
-        float[] mu = new float[k * d];
-        float[] var = new float[k * d];
-        for (int c = 0; c < k; c++) {
-            w[c] = 1f / k;
-            for (int j = 0; j < d; j++) {
-                mu[c * d + j] = (float) (offset + rnd.nextDouble(-2, 2));
-                var[c * d + j] = (float) rnd.nextDouble(0.5, 1.5);
-            }
+        return VectorWarmUp.model(k, d, new double[] {offset}, VectorLanes.LANES, seed);
+    }
+
+    /**
+     * {@code SimdKernel.block} branches on {@link PackedModel#uncentred}: the warm-up's small model
+     * takes one way, its full-window and full-queue models (VectorWarmUp's one- and 128-component
+     * models of the small model's D) the other, so that C2 compiles both before a user's model comes.
+     */
+    @Test
+    void theWarmUpsModelsTakeBothWays() {
+        int lanes = VectorLanes.LANES;
+        DiagonalGmm small = VectorWarmUp.smallModel();
+        assertTrue(SimdKernel.vector(small, Sparsity.none()).model.uncentred, "the small model");
+        int[][] kAndSeed = {{1, 4321}, {128, 1357}};
+        for (int[] ks : kAndSeed) {
+            int k = ks[0];
+            DiagonalGmm m = VectorWarmUp.model(k, small.dimension(), new double[] {0}, lanes, ks[1]);
+            assertFalse(SimdKernel.vector(m, Sparsity.none()).model.uncentred, k + " components");
         }
-        float sum = 0;
-        for (float v : w) {
-            sum += v;
-        }
-        w[k - 1] += 1f - sum;
-        return DiagonalGmm.of(w, mu, var);
     }
 
     @Test
