@@ -186,9 +186,10 @@ final class PackedModel {
         return max; // NaN or inf where float cannot hold the model: then centred, and floatCanHold says no
     }
 
+    /** Whether every value is {@code +0} (a {@code -0} centre would turn {@code x = -0} into {@code +0}: not a copy). */
     private static boolean isZero(float[] v) {
         for (float f : v) {
-            if (f != 0f) { // -0f is not stored here: the centre is a mean's float or +0
+            if (Float.floatToRawIntBits(f) != 0) {
                 return false;
             }
         }
