@@ -141,7 +141,7 @@ final class PackedModel {
             centre[j] = (float) (sum / k);
         }
         boolean prunes = geometry != null && geometry.prunes;
-        if (!prunes && offsetNormMax(means, vars, null) <= UNCENTRED_OFFSET_FACTOR * offsetNormMax(means, vars, centre)) {
+        if (!prunes && uncentredPays(means, vars)) {
             Arrays.fill(centre, 0f);
         }
         this.uncentred = isZero(centre);
@@ -171,19 +171,30 @@ final class PackedModel {
         this.seeds = geometry == null || !geometry.prunes || !floatCanHold ? null : Seeds.of(this, model, geometry);
     }
 
-    /** {@code max_k B_k} with the means centred on {@code centre} (null: not centred), as the constructor rounds {@code b}. */
-    private double offsetNormMax(float[] means, float[] vars, float[] centre) {
-        double max = 0;
+    /**
+     * Whether {@code max_k B_k} with the means uncentred is at most {@link #UNCENTRED_OFFSET_FACTOR}
+     * times that with them centred on {@link #centre}, both with {@code b} rounded as the
+     * constructor rounds it; one pass for both. False where float cannot hold the model (NaN or
+     * inf): then centred, and {@link #floatCanHold} says no.
+     */
+    private boolean uncentredPays(float[] means, float[] vars) {
+        double uncentredMax = 0;
+        double centredMax = 0;
         for (int c = 0; c < k; c++) {
-            double b2 = 0;
+            double u2 = 0;
+            double c2 = 0;
             for (int j = 0; j < d; j++) {
                 float s = (float) Math.sqrt(0.5 / vars[c * d + j]);
-                float b = (float) (((double) means[c * d + j] - (centre == null ? 0 : centre[j])) * s);
-                b2 += (double) b * b;
+                float mu = means[c * d + j];
+                float bu = (float) ((double) mu * s);
+                float bc = (float) (((double) mu - centre[j]) * s);
+                u2 += (double) bu * bu;
+                c2 += (double) bc * bc;
             }
-            max = Math.max(max, Math.sqrt(b2));
+            uncentredMax = Math.max(uncentredMax, Math.sqrt(u2));
+            centredMax = Math.max(centredMax, Math.sqrt(c2));
         }
-        return max; // NaN or inf where float cannot hold the model: then centred, and floatCanHold says no
+        return uncentredMax <= UNCENTRED_OFFSET_FACTOR * centredMax;
     }
 
     /** Whether every value is {@code +0} (a {@code -0} centre would turn {@code x = -0} into {@code +0}: not a copy). */

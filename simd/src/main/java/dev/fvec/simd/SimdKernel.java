@@ -437,17 +437,8 @@ final class SimdKernel implements StatisticsKernel {
         PackedModel m = model;
         int d = m.d;
         if (!computed) {
-            // Uncentred models: the vector lanes read the rows in place (PackedModel#uncentred).
-            // The warm-up's small model is uncentred, its full-window and full-queue models are
-            // centred (at every width): C2 sees this branch both ways before it compiles it.
-            if (m.uncentred) {
-                ops.logLikelihoodsOfRows(m, x, row, centred, likelihoods, maxes, outside);
-            } else {
-                for (int b = 0; b < BLOCK; b++) {
-                    outside[b] = ops.centre(m, x, row + b * d, centred, b * d);
-                }
-                ops.logLikelihoodsBlock(m, centred, likelihoods, maxes);
-            }
+            // Centred copies, or, for uncentred models, the rows in place (VectorLanes).
+            ops.logLikelihoodsOfRows(m, x, row, centred, likelihoods, maxes, outside);
         }
         keptTerms.makeRoom(BLOCK, stats, ops);
         // Two passes: every descriptor's exps, then every descriptor's kept terms, so the kept

@@ -104,6 +104,8 @@ final class VectorLanes extends Lanes {
      */
     @Override
     void logLikelihoodsOfRows(PackedModel m, float[] x, int row, float[] centred, float[] lp, float[] maxes, boolean[] outside) {
+        // The warm-up's small model is uncentred, its full-window and full-queue models are
+        // centred (at every width): C2 sees this branch both ways before it compiles it.
         if (SimdKernel.BLOCK == 8 && m.uncentred) {
             pass8(m, x, row, lp, maxes);
             outOfRange8(m, x, row, outside);
