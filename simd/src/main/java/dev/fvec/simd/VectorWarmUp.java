@@ -593,7 +593,7 @@ final class VectorWarmUp {
      * descriptors and back: live, exp is not 0, but no posterior reaches t) and far (not live; the K
      * tail); a D tail at every width; a block and a tail descriptor. Not centred
      * ({@link PackedModel#uncentred}), where the full-window and full-queue models are: both of
-     * {@code SimdKernel.block}'s ways (CentringChoiceTest checks it).
+     * {@code VectorLanes.logLikelihoodsOfRows}' ways (CentringChoiceTest checks it).
      */
     static DiagonalGmm smallModel() {
         int lanes = VectorLanes.LANES;

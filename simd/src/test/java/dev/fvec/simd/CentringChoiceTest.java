@@ -23,9 +23,10 @@ class CentringChoiceTest {
     }
 
     /**
-     * {@code SimdKernel.block} branches on {@link PackedModel#uncentred}: the warm-up's small model
-     * takes one way, its full-window and full-queue models (VectorWarmUp's one- and 128-component
-     * models of the small model's D) the other, so that C2 compiles both before a user's model comes.
+     * {@code VectorLanes.logLikelihoodsOfRows} branches on {@link PackedModel#uncentred}: the
+     * warm-up's small model takes one way, its full-window and full-queue models (VectorWarmUp's
+     * one- and 128-component models of the small model's D) the other, so that C2 compiles both
+     * before a user's model comes.
      */
     @Test
     void theWarmUpsModelsTakeBothWays() {
