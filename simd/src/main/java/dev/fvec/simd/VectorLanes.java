@@ -90,6 +90,15 @@ final class VectorLanes extends Lanes {
      * back (the bytes per FMA double with the width). Elsewhere (AVX2: 16 registers) 4 x 2. A
      * remaining single group is done with {@code BLOCK} chains.
      */
+    @Override
+    void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes) {
+        if (SimdKernel.BLOCK == 8) {
+            pass8(m, xc, 0, lp, maxes);
+        } else {
+            pass4(m, xc, lp, maxes);
+        }
+    }
+
     /**
      * Where the model is {@link PackedModel#uncentred} and blocks are of 8: the pass reads the
      * descriptors in place (no centred copy written and read back per block),
@@ -111,15 +120,6 @@ final class VectorLanes extends Lanes {
             outOfRange8(m, x, row, outside);
         } else {
             super.logLikelihoodsOfRows(m, x, row, centred, lp, maxes, outside);
-        }
-    }
-
-    @Override
-    void logLikelihoodsBlock(PackedModel m, float[] xc, float[] lp, float[] maxes) {
-        if (SimdKernel.BLOCK == 8) {
-            pass8(m, xc, 0, lp, maxes);
-        } else {
-            pass4(m, xc, lp, maxes);
         }
     }
 
@@ -630,10 +630,10 @@ final class VectorLanes extends Lanes {
      * whether row {@code b} is {@link #outOfRange}. One loop over the rows' vectors side by side,
      * each row's running max of {@code |x|}'s bits in a register of its own (8 independent chains),
      * then each row's test: a call per row paid its loop entry, chain and test 8 times a block
-     * (whole encodes at 128 x 64: 0.989, above). Tails of {@code D mod LANES} values per row in
-     * scalar code, as in {@link #centre}.
+     * (whole encodes at 128 x 64: 0.989, above). Tails of {@code D mod LANES} values per row by
+     * {@link Lanes#outOfRange}, the exact predicate itself.
      */
-    private static void outOfRange8(PackedModel m, float[] x, int row, boolean[] outside) {
+    private void outOfRange8(PackedModel m, float[] x, int row, boolean[] outside) {
         int d = m.d;
         int full = d - d % LANES;
         IntVector r0 = IntVector.zero(INT_SPECIES);
@@ -663,11 +663,7 @@ final class VectorLanes extends Lanes {
         outside[6] = r6.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
         outside[7] = r7.compare(VectorOperators.GT, VALUE_LIMIT_BITS).anyTrue();
         for (int b = 0; b < 8; b++) {
-            float tail = 0;
-            for (int j = row + b * d + full; j < row + (b + 1) * d; j++) {
-                tail = Math.max(tail, Math.abs(x[j]));
-            }
-            outside[b] |= !(tail <= PackedModel.VALUE_LIMIT);
+            outside[b] |= outOfRange(x, row + b * d + full, d - full);
         }
     }
 
