@@ -20,7 +20,7 @@ import java.util.WeakHashMap;
  *
  * <p>The order pays without pruning too: near components in the same group leave fewer groups
  * with a lane near a descriptor's max, which are all the exps and the kept terms visit. K = 64,
- * D = 128 at 512 bits (4 groups, too few to prune), ordered against not (JarAB, Zen 5, Temurin
+ * D = 128 at 512 bits (4 groups, not pruned then), ordered against not (JarAB, Zen 5, Temurin
  * 25, t = 1e-6, whole encodes): 0.945, 0.953, 0.952; t = 0 0.962, hard 0.959; E-step 0.955.
  * So every model of two groups or more has one, and {@link #prunes} says whether it also prunes.
  *
@@ -34,20 +34,44 @@ final class GroupGeometry {
     static final long MAX_WORK = 1L << 28;
 
     /**
-     * Fewest groups of lanes to prune among: choosing a seed costs about one group's pass (the
-     * centres'), the bookkeeping about another. With K = 64 at 512 bits (4 groups, D = 128,
-     * synthetic, 42% of the pairs skipped) a seeded encode took 782 us against 626 unpruned; the
-     * log-likelihoods alone, seeded at every batch ({@code PruneAB ... ll}), 495 against 402 us in
-     * session 24, and the seeds chosen on 16 of the dimensions (the centres' pass an eighth as
-     * long) 400 against 390 (49% skipped) but 64 x 256 lost a fifth of its skipped pairs.
+     * Fewest groups of lanes for a block's union ({@code SimdKernel#seededBatch}): every group that
+     * some descriptor of a block cannot rule out is computed for all of the block. Choosing a seed
+     * costs about one group's pass (the centres'), the bookkeeping about another. Below this, from
+     * {@link #MIN_GATHERED_GROUPS}, each descriptor's groups are gathered instead. With K = 64 at
+     * 512 bits (4 groups, D = 128, synthetic, 42% of the pairs skipped) a seeded encode with the
+     * union took 782 us against 626 unpruned; the log-likelihoods alone, seeded at every batch
+     * ({@code PruneAB ... ll}), 495 against 402 us in session 24, and the seeds chosen on 16 of the
+     * dimensions (the centres' pass an eighth as long) 400 against 390 (49% skipped) but 64 x 256
+     * lost a fifth of its skipped pairs.
      */
     static final int MIN_GROUPS = 8;
+
+    /**
+     * Fewest groups of lanes to prune among at all where {@link #GATHERS}. From here to
+     * {@link #MIN_GROUPS} the groups a descriptor cannot rule out are gathered per group over the
+     * whole batch (blocks of their own) and the seeds chosen on the first
+     * {@link Seeds#FEW_GROUPS_SEED_DIMENSIONS} dimensions: at 4 groups a block's union computes
+     * most groups (an offline count: 1.32 of 4 groups needed per descriptor, but 2.3 per sorted
+     * block of 8). At 16 groups (64 x 256) gathering lost to the union (0.78-0.81 of the unpruned
+     * encode against 0.73-0.74; session 29's prototype).
+     */
+    static final int MIN_GATHERED_GROUPS = 4;
+
+    /**
+     * Whether models of {@link #MIN_GATHERED_GROUPS} to {@link #MIN_GROUPS} groups prune (gathered
+     * groups): from JDK 21 on. K = 64, D = 128 at 512 bits (4 groups), t = 1e-6, whole encodes
+     * against the unpruned kernel (JarAB, Zen 5, 6 JVMs): Temurin 25 0.961 (0.923-0.989); JDK 17
+     * 1.03-1.13 in every variant tried, its float reductions (in lane order, one long chain; the
+     * seeds' and radii's sums) and mask-to-bits conversions costing more than the groups saved.
+     */
+    static final boolean GATHERS = Runtime.version().feature() >= 21;
 
     private static final Map<DiagonalGmm, GroupGeometry> CACHE = new WeakHashMap<>();
 
     final int lanes;
     /**
-     * Whether seeded pruning applies: at least {@link #MIN_GROUPS} groups and
+     * Whether seeded pruning applies: at least {@link #MIN_GATHERED_GROUPS} groups (where
+     * {@link #GATHERS}, else {@link #MIN_GROUPS}) and
      * {@link SimdKernel#MIN_PRUNE_DIMENSION} dimensions (else only the order is used).
      */
     final boolean prunes;
@@ -125,7 +149,7 @@ final class GroupGeometry {
                 scaled[c * d + j] = means[c * d + j] * Math.sqrt(hmin[j]);
             }
         }
-        boolean prunes = k > (MIN_GROUPS - 1) * lanes && d >= SimdKernel.MIN_PRUNE_DIMENSION;
+        boolean prunes = k > ((GATHERS ? MIN_GATHERED_GROUPS : MIN_GROUPS) - 1) * lanes && d >= SimdKernel.MIN_PRUNE_DIMENSION;
         // Pruning needs every distance (nearestDown); the order alone only each group's first
         // component's row: groups x K x D rather than K^2 D / 2 (a model per EM iteration in
         // training: 0.5 ms at K = 64, D = 64 with every distance, against a few ms of E-step).

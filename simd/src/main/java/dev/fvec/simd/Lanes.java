@@ -119,6 +119,16 @@ abstract class Lanes {
     abstract void seedRadii(PackedModel m, float[] xc, int[] seeds, float[] out);
 
     /**
+     * Gathered groups' seeds: for each of the {@code n} descriptors at {@code x[row + t D ..]}, into
+     * {@code out[t]}, the group {@code g} whose centre is nearest over the first
+     * {@link Seeds#seedDimensions} values, by {@code sum_j (x_j scale_j - c'_gj)^2}
+     * ({@link Seeds#scaledCentres}), the first of equal sums; the sums in any order (twin and
+     * vector lanes may choose differently on near ties): any group gives the same outputs (the
+     * bounds hold from every seed), a near one rules most others out.
+     */
+    abstract void nearestCentres(Seeds sd, float[] x, int row, int d, int n, int[] out);
+
+    /**
      * Sets {@code words}' bit {@code g} for each group {@code g < groupsPadded} whose bound from seed
      * {@code p} at distance {@code radius}, {@code fl(normUp_g - fl(fl(lo^2) shrink))} with
      * {@code lo = max(0, fl(nearestDown_pg - radius))}, is not below {@code threshold} (or is NaN);

@@ -539,6 +539,26 @@ final class ScalarLanes extends Lanes {
     }
 
     @Override
+    void nearestCentres(Seeds sd, float[] x, int row, int d, int n, int[] out) {
+        float[] c = sd.scaledCentres;
+        int dims = sd.seedDimensions;
+        for (int t = 0; t < n; t++) {
+            int best = 0;
+            float bestSum = Float.POSITIVE_INFINITY;
+            for (int g = 0; g < sd.groups; g++) {
+                float s = 0f;
+                for (int j = 0; j < dims; j++) {
+                    float y = x[row + t * d + j] * sd.scale[j] - c[g * dims + j];
+                    s = Math.fma(y, y, s);
+                }
+                best = s < bestSum ? g : best;
+                bestSum = Math.min(s, bestSum);
+            }
+            out[t] = best;
+        }
+    }
+
+    @Override
     void keepGroups(Seeds sd, int p, float radius, float threshold, int[] words) {
         int gpad = sd.groupsPadded;
         for (int g = 0; g < gpad; g++) {

@@ -44,11 +44,37 @@ final class Seeds {
     final double slack;
     /** {@code 1 - rho}, rounded down. */
     final float shrink;
-    /** The groups' centres as a model of their own (variances {@code 1 / (2 hmin)}): the nearest centre names a descriptor's seed group. */
+    /**
+     * From {@link GroupGeometry#MIN_GROUPS} groups on (a block's union): the groups' centres as a
+     * model of their own (variances {@code 1 / (2 hmin)}), whose pass names each descriptor's seed
+     * group, the nearest centre's; null below.
+     */
     final PackedModel centres;
+    /**
+     * Below {@link GroupGeometry#MIN_GROUPS} groups (gathered groups): a row of
+     * {@link #seedDimensions} per group, {@code fl(c_gj scale_j)} for the group centres {@code c},
+     * for {@link Lanes#nearestCentres}; null from there on.
+     */
+    final float[] scaledCentres;
+    /** The dimensions {@link #scaledCentres} span: {@value #FEW_GROUPS_SEED_DIMENSIONS} for gathered groups, else D. */
+    final int seedDimensions;
+    /** The groups (not padded). */
+    final int groups;
+
+    /**
+     * The first dimensions that choose the seeds of the gathered groups, whose seeds are a larger
+     * share of the work than the union's: offline (session 29, D = 128, K = 64, 4 groups, exact
+     * log-likelihoods) the nearest centre over the first 16 or 32 dimensions left as many
+     * descriptors needing the other pair of groups as over all 128 (17.5%). Every pruned model has
+     * them ({@link SimdKernel#MIN_PRUNE_DIMENSION}), and whole vectors at every width: a loop of a
+     * fixed count, which C2 unrolls (with a count read from the tables, the seeds took 27 against
+     * 19-22 us per 1792 descriptors at 32 dimensions; Zen 5, 512 bits). Descriptors reduced by PCA,
+     * as Fisher vectors' usually are, have their largest components first.
+     */
+    static final int FEW_GROUPS_SEED_DIMENSIONS = 16;
 
     private Seeds(float[] scale, float[] pivots, double[] pivotNorms, int groupsPadded, float[] nearestDown, float[] normUp,
-            double slack, PackedModel centres) {
+            double slack, PackedModel centres, float[] scaledCentres, int seedDimensions, int groups) {
         this.scale = scale;
         this.pivots = pivots;
         this.pivotNorms = pivotNorms;
@@ -58,6 +84,9 @@ final class Seeds {
         this.slack = slack;
         this.shrink = down(1 - slack);
         this.centres = centres;
+        this.scaledCentres = scaledCentres;
+        this.seedDimensions = seedDimensions;
+        this.groups = groups;
     }
 
     /** The tables of {@code m} (laid out in {@code geometry}'s order), or null where float cannot hold them. */
@@ -98,6 +127,26 @@ final class Seeds {
             }
             normUp[g] = max == Float.NEGATIVE_INFINITY ? max : up(max + rho * Math.abs(max));
         }
+        for (float f : nearestDown) {
+            if (Float.isNaN(f)) {
+                return null;
+            }
+        }
+        if (groups < GroupGeometry.MIN_GROUPS) {
+            int dims = FEW_GROUPS_SEED_DIMENSIONS;
+            assert d >= dims && dims % lanes == 0;
+            float[] scaled = new float[groups * dims];
+            for (int g = 0; g < groups; g++) {
+                for (int j = 0; j < dims; j++) {
+                    float v = (float) ((double) geometry.centres[g * d + j] * scale[j]);
+                    if (!Float.isFinite(v)) {
+                        return null;
+                    }
+                    scaled[g * dims + j] = v;
+                }
+            }
+            return new Seeds(scale, pivots, pivotNorms, gpad, nearestDown, normUp, rho, null, scaled, dims, groups);
+        }
         float[] w = new float[groups];
         Arrays.fill(w, 1f / groups);
         float[] cv = new float[groups * d];
@@ -110,12 +159,7 @@ final class Seeds {
         } catch (IllegalArgumentException e) {
             return null; // variances beyond float (the model's own checks passed in double)
         }
-        for (float f : nearestDown) {
-            if (Float.isNaN(f)) {
-                return null;
-            }
-        }
-        return centres.floatCanHold ? new Seeds(scale, pivots, pivotNorms, gpad, nearestDown, normUp, rho, centres) : null;
+        return centres.floatCanHold ? new Seeds(scale, pivots, pivotNorms, gpad, nearestDown, normUp, rho, centres, null, d, groups) : null;
     }
 
     /** The largest float {@code <= v}. */

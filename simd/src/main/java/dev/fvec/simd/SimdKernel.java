@@ -59,7 +59,7 @@ final class SimdKernel implements StatisticsKernel {
     /**
      * Whether kernels prune ({@link #seededBatch}): on unless {@code -Dfvec.simd.prune=false}.
      * The outputs are the same either way, bit for bit; only the time differs. Models of fewer
-     * than {@link GroupGeometry#MIN_GROUPS} groups of lanes, below {@link #MIN_PRUNE_DIMENSION}
+     * than {@link GroupGeometry#MIN_GATHERED_GROUPS} groups of lanes, below {@link #MIN_PRUNE_DIMENSION}
      * dimensions or too large for {@link GroupGeometry} are not pruned, and a kernel whose batches
      * do not pay runs unpruned most of the time ({@link #SEED_REST}).
      *
@@ -183,6 +183,10 @@ final class SimdKernel implements StatisticsKernel {
     private final int[] groupList; // groups
     private final int[] doneWords; // groups / 32: computed in the block
     private final int[] keepWords; // groups / 32: to compute
+    // Gathered groups (below GroupGeometry.MIN_GROUPS groups; else null):
+    private final int[] descriptorWords; // BLOCK: each descriptor's groups to compute (one word: fewer than 32 groups)
+    private final int[] gathered; // groups x seededRows: the batch's descriptors that need each group
+    private final int[] gatheredCounts; // groups
     private final float[] radii = new float[2 * BLOCK]; // the block's Lanes#seedRadii pairs
     private final float[] blockBest = new float[BLOCK]; // the block's maxima over its seed groups
     private final int[] seedLanes = new int[BLOCK]; // the lanes of those maxima, -1 for none
@@ -283,11 +287,15 @@ final class SimdKernel implements StatisticsKernel {
             this.seedGroupOf = new int[seededRows];
             this.sortedRows = new int[seededRows];
             this.groupStarts = new int[groups + 1];
-            this.centresLp = new float[BLOCK * seeds.centres.kpad];
-            this.centresCentred = new float[BLOCK * this.model.d];
+            boolean gathers = groups < GroupGeometry.MIN_GROUPS;
+            this.centresLp = gathers ? null : new float[BLOCK * seeds.centres.kpad];
+            this.centresCentred = gathers ? null : new float[BLOCK * this.model.d];
             this.groupList = new int[groups];
             this.doneWords = new int[(groups + 31) / 32];
             this.keepWords = new int[(groups + 31) / 32];
+            this.descriptorWords = gathers ? new int[BLOCK] : null;
+            this.gathered = gathers ? new int[groups * seededRows] : null;
+            this.gatheredCounts = gathers ? new int[groups] : null;
         } else {
             this.batchLikelihoods = null;
             this.batchMaxes = null;
@@ -300,6 +308,9 @@ final class SimdKernel implements StatisticsKernel {
             this.groupList = null;
             this.doneWords = null;
             this.keepWords = null;
+            this.descriptorWords = null;
+            this.gathered = null;
+            this.gatheredCounts = null;
         }
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
@@ -508,9 +519,17 @@ final class SimdKernel implements StatisticsKernel {
      * log-likelihoods included, are bitwise those of the unpruned kernel at every threshold and for
      * hard assignment, which keeps the max (its bound is at least the max).
      *
+     * <p>Models of fewer than {@link GroupGeometry#MIN_GROUPS} groups gather instead: a block's
+     * union would compute most of their groups, while each descriptor needs few (at 4 groups, 1.32
+     * on average, offline). Each descriptor's groups beyond its block's seed groups are listed per
+     * group over the whole batch and computed after its blocks ({@link #passGathered}), in blocks
+     * of descriptors that all need that group. Session 29's prototype of this (the design and its
+     * measurements: docs/prototypes/GATHERED-GROUPS.md) skipped 62% of the pairs at 128 x 64,
+     * t = 1e-6, and took the statistics call to 0.91 of the unpruned kernel's time.
+     *
      * <p>Where a batch computes more than 90% of the unpruned pass's groups, counting the centres'
-     * and one more per block for the bookkeeping, the next {@value #SEED_REST} or more batches run unpruned
-     * (the outputs are the same either way).
+     * and one more per block for the bookkeeping (gathered: all of them, counting 1.5 per block),
+     * the next {@value #SEED_REST} or more batches run unpruned (the outputs are the same either way).
      */
     private void seededBatch(Lanes ops, float[] x, int row, int n) {
         PackedModel m = model;
@@ -522,7 +541,10 @@ final class SimdKernel implements StatisticsKernel {
         int groups = kpad / width;
         float[] lp = batchLikelihoods;
         // Seed groups: the nearest centre's.
-        for (int i = 0; i < n; i += BLOCK) {
+        if (gathered != null) {
+            ops.nearestCentres(sd, x, row, d, n, seedGroupOf);
+        }
+        for (int i = 0; i < n && gathered == null; i += BLOCK) {
             for (int b = 0; b < BLOCK; b++) {
                 ops.centre(cm, x, row + (i + b) * d, centresCentred, b * d);
             }
@@ -546,6 +568,7 @@ final class SimdKernel implements StatisticsKernel {
         }
         long computed = 0;
         int words = doneWords.length;
+        boolean gathers = gathered != null;
         for (int o = 0; o < n; o += BLOCK) {
             java.util.Arrays.fill(doneWords, 0);
             int listed = 0;
@@ -564,6 +587,19 @@ final class SimdKernel implements StatisticsKernel {
             ops.passGroups(m, centred, groupList, listed, lp, bases, maxLanes);
             computed += listed;
             groupsToKeep(ops, lp);
+            if (gathers) {
+                // Each descriptor's other groups, to compute with the other descriptors that need them.
+                int valid = (1 << groups) - 1;
+                for (int b = 0; b < BLOCK; b++) {
+                    int t = sortedRows[o + b];
+                    batchMaxes[t] = blockBest[b];
+                    for (int bits = descriptorWords[b] & ~doneWords[0] & valid; bits != 0; bits &= bits - 1) {
+                        int g = Integer.numberOfTrailingZeros(bits);
+                        gathered[g * seededRows + gatheredCounts[g]++] = t;
+                    }
+                }
+                continue;
+            }
             listed = 0;
             for (int w = 0; w < words; w++) {
                 int valid = groups - 32 * w >= 32 ? -1 : (1 << (groups - 32 * w)) - 1;
@@ -577,16 +613,59 @@ final class SimdKernel implements StatisticsKernel {
                 batchMaxes[sortedRows[o + b]] = ops.reduceMax(maxLanes, b * width);
             }
         }
+        if (gathers) {
+            computed += passGathered(ops, x, row);
+        }
         long blocks = n / BLOCK;
         long pairs = blocks * groups;
         prunedGroups += (pairs - computed) * BLOCK;
-        // The seeds cost about one group's pass for the centres and one for the bookkeeping, per block.
-        if (computed + blocks * (cm.kpad / width + 1) > pairs * 9 / 10) {
+        // The union's seeds cost about one group's pass for the centres and one for the bookkeeping,
+        // per block. The gathered groups' (seeds on fewer dimensions, but more bookkeeping) about 1.3
+        // per block in all: session 29's prototype computed 38% of the pairs at 4 groups, D = 128, and
+        // its log-likelihoods took 0.70 of the unpruned pass's time; 1.5 leaves a margin.
+        if (gathers ? computed + blocks * 3 / 2 > pairs : computed + blocks * (cm.kpad / width + 1) > pairs * 9 / 10) {
             seedRest = nextSeedRest;
             nextSeedRest = Math.min(2 * nextSeedRest, MAX_SEED_REST);
         } else {
             nextSeedRest = SEED_REST;
         }
+    }
+
+    /**
+     * {@link #seededBatch}'s gathered groups: for each group, the batch's descriptors listed in
+     * {@link #gathered} (in the batch's sorted order), {@link #BLOCK} at a time (the last block
+     * padded with its last descriptor, computed twice to the same values), centred again and
+     * passed over that group alone; their maxima merged into {@link #batchMaxes}. Returns the
+     * blocks computed.
+     */
+    private long passGathered(Lanes ops, float[] x, int row) {
+        PackedModel m = model;
+        int d = m.d;
+        int kpad = m.kpad;
+        int width = m.lanes;
+        float[] lp = batchLikelihoods;
+        long blocks = 0;
+        for (int g = 0; g < gatheredCounts.length; g++) {
+            int count = gatheredCounts[g];
+            int from = g * seededRows;
+            gatheredCounts[g] = 0;
+            groupList[0] = g;
+            for (int o = 0; o < count; o += BLOCK) {
+                for (int b = 0; b < BLOCK; b++) {
+                    int t = gathered[from + Math.min(o + b, count - 1)];
+                    ops.centre(m, x, row + t * d, centred, b * d);
+                    bases[b] = t * kpad;
+                }
+                java.util.Arrays.fill(maxLanes, Float.NEGATIVE_INFINITY);
+                ops.passGroups(m, centred, groupList, 1, lp, bases, maxLanes);
+                for (int b = 0; b < BLOCK; b++) {
+                    int t = gathered[from + Math.min(o + b, count - 1)];
+                    batchMaxes[t] = Math.max(batchMaxes[t], ops.reduceMax(maxLanes, b * width));
+                }
+                blocks++;
+            }
+        }
+        return blocks;
     }
 
     /**
@@ -628,9 +707,18 @@ final class SimdKernel implements StatisticsKernel {
             if (p >= 0) {
                 double rho = sd.slack;
                 double r = Math.sqrt(radii[2 * b]) * (1 + rho) + rho * (Math.sqrt(radii[2 * b + 1]) + sd.pivotNorms[p]);
-                ops.keepGroups(sd, p, Seeds.up(r), threshold(blockBest[b]), keepWords);
+                if (gathered != null) {
+                    keepWords[0] = 0;
+                    ops.keepGroups(sd, p, Seeds.up(r), threshold(blockBest[b]), keepWords);
+                    descriptorWords[b] = keepWords[0];
+                } else {
+                    ops.keepGroups(sd, p, Seeds.up(r), threshold(blockBest[b]), keepWords);
+                }
             } else {
                 java.util.Arrays.fill(keepWords, -1); // no bound: every group
+                if (gathered != null) {
+                    descriptorWords[b] = -1;
+                }
             }
         }
     }

@@ -876,9 +876,21 @@ final class VectorLanes extends Lanes {
         }
     }
 
+    /**
+     * On ints ({@link #orderedBits}), as {@link #pass8}'s maxima: C2's float max reduction follows
+     * {@code Math.max} lane by lane, a long chain (128 x 64 with gathered groups on JDK 17: the
+     * encode 1.084 of the unpruned kernel's time this way, 1.131 with the float reduction; JarAB,
+     * Zen 5, 512 bits). The same value for lanes that hold no NaN; where some lane holds one, the
+     * twin's NaN or (a NaN with its sign bit set) the largest other lane, a value some lane holds
+     * either way. Only out-of-range descriptors can have NaN log-likelihoods; their statistics
+     * come from the scalar reference.
+     */
     @Override
     float reduceMax(float[] v, int at) {
-        return FloatVector.fromArray(SPECIES, v, at).reduceLanes(VectorOperators.MAX);
+        IntVector k = FloatVector.fromArray(SPECIES, v, at).reinterpretAsInts();
+        int r = k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+                .reduceLanes(VectorOperators.MAX);
+        return Float.intBitsToFloat(orderedBits(r));
     }
 
     /**
@@ -934,6 +946,58 @@ final class VectorLanes extends Lanes {
             ScalarLanes.seedRadiusFrom(m, xc, a1, q1, full, r1.reduceLanes(VectorOperators.ADD), n1.reduceLanes(VectorOperators.ADD), out, 2 * b + 2);
             ScalarLanes.seedRadiusFrom(m, xc, a2, q2, full, r2.reduceLanes(VectorOperators.ADD), n2.reduceLanes(VectorOperators.ADD), out, 2 * b + 4);
             ScalarLanes.seedRadiusFrom(m, xc, a3, q3, full, r3.reduceLanes(VectorOperators.ADD), n3.reduceLanes(VectorOperators.ADD), out, 2 * b + 6);
+        }
+    }
+
+    /**
+     * Groups four at a time (the last one repeated where fewer are left), each in a chain of its
+     * own over the seed dimensions (a fixed number of whole vectors, unrolled: every model of 4 to 7
+     * groups runs the code the warm-up compiles).
+     */
+    @Override
+    void nearestCentres(Seeds sd, float[] x, int row, int d, int n, int[] out) {
+        float[] c = sd.scaledCentres;
+        float[] sc = sd.scale;
+        int dims = Seeds.FEW_GROUPS_SEED_DIMENSIONS;
+        int last = sd.groups - 1;
+        for (int t = 0; t < n; t++) {
+            int at = row + t * d;
+            int best = 0;
+            float bestSum = Float.POSITIVE_INFINITY;
+            for (int g = 0; g <= last; g += 4) {
+                int g1 = Math.min(g + 1, last);
+                int g2 = Math.min(g + 2, last);
+                int g3 = Math.min(g + 3, last);
+                FloatVector a0 = FloatVector.zero(SPECIES);
+                FloatVector a1 = a0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                for (int j = 0; j < dims; j += LANES) {
+                    FloatVector xs = FloatVector.fromArray(SPECIES, x, at + j).mul(FloatVector.fromArray(SPECIES, sc, j));
+                    FloatVector y0 = xs.sub(FloatVector.fromArray(SPECIES, c, g * dims + j));
+                    FloatVector y1 = xs.sub(FloatVector.fromArray(SPECIES, c, g1 * dims + j));
+                    FloatVector y2 = xs.sub(FloatVector.fromArray(SPECIES, c, g2 * dims + j));
+                    FloatVector y3 = xs.sub(FloatVector.fromArray(SPECIES, c, g3 * dims + j));
+                    a0 = y0.fma(y0, a0);
+                    a1 = y1.fma(y1, a1);
+                    a2 = y2.fma(y2, a2);
+                    a3 = y3.fma(y3, a3);
+                }
+                float s0 = a0.reduceLanes(VectorOperators.ADD);
+                float s1 = a1.reduceLanes(VectorOperators.ADD);
+                float s2 = a2.reduceLanes(VectorOperators.ADD);
+                float s3 = a3.reduceLanes(VectorOperators.ADD);
+                // The first of equal sums: a repeated group never displaces its first.
+                int b01 = s1 < s0 ? g1 : g;
+                float m01 = Math.min(s0, s1);
+                int b23 = s3 < s2 ? g3 : g2;
+                float m23 = Math.min(s2, s3);
+                int b = m23 < m01 ? b23 : b01;
+                float m = Math.min(m01, m23);
+                best = m < bestSum ? b : best;
+                bestSum = Math.min(m, bestSum);
+            }
+            out[t] = best;
         }
     }
 

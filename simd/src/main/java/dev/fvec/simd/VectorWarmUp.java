@@ -608,7 +608,10 @@ final class VectorWarmUp {
      * when phase 1 ended. Rounds of calls on a clustered model, one kernel whose descriptors lie
      * near five clusters (the seeded batches pay; a block computes two pairs of groups and a single
      * one) and one whose descriptors spread over all clusters (they do not pay: its next batches
-     * run unpruned), until a round allocates nothing (the vector code is compiled), within
+     * run unpruned); where {@link GroupGeometry#GATHERS}, the same two on a model of
+     * {@link GroupGeometry#MIN_GATHERED_GROUPS} groups and a tail, whose paying descriptors lie
+     * halfway between clusters ({@link #descriptorsBetween}: some need a gathered group, in a padded
+     * block); until a round allocates nothing (the vector code is compiled), within
      * {@link #SEEDED_BUDGET_NANOS} of this thread's CPU, stretched while the rounds progress as
      * phase 1's are, and stretched once more, after a wait for an idle JIT, where costly rounds
      * stopped progressing. Until then auto kernels do not prune (their outputs are the same either way),
@@ -616,13 +619,21 @@ final class VectorWarmUp {
      */
     private static boolean seededPhase() {
         long start = cpuNanos();
-        DiagonalGmm clustered = clusteredModel();
+        DiagonalGmm clustered = clusteredModel(GroupGeometry.MIN_GROUPS, 100);
         // Vector kernels: they prune whatever isSeededWarm() says (the warm-up's kernels, as auto ones, wait for it).
         StatisticsKernel pay = SimdKernel.vector(clustered, Sparsity.threshold(1e-6));
         StatisticsKernel rest = SimdKernel.vector(clustered, Sparsity.threshold(1e-6));
         GmmStatistics stats = GmmStatistics.forModel(clustered);
         float[] near = descriptorsNearFirst(clustered, 5, SEEDED_DESCRIPTORS, 9753);
         float[] spread = descriptorsNear(clustered, SMALL_DESCRIPTORS, false, 8642);
+        // Gathered groups (fewer than MIN_GROUPS groups, where they prune): their own seeds, lists and passes.
+        boolean gathers = GroupGeometry.GATHERS;
+        DiagonalGmm few = clusteredModel(GroupGeometry.MIN_GATHERED_GROUPS, GATHERED_SPACING);
+        StatisticsKernel gatherPay = gathers ? SimdKernel.vector(few, Sparsity.threshold(1e-6)) : null;
+        StatisticsKernel gatherRest = gathers ? SimdKernel.vector(few, Sparsity.threshold(1e-6)) : null;
+        GmmStatistics fewStats = GmmStatistics.forModel(few);
+        float[] between = descriptorsBetween(few, SEEDED_DESCRIPTORS, 7531);
+        float[] fewSpread = descriptorsNear(few, SMALL_DESCRIPTORS, false, 8642);
         int round = 0;
         boolean done = false;
         boolean progressing = false;
@@ -654,7 +665,14 @@ final class VectorWarmUp {
                 pay.accumulate(near, 0, SEEDED_DESCRIPTORS, stats);
             }
             rest.accumulate(spread, 0, SMALL_DESCRIPTORS, stats);
+            if (gathers) {
+                for (int i = 0; i < SEEDED_CALLS; i++) {
+                    gatherPay.accumulate(between, 0, SEEDED_DESCRIPTORS, fewStats);
+                }
+                gatherRest.accumulate(fewSpread, 0, SMALL_DESCRIPTORS, fewStats);
+            }
             stats.reset();
+            fewStats.reset();
             long t1 = cpuNanos();
             long a1 = allocatedBytes();
             done = a0 >= 0 ? a1 - a0 - ALLOCATION_PROBE_BYTES <= 0 && round + 1 >= MIN_SEEDED_ROUNDS : round + 1 >= SEEDED_ROUNDS_UNMEASURED;
@@ -674,11 +692,13 @@ final class VectorWarmUp {
     }
 
     /**
-     * {@link GroupGeometry#MIN_GROUPS} groups of lanes and a tail (an odd number of groups), D = 33,
-     * its components in 9 clusters 100 standard deviations apart.
+     * {@code groups} groups of lanes and a tail (an odd number of groups), D = 33, its components
+     * in 9 clusters {@code spacing} standard deviations apart along the diagonal: at 100 every
+     * descriptor near one needs its own group only; at {@link #GATHERED_SPACING} one halfway
+     * between two needs both (see {@link #descriptorsBetween}).
      */
-    private static DiagonalGmm clusteredModel() {
-        int k = GroupGeometry.MIN_GROUPS * VectorLanes.LANES + 3;
+    private static DiagonalGmm clusteredModel(int groups, double spacing) {
+        int k = groups * VectorLanes.LANES + 3;
         int d = 33;
         SplittableRandom rnd = new SplittableRandom(2468);
         float[] w = new float[k];
@@ -687,7 +707,7 @@ final class VectorWarmUp {
         for (int c = 0; c < k; c++) {
             w[c] = 1f / k;
             for (int j = 0; j < d; j++) {
-                mu[c * d + j] = (float) (100 * (c % 9) + rnd.nextDouble(-1, 1));
+                mu[c * d + j] = (float) (spacing * (c % 9) + rnd.nextDouble(-1, 1));
                 var[c * d + j] = 1;
             }
         }
@@ -745,6 +765,34 @@ final class VectorWarmUp {
                     : (i % 3) * lanes + i % lanes % (i % 3 == 2 ? 3 : lanes);
             for (int j = 0; j < d; j++) {
                 x[i * d + j] = mu[c * d + j] + (float) rnd.nextDouble(-0.5, 0.5);
+            }
+        }
+        return x;
+    }
+
+    /**
+     * The gathered groups' clusters: 10 standard deviations apart in each dimension (about 40 in the
+     * bounds' metric at D = 33), so that a descriptor halfway between two has both within the cut
+     * (their log-likelihoods differ by about 17 nats, against 24 at t = 1e-6) while the others
+     * lie thousands of nats below.
+     */
+    private static final double GATHERED_SPACING = 10;
+
+    /**
+     * {@code n} descriptors, descriptor {@code i} halfway between components {@code i % 4} and
+     * {@code i % 4 + 1} (of {@link #clusteredModel}'s adjacent clusters; the groups take the
+     * clusters in pairs, so every other one needs two groups, one of them gathered where its
+     * block's seeds do not include it).
+     */
+    private static float[] descriptorsBetween(DiagonalGmm model, int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int d = model.dimension();
+        float[] mu = model.means();
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            int a = i % 4;
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (mu[a * d + j] + mu[(a + 1) * d + j]) / 2 + (float) rnd.nextDouble(-0.5, 0.5);
             }
         }
         return x;

@@ -1,5 +1,6 @@
 package dev.fvec.simd;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -112,9 +113,87 @@ class GroupGeometryTest {
         GroupGeometry two = GroupGeometry.of(clustered(2, 16, 1), L);
         assertNotNull(two);
         assertFalse(two.prunes);
-        assertFalse(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS - 1, 16, 1), L).prunes);
+        assertFalse(GroupGeometry.of(clustered(GroupGeometry.MIN_GATHERED_GROUPS - 1, 16, 1), L).prunes);
+        assertFalse(GroupGeometry.of(clustered(GroupGeometry.MIN_GATHERED_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION - 1, 1), L).prunes);
+        // Gathered groups from JDK 21 on; on JDK 17 the union's minimum.
+        assertEquals(Runtime.version().feature() >= 21, GroupGeometry.GATHERS);
+        assertEquals(GroupGeometry.GATHERS,
+                GroupGeometry.of(clustered(GroupGeometry.MIN_GATHERED_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION, 1), L).prunes);
+        assertEquals(GroupGeometry.GATHERS, GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS - 1, 16, 1), L).prunes);
         assertFalse(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION - 1, 1), L).prunes);
         assertTrue(GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION, 1), L).prunes);
+    }
+
+    /**
+     * Below {@link GroupGeometry#MIN_GROUPS} groups the seeds are the scaled centres over the first
+     * dimensions, lanes over groups (no centres' model); from there on the centres' model over D.
+     */
+    @Test
+    void fewGroupsSeedOnTheFirstDimensions() {
+        assumeGathers();
+        for (int d : new int[] {SimdKernel.MIN_PRUNE_DIMENSION, 33, 130}) {
+            int groups = GroupGeometry.MIN_GATHERED_GROUPS;
+            DiagonalGmm few = clustered(groups, d, 2);
+            GroupGeometry geometry = GroupGeometry.of(few, L);
+            Seeds sd = new PackedModel(few, L, geometry).seeds;
+            assertNotNull(sd, "D = " + d);
+            assertNull(sd.centres);
+            int dims = Seeds.FEW_GROUPS_SEED_DIMENSIONS;
+            assertEquals(dims, sd.seedDimensions, "D = " + d);
+            assertEquals(groups, sd.groups);
+            assertEquals(groups * dims, sd.scaledCentres.length);
+            for (int g = 0; g < groups; g++) {
+                for (int j = 0; j < dims; j++) {
+                    double want = geometry.centres[g * d + j] * Math.sqrt(geometry.hmin[j]);
+                    assertEquals(want, sd.scaledCentres[g * dims + j], 1e-5 * (1 + Math.abs(want)), "group " + g + ", dimension " + j);
+                }
+            }
+        }
+        DiagonalGmm many = clustered(GroupGeometry.MIN_GROUPS, 33, 2);
+        Seeds sd = new PackedModel(many, L, GroupGeometry.of(many, L)).seeds;
+        assertNotNull(sd.centres);
+        assertNull(sd.scaledCentres);
+        assertEquals(33, sd.centres.d);
+    }
+
+    /**
+     * The gathered groups' seeds on both lanes: each descriptor of a clustered model (drawn near a
+     * component, its group known) gets its own group, whatever the width's padding of the groups.
+     */
+    @Test
+    void nearestCentresNameTheDescriptorsGroups() {
+        assumeGathers();
+        for (int groups = GroupGeometry.MIN_GATHERED_GROUPS; groups < GroupGeometry.MIN_GROUPS; groups++) {
+            DiagonalGmm model = clustered(groups, 37, 40 + groups);
+            GroupGeometry geometry = GroupGeometry.of(model, L);
+            PackedModel m = new PackedModel(model, L, geometry);
+            int n = 64;
+            int d = model.dimension();
+            SplittableRandom rnd = new SplittableRandom(groups);
+            float[] x = new float[3 + n * d]; // from row 3: an offset
+            int[] want = new int[n];
+            for (int t = 0; t < n; t++) {
+                int p = rnd.nextInt(model.components()); // a lane position
+                want[t] = p / L;
+                for (int j = 0; j < d; j++) {
+                    x[3 + t * d + j] = model.mean(geometry.order[p], j) + (float) rnd.nextDouble(-1, 1);
+                }
+            }
+            for (Lanes lanes : new Lanes[] {VectorLanes.INSTANCE, new ScalarLanes(m)}) {
+                int[] got = new int[n];
+                lanes.nearestCentres(m.seeds, x, 3, d, n, got);
+                assertArrayEquals(want, got, groups + " groups, " + lanes.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * The gathered groups' tests run where they prune (from JDK 21; CI runs the tests on JDK 17 and
+     * 25); on JDK 17 {@link #oneGroupHasNoneAndFewGroupsOrDimensionsAnOrderWithoutPruning} checks
+     * that such models do not prune.
+     */
+    static void assumeGathers() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(GroupGeometry.GATHERS, "gathered groups prune from JDK 21 on");
     }
 
     @Test
@@ -127,6 +206,6 @@ class GroupGeometryTest {
                 assertEquals(first, model.mean(g.order[p], 0), 2.0, "group " + q + ", lane " + (p - q * L));
             }
         }
-        assertNull(new PackedModel(model, L, g).seeds, "no seeds below MIN_GROUPS groups");
+        assertNull(new PackedModel(model, L, g).seeds, "no seeds below MIN_GATHERED_GROUPS groups");
     }
 }

@@ -56,6 +56,7 @@ class InPassFiniteCheckTest {
     void reportsEveryNonFiniteValueAndStaysUsable() {
         DiagonalGmm[] models = {
             GroupGeometryTest.clustered(GroupGeometry.MIN_GROUPS + 1, 24, 7), // seeded pruning
+            GroupGeometryTest.clustered(GroupGeometry.MIN_GATHERED_GROUPS + 1, 24, 6), // seeded pruning, gathered groups
             GroupGeometryTest.clustered(2, 24, 8), // ordered, not pruned
             DiagonalGmm.of(new float[] {0.5f, 0.5f}, new float[] {0, 0, 1, 1}, new float[] {1, 1, 1, 1}), // one group
         };

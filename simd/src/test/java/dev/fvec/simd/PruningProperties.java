@@ -23,7 +23,8 @@ import net.jqwik.api.Tuple;
  * JVM runs: bitwise the same statistics (S0, S1, S2, N, kept terms, log-likelihood) with
  * {@code t = 0}, with hard assignment and with thresholds {@code t > 0} (a skipped group lies below
  * the exps' own cut, {@code SimdKernel#pruneCut}). Shapes where pruning can trigger (D at least
- * {@link SimdKernel#MIN_PRUNE_DIMENSION}, {@link GroupGeometry#MIN_GROUPS} groups of lanes or more)
+ * {@link SimdKernel#MIN_PRUNE_DIMENSION}, {@link GroupGeometry#MIN_GATHERED_GROUPS} groups of lanes
+ * or more: gathered groups below {@link GroupGeometry#MIN_GROUPS}, the block's union from there)
  * and where it cannot; the examples show it does trigger on separated clusters and does not with
  * broad variances.
  */
@@ -42,7 +43,7 @@ class PruningProperties {
     }
 
     static Arbitrary<Cases.Case> cases(Arbitrary<Sparsity> s) {
-        Arbitrary<Integer> k = Arbitraries.of(2 * L, 4 * L + 1, 8 * L, 8 * L + 3, 12 * L - 1, 64, 256);
+        Arbitrary<Integer> k = Arbitraries.of(2 * L, 4 * L + 1, 7 * L - 2, 8 * L, 8 * L + 3, 12 * L - 1, 64, 256);
         Arbitrary<Integer> d = Arbitraries.of(16, 17, 31, 37, 64, 70, 130);
         Arbitrary<Integer> n = Arbitraries.frequencyOf(
                 Tuple.of(1, Arbitraries.of(1, 5, 9)),
@@ -123,6 +124,61 @@ class PruningProperties {
                 assertTrue(pruning.prunedGroups() >= 4L * n, s + (twin ? " twin" : "") + ": pruned "
                         + pruning.prunedGroups() + " groups of " + 8 * n);
                 TwinMatchesVectorProperties.assertBitwiseEqual(ref, a, s + (twin ? " twin" : " vector") + " pruned vs unpruned");
+            }
+        }
+    }
+
+    /**
+     * 4 and 7 groups of lanes (gathered groups, below {@link GroupGeometry#MIN_GROUPS}) in as many
+     * clusters, descriptors near them or halfway between two, in calls that end mid-batch: each
+     * descriptor needs one group or two (some gathered apart from their blocks' seed groups), so
+     * over half of the pairs are skipped, and nothing changes, on the vector lanes and on the twin.
+     */
+    @Example
+    void gatheredGroupsPruneAndChangeNothing() {
+        GroupGeometryTest.assumeGathers();
+        for (int groups : new int[] {GroupGeometry.MIN_GATHERED_GROUPS, GroupGeometry.MIN_GROUPS - 1}) {
+            int d = 48;
+            int n = 700;
+            int k = groups * L;
+            // Cluster q 30 standard deviations out along dimension q: far enough apart for the bounds at t = 0.
+            SplittableRandom rnd = new SplittableRandom(groups);
+            float[] w = new float[k];
+            Arrays.fill(w, 1f / k);
+            float[] mu = new float[k * d];
+            float[] var = new float[k * d];
+            Arrays.fill(var, 1f);
+            for (int c = 0; c < k; c++) {
+                for (int j = 0; j < d; j++) {
+                    mu[c * d + j] = (j == c % groups ? 30 : 0) + (float) (0.3 * Cases.gaussian(rnd));
+                }
+            }
+            DiagonalGmm model = DiagonalGmm.of(w, mu, var);
+            assertTrue(new PackedModel(model, L, GroupGeometry.of(model, L)).seeds.scaledCentres != null, "gathered");
+            float[] x = new float[n * d];
+            for (int i = 0; i < n; i++) {
+                // A third halfway between two clusters: about half of those need both groups.
+                int c = rnd.nextInt(k);
+                int e = i % 3 == 0 ? rnd.nextInt(k) : c;
+                for (int j = 0; j < d; j++) {
+                    x[i * d + j] = (mu[c * d + j] + mu[e * d + j]) / 2 + (float) Cases.gaussian(rnd);
+                }
+            }
+            for (Sparsity s : new Sparsity[] {Sparsity.none(), Sparsity.hard(), Sparsity.threshold(1e-6)}) {
+                GmmStatistics ref = GmmStatistics.forModel(model);
+                SimdKernel unpruned = SimdKernel.of(model, s, false, false);
+                unpruned.accumulate(x, 0, 300, ref);
+                unpruned.accumulate(x, 300 * d, n - 300, ref);
+                for (boolean twin : new boolean[] {false, true}) {
+                    SimdKernel pruning = SimdKernel.of(model, s, twin, true);
+                    GmmStatistics a = GmmStatistics.forModel(model);
+                    pruning.accumulate(x, 0, 300, a);
+                    pruning.accumulate(x, 300 * d, n - 300, a);
+                    String what = groups + " groups, " + s + (twin ? ", twin" : ", vector");
+                    long pairs = (long) (n / SimdKernel.BLOCK * SimdKernel.BLOCK) * groups;
+                    assertTrue(pruning.prunedGroups() >= pairs / 2, what + ": pruned " + pruning.prunedGroups() + " of " + pairs);
+                    TwinMatchesVectorProperties.assertBitwiseEqual(ref, a, what + ", pruned vs unpruned");
+                }
             }
         }
     }
