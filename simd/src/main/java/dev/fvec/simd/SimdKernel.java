@@ -59,7 +59,8 @@ final class SimdKernel implements StatisticsKernel {
     /**
      * Whether kernels prune ({@link #seededBatch}): on unless {@code -Dfvec.simd.prune=false}.
      * The outputs are the same either way, bit for bit; only the time differs. Models of fewer
-     * than {@link GroupGeometry#MIN_GATHERED_GROUPS} groups of lanes, below {@link #MIN_PRUNE_DIMENSION}
+     * than {@link GroupGeometry#MIN_GROUPS} groups of lanes ({@link GroupGeometry#MIN_GATHERED_GROUPS}
+     * with {@link GroupGeometry#GATHERS}), below {@link #MIN_PRUNE_DIMENSION}
      * dimensions or too large for {@link GroupGeometry} are not pruned, and a kernel whose batches
      * do not pay runs unpruned most of the time ({@link #SEED_REST}).
      *
@@ -519,9 +520,9 @@ final class SimdKernel implements StatisticsKernel {
      * log-likelihoods included, are bitwise those of the unpruned kernel at every threshold and for
      * hard assignment, which keeps the max (its bound is at least the max).
      *
-     * <p>Models of fewer than {@link GroupGeometry#MIN_GROUPS} groups gather instead: a block's
-     * union would compute most of their groups, while each descriptor needs few (at 4 groups, 1.32
-     * on average, offline). Each descriptor's groups beyond its block's seed groups are listed per
+     * <p>Models of fewer than {@link GroupGeometry#MIN_GROUPS} groups (pruned only where
+     * {@link GroupGeometry#GATHERS}) gather instead: a block's union would compute most of their
+     * groups, while each descriptor needs few (at 4 groups, 1.32 on average, offline). Each descriptor's groups beyond its block's seed groups are listed per
      * group over the whole batch and computed after its blocks ({@link #passGathered}), in blocks
      * of descriptors that all need that group. Session 29's prototype of this (the design and its
      * measurements: docs/prototypes/GATHERED-GROUPS.md) skipped 62% of the pairs at 128 x 64,

@@ -388,6 +388,8 @@ final class VectorWarmUp {
     private static final int SMALL_CALLS = 40;
     /** Calls per round of phase 3 on the clustered model whose seeded batches pay (see seededPhase). */
     private static final int SEEDED_CALLS = 8;
+    /** Calls per round of phase 3 on the gathered groups' model whose seeded batches pay (see seededPhase). */
+    private static final int GATHERED_CALLS = 2;
     /**
      * Descriptors per phase-3 call that pays: two blocks and a tail, each block near 5 clusters (two
      * pairs of groups and a single one per block, computed: the pair's method, the largest, gets
@@ -666,7 +668,7 @@ final class VectorWarmUp {
             }
             rest.accumulate(spread, 0, SMALL_DESCRIPTORS, stats);
             if (gathers) {
-                for (int i = 0; i < SEEDED_CALLS; i++) {
+                for (int i = 0; i < GATHERED_CALLS; i++) {
                     gatherPay.accumulate(between, 0, SEEDED_DESCRIPTORS, fewStats);
                 }
                 gatherRest.accumulate(fewSpread, 0, SMALL_DESCRIPTORS, fewStats);
