@@ -68,7 +68,7 @@ final class Seeds {
      * descriptors needing the other pair of groups as over all 128 (17.5%). Every pruned model has
      * them ({@link SimdKernel#MIN_PRUNE_DIMENSION}), and whole vectors at every width: a loop of a
      * fixed count, which C2 unrolls (with a count read from the tables, the seeds took 27 against
-     * 19-22 us per 1792 descriptors at 32 dimensions; Zen 5, 512 bits). Descriptors reduced by PCA,
+     * 22 us per 1792 descriptors at 32 dimensions, the sums alike; Zen 5, 512 bits, Temurin 25). Descriptors reduced by PCA,
      * as Fisher vectors' usually are, have their largest components first.
      */
     static final int FEW_GROUPS_SEED_DIMENSIONS = 16;
@@ -134,7 +134,9 @@ final class Seeds {
         }
         if (groups < GroupGeometry.MIN_GROUPS) {
             int dims = FEW_GROUPS_SEED_DIMENSIONS;
-            assert d >= dims && dims % lanes == 0;
+            if (d < dims || dims % lanes != 0) {
+                return null; // not at any width this runs (lanes <= 16 <= D), but the seeds read whole vectors
+            }
             float[] scaled = new float[groups * dims];
             for (int g = 0; g < groups; g++) {
                 for (int j = 0; j < dims; j++) {

@@ -522,11 +522,12 @@ final class SimdKernel implements StatisticsKernel {
      *
      * <p>Models of fewer than {@link GroupGeometry#MIN_GROUPS} groups (pruned only where
      * {@link GroupGeometry#GATHERS}) gather instead: a block's union would compute most of their
-     * groups, while each descriptor needs few (at 4 groups, 1.32 on average, offline). Each descriptor's groups beyond its block's seed groups are listed per
-     * group over the whole batch and computed after its blocks ({@link #passGathered}), in blocks
-     * of descriptors that all need that group. Session 29's prototype of this (the design and its
-     * measurements: docs/prototypes/GATHERED-GROUPS.md) skipped 62% of the pairs at 128 x 64,
-     * t = 1e-6, and took the statistics call to 0.91 of the unpruned kernel's time.
+     * groups, while each descriptor needs few (at 4 groups, 1.32 on average, offline). Their seeds
+     * come from {@link Lanes#nearestCentres}; each descriptor's groups beyond its block's seed
+     * groups are listed per group over the whole batch and computed after its blocks
+     * ({@link #passGathered}), in blocks of descriptors that all need that group. At 128 x 64,
+     * t = 1e-6: 62% of the pairs skipped, the encode 0.961 of the unpruned kernel's time on
+     * Temurin 25 (session 29's prototype: docs/prototypes/GATHERED-GROUPS.md).
      *
      * <p>Where a batch computes more than 90% of the unpruned pass's groups, counting the centres'
      * and one more per block for the bookkeeping (gathered: all of them, counting 1.5 per block),
