@@ -121,7 +121,10 @@ public final class Kernels {
      * Warms up the default kernel ({@link #provider()}), so that the first encodings and EM
      * iterations run at full speed instead of paying for the JIT. Optional: without it the first
      * calls are merely slower. Idempotent and thread-safe; call it once at start-up, e.g. while a
-     * service is not yet taking requests. See {@link KernelProvider#warmUp()} for what it costs.
+     * service is not yet taking requests, after building its encoders: some models take code paths
+     * of their own (on the SIMD kernel, from JDK 21 on, models of 4 to 7 groups of vector lanes, e.g.
+     * K = 64 at 512 bits), which it then warms up too. See {@link KernelProvider#warmUp()} for what
+     * it costs.
      *
      * @throws IllegalArgumentException if {@value #PROPERTY} has an unknown value
      * @throws IllegalStateException if {@value #PROPERTY} is {@code simd} and SIMD cannot run

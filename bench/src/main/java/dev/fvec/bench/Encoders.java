@@ -17,10 +17,12 @@ public final class Encoders {
      */
     public static FisherEncoder build(Inputs in, Variant variant, String kernel) {
         KernelProvider provider = Kernels.byName(kernel);
-        // The documented warm-up for services: without it the simd kernel serves its first calls on
-        // its scalar twin and compiles the vector code in the background, during the measurement.
-        provider.warmUp();
         FisherEncoder e = variant.configure(FisherEncoder.builder(in.model)).kernel(provider).build();
+        // The documented warm-up for services, after building the encoder (as the README's example):
+        // without it the simd kernel serves its first calls on its scalar twin and compiles the
+        // vector code in the background, during the measurement; before it, the code paths of the
+        // model's own shape (gathered groups at 4 to 7 groups of lanes) would wait for their own.
+        provider.warmUp();
         if (!e.implementationName().equals(kernel)) {
             throw new IllegalStateException("asked for the " + kernel + " kernel, got " + e.implementationName());
         }

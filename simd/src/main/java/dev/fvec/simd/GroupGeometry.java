@@ -59,17 +59,15 @@ final class GroupGeometry {
 
     /**
      * Whether models of {@link #MIN_GATHERED_GROUPS} to {@link #MIN_GROUPS} groups prune (gathered
-     * groups): with {@code -Dfvec.simd.gather=true}, from JDK 21 on; off by default. K = 64,
-     * D = 128 at 512 bits (4 groups), t = 1e-6, whole encodes against the unpruned kernel (JarAB,
-     * Zen 5, 6 JVMs): Temurin 25 0.961 (0.923-0.989); JDK 17 1.03-1.13 in every variant tried, its
-     * float reductions (in lane order, one long chain: the seeds' and radii's sums) and
-     * mask-to-bits conversions costing more than the groups saved. Off by default for what the
-     * warm-up pays: its seeded phase then compiles the gathered path too, on Temurin 25 772-1113
-     * against 538-741 ms of its thread's CPU and 4.6-5.5 against 3.9-4.5 s of the process's
-     * (E2eFirstCalls, 3-6 JVMs each), for every service, whatever its model; a service whose
-     * models have 4 to 7 groups (K = 49 to 112 at 512 bits, 25 to 56 at 256) may want it.
+     * groups): from JDK 21 on, unless {@code -Dfvec.simd.gather=false}. K = 64, D = 128 at 512 bits
+     * (4 groups), t = 1e-6, whole encodes against the unpruned kernel (JarAB, Zen 5, 6 JVMs):
+     * Temurin 25 0.961 (0.923-0.989); JDK 17 1.03-1.13 in every variant tried, its float reductions
+     * (in lane order, one long chain: the seeds' and radii's sums) and mask-to-bits conversions
+     * costing more than the groups saved. Auto kernels use them only after a warm-up of their own
+     * ({@code VectorWarmUp#gatheredPhase}), which only processes with such models pay for.
      */
-    static final boolean GATHERS = Runtime.version().feature() >= 21 && Boolean.getBoolean("fvec.simd.gather");
+    static final boolean GATHERS = Runtime.version().feature() >= 21
+            && Boolean.parseBoolean(System.getProperty("fvec.simd.gather", "true"));
 
     private static final Map<DiagonalGmm, GroupGeometry> CACHE = new WeakHashMap<>();
 

@@ -169,6 +169,9 @@ final class SimdKernel implements StatisticsKernel {
 
     // Seeded pruning (see seededBatch): null seeds, none.
     private final Seeds seeds;
+    // Gathered groups (fewer than GroupGeometry.MIN_GROUPS groups): auto kernels prune once their
+    // own warm-up has run (VectorWarmUp.isGatheredWarm), which only processes using them pay for.
+    private final boolean gatheredSeeds;
     private final int seededRows; // descriptors per seeded batch, a multiple of BLOCK
     private final float[] batchLikelihoods; // seededRows x Kpad, in the batch's order
     private final float[] batchMaxes; // seededRows
@@ -278,6 +281,7 @@ final class SimdKernel implements StatisticsKernel {
         this.laneSums = new float[BLOCK * width];
         this.minTrustedMax = minTrustedMax(this.model.d, this.model.maxOffsetNorm);
         this.seeds = prune ? this.model.seeds : null; // null where GroupGeometry does not apply (few groups, small D)
+        this.gatheredSeeds = seeds != null && seeds.centres == null;
         this.maxLanes = new float[BLOCK * width];
         this.seededRows = Math.max(64, Math.min(256, (1 << 17) / kpad)) / BLOCK * BLOCK;
         if (seeds != null) { // ~0.3 MB at K = 256, D = 64; here, not on a first call (see FisherEncoder)
@@ -315,6 +319,9 @@ final class SimdKernel implements StatisticsKernel {
         }
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
+        }
+        if (gatheredSeeds && mode == Mode.AUTO) {
+            VectorWarmUp.gatheredKernelMade();
         }
     }
 
@@ -401,8 +408,9 @@ final class SimdKernel implements StatisticsKernel {
         rowsFrom = 0;
         while (i + BLOCK <= count) {
             // Auto kernels: on the vector lanes once seeded pruning's own code is compiled (VectorWarmUp),
-            // not on the twin (it has its look-ahead).
-            if (seeds != null & (fixedLanes != null | ops != twinLanes & VectorWarmUp.isSeededWarm())) {
+            // gathered groups' too where they serve; not on the twin (it has its look-ahead).
+            if (seeds != null & (fixedLanes != null
+                    | ops != twinLanes & VectorWarmUp.isSeededWarm() & (!gatheredSeeds | VectorWarmUp.isGatheredWarm()))) {
                 i += seeded(ops, x, offset + i * d, count - i, stats);
                 continue;
             }

@@ -46,7 +46,10 @@ import java.util.SplittableRandom;
  *       (PrintCompilation): the first call 2.6-26 ms, 3-31x the steady state.</li>
  * </ol>
  * Then a third, once the lanes are compiled: seeded pruning's own methods ({@link #seededPhase});
- * auto kernels prune only after it ({@link #isSeededWarm()}).
+ * auto kernels prune only after it ({@link #isSeededWarm()}). And where a model of 4 to 7 groups of
+ * lanes is in use, a fourth: the gathered groups' ({@link #gatheredPhase}, {@link #isGatheredWarm()}),
+ * in {@link SimdKernelProvider#warmUp()} when such a model's encoder was built before it (else they
+ * serve unpruned).
  * While it runs, {@link WarmUpDirectives} keeps C2 from compiling the Vector API's own methods on
  * their own (the uncompiled lanes' fallbacks, hot long before the lanes), and phase 1 adds, every
  * {@value #FULL_BATCH_EVERY} rounds, two calls that fill a component's window and a batch's term
@@ -95,6 +98,15 @@ final class VectorWarmUp {
     /** Whether auto kernels run seeded pruning (see {@link #seededPhase}). */
     private static volatile boolean seededWarm = MODE.equals("none");
     /**
+     * Whether auto kernels of gathered groups ({@link GroupGeometry#MIN_GATHERED_GROUPS} to
+     * {@link GroupGeometry#MIN_GROUPS} groups of lanes) prune: their own methods are compiled (see
+     * {@link #gatheredPhase}). Until then they run unpruned, as every model of so few groups did
+     * before gathered groups (bitwise the same outputs either way).
+     */
+    private static volatile boolean gatheredWarm = MODE.equals("none");
+    /** Whether an auto kernel of gathered groups was made: only then does their warm-up run. */
+    private static volatile boolean gatheredWanted;
+    /**
      * Terms (descriptors x Kpad x D) the twin computes before the background warm-up starts: 524
      * encodes of 1000 x 64 against K = 256 (16.4M terms each), about 0.85 s of twin CPU time, a
      * little below what the warm-up itself costs (~1-1.5 s of CPU in all, its thread and C2's).
@@ -132,6 +144,59 @@ final class VectorWarmUp {
     /** Whether {@link SimdKernel#auto} kernels on the vector lanes prune (seeded pruning's methods are compiled). */
     static boolean isSeededWarm() {
         return seededWarm;
+    }
+
+    /** Whether {@link SimdKernel#auto} kernels of gathered groups prune (see {@link #gatheredPhase}). */
+    static boolean isGatheredWarm() {
+        return gatheredWarm;
+    }
+
+    /**
+     * {@link SimdKernelProvider#warmUp()}: {@link #ensureWarm}, then, where an auto kernel of
+     * gathered groups has been made (an encoder of such a model built before this call), their own
+     * warm-up too. A kernel made later does not start it: started at once on a daemon thread (a
+     * service that had warmed up first, then built its encoder), it ran during the service's first
+     * calls, their p99 3.5-6.0 ms against 0.64-0.81 (E2eFirstCalls, K = 64, D = 128, Temurin 25,
+     * 3 JVMs each); started after enough unpruned work to pay for it (the rental argument of
+     * {@link #TWIN_WORK_BEFORE_WARM_UP}), the count's branch in {@code SimdKernel.accumulate}, never
+     * taken by the warm-up's kernels, was compiled as a trap that every such kernel's first call
+     * hit. Such kernels serve unpruned, as every model of so few groups did before.
+     */
+    static void warmUpAsked() {
+        ensureWarm();
+        if (gatheredWanted) {
+            ensureGatheredWarm();
+        }
+    }
+
+    /**
+     * Called when an auto kernel of gathered groups is made: from then on {@link #warmUpAsked} runs
+     * their warm-up. Processes whose models have other numbers of groups never pay for it.
+     */
+    static void gatheredKernelMade() {
+        gatheredWanted = true;
+    }
+
+    /**
+     * Runs the gathered groups' warm-up ({@link #gatheredPhase}) in this thread unless it has run
+     * and succeeded, once seeded pruning is warm; waits if another thread is running a warm-up.
+     */
+    static void ensureGatheredWarm() {
+        if (gatheredWarm || !GroupGeometry.GATHERS || !seededWarm) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (!gatheredWarm) {
+                WarmUpDirectives directives = WarmUpDirectives.add(); // as in ensureWarm
+                try {
+                    gatheredWarm = gatheredPhase();
+                } finally {
+                    if (directives != null) {
+                        directives.remove();
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -388,7 +453,7 @@ final class VectorWarmUp {
     private static final int SMALL_CALLS = 40;
     /** Calls per round of phase 3 on the clustered model whose seeded batches pay (see seededPhase). */
     private static final int SEEDED_CALLS = 8;
-    /** Calls per round of phase 3 on the gathered groups' model whose seeded batches pay (see seededPhase). */
+    /** Calls per round of the gathered groups' phase on its model whose seeded batches pay (see gatheredPhase). */
     private static final int GATHERED_CALLS = 2;
     /**
      * Descriptors per phase-3 call that pays: two blocks and a tail, each block near 5 clusters (two
@@ -610,17 +675,11 @@ final class VectorWarmUp {
      * when phase 1 ended. Rounds of calls on a clustered model, one kernel whose descriptors lie
      * near five clusters (the seeded batches pay; a block computes two pairs of groups and a single
      * one) and one whose descriptors spread over all clusters (they do not pay: its next batches
-     * run unpruned); where {@link GroupGeometry#GATHERS}, the same two on a model of
-     * {@link GroupGeometry#MIN_GATHERED_GROUPS} groups and a tail, whose paying descriptors lie
-     * halfway between clusters ({@link #descriptorsBetween}: some need a gathered group, in a padded
-     * block); until a round allocates nothing (the vector code is compiled), within
-     * {@link #SEEDED_BUDGET_NANOS} of this thread's CPU, stretched while the rounds progress as
-     * phase 1's are, and stretched once more, after a wait for an idle JIT, where costly rounds
-     * stopped progressing. Until then auto kernels do not prune (their outputs are the same either way),
-     * and if it never comes they never do. Returns whether the round came.
+     * run unpruned), until a round allocates nothing ({@link #seededRounds}). Until then auto
+     * kernels do not prune (their outputs are the same either way), and if it never comes they
+     * never do. Returns whether the round came.
      */
     private static boolean seededPhase() {
-        long start = cpuNanos();
         DiagonalGmm clustered = clusteredModel(GroupGeometry.MIN_GROUPS, 100);
         // Vector kernels: they prune whatever isSeededWarm() says (the warm-up's kernels, as auto ones, wait for it).
         StatisticsKernel pay = SimdKernel.vector(clustered, Sparsity.threshold(1e-6));
@@ -628,15 +687,51 @@ final class VectorWarmUp {
         GmmStatistics stats = GmmStatistics.forModel(clustered);
         float[] near = descriptorsNearFirst(clustered, 5, SEEDED_DESCRIPTORS, 9753);
         float[] spread = descriptorsNear(clustered, SMALL_DESCRIPTORS, false, 8642);
-        // Gathered groups (fewer than MIN_GROUPS groups, where they prune): their own seeds, lists and passes.
-        boolean gathers = GroupGeometry.GATHERS;
-        DiagonalGmm few = gathers ? clusteredModel(GroupGeometry.MIN_GATHERED_GROUPS, GATHERED_SPACING) : null;
-        StatisticsKernel gatherPay = gathers ? SimdKernel.vector(few, Sparsity.threshold(1e-6)) : null;
-        StatisticsKernel gatherRest = gathers ? SimdKernel.vector(few, Sparsity.threshold(1e-6)) : null;
-        GmmStatistics fewStats = gathers ? GmmStatistics.forModel(few) : null;
-        float[] between = gathers ? descriptorsBetween(few, SEEDED_DESCRIPTORS, 7531) : null;
-        float[] fewSpread = gathers ? descriptorsNear(few, SMALL_DESCRIPTORS, false, 8642) : null;
-        int round = 0;
+        return seededRounds("seeded pruning", () -> {
+            for (int i = 0; i < SEEDED_CALLS; i++) {
+                pay.accumulate(near, 0, SEEDED_DESCRIPTORS, stats);
+            }
+            rest.accumulate(spread, 0, SMALL_DESCRIPTORS, stats);
+            stats.reset();
+        });
+    }
+
+    /**
+     * The gathered groups' phase (models of {@link GroupGeometry#MIN_GATHERED_GROUPS} to
+     * {@link GroupGeometry#MIN_GROUPS} groups of lanes; their seeds, per-group lists and passes),
+     * after phase 3 and only where such a model is in use ({@link #warmUpAsked}): run within
+     * phase 3 for every warm-up, it cost every service, whatever its model, 772-1113 against
+     * 538-741 ms of the warm-up thread's CPU and 4.6-5.5 against 3.9-4.5 s of the process's
+     * (E2eFirstCalls, K = 64, D = 128, Temurin 25, session 30). Rounds as phase 3's on a model of
+     * {@link GroupGeometry#MIN_GATHERED_GROUPS} groups and a tail: one kernel whose descriptors lie
+     * halfway between clusters ({@link #descriptorsBetween}: some need a gathered group, in a
+     * padded block), one whose descriptors spread (they do not pay).
+     */
+    private static boolean gatheredPhase() {
+        DiagonalGmm few = clusteredModel(GroupGeometry.MIN_GATHERED_GROUPS, GATHERED_SPACING);
+        StatisticsKernel pay = SimdKernel.vector(few, Sparsity.threshold(1e-6));
+        StatisticsKernel rest = SimdKernel.vector(few, Sparsity.threshold(1e-6));
+        GmmStatistics stats = GmmStatistics.forModel(few);
+        float[] between = descriptorsBetween(few, SEEDED_DESCRIPTORS, 7531);
+        float[] spread = descriptorsNear(few, SMALL_DESCRIPTORS, false, 8642);
+        return seededRounds("gathered groups", () -> {
+            for (int i = 0; i < GATHERED_CALLS; i++) {
+                pay.accumulate(between, 0, SEEDED_DESCRIPTORS, stats);
+            }
+            rest.accumulate(spread, 0, SMALL_DESCRIPTORS, stats);
+            stats.reset();
+        });
+    }
+
+    /**
+     * Runs {@code round} until a round allocates nothing (its vector code compiled), at least
+     * {@link #MIN_SEEDED_ROUNDS} times, within {@link #SEEDED_BUDGET_NANOS} of this thread's CPU,
+     * stretched while the rounds progress as phase 1's are, and stretched once more, after a wait
+     * for an idle JIT, where costly rounds stopped progressing. Returns whether that round came.
+     */
+    private static boolean seededRounds(String what, Runnable round) {
+        long start = cpuNanos();
+        int count = 0;
         boolean done = false;
         boolean progressing = false;
         boolean waited = false;
@@ -654,8 +749,8 @@ final class VectorWarmUp {
                 // thread's CPU), then rounds again while they progress.
                 int busy = waitForIdleJit(System.nanoTime() + SEEDED_WAIT_NANOS);
                 if (DEBUG) {
-                    System.err.printf("fvec warm-up: seeded rounds stalled after %d rounds, %.0f ms CPU; waited %d steps for the JIT%n",
-                            round, spent / 1e6, busy);
+                    System.err.printf("fvec warm-up: %s rounds stalled after %d rounds, %.0f ms CPU; waited %d steps for the JIT%n",
+                            what, count, spent / 1e6, busy);
                 }
                 waited = true;
                 progress = new Progress();
@@ -663,32 +758,21 @@ final class VectorWarmUp {
             }
             long a0 = allocatedBytes();
             long t0 = cpuNanos();
-            for (int i = 0; i < SEEDED_CALLS; i++) {
-                pay.accumulate(near, 0, SEEDED_DESCRIPTORS, stats);
-            }
-            rest.accumulate(spread, 0, SMALL_DESCRIPTORS, stats);
-            if (gathers) {
-                for (int i = 0; i < GATHERED_CALLS; i++) {
-                    gatherPay.accumulate(between, 0, SEEDED_DESCRIPTORS, fewStats);
-                }
-                gatherRest.accumulate(fewSpread, 0, SMALL_DESCRIPTORS, fewStats);
-                fewStats.reset();
-            }
-            stats.reset();
+            round.run();
             long t1 = cpuNanos();
             long a1 = allocatedBytes();
-            done = a0 >= 0 ? a1 - a0 - ALLOCATION_PROBE_BYTES <= 0 && round + 1 >= MIN_SEEDED_ROUNDS : round + 1 >= SEEDED_ROUNDS_UNMEASURED;
+            done = a0 >= 0 ? a1 - a0 - ALLOCATION_PROBE_BYTES <= 0 && count + 1 >= MIN_SEEDED_ROUNDS : count + 1 >= SEEDED_ROUNDS_UNMEASURED;
             // Progress as in phase 1. Cheap rounds that still box a little wait for a per-block
             // method to reach C2's invocation thresholds: on JDK 17 seedRadii was still in C1 after
             // 1 s in 3 of 6 JVMs (about 250 rounds of ~0.8 ms, 160 KB each), and auto kernels then
             // never pruned.
-            progressing = a0 >= 0 && progress.round(round, a1 - a0, t1 - t0);
+            progressing = a0 >= 0 && progress.round(count, a1 - a0, t1 - t0);
             lastRound = t1 - t0;
-            round++;
+            count++;
         }
         if (DEBUG) {
-            System.err.printf("fvec warm-up: seeded pruning %s after %d rounds, %.0f ms CPU%n", done ? "compiled" : "not compiled",
-                    round, (cpuNanos() - start) / 1e6);
+            System.err.printf("fvec warm-up: %s %s after %d rounds, %.0f ms CPU%n", what, done ? "compiled" : "not compiled",
+                    count, (cpuNanos() - start) / 1e6);
         }
         return done;
     }

@@ -23,6 +23,11 @@ final class WarmUpTrigger {
         this.warmUp = warmUp;
     }
 
+    /** Whether a warm-up thread runs or has succeeded (for tests). */
+    boolean started() {
+        return started;
+    }
+
     /** Adds {@code work} units of twin work; starts the warm-up thread when they reach the threshold. */
     void twinWorked(long work) {
         if (started || !VectorWarmUp.MODE.equals("background")) {

@@ -115,8 +115,8 @@ class GroupGeometryTest {
         assertFalse(two.prunes);
         assertFalse(GroupGeometry.of(clustered(GroupGeometry.MIN_GATHERED_GROUPS - 1, 16, 1), L).prunes);
         assertFalse(GroupGeometry.of(clustered(GroupGeometry.MIN_GATHERED_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION - 1, 1), L).prunes);
-        // Gathered groups from JDK 21 on where asked for (the pom's gathered executions); else the union's minimum.
-        assertEquals(Runtime.version().feature() >= 21 && Boolean.getBoolean("fvec.simd.gather"), GroupGeometry.GATHERS);
+        // Gathered groups from JDK 21 on unless switched off (the pom's gather-off execution); else the union's minimum.
+        assertEquals(Runtime.version().feature() >= 21 && Boolean.parseBoolean(System.getProperty("fvec.simd.gather", "true")), GroupGeometry.GATHERS);
         assertEquals(GroupGeometry.GATHERS,
                 GroupGeometry.of(clustered(GroupGeometry.MIN_GATHERED_GROUPS, SimdKernel.MIN_PRUNE_DIMENSION, 1), L).prunes);
         assertEquals(GroupGeometry.GATHERS, GroupGeometry.of(clustered(GroupGeometry.MIN_GROUPS - 1, 16, 1), L).prunes);
@@ -188,13 +188,13 @@ class GroupGeometryTest {
     }
 
     /**
-     * The gathered groups' tests run where they prune: from JDK 21 on, in the pom's executions that
-     * set {@code fvec.simd.gather} (CI runs the tests on JDK 17 and 25); elsewhere
+     * The gathered groups' tests run where they prune: from JDK 21 on, unless {@code fvec.simd.gather}
+     * is {@code false} (CI runs the tests on JDK 17 and 25; the pom's gather-off execution); elsewhere
      * {@link #oneGroupHasNoneAndFewGroupsOrDimensionsAnOrderWithoutPruning} checks that such models
      * do not prune.
      */
     static void assumeGathers() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(GroupGeometry.GATHERS, "gathered groups: JDK 21 on, -Dfvec.simd.gather=true");
+        org.junit.jupiter.api.Assumptions.assumeTrue(GroupGeometry.GATHERS, "gathered groups: JDK 21 on, not -Dfvec.simd.gather=false");
     }
 
     @Test

@@ -140,30 +140,10 @@ class PruningProperties {
         for (int groups : new int[] {GroupGeometry.MIN_GATHERED_GROUPS, GroupGeometry.MIN_GROUPS - 1}) {
             int d = 48;
             int n = 700;
-            int k = groups * L;
-            // Cluster q 30 standard deviations out along dimension q: far enough apart for the bounds at t = 0.
             SplittableRandom rnd = new SplittableRandom(groups);
-            float[] w = new float[k];
-            Arrays.fill(w, 1f / k);
-            float[] mu = new float[k * d];
-            float[] var = new float[k * d];
-            Arrays.fill(var, 1f);
-            for (int c = 0; c < k; c++) {
-                for (int j = 0; j < d; j++) {
-                    mu[c * d + j] = (j == c % groups ? 30 : 0) + (float) (0.3 * Cases.gaussian(rnd));
-                }
-            }
-            DiagonalGmm model = DiagonalGmm.of(w, mu, var);
+            DiagonalGmm model = gatheredClusters(groups, d, rnd);
             assertTrue(new PackedModel(model, L, GroupGeometry.of(model, L)).seeds.scaledCentres != null, "gathered");
-            float[] x = new float[n * d];
-            for (int i = 0; i < n; i++) {
-                // A third halfway between two clusters: about half of those need both groups.
-                int c = rnd.nextInt(k);
-                int e = i % 3 == 0 ? rnd.nextInt(k) : c;
-                for (int j = 0; j < d; j++) {
-                    x[i * d + j] = (mu[c * d + j] + mu[e * d + j]) / 2 + (float) Cases.gaussian(rnd);
-                }
-            }
+            float[] x = nearOrBetween(model, n, rnd);
             for (Sparsity s : new Sparsity[] {Sparsity.none(), Sparsity.hard(), Sparsity.threshold(1e-6)}) {
                 GmmStatistics ref = GmmStatistics.forModel(model);
                 SimdKernel unpruned = SimdKernel.of(model, s, false, false);
@@ -181,6 +161,41 @@ class PruningProperties {
                 }
             }
         }
+    }
+
+    /**
+     * {@code groups x L} components in {@code groups} clusters, cluster {@code q} 30 standard
+     * deviations out along dimension {@code q}: far enough apart for the bounds at t = 0.
+     */
+    static DiagonalGmm gatheredClusters(int groups, int d, SplittableRandom rnd) {
+        int k = groups * L;
+        float[] w = new float[k];
+        Arrays.fill(w, 1f / k);
+        float[] mu = new float[k * d];
+        float[] var = new float[k * d];
+        Arrays.fill(var, 1f);
+        for (int c = 0; c < k; c++) {
+            for (int j = 0; j < d; j++) {
+                mu[c * d + j] = (j == c % groups ? 30 : 0) + (float) (0.3 * Cases.gaussian(rnd));
+            }
+        }
+        return DiagonalGmm.of(w, mu, var);
+    }
+
+    /** {@code n} descriptors near a component, a third of them halfway between two (about half of those need both groups). */
+    static float[] nearOrBetween(DiagonalGmm model, int n, SplittableRandom rnd) {
+        int k = model.components();
+        int d = model.dimension();
+        float[] mu = model.means();
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            int c = rnd.nextInt(k);
+            int e = i % 3 == 0 ? rnd.nextInt(k) : c;
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (mu[c * d + j] + mu[e * d + j]) / 2 + (float) Cases.gaussian(rnd);
+            }
+        }
+        return x;
     }
 
     /** Broad variances: no bound ever falls below the cut, so nothing is skipped. */
