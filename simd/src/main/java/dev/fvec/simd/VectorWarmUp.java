@@ -681,19 +681,7 @@ final class VectorWarmUp {
      */
     private static boolean seededPhase() {
         DiagonalGmm clustered = clusteredModel(GroupGeometry.MIN_GROUPS, 100);
-        // Vector kernels: they prune whatever isSeededWarm() says (the warm-up's kernels, as auto ones, wait for it).
-        StatisticsKernel pay = SimdKernel.vector(clustered, Sparsity.threshold(1e-6));
-        StatisticsKernel rest = SimdKernel.vector(clustered, Sparsity.threshold(1e-6));
-        GmmStatistics stats = GmmStatistics.forModel(clustered);
-        float[] near = descriptorsNearFirst(clustered, 5, SEEDED_DESCRIPTORS, 9753);
-        float[] spread = descriptorsNear(clustered, SMALL_DESCRIPTORS, false, 8642);
-        return seededRounds("seeded pruning", () -> {
-            for (int i = 0; i < SEEDED_CALLS; i++) {
-                pay.accumulate(near, 0, SEEDED_DESCRIPTORS, stats);
-            }
-            rest.accumulate(spread, 0, SMALL_DESCRIPTORS, stats);
-            stats.reset();
-        });
+        return clusteredRounds("seeded pruning", clustered, descriptorsNearFirst(clustered, 5, SEEDED_DESCRIPTORS, 9753), SEEDED_CALLS);
     }
 
     /**
@@ -709,14 +697,24 @@ final class VectorWarmUp {
      */
     private static boolean gatheredPhase() {
         DiagonalGmm few = clusteredModel(GroupGeometry.MIN_GATHERED_GROUPS, GATHERED_SPACING);
-        StatisticsKernel pay = SimdKernel.vector(few, Sparsity.threshold(1e-6));
-        StatisticsKernel rest = SimdKernel.vector(few, Sparsity.threshold(1e-6));
-        GmmStatistics stats = GmmStatistics.forModel(few);
-        float[] between = descriptorsBetween(few, SEEDED_DESCRIPTORS, 7531);
-        float[] spread = descriptorsNear(few, SMALL_DESCRIPTORS, false, 8642);
-        return seededRounds("gathered groups", () -> {
-            for (int i = 0; i < GATHERED_CALLS; i++) {
-                pay.accumulate(between, 0, SEEDED_DESCRIPTORS, stats);
+        return clusteredRounds("gathered groups", few, descriptorsBetween(few, SEEDED_DESCRIPTORS, 7531), GATHERED_CALLS);
+    }
+
+    /**
+     * {@link #seededRounds} of {@code calls} calls on {@code pays} ({@value #SEEDED_DESCRIPTORS}
+     * descriptors whose seeded batches pay) and one on descriptors spread over the clusters (they
+     * do not: the kernel's next batches rest), each on a vector kernel of {@code model} of its own.
+     * Vector kernels: they prune whatever isSeededWarm() says (the warm-up's kernels, as auto ones,
+     * wait for it).
+     */
+    private static boolean clusteredRounds(String what, DiagonalGmm model, float[] pays, int calls) {
+        StatisticsKernel pay = SimdKernel.vector(model, Sparsity.threshold(1e-6));
+        StatisticsKernel rest = SimdKernel.vector(model, Sparsity.threshold(1e-6));
+        GmmStatistics stats = GmmStatistics.forModel(model);
+        float[] spread = descriptorsNear(model, SMALL_DESCRIPTORS, false, 8642);
+        return seededRounds(what, () -> {
+            for (int i = 0; i < calls; i++) {
+                pay.accumulate(pays, 0, SEEDED_DESCRIPTORS, stats);
             }
             rest.accumulate(spread, 0, SMALL_DESCRIPTORS, stats);
             stats.reset();
