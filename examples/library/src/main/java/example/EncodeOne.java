@@ -21,7 +21,6 @@ public final class EncodeOne {
             System.err.println("usage: EncodeOne [GMM.npz DESCRIPTORS.npy]");
             System.exit(2);
         }
-        Kernels.warmUp();                                       // optional: before taking traffic
         DiagonalGmm gmm = args.length == 2
                 ? Npz.readModel(Path.of(args[0]))               // immutable, validated
                 : DiagonalGmm.of(new float[] {0.5f, 0.5f},      // weights (K), means (K x D), variances (K x D)
@@ -30,6 +29,7 @@ public final class EncodeOne {
                 .form(FisherForm.VLFEAT)
                 .improved()
                 .build();                                       // immutable, share it between threads
+        Kernels.warmUp();                                       // optional: before taking traffic, after build()
         float[] fv;
         if (args.length == 2) {
             NpyArray x = Npy.read(Path.of(args[1]));            // N x D, row-major
