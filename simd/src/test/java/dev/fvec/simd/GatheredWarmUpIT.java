@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class GatheredWarmUpIT {
 
     private static final int L = VectorLanes.LANES;
+    private static final int ATTEMPTS = 3;
 
     @Test
     void onlyAModelOfGatheredGroupsBuysTheirWarmUpAndItsKernelsThenPrune() throws InterruptedException {
@@ -28,7 +29,10 @@ class GatheredWarmUpIT {
         Sparsity t = Sparsity.threshold(1e-6);
 
         // A service that warms up before it has a model: the lanes and seeded pruning, not the gathered groups.
-        new SimdKernelProvider().warmUp();
+        // A warm-up that ran out of its budget on a busy machine is tried again by the next call.
+        for (int i = 0; i < ATTEMPTS && !(VectorWarmUp.isWarm() && VectorWarmUp.isSeededWarm()); i++) {
+            new SimdKernelProvider().warmUp();
+        }
         assertTrue(VectorWarmUp.isWarm(), "vector lanes warm");
         assertTrue(VectorWarmUp.isSeededWarm(), "seeded pruning warm");
         assertFalse(VectorWarmUp.isGatheredWarm(), "no model of gathered groups yet: their warm-up not paid");
@@ -48,6 +52,9 @@ class GatheredWarmUpIT {
         assertEquals(0, auto.prunedGroups());
 
         new SimdKernelProvider().warmUp();
+        for (int i = 1; i < ATTEMPTS && GroupGeometry.GATHERS && !VectorWarmUp.isGatheredWarm(); i++) {
+            new SimdKernelProvider().warmUp();
+        }
         assertEquals(GroupGeometry.GATHERS, VectorWarmUp.isGatheredWarm(), "gathered groups warm where they serve (JDK 21 on)");
 
         long before = auto.prunedGroups();
