@@ -69,7 +69,8 @@ public interface KernelProvider {
      * Prepares this provider's kernels so that the first real calls are fast (e.g. runs the hot
      * loop until the JIT has compiled it), the kernels of encoders built before the call included
      * (a provider may have code paths that only some models take). Idempotent: once everything it
-     * knows of is prepared, calls return at once. Thread-safe. The default does nothing; a provider that is unavailable here does nothing.
+     * knows of is prepared, calls return at once. Thread-safe. The default does nothing; a provider
+     * that is unavailable here does nothing.
      */
     default void warmUp() {
     }

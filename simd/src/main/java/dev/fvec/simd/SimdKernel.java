@@ -292,15 +292,14 @@ final class SimdKernel implements StatisticsKernel {
             this.seedGroupOf = new int[seededRows];
             this.sortedRows = new int[seededRows];
             this.groupStarts = new int[groups + 1];
-            boolean gathers = groups < GroupGeometry.MIN_GROUPS;
-            this.centresLp = gathers ? null : new float[BLOCK * seeds.centres.kpad];
-            this.centresCentred = gathers ? null : new float[BLOCK * this.model.d];
+            this.centresLp = gatheredSeeds ? null : new float[BLOCK * seeds.centres.kpad];
+            this.centresCentred = gatheredSeeds ? null : new float[BLOCK * this.model.d];
             this.groupList = new int[groups];
             this.doneWords = new int[(groups + 31) / 32];
             this.keepWords = new int[(groups + 31) / 32];
-            this.descriptorWords = gathers ? new int[BLOCK] : null;
-            this.gathered = gathers ? new int[groups * seededRows] : null;
-            this.gatheredCounts = gathers ? new int[groups] : null;
+            this.descriptorWords = gatheredSeeds ? new int[BLOCK] : null;
+            this.gathered = gatheredSeeds ? new int[groups * seededRows] : null;
+            this.gatheredCounts = gatheredSeeds ? new int[groups] : null;
         } else {
             this.batchLikelihoods = null;
             this.batchMaxes = null;
@@ -319,9 +318,9 @@ final class SimdKernel implements StatisticsKernel {
         }
         if (mode == Mode.AUTO) {
             VectorWarmUp.twinWorked(0);
-        }
-        if (gatheredSeeds && mode == Mode.AUTO) {
-            VectorWarmUp.gatheredKernelMade();
+            if (gatheredSeeds) {
+                VectorWarmUp.gatheredKernelMade();
+            }
         }
     }
 

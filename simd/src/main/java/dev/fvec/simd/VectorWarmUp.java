@@ -181,20 +181,13 @@ final class VectorWarmUp {
      * Runs the gathered groups' warm-up ({@link #gatheredPhase}) in this thread unless it has run
      * and succeeded, once seeded pruning is warm; waits if another thread is running a warm-up.
      */
-    static void ensureGatheredWarm() {
+    private static void ensureGatheredWarm() {
         if (gatheredWarm || !GroupGeometry.GATHERS || !seededWarm) {
             return;
         }
         synchronized (LOCK) {
             if (!gatheredWarm) {
-                WarmUpDirectives directives = WarmUpDirectives.add(); // as in ensureWarm
-                try {
-                    gatheredWarm = gatheredPhase();
-                } finally {
-                    if (directives != null) {
-                        directives.remove();
-                    }
-                }
+                gatheredWarm = underDirective(VectorWarmUp::gatheredPhase);
             }
         }
     }
@@ -224,21 +217,29 @@ final class VectorWarmUp {
         synchronized (LOCK) {
             if (!warm) {
                 // Out of budget, the vector lanes stay off: uncompiled, they would be far slower than the twin.
-                long added = DEBUG ? cpuNanos() : 0;
-                WarmUpDirectives directives = WarmUpDirectives.add(); // C2 for the lanes, not the Vector API's fallbacks
-                if (DEBUG) {
-                    System.err.printf("fvec warm-up: compiler directive %s in %.0f ms CPU%n",
-                            directives == null ? "not added" : "added", (cpuNanos() - added) / 1e6);
-                }
-                try {
-                    warm = run();
-                } finally {
-                    boolean removed = directives != null && directives.remove();
-                    if (DEBUG) {
-                        System.err.printf("fvec warm-up: compiler directive %s%n",
-                                directives == null ? "not added" : removed ? "removed" : "left in place");
-                    }
-                }
+                warm = underDirective(VectorWarmUp::run);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code phase} while {@link WarmUpDirectives} keeps C2 for the lanes, not the Vector
+     * API's fallbacks; returns what it returns.
+     */
+    private static boolean underDirective(java.util.function.BooleanSupplier phase) {
+        long added = DEBUG ? cpuNanos() : 0;
+        WarmUpDirectives directives = WarmUpDirectives.add();
+        if (DEBUG) {
+            System.err.printf("fvec warm-up: compiler directive %s in %.0f ms CPU%n",
+                    directives == null ? "not added" : "added", (cpuNanos() - added) / 1e6);
+        }
+        try {
+            return phase.getAsBoolean();
+        } finally {
+            boolean removed = directives != null && directives.remove();
+            if (DEBUG) {
+                System.err.printf("fvec warm-up: compiler directive %s%n",
+                        directives == null ? "not added" : removed ? "removed" : "left in place");
             }
         }
     }
